@@ -1,0 +1,141 @@
+"""The Family Safeguarding implementation programme tracker."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from jinja2 import StrictUndefined
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from programme.config import build_config
+from programme.extensions import csrf, db, login_manager, migrate, talisman
+
+# A Content-Security-Policy with no inline script or style: everything comes from /static.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application. `config` overrides settings read from the environment."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.update(build_config(config))
+    app.jinja_env.undefined = StrictUndefined
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from programme import auth, models  # noqa: F401  (models registers the tables)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    auth.init_login(app)
+    talisman.init_app(
+        app,
+        force_https=False,  # the proxy terminates TLS; the cookie flags are set in config
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        strict_transport_security=app.config["APP_ENV"] == "production",
+        x_content_type_options=True,
+    )
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent / "migrations"
+
+
+@event.listens_for(Engine, "connect")
+def _enforce_sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from programme.views import admin, auth, localities, milestones, programmes, templates
+
+    for blueprint in (
+        auth.bp,
+        programmes.bp,
+        localities.bp,
+        milestones.bp,
+        templates.bp,
+        admin.bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from programme.cli import register_commands
+
+    register_commands(app)
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def render_error(status: int, title: str, message: str):
+        return render_template("errors/error.html", title=title, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            "Your form expired",
+            "The form was missing its security token or it had expired. Go back, reload the "
+            "page and try again.",
+        )
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return render_error(
+            403, "You do not have access", "Your role does not allow this. Ask an administrator."
+        )
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return render_error(
+            404, "Page not found", "Check the address, or start from the home page."
+        )
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return render_error(405, "Not allowed", "That action is not available at this address.")
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return render_error(
+            500, "Sorry, something went wrong", "Nothing was saved. Try again in a moment."
+        )
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from programme.views import filters
+
+    filters.register(app)

@@ -1,0 +1,101 @@
+"""Who may do what: the single permission table, the user loader and the `@requires` decorator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from flask import Flask, abort, session
+from flask_login import current_user, login_required
+
+from programme.extensions import db, login_manager
+from programme.models import Milestone, User
+
+ALL_ROLES = frozenset(
+    {"admin", "programme_manager", "board_member", "hr_lead", "trainer", "viewer"}
+)
+
+# The one place permissions are decided. Every route names one of these (or is `public`).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view": ALL_ROLES,
+    "view_audit": frozenset({"admin", "programme_manager", "board_member"}),
+    "manage_programme": frozenset({"admin", "programme_manager"}),
+    "edit_milestones": frozenset({"admin", "programme_manager"}),
+    "manage_users": frozenset({"admin"}),
+}
+
+F = TypeVar("F", bound=Callable)
+
+
+def can(user, permission: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.role in PERMISSIONS[permission]
+
+
+def can_edit_milestone(user, milestone: Milestone) -> bool:
+    """Programme managers edit any milestone; anyone but a viewer may update one they own."""
+    if can(user, "edit_milestones"):
+        return True
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.role != "viewer"
+        and milestone.owner_id == user.id
+    )
+
+
+def requires(permission: str) -> Callable[[F], F]:
+    """Require a signed-in user whose role has `permission`; 403 otherwise."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def guarded(*args, **kwargs):
+            if not can(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.required_permission = permission  # read by the route-walk test
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def public(view: F) -> F:
+    """Mark a view as open to anyone, so that every route visibly declares its access."""
+    view.required_permission = "public"
+    return view
+
+
+def init_login(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @app.context_processor
+    def permissions_for_templates():
+        return {
+            "can": lambda permission: can(current_user, permission),
+            "can_edit_milestone": lambda milestone: can_edit_milestone(current_user, milestone),
+        }
+
+    @app.before_request
+    def keep_session_alive():
+        # A permanent session is refreshed on each request, so it expires after
+        # PERMANENT_SESSION_LIFETIME of inactivity (the signed cookie carries its age).
+        session.permanent = True
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user

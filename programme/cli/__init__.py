@@ -1,0 +1,18 @@
+"""The command line of CLI.md: one module per group, each a thin wrapper over services."""
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from programme.cli import demo, localities, milestones, programmes, users
+
+    for command in (
+        demo.seed_demo_command,
+        users.users_group,
+        programmes.programmes_group,
+        localities.localities_group,
+        localities.teams_group,
+        milestones.timeline_group,
+        milestones.milestones_group,
+    ):
+        app.cli.add_command(command)

@@ -1,0 +1,35 @@
+"""`users create`."""
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from programme.cli.common import fail, run_service
+from programme.models import ROLES
+from programme.services import users
+
+
+@click.group("users", help="Manage the people who can sign in.")
+def users_group() -> None:
+    pass
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--role", required=True, type=click.Choice(list(ROLES)))
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input (one line)."
+)
+@with_appcontext
+def create_user_command(email: str, name: str, role: str, password_stdin: bool) -> None:
+    """Add a user who can sign in."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not password:
+        fail("No password was given.")
+    user = run_service(lambda: users.create_user(email, name, role, password, actor=None))
+    click.echo(f"Created {user.email} ({user.role_label}).")

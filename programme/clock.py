@@ -1,0 +1,10 @@
+"""Today's date in the programme's time zone (TIMEZONE), so midnight falls where users live."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()

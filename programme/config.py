@@ -1,0 +1,92 @@
+"""Settings from the environment (see CLI.md, "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+DEVELOPMENT_SECRET = "development-only-secret-key-do-not-use-in-production"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a safe, complete configuration."""
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        INSTANCE_DIR.mkdir(exist_ok=True)
+        url = f"sqlite:///{INSTANCE_DIR / 'programme.sqlite'}"
+    # Heroku-style URLs name the old driver; we run psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def environment_name() -> str:
+    return os.environ.get("APP_ENV", "production").strip().lower()
+
+
+def build_config(overrides: dict | None = None) -> dict:
+    """Return the Flask config mapping for the environment named by APP_ENV.
+
+    APP_ENV is `development`, `testing` or `production` (the default, so that a deployment
+    that forgets to say is the safe one).
+    """
+    overrides = overrides or {}
+    env = overrides.get("APP_ENV") or environment_name()
+    is_dev_or_test = env in {"development", "testing"}
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if not is_dev_or_test:
+            raise ConfigError("SECRET_KEY must be set outside development and testing.")
+        secret = DEVELOPMENT_SECRET
+
+    config = {
+        "APP_ENV": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": _database_url(),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "APP_BASE_URL": os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000"),
+        "MAIL_TRANSPORT": os.environ.get("MAIL_TRANSPORT", "outbox"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME"),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _flag("SMTP_STARTTLS"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@localhost"),
+        "REMINDER_CRON": os.environ.get("REMINDER_CRON", "0 8 * * mon"),
+        "TIMEZONE": os.environ.get("TIMEZONE", "Europe/London"),
+        # Sessions: signed cookies, invalidated server-side by a per-user session version.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+        ),
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        # Login throttling (counted in the database so every process sees the same numbers).
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        "LOGIN_THROTTLE_WINDOW_MINUTES": 15,
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
+        "DEBUG": False,
+        "TESTING": env == "testing",
+        # Behind a proxy: trust one hop of X-Forwarded-* (set to 0 when serving directly).
+        "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "1")),
+    }
+    config.update(overrides)
+    return config

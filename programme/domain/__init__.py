@@ -1,0 +1,1 @@
+"""Pure domain logic for the programme tracker: no Flask, no database."""

@@ -1,0 +1,31 @@
+"""Password rules following NCSC/NIST guidance: long enough, not common, no composition rules."""
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+MIN_LENGTH = 12
+MAX_LENGTH = 256
+# zxcvbn scores 0-4; below 2 means guessable within about a million tries.
+MIN_GUESSABILITY_SCORE = 2
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problems(password: str, personal_words: Iterable[str] = ()) -> list[str]:
+    """Return why `password` is refused (an empty list when it is acceptable)."""
+    if len(password) < MIN_LENGTH:
+        return [f"Password must be at least {MIN_LENGTH} characters long."]
+    if len(password) > MAX_LENGTH:
+        return [f"Password must be {MAX_LENGTH} characters or fewer."]
+    if password.lower() in _common_passwords():
+        return ["That password is too common. Choose another, for example three random words."]
+    inputs = [word for word in personal_words if word]
+    if zxcvbn(password[:100], user_inputs=inputs)["score"] < MIN_GUESSABILITY_SCORE:
+        return ["That password is too easy to guess. Try three random words together."]
+    return []

@@ -1,0 +1,53 @@
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from programme.forms.base import BaseForm
+from programme.services.localities import TEAM_KINDS
+
+SLUG_HINT = (
+    "Lower-case letters and numbers joined by hyphens. Leave blank to make one from the name."
+)
+
+
+class ProgrammeForm(BaseForm):
+    name = StringField(
+        "Programme name", validators=[DataRequired("Enter the programme's name."), Length(max=200)]
+    )
+    slug = StringField(
+        "Short name for links (slug)",
+        validators=[Optional(), Length(max=80)],
+        description=SLUG_HINT,
+    )
+
+
+class LocalityForm(BaseForm):
+    name = StringField(
+        "Locality name", validators=[DataRequired("Enter the locality's name."), Length(max=200)]
+    )
+    slug = StringField(
+        "Short name for links (slug)",
+        validators=[Optional(), Length(max=80)],
+        description=SLUG_HINT,
+    )
+    wave = IntegerField(
+        "Wave",
+        validators=[Optional(), NumberRange(1, 99, "Wave must be a whole number from 1 to 99.")],
+        description="The roll-out wave this locality belongs to, for example 1.",
+    )
+    go_live = DateField(
+        "Go-live date",
+        validators=[DataRequired("Enter the go-live date as a real date.")],
+        description="The date the locality starts working the Family Safeguarding model.",
+    )
+    confirm_past_go_live = BooleanField("Yes, the go-live date is in the past")
+
+
+class LocalityEditForm(LocalityForm):
+    slug = None  # the slug is fixed once links exist
+
+
+class TeamForm(BaseForm):
+    name = StringField(
+        "Team name", validators=[DataRequired("Enter the team's name."), Length(max=200)]
+    )
+    kind = SelectField("Kind of team", choices=list(TEAM_KINDS.items()))

@@ -1,0 +1,70 @@
+"""A programme, its localities (with wave and go-live date) and their teams."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from programme.extensions import db
+from programme.models._columns import utcnow
+
+if TYPE_CHECKING:
+    from programme.models.timeline import Milestone, TimelineTemplate, Workstream
+
+LOCALITY_STATES = ("planning", "live")
+
+
+class Programme(db.Model):
+    __tablename__ = "programme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    localities: Mapped[list[Locality]] = relationship(
+        back_populates="programme", order_by="(Locality.wave, Locality.go_live, Locality.name)"
+    )
+    workstreams: Mapped[list[Workstream]] = relationship(
+        back_populates="programme", order_by="(Workstream.position, Workstream.id)"
+    )
+    timeline_templates: Mapped[list[TimelineTemplate]] = relationship(
+        back_populates="programme", order_by="TimelineTemplate.name"
+    )
+
+
+class Locality(db.Model):
+    __tablename__ = "locality"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "slug"),
+        CheckConstraint("state IN ('planning', 'live')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80))
+    wave: Mapped[int | None]
+    go_live: Mapped[date]
+    state: Mapped[str] = mapped_column(String(20), default="planning")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    programme: Mapped[Programme] = relationship(back_populates="localities")
+    teams: Mapped[list[Team]] = relationship(back_populates="locality", order_by="Team.name")
+    milestones: Mapped[list[Milestone]] = relationship(back_populates="locality")
+
+
+class Team(db.Model):
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("locality_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    locality_id: Mapped[int] = mapped_column(ForeignKey("locality.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    # "family_safeguarding": a Lancashire-style team; "area": Somerset's area-wide adult workers.
+    kind: Mapped[str] = mapped_column(String(40), default="family_safeguarding")
+
+    locality: Mapped[Locality] = relationship(back_populates="teams")

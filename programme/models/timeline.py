@@ -1,0 +1,140 @@
+"""Timeline templates, workstreams and milestones."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from programme.extensions import db
+from programme.models._columns import utcnow
+
+if TYPE_CHECKING:
+    from programme.models.programme import Locality, Programme
+    from programme.models.users import User
+
+
+class MilestoneStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class TimelineTemplate(db.Model):
+    __tablename__ = "timeline_template"
+    __table_args__ = (UniqueConstraint("programme_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    programme: Mapped[Programme] = relationship(back_populates="timeline_templates")
+    items: Mapped[list[TimelineTemplateItem]] = relationship(
+        back_populates="template",
+        order_by="(TimelineTemplateItem.position, TimelineTemplateItem.id)",
+        cascade="all, delete-orphan",
+    )
+
+
+class TimelineTemplateItem(db.Model):
+    __tablename__ = "timeline_template_item"
+    __table_args__ = (
+        CheckConstraint("offset_unit IN ('months', 'weeks', 'days')", name="offset_unit"),
+        CheckConstraint("offset_amount >= 0", name="offset_amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("timeline_template.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    workstream: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    offset_amount: Mapped[int]
+    offset_unit: Mapped[str] = mapped_column(String(10))
+    gate_critical: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    template: Mapped[TimelineTemplate] = relationship(back_populates="items")
+
+
+class Workstream(db.Model):
+    __tablename__ = "workstream"
+    __table_args__ = (UniqueConstraint("programme_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    programme: Mapped[Programme] = relationship(back_populates="workstreams")
+    lead: Mapped[User | None] = relationship()
+    milestones: Mapped[list[Milestone]] = relationship(back_populates="workstream")
+
+
+class Milestone(db.Model):
+    __tablename__ = "milestone"
+    __table_args__ = (
+        # Applying a template twice must not create anything twice.
+        UniqueConstraint("locality_id", "template_item_id"),
+        CheckConstraint(
+            "status IN ('not_started', 'in_progress', 'done', 'blocked')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workstream_id: Mapped[int] = mapped_column(ForeignKey("workstream.id", ondelete="CASCADE"))
+    # None for a programme-wide milestone.
+    locality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("locality.id", ondelete="CASCADE"), index=True
+    )
+    template_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("timeline_template_item.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # How long before go-live it falls due; None for a milestone with a fixed date.
+    offset_amount: Mapped[int | None]
+    offset_unit: Mapped[str | None] = mapped_column(String(10))
+    due: Mapped[date | None]
+    due_set_manually: Mapped[bool] = mapped_column(Boolean, default=False)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default=MilestoneStatus.NOT_STARTED.value)
+    completed_on: Mapped[date | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    gate_critical: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    # SQLAlchemy bumps `version` on every UPDATE and refuses one whose row moved on meanwhile.
+    __mapper_args__ = {"version_id_col": version}
+
+    workstream: Mapped[Workstream] = relationship(back_populates="milestones")
+    locality: Mapped[Locality | None] = relationship(back_populates="milestones")
+    owner: Mapped[User | None] = relationship()
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == MilestoneStatus.DONE

@@ -1,0 +1,68 @@
+"""People who sign in, and the record of sign-in attempts used for throttling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, DateTime, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from programme.extensions import db
+from programme.models._columns import utcnow
+
+ROLES: dict[str, str] = {
+    "admin": "Administrator",
+    "programme_manager": "Programme manager",
+    "board_member": "Operational board member",
+    "hr_lead": "HR lead",
+    "trainer": "Trainer",
+    "viewer": "Viewer",
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('admin', 'programme_manager', 'board_member', 'hr_lead', 'trainer', "
+            "'viewer')",
+            name="role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(30))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped at logout and deactivation: cookies carrying an older number stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+class LoginAttempt(db.Model):
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_email_at", "email", "at"),
+        Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,7 @@
+"""Where the data files in seed/ live."""
+
+from pathlib import Path
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
+TIMELINES_DIR = SEED_DIR / "timelines"
+DEFAULT_TIMELINE_KEY = "lancashire"

@@ -1,0 +1,248 @@
+"""Milestones: reading them for pages, and changing them with optimistic locking and audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from programme.domain.timeline import is_overdue, rag_status
+from programme.extensions import db
+from programme.models import Locality, Milestone, MilestoneStatus, User, Workstream
+from programme.services import audit
+from programme.services.errors import NotFound, ServiceError, StaleEdit
+from programme.services.programmes import workstream_for
+from programme.services.transaction import transactional
+
+STATUSES = [status.value for status in MilestoneStatus]
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    milestone: Milestone
+    rag: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class WorkstreamGroup:
+    workstream: Workstream
+    rows: list[MilestoneRow]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for row in self.rows if row.milestone.is_done)
+
+
+def get_milestone(milestone_id: int) -> Milestone:
+    milestone = db.session.get(
+        Milestone,
+        milestone_id,
+        options=[joinedload(Milestone.locality), joinedload(Milestone.workstream)],
+    )
+    if milestone is None:
+        raise NotFound(f"There is no milestone with id {milestone_id}.")
+    return milestone
+
+
+def _row(milestone: Milestone, today: date) -> MilestoneRow:
+    return MilestoneRow(
+        milestone,
+        rag_status(milestone.due, milestone.status, today),
+        is_overdue(milestone.due, milestone.status, today),
+    )
+
+
+def locality_milestones(locality: Locality, today: date) -> list[WorkstreamGroup]:
+    """The locality's milestones (and the programme-wide ones) grouped by workstream.
+
+    One query, whatever the number of milestones.
+    """
+    milestones = db.session.scalars(
+        select(Milestone)
+        .join(Workstream, Workstream.id == Milestone.workstream_id)
+        .where(
+            Workstream.programme_id == locality.programme_id,
+            or_(Milestone.locality_id == locality.id, Milestone.locality_id.is_(None)),
+        )
+        .options(joinedload(Milestone.owner), joinedload(Milestone.workstream))
+        .order_by(Workstream.position, Workstream.id, Milestone.due, Milestone.id)
+    ).all()
+    groups: dict[int, WorkstreamGroup] = {}
+    for milestone in milestones:
+        group = groups.setdefault(
+            milestone.workstream_id, WorkstreamGroup(milestone.workstream, [])
+        )
+        group.rows.append(_row(milestone, today))
+    return list(groups.values())
+
+
+def milestones_owned_by(user: User, today: date) -> list[MilestoneRow]:
+    milestones = db.session.scalars(
+        select(Milestone)
+        .where(Milestone.owner_id == user.id)
+        .options(
+            joinedload(Milestone.locality).joinedload(Locality.programme),
+            joinedload(Milestone.workstream).joinedload(Workstream.programme),
+        )
+        .order_by(Milestone.status == MilestoneStatus.DONE.value, Milestone.due, Milestone.id)
+    ).all()
+    return [_row(milestone, today) for milestone in milestones]
+
+
+@dataclass
+class MilestoneChange:
+    milestone: Milestone
+    changed: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _snapshot(milestone: Milestone) -> dict:
+    return {
+        "status": milestone.status,
+        "owner": milestone.owner.email if milestone.owner else None,
+        "due": milestone.due,
+        "notes": milestone.notes,
+    }
+
+
+def _owner_by_email(email: str | None) -> User | None:
+    if not email:
+        return None
+    owner = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if owner is None:
+        raise ServiceError(f"There is no user with the e-mail address {email}.", "owner")
+    if not owner.active:
+        raise ServiceError(f"{owner.name} is deactivated and cannot own a milestone.", "owner")
+    return owner
+
+
+def _apply_status(milestone: Milestone, status: str, today: date) -> None:
+    if status not in STATUSES:
+        raise ServiceError(
+            f"Status must be one of {', '.join(STATUSES)}; not {status!r}.", "status"
+        )
+    if status == milestone.status:
+        return
+    milestone.status = status
+    milestone.completed_on = today if status == MilestoneStatus.DONE else None
+
+
+def _due_warning(milestone: Milestone) -> str | None:
+    locality = milestone.locality
+    before_launch = (milestone.offset_amount or 0) > 0
+    if locality and before_launch and milestone.due and milestone.due > locality.go_live:
+        return (
+            f"“{milestone.title}” is a before-launch milestone but is now due after the go-live "
+            f"date ({locality.go_live:%d %B %Y})."
+        )
+    return None
+
+
+_UNCHANGED = object()
+
+
+@transactional
+def update_milestone(
+    milestone_id: int,
+    actor: User | None,
+    *,
+    today: date,
+    expected_version: int | None,
+    status: str | None = None,
+    owner_email: str | None | object = _UNCHANGED,
+    due: date | None | object = _UNCHANGED,
+    notes: str | None = None,
+) -> MilestoneChange:
+    """Change a milestone. `expected_version` is the version the editor saw (None: don't check).
+
+    A stale edit, or one that loses a race with another save, raises StaleEdit and writes nothing.
+    """
+    milestone = get_milestone(milestone_id)
+    if expected_version is not None and milestone.version != expected_version:
+        raise StaleEdit(
+            f"Someone else changed “{milestone.title}” after you opened it. Your changes were "
+            "not saved: review the current values and make your change again."
+        )
+    before = _snapshot(milestone)
+    if status is not None:
+        _apply_status(milestone, status, today)
+    if owner_email is not _UNCHANGED:
+        milestone.owner = _owner_by_email(owner_email)
+    if due is not _UNCHANGED and due != milestone.due:
+        milestone.due = due
+        milestone.due_set_manually = True
+    if notes is not None:
+        milestone.notes = notes.strip()
+    old, new = audit.changed_fields(before, _snapshot(milestone))
+    change = MilestoneChange(milestone, new)
+    if not new:
+        return change
+    warning = _due_warning(milestone) if "due" in new else None
+    if warning:
+        change.warnings.append(warning)
+    audit.record(
+        actor,
+        "update",
+        "milestone",
+        milestone.id,
+        f"Changed “{milestone.title}”: {', '.join(new)}",
+        programme_id=milestone.workstream.programme_id,
+        locality_id=milestone.locality_id,
+        before=old,
+        after=new,
+    )
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleEdit(
+            f"Someone else saved “{milestone.title}” at the same moment. Your changes were not "
+            "saved: review the current values and make your change again."
+        ) from None
+    return change
+
+
+@transactional
+def create_milestone(
+    locality: Locality,
+    actor: User,
+    *,
+    workstream_name: str,
+    title: str,
+    due: date | None,
+    description: str = "",
+    gate_critical: bool = False,
+    owner_email: str | None = None,
+) -> MilestoneChange:
+    """Add a one-off milestone to a locality, with a fixed due date."""
+    title = title.strip()
+    if not title:
+        raise ServiceError("Enter the milestone's title.", "title")
+    if not workstream_name.strip():
+        raise ServiceError("Choose a workstream.", "workstream")
+    milestone = Milestone(
+        workstream=workstream_for(locality.programme, workstream_name.strip()),
+        locality=locality,
+        title=title,
+        description=description.strip(),
+        due=due,
+        due_set_manually=due is not None,
+        gate_critical=gate_critical,
+        owner=_owner_by_email(owner_email),
+    )
+    db.session.add(milestone)
+    db.session.flush()
+    audit.record(
+        actor,
+        "create",
+        "milestone",
+        milestone.id,
+        f"Added milestone “{title}”",
+        programme_id=locality.programme_id,
+        locality_id=locality.id,
+        after={"title": title, "due": due, "workstream": workstream_name.strip()},
+    )
+    return MilestoneChange(milestone, {"title": title})

@@ -1,0 +1,153 @@
+"""Programmes: creating one with the default configuration, and its overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, select
+
+from programme.domain.slugs import is_valid_slug, slugify
+from programme.domain.timeline import load_template
+from programme.extensions import db
+from programme.models import (
+    Locality,
+    Milestone,
+    MilestoneStatus,
+    Programme,
+    TimelineTemplate,
+    TimelineTemplateItem,
+    User,
+    Workstream,
+)
+from programme.seed_files import TIMELINES_DIR
+from programme.services import audit
+from programme.services.errors import Conflict, NotFound, ServiceError
+from programme.services.transaction import transactional
+
+
+def list_programmes() -> list[Programme]:
+    return list(db.session.scalars(select(Programme).order_by(Programme.name)))
+
+
+def get_programme(slug: str) -> Programme:
+    programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
+    if programme is None:
+        raise NotFound(f"There is no programme with the slug {slug!r}.")
+    return programme
+
+
+def _checked_slug(slug: str | None, name: str) -> str:
+    slug = (slug or slugify(name)).strip()
+    if not is_valid_slug(slug):
+        raise ServiceError(
+            f"The slug {slug!r} must be lower-case letters and numbers joined by hyphens.", "slug"
+        )
+    return slug
+
+
+@transactional
+def create_programme(name: str, slug: str | None, actor: User | None) -> Programme:
+    """Create a programme with the default Family Safeguarding timeline templates from seed/."""
+    name = name.strip()
+    if not name:
+        raise ServiceError("Enter the programme's name.", "name")
+    slug = _checked_slug(slug, name)
+    if db.session.scalar(select(Programme.id).where(Programme.slug == slug)):
+        raise Conflict(f"A programme with the slug {slug!r} already exists.", "slug")
+    programme = Programme(name=name, slug=slug)
+    db.session.add(programme)
+    for path in sorted(TIMELINES_DIR.glob("*.toml")):
+        _add_template(programme, load_template(path))
+    db.session.flush()
+    audit.record(
+        actor,
+        "create",
+        "programme",
+        programme.id,
+        f"Created programme {name}",
+        programme_id=programme.id,
+        after={"name": name, "slug": slug},
+    )
+    return programme
+
+
+def _add_template(programme: Programme, template) -> None:
+    row = TimelineTemplate(
+        programme=programme,
+        key=template.key,
+        name=template.name,
+        description=template.description,
+    )
+    for position, item in enumerate(template.items):
+        row.items.append(
+            TimelineTemplateItem(
+                position=position,
+                workstream=item.workstream,
+                title=item.title,
+                description=item.description,
+                offset_amount=item.offset.amount,
+                offset_unit=item.offset.unit,
+                gate_critical=item.gate_critical,
+            )
+        )
+    db.session.add(row)
+    for workstream in template.workstreams():
+        workstream_for(programme, workstream)
+
+
+def workstream_for(programme: Programme, name: str) -> Workstream:
+    """The programme's workstream called `name`, created (at the end) when it is new."""
+    for workstream in programme.workstreams:
+        if workstream.name == name:
+            return workstream
+    workstream = Workstream(name=name, position=len(programme.workstreams))
+    programme.workstreams.append(workstream)
+    return workstream
+
+
+@dataclass(frozen=True)
+class LocalitySummary:
+    locality: Locality
+    milestones_done: int
+    milestones_total: int
+    overdue: int
+
+
+def overview(programme: Programme, today: date) -> list[LocalitySummary]:
+    """Each locality with its milestone counts, in two queries however many there are."""
+    done = case((Milestone.status == MilestoneStatus.DONE.value, 1), else_=0)
+    overdue = case(
+        ((Milestone.due < today) & (Milestone.status != MilestoneStatus.DONE.value), 1), else_=0
+    )
+    counts = {
+        row.locality_id: row
+        for row in db.session.execute(
+            select(
+                Milestone.locality_id,
+                func.count(Milestone.id).label("total"),
+                func.coalesce(func.sum(done), 0).label("done"),
+                func.coalesce(func.sum(overdue), 0).label("overdue"),
+            )
+            .join(Locality, Locality.id == Milestone.locality_id)
+            .where(Locality.programme_id == programme.id)
+            .group_by(Milestone.locality_id)
+        )
+    }
+    localities = db.session.scalars(
+        select(Locality)
+        .where(Locality.programme_id == programme.id)
+        .order_by(Locality.wave.is_(None), Locality.wave, Locality.go_live, Locality.name)
+    )
+    summaries = []
+    for locality in localities:
+        row = counts.get(locality.id)
+        summaries.append(
+            LocalitySummary(
+                locality,
+                int(row.done) if row else 0,
+                int(row.total) if row else 0,
+                int(row.overdue) if row else 0,
+            )
+        )
+    return summaries

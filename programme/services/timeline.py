@@ -1,0 +1,179 @@
+"""Timeline templates: applying one to a locality, and editing a programme's templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from programme.domain.timeline import OFFSET_UNITS, Offset, due_date
+from programme.extensions import db
+from programme.models import (
+    Locality,
+    Milestone,
+    Programme,
+    TimelineTemplate,
+    TimelineTemplateItem,
+    User,
+)
+from programme.seed_files import DEFAULT_TIMELINE_KEY
+from programme.services import audit
+from programme.services.errors import NotFound, ServiceError
+from programme.services.programmes import workstream_for
+from programme.services.transaction import transactional
+
+
+def get_template(programme: Programme, key: str) -> TimelineTemplate:
+    template = db.session.scalar(
+        select(TimelineTemplate).where(
+            TimelineTemplate.programme_id == programme.id, TimelineTemplate.key == key
+        )
+    )
+    if template is None:
+        known = ", ".join(t.key for t in programme.timeline_templates) or "none"
+        raise NotFound(f"{programme.name} has no timeline template {key!r} (known: {known}).")
+    return template
+
+
+def get_template_item(programme: Programme, item_id: int) -> TimelineTemplateItem:
+    item = db.session.get(TimelineTemplateItem, item_id)
+    if item is None or item.template.programme_id != programme.id:
+        raise NotFound(f"There is no template item {item_id} in {programme.name}.")
+    return item
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    template: TimelineTemplate
+    created: int
+    already_there: int
+
+
+@transactional
+def apply_template(
+    locality: Locality, actor: User | None, key: str = DEFAULT_TIMELINE_KEY
+) -> ApplyResult:
+    """Create the locality's milestones from a template; items already applied are skipped."""
+    programme = locality.programme
+    template = get_template(programme, key)
+    applied = set(
+        db.session.scalars(
+            select(Milestone.template_item_id).where(
+                Milestone.locality_id == locality.id, Milestone.template_item_id.is_not(None)
+            )
+        )
+    )
+    created = 0
+    for item in template.items:
+        if item.id in applied:
+            continue
+        offset = Offset(item.offset_amount, item.offset_unit)
+        db.session.add(
+            Milestone(
+                workstream=workstream_for(programme, item.workstream),
+                locality=locality,
+                template_item_id=item.id,
+                title=item.title,
+                description=item.description,
+                offset_amount=item.offset_amount,
+                offset_unit=item.offset_unit,
+                due=due_date(locality.go_live, offset),
+                gate_critical=item.gate_critical,
+            )
+        )
+        created += 1
+    if created:
+        audit.record(
+            actor,
+            "apply_template",
+            "locality",
+            locality.id,
+            f"Applied {template.name} to {locality.name}: {created} milestones created",
+            programme_id=programme.id,
+            locality_id=locality.id,
+            after={"template": template.key, "created": created},
+        )
+    return ApplyResult(template, created, len(applied & {i.id for i in template.items}))
+
+
+def _validated_item_fields(
+    workstream: str, title: str, offset_amount: int, offset_unit: str
+) -> tuple[str, str]:
+    workstream, title = workstream.strip(), title.strip()
+    if not title:
+        raise ServiceError("Enter the milestone's title.", "title")
+    if not workstream:
+        raise ServiceError("Enter the workstream.", "workstream")
+    if offset_unit not in OFFSET_UNITS:
+        raise ServiceError(f"Unit must be one of {', '.join(OFFSET_UNITS)}.", "offset_unit")
+    if offset_amount < 0 or offset_amount > 520:
+        raise ServiceError("How long before go-live must be from 0 to 520.", "offset_amount")
+    return workstream, title
+
+
+def _item_fields(item: TimelineTemplateItem) -> dict:
+    return {
+        "workstream": item.workstream,
+        "title": item.title,
+        "description": item.description,
+        "offset_amount": item.offset_amount,
+        "offset_unit": item.offset_unit,
+        "gate_critical": item.gate_critical,
+    }
+
+
+@transactional
+def save_template_item(
+    template: TimelineTemplate,
+    actor: User,
+    *,
+    item: TimelineTemplateItem | None,
+    workstream: str,
+    title: str,
+    description: str,
+    offset_amount: int,
+    offset_unit: str,
+    gate_critical: bool,
+) -> TimelineTemplateItem:
+    """Add an item (item=None) or change one; milestones already made keep their values."""
+    workstream, title = _validated_item_fields(workstream, title, offset_amount, offset_unit)
+    before = _item_fields(item) if item else None
+    if item is None:
+        item = TimelineTemplateItem(position=len(template.items))
+        template.items.append(item)
+    item.workstream, item.title, item.description = workstream, title, description.strip()
+    item.offset_amount, item.offset_unit, item.gate_critical = (
+        offset_amount,
+        offset_unit,
+        gate_critical,
+    )
+    workstream_for(template.programme, workstream)
+    db.session.flush()
+    old, new = audit.changed_fields(before or {}, _item_fields(item))
+    audit.record(
+        actor,
+        "update" if before else "create",
+        "timeline_template_item",
+        item.id,
+        f"{'Changed' if before else 'Added'} “{title}” in {template.name}",
+        programme_id=template.programme_id,
+        before=old if before else None,
+        after=new,
+    )
+    return item
+
+
+@transactional
+def remove_template_item(item: TimelineTemplateItem, actor: User) -> None:
+    """Remove an item; milestones already made from it stay, no longer linked."""
+    template = item.template
+    audit.record(
+        actor,
+        "delete",
+        "timeline_template_item",
+        item.id,
+        f"Removed “{item.title}” from {template.name}",
+        programme_id=template.programme_id,
+        before=_item_fields(item),
+    )
+    template.items.remove(item)

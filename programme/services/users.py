@@ -1,0 +1,184 @@
+"""Accounts: creating users, changing roles, deactivating, and signing in with throttling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from programme.domain.passwords import password_problems
+from programme.extensions import db
+from programme.models import ROLES, LoginAttempt, User
+from programme.models._columns import utcnow
+from programme.services import audit
+from programme.services.errors import Conflict, NotFound, ServiceError
+from programme.services.transaction import transactional
+
+# A real hash to compare against when the account does not exist, so timing tells nothing.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing", method="scrypt")
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise ServiceError(f"{email!r} is not a valid e-mail address: {error}.", "email") from None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def check_password_policy(password: str, email: str = "", name: str = "") -> None:
+    problems = password_problems(password, [email, name, *name.split()])
+    if problems:
+        raise ServiceError(problems[0], "password")
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user with id {user_id}.")
+    return user
+
+
+def require_user(email: str) -> User:
+    user = find_user(email)
+    if user is None:
+        raise NotFound(f"There is no user with the e-mail address {email}.")
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.active.desc(), User.name)))
+
+
+def active_users() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
+
+
+@transactional
+def create_user(email: str, name: str, role: str, password: str, actor: User | None) -> User:
+    email = normalise_email(email)
+    name = name.strip()
+    if not name:
+        raise ServiceError("Enter the person's name.", "name")
+    if role not in ROLES:
+        raise ServiceError(f"Role must be one of {', '.join(ROLES)}; {role!r} is not.", "role")
+    if find_user(email):
+        raise Conflict(f"A user with the e-mail address {email} already exists.", "email")
+    check_password_policy(password, email, name)
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        actor,
+        "create",
+        "user",
+        user.id,
+        f"Added user {email} as {ROLES[role]}",
+        after={"email": email, "name": name, "role": role},
+    )
+    return user
+
+
+@transactional
+def change_role(user_id: int, role: str, actor: User) -> User:
+    user = get_user(user_id)
+    if role not in ROLES:
+        raise ServiceError(f"Role must be one of {', '.join(ROLES)}.", "role")
+    if user.id == actor.id and role != "admin":
+        raise ServiceError("You cannot remove your own administrator role.", "role")
+    before = user.role
+    if before != role:
+        user.role = role
+        user.session_version += 1  # new permissions start with a fresh sign-in
+        audit.record(
+            actor,
+            "change_role",
+            "user",
+            user.id,
+            f"Changed {user.email} from {ROLES[before]} to {ROLES[role]}",
+            before={"role": before},
+            after={"role": role},
+        )
+    return user
+
+
+@transactional
+def set_active(user_id: int, active: bool, actor: User) -> User:
+    user = get_user(user_id)
+    if user.id == actor.id and not active:
+        raise ServiceError("You cannot deactivate your own account.")
+    if user.active != active:
+        user.active = active
+        user.session_version += 1  # a deactivated user's open sessions end now
+        verb = "Reactivated" if active else "Deactivated"
+        audit.record(
+            actor,
+            "reactivate" if active else "deactivate",
+            "user",
+            user.id,
+            f"{verb} {user.email}",
+            before={"active": not active},
+            after={"active": active},
+        )
+    return user
+
+
+@transactional
+def end_sessions(user: User) -> None:
+    """Invalidate every cookie issued to this user (used at logout)."""
+    user.session_version += 1
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User | None
+    error: str | None
+
+
+def _recent_failures(column, value: str, since: datetime) -> int:
+    return db.session.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
+        )
+    )
+
+
+def _throttled(email: str, address: str, settings: dict) -> bool:
+    since = utcnow() - timedelta(minutes=settings["LOGIN_THROTTLE_WINDOW_MINUTES"])
+    return (
+        _recent_failures(LoginAttempt.email, email, since)
+        >= settings["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or _recent_failures(LoginAttempt.address, address, since)
+        >= settings["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    )
+
+
+@transactional
+def sign_in(email: str, password: str, address: str, settings: dict) -> SignInResult:
+    """Check a sign-in attempt, counting failures per account and per address in the database."""
+    email = email.strip().lower()[:254]
+    address = (address or "unknown")[:64]
+    if _throttled(email, address, settings):
+        return SignInResult(
+            None, "Too many failed sign-in attempts. Wait 15 minutes and try again."
+        )
+    user = find_user(email)
+    password_ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    accepted = bool(user and password_ok and user.active)
+    db.session.add(LoginAttempt(email=email, address=address, succeeded=accepted))
+    if not user or not password_ok:
+        return SignInResult(None, "The e-mail address or password is not right.")
+    if not user.active:
+        return SignInResult(None, "This account has been deactivated. Ask an administrator.")
+    user.last_login_at = utcnow()
+    return SignInResult(user, None)

@@ -1,0 +1,1 @@
+"""Blueprints, one per area. Thin: parse, call a service, render."""

@@ -1,0 +1,70 @@
+"""Administering users: add, change role, deactivate and reactivate."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from programme.auth import requires
+from programme.forms.admin import NewUserForm, RoleForm
+from programme.forms.base import BaseForm
+from programme.services import users
+from programme.services.errors import NotFound, ServiceError
+from programme.views.common import or_404
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/users")
+@requires("manage_users")
+def user_list():
+    return render_template("admin/users.html", users=users.list_users(), action_form=BaseForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires("manage_users")
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = users.create_user(
+                form.email.data, form.name.data, form.role.data, form.password.data, current_user
+            )
+        except ServiceError as error:
+            form.add_service_error(error.field, error.message)
+        else:
+            flash(f"Added {user.name} as {user.role_label}.", "success")
+            return redirect(url_for(".user_list"))
+    return render_template("admin/new_user.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@requires("manage_users")
+def edit_user(user_id: int):
+    user = or_404(lambda: users.get_user(user_id))
+    form = RoleForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            users.change_role(user.id, form.role.data, current_user)
+        except ServiceError as error:
+            form.add_service_error(error.field, error.message)
+        else:
+            flash(f"{user.name} is now {user.role_label}.", "success")
+            return redirect(url_for(".user_list"))
+    return render_template(
+        "admin/edit_user.html", user=user, form=form, action_form=BaseForm()
+    ), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+@requires("manage_users")
+def set_active(user_id: int, action: str):
+    form = BaseForm()
+    if form.validate_on_submit():
+        try:
+            user = users.set_active(user_id, action == "reactivate", current_user)
+        except NotFound:
+            return or_404(lambda: users.get_user(user_id))
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"{user.name} is {'active again' if user.active else 'deactivated'}.", "success")
+    return redirect(url_for(".user_list"))

@@ -1,0 +1,24 @@
+"""What the blueprints share: turning NotFound into 404, and form choices for people."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import abort
+
+from programme.services.errors import NotFound
+from programme.services.users import active_users
+
+T = TypeVar("T")
+
+
+def or_404(lookup: Callable[[], T]) -> T:
+    try:
+        return lookup()
+    except NotFound:
+        abort(404)
+
+
+def owner_choices() -> list[tuple[str, str]]:
+    return [("", "No owner")] + [
+        (user.email, f"{user.name} ({user.role_label})") for user in active_users()
+    ]

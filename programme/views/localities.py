@@ -1,0 +1,178 @@
+"""A locality: its milestones by workstream, timeline view, teams, go-live date and audit trail."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from programme.auth import requires
+from programme.clock import today
+from programme.domain.timeline import timeline_columns
+from programme.forms.programmes import LocalityEditForm, LocalityForm, TeamForm
+from programme.services import audit, localities, milestones, programmes, timeline
+from programme.services.errors import NeedsConfirmation, ServiceError
+from programme.views.common import or_404
+
+bp = Blueprint("localities", __name__, url_prefix="/programmes/<programme_slug>/localities")
+
+
+def _locality(programme_slug: str, slug: str):
+    return or_404(lambda: localities.get_locality(programme_slug, slug))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("manage_programme")
+def new(programme_slug: str):
+    programme = or_404(lambda: programmes.get_programme(programme_slug))
+    form = LocalityForm()
+    needs_confirmation = False
+    if form.validate_on_submit():
+        try:
+            locality = localities.create_locality(
+                programme,
+                form.name.data,
+                form.go_live.data,
+                current_user,
+                today=today(),
+                wave=form.wave.data,
+                slug=form.slug.data or None,
+                confirm_past_go_live=form.confirm_past_go_live.data,
+            )
+        except ServiceError as error:
+            needs_confirmation = isinstance(error, NeedsConfirmation)
+            form.add_service_error(error.field, error.message)
+        else:
+            flash(
+                f"Added {locality.name}. Apply a timeline template to create its milestones.",
+                "success",
+            )
+            return redirect(url_for(".show", programme_slug=programme.slug, slug=locality.slug))
+    return render_template(
+        "localities/new.html",
+        programme=programme,
+        form=form,
+        needs_confirmation=needs_confirmation,
+    ), 400 if form.errors else 200
+
+
+@bp.route("/<slug>")
+@requires("view")
+def show(programme_slug: str, slug: str):
+    locality = _locality(programme_slug, slug)
+    return render_template(
+        "localities/show.html",
+        locality=locality,
+        programme=locality.programme,
+        groups=milestones.locality_milestones(locality, today()),
+        today=today(),
+    )
+
+
+@bp.route("/<slug>/timeline")
+@requires("view")
+def timeline_view(programme_slug: str, slug: str):
+    locality = _locality(programme_slug, slug)
+    groups = milestones.locality_milestones(locality, today())
+    rows = [row for group in groups for row in group.rows]
+    columns = timeline_columns(locality.go_live, rows, lambda row: row.milestone.due, today())
+    return render_template(
+        "localities/timeline.html",
+        locality=locality,
+        programme=locality.programme,
+        columns=columns,
+        undated=[row for row in rows if row.milestone.due is None],
+        today=today(),
+    )
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@requires("manage_programme")
+def edit(programme_slug: str, slug: str):
+    locality = _locality(programme_slug, slug)
+    form = LocalityEditForm(obj=locality)
+    needs_confirmation = False
+    if form.validate_on_submit():
+        try:
+            move = localities.update_locality(
+                locality,
+                current_user,
+                today=today(),
+                name=form.name.data,
+                wave=form.wave.data,
+                go_live=form.go_live.data,
+                confirm_past_go_live=form.confirm_past_go_live.data,
+            )
+        except ServiceError as error:
+            needs_confirmation = isinstance(error, NeedsConfirmation)
+            form.add_service_error(error.field, error.message)
+        else:
+            return (
+                render_template(
+                    "localities/moved.html",
+                    locality=locality,
+                    programme=locality.programme,
+                    move=move,
+                )
+                if move.moved or move.left_alone
+                else _saved(locality)
+            )
+    return render_template(
+        "localities/edit.html",
+        locality=locality,
+        programme=locality.programme,
+        form=form,
+        needs_confirmation=needs_confirmation,
+    ), 400 if form.errors else 200
+
+
+def _saved(locality):
+    flash(f"Saved {locality.name}.", "success")
+    return redirect(url_for(".show", programme_slug=locality.programme.slug, slug=locality.slug))
+
+
+@bp.route("/<slug>/apply-timeline", methods=["POST"])
+@requires("manage_programme")
+def apply_timeline(programme_slug: str, slug: str):
+    locality = _locality(programme_slug, slug)
+    key = request.form.get("template", "lancashire")
+    try:
+        result = timeline.apply_template(locality, current_user, key)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        if result.created:
+            flash(f"Created {result.created} milestones from {result.template.name}.", "success")
+        else:
+            flash(
+                f"Every milestone of {result.template.name} is already here; nothing was added.",
+                "info",
+            )
+    return redirect(url_for(".show", programme_slug=programme_slug, slug=slug))
+
+
+@bp.route("/<slug>/teams/new", methods=["GET", "POST"])
+@requires("manage_programme")
+def new_team(programme_slug: str, slug: str):
+    locality = _locality(programme_slug, slug)
+    form = TeamForm()
+    if form.validate_on_submit():
+        try:
+            team = localities.create_team(locality, form.name.data, current_user, form.kind.data)
+        except ServiceError as error:
+            form.add_service_error(error.field, error.message)
+        else:
+            flash(f"Added {team.name}.", "success")
+            return redirect(url_for(".show", programme_slug=programme_slug, slug=slug))
+    return render_template(
+        "localities/new_team.html", locality=locality, programme=locality.programme, form=form
+    ), 400 if form.errors else 200
+
+
+@bp.route("/<slug>/audit")
+@requires("view_audit")
+def audit_trail(programme_slug: str, slug: str):
+    locality = _locality(programme_slug, slug)
+    return render_template(
+        "localities/audit.html",
+        locality=locality,
+        programme=locality.programme,
+        events=audit.locality_trail(locality.id),
+    )
