@@ -7,4 +7,8 @@ from flask import current_app
 
 
 def today() -> date:
+    # Tests pin the date with the TODAY setting; nothing else sets it.
+    pinned = current_app.config.get("TODAY")
+    if pinned is not None:
+        return pinned
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()

@@ -1,0 +1,102 @@
+"""Plain builder functions for test data: sensible defaults, keyword overrides."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from itertools import count
+
+from werkzeug.security import generate_password_hash
+
+from programme.extensions import db
+from programme.models import Locality, Milestone, Programme, Team, User, Workstream
+from programme.services import programmes, timeline
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+_sequence = count(1)
+
+
+@lru_cache(maxsize=4)
+def _hash(password: str) -> str:
+    # Hashing once per password keeps the suite fast; scrypt is deliberately slow.
+    return generate_password_hash(password, method="scrypt")
+
+
+def create_user(role: str = "programme_manager", **overrides) -> User:
+    n = next(_sequence)
+    password = overrides.pop("password", DEFAULT_PASSWORD)
+    fields = {
+        "email": f"{role.replace('_', '.')}{n}@example.org",
+        "name": f"{role.replace('_', ' ').title()} {n}",
+        "role": role,
+        "password_hash": _hash(password),
+        "active": True,
+    }
+    fields.update(overrides)
+    user = User(**fields)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def create_programme(name: str = "Somerset Family Safeguarding", slug: str | None = None,
+                     with_templates: bool = True) -> Programme:
+    if with_templates:
+        return programmes.create_programme(name, slug, actor=None)
+    programme = Programme(name=name, slug=slug or f"programme-{next(_sequence)}")
+    db.session.add(programme)
+    db.session.commit()
+    return programme
+
+
+def create_locality(programme: Programme | None = None, **overrides) -> Locality:
+    programme = programme or create_programme()
+    n = next(_sequence)
+    fields = {
+        "name": f"Locality {n}",
+        "slug": f"locality-{n}",
+        "wave": 1,
+        "go_live": date(2027, 4, 6),
+    }
+    fields.update(overrides)
+    locality = Locality(programme=programme, **fields)
+    db.session.add(locality)
+    db.session.commit()
+    return locality
+
+
+def create_team(locality: Locality, **overrides) -> Team:
+    fields = {"name": f"FS Team {next(_sequence)}", "kind": "family_safeguarding"}
+    fields.update(overrides)
+    team = Team(locality=locality, **fields)
+    db.session.add(team)
+    db.session.commit()
+    return team
+
+
+def create_workstream(programme: Programme, name: str | None = None) -> Workstream:
+    workstream = programmes.workstream_for(programme, name or f"Workstream {next(_sequence)}")
+    db.session.commit()
+    return workstream
+
+
+def create_milestone(locality: Locality, **overrides) -> Milestone:
+    workstream = overrides.pop("workstream", None) or create_workstream(
+        locality.programme, "Governance and partnership"
+    )
+    fields = {
+        "title": f"Milestone {next(_sequence)}",
+        "due": date(2027, 1, 6),
+        "status": "not_started",
+        "offset_amount": 3,
+        "offset_unit": "months",
+    }
+    fields.update(overrides)
+    milestone = Milestone(workstream=workstream, locality=locality, **fields)
+    db.session.add(milestone)
+    db.session.commit()
+    return milestone
+
+
+def apply_lancashire(locality: Locality) -> None:
+    timeline.apply_template(locality, None)

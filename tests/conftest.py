@@ -1,0 +1,140 @@
+"""Fixtures: the app on a migrated test database (SQLite, or PostgreSQL from TEST_DATABASE_URL),
+emptied between tests; a test client; sign-in helpers; a query counter."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, event, text
+
+from programme import create_app
+from programme.extensions import db
+
+TODAY = date(2026, 11, 30)  # a Monday
+
+
+def _database_url(tmp_dir: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite'}"
+
+
+def _reset_postgres_schema(url: str) -> None:
+    """Start from an empty schema, so the migrations build every table themselves."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = _database_url(Path(tmp))
+        if url.startswith("postgresql"):
+            _reset_postgres_schema(url)  # fails loudly (not a skip) when PostgreSQL is unreachable
+        yield url
+
+
+def make_app(database_url: str, **overrides):
+    config = {
+        "APP_ENV": "testing",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "TODAY": TODAY,
+        "PROXY_FIX_HOPS": 0,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _migrated(database_url: str) -> str:
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()  # the migrations are tested for free
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_tables() -> None:
+    tables = [table.name for table in db.metadata.sorted_tables]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_migrated: str):
+    app = make_app(_migrated)
+    with app.app_context():
+        _empty_tables()
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def sign_in_as(client, user) -> None:
+    """Start a session for `user` without going through the login form (tested on its own)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def sign_in(client):
+    def sign_in_user(user):
+        sign_in_as(client, user)
+        return client
+
+    return sign_in_user
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def counting_queries() -> Iterator[QueryCounter]:
+    counter = QueryCounter()
+
+    def record(_conn, _cursor, statement, *_args):
+        counter.statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def count_queries():
+    return counting_queries
