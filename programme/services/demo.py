@@ -60,6 +60,11 @@ def load_demo(today: date) -> DemoLoad:
     return DemoLoad(programme, True, users_created, password, logins)
 
 
+def _next_monday(day: date) -> date:
+    """Localities go live at the start of a week."""
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
 def _load_locality(
     programme: Programme, entry: dict, owners: dict[str, User | None], today: date
 ) -> Locality:

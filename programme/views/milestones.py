@@ -26,8 +26,11 @@ def edit(milestone_id: int):
     milestone = or_404(lambda: milestones.get_milestone(milestone_id))
     if not can_edit_milestone(current_user, milestone):
         abort(403)
-    form = MilestoneEditForm(obj=milestone, owner=milestone.owner.email if milestone.owner else "")
+    form = MilestoneEditForm(obj=milestone)
     form.owner.choices = owner_choices()
+    if not form.is_submitted():
+        # The model's `owner` is a User; the form chooses by e-mail address.
+        form.owner.data = milestone.owner.email if milestone.owner else ""
     stale = False
     if form.validate_on_submit():
         try:
