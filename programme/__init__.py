@@ -77,7 +77,15 @@ def _enforce_sqlite_foreign_keys(dbapi_connection, _record) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from programme.views import admin, auth, localities, milestones, programmes, templates
+    from programme.views import (
+        admin,
+        auth,
+        localities,
+        milestones,
+        programmes,
+        templates,
+        workstreams,
+    )
 
     for blueprint in (
         auth.bp,
@@ -85,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         localities.bp,
         milestones.bp,
         templates.bp,
+        workstreams.bp,
         admin.bp,
     ):
         app.register_blueprint(blueprint)

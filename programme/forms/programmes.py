@@ -51,3 +51,7 @@ class TeamForm(BaseForm):
         "Team name", validators=[DataRequired("Enter the team's name."), Length(max=200)]
     )
     kind = SelectField("Kind of team", choices=list(TEAM_KINDS.items()))
+
+
+class WorkstreamLeadForm(BaseForm):
+    lead = SelectField("Workstream lead", choices=[], validate_choice=False)

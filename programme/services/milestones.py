@@ -68,7 +68,10 @@ def locality_milestones(locality: Locality, today: date) -> list[WorkstreamGroup
             Workstream.programme_id == locality.programme_id,
             or_(Milestone.locality_id == locality.id, Milestone.locality_id.is_(None)),
         )
-        .options(joinedload(Milestone.owner), joinedload(Milestone.workstream))
+        .options(
+            joinedload(Milestone.owner),
+            joinedload(Milestone.workstream).joinedload(Workstream.lead),
+        )
         .order_by(Workstream.position, Workstream.id, Milestone.due, Milestone.id)
     ).all()
     groups: dict[int, WorkstreamGroup] = {}

@@ -151,3 +151,34 @@ def overview(programme: Programme, today: date) -> list[LocalitySummary]:
             )
         )
     return summaries
+
+
+def get_workstream(programme: Programme, workstream_id: int) -> Workstream:
+    workstream = db.session.get(Workstream, workstream_id)
+    if workstream is None or workstream.programme_id != programme.id:
+        raise NotFound(f"{programme.name} has no workstream {workstream_id}.")
+    return workstream
+
+
+@transactional
+def set_workstream_lead(
+    workstream: Workstream, lead: User | None, actor: User | None
+) -> Workstream:
+    """Name (or clear) the person who leads a workstream."""
+    if lead is not None and not lead.active:
+        raise ServiceError(f"{lead.name} is deactivated and cannot lead a workstream.", "lead")
+    before = workstream.lead.email if workstream.lead else None
+    after = lead.email if lead else None
+    if before != after:
+        workstream.lead = lead
+        audit.record(
+            actor,
+            "update",
+            "workstream",
+            workstream.id,
+            f"{workstream.name}: lead {'set to ' + lead.name if lead else 'cleared'}",
+            programme_id=workstream.programme_id,
+            before={"lead": before},
+            after={"lead": after},
+        )
+    return workstream
