@@ -1,10 +1,10 @@
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from programme.forms.base import BaseForm
+from programme.forms.base import BaseForm, select_choices
 from programme.models import ROLES
 
-ROLE_CHOICES = list(ROLES.items())
+ROLE_CHOICES = select_choices(ROLES.items())
 
 
 class NewUserForm(BaseForm):

@@ -1,10 +1,10 @@
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from programme.forms.base import BaseForm
+from programme.forms.base import BaseForm, select_choices
 from programme.models import MilestoneStatus
 
-STATUS_CHOICES = [(status.value, status.label) for status in MilestoneStatus]
+STATUS_CHOICES = select_choices((status.value, status.label) for status in MilestoneStatus)
 
 
 class MilestoneEditForm(BaseForm):

@@ -1,7 +1,7 @@
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from programme.forms.base import BaseForm
+from programme.forms.base import BaseForm, select_choices
 from programme.services.localities import TEAM_KINDS
 
 SLUG_HINT = (
@@ -50,7 +50,7 @@ class TeamForm(BaseForm):
     name = StringField(
         "Team name", validators=[DataRequired("Enter the team's name."), Length(max=200)]
     )
-    kind = SelectField("Kind of team", choices=list(TEAM_KINDS.items()))
+    kind = SelectField("Kind of team", choices=select_choices(TEAM_KINDS.items()))
 
 
 class WorkstreamLeadForm(BaseForm):

@@ -2,7 +2,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from programme.domain.timeline import OFFSET_UNITS
-from programme.forms.base import BaseForm
+from programme.forms.base import BaseForm, select_choices
 
 
 class TemplateItemForm(BaseForm):
@@ -21,6 +21,8 @@ class TemplateItemForm(BaseForm):
         ],
         description="0 means on the go-live date itself.",
     )
-    offset_unit = SelectField("Unit", choices=[(unit, unit.capitalize()) for unit in OFFSET_UNITS])
+    offset_unit = SelectField(
+        "Unit", choices=select_choices((unit, unit.capitalize()) for unit in OFFSET_UNITS)
+    )
     description = TextAreaField("Description", validators=[Length(max=5000)])
     gate_critical = BooleanField("Gate-critical: must be done before go-live")

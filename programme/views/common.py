@@ -4,7 +4,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import abort
+from wtforms.fields.choices import SelectChoice
 
+from programme.forms.base import select_choices
 from programme.services.errors import NotFound
 from programme.services.users import active_users
 
@@ -18,7 +20,7 @@ def or_404(lookup: Callable[[], T]) -> T:
         abort(404)
 
 
-def owner_choices() -> list[tuple[str, str]]:
-    return [("", "No owner")] + [
-        (user.email, f"{user.name} ({user.role_label})") for user in active_users()
-    ]
+def owner_choices(nobody: str = "No owner") -> list[SelectChoice]:
+    """Active users to choose from, by e-mail address, with a first "nobody" choice."""
+    people = [(user.email, f"{user.name} ({user.role_label})") for user in active_users()]
+    return select_choices([("", nobody), *people])

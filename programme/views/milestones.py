@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from programme.auth import can_edit_milestone, requires
 from programme.clock import today
+from programme.forms.base import select_choices
 from programme.forms.milestones import MilestoneEditForm, MilestoneNewForm
 from programme.services import localities, milestones
 from programme.services.errors import ServiceError, StaleEdit
@@ -73,7 +74,9 @@ def edit(milestone_id: int):
 def new(programme_slug: str, slug: str):
     locality = or_404(lambda: localities.get_locality(programme_slug, slug))
     form = MilestoneNewForm()
-    form.workstream.choices = [(w.name, w.name) for w in locality.programme.workstreams]
+    form.workstream.choices = select_choices(
+        (w.name, w.name) for w in locality.programme.workstreams
+    )
     form.owner.choices = owner_choices()
     if form.validate_on_submit():
         try:
