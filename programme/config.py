@@ -47,7 +47,7 @@ def build_config(overrides: dict | None = None) -> dict:
     overrides = overrides or {}
     env = overrides.get("APP_ENV") or environment_name()
     is_dev_or_test = env in {"development", "testing"}
-    secret = os.environ.get("SECRET_KEY")
+    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     if not secret:
         if not is_dev_or_test:
             raise ConfigError("SECRET_KEY must be set outside development and testing.")

@@ -170,39 +170,43 @@ def update_milestone(
             f"Someone else changed “{milestone.title}” after you opened it. Your changes were "
             "not saved: review the current values and make your change again."
         )
-    before = _snapshot(milestone)
-    if status is not None:
-        _apply_status(milestone, status, today)
-    if owner_email is not _UNCHANGED:
-        milestone.owner = _owner_by_email(owner_email)
-    if due is not _UNCHANGED and due != milestone.due:
-        milestone.due = due
-        milestone.due_set_manually = True
-    if notes is not None:
-        milestone.notes = notes.strip()
-    old, new = audit.changed_fields(before, _snapshot(milestone))
-    change = MilestoneChange(milestone, new)
-    if not new:
-        return change
-    warning = _due_warning(milestone) if "due" in new else None
-    if warning:
-        change.warnings.append(warning)
-    audit.record(
-        actor,
-        "update",
-        "milestone",
-        milestone.id,
-        f"Changed “{milestone.title}”: {', '.join(new)}",
-        programme_id=milestone.workstream.programme_id,
-        locality_id=milestone.locality_id,
-        before=old,
-        after=new,
-    )
+    # Only the guarded flush below may write: an autoflush (e.g. when looking up the new owner)
+    # would let a lost race escape as StaleDataError instead of StaleEdit.
+    with db.session.no_autoflush:
+        before = _snapshot(milestone)
+        if status is not None:
+            _apply_status(milestone, status, today)
+        if owner_email is not _UNCHANGED:
+            milestone.owner = _owner_by_email(owner_email)
+        if due is not _UNCHANGED and due != milestone.due:
+            milestone.due = due
+            milestone.due_set_manually = True
+        if notes is not None:
+            milestone.notes = notes.strip()
+        old, new = audit.changed_fields(before, _snapshot(milestone))
+        change = MilestoneChange(milestone, new)
+        if not new:
+            return change
+        warning = _due_warning(milestone) if "due" in new else None
+        if warning:
+            change.warnings.append(warning)
+        audit.record(
+            actor,
+            "update",
+            "milestone",
+            milestone.id,
+            f"Changed “{milestone.title}”: {', '.join(new)}",
+            programme_id=milestone.workstream.programme_id,
+            locality_id=milestone.locality_id,
+            before=old,
+            after=new,
+        )
+    title = milestone.title  # a failed flush expires the milestone, so read it now
     try:
         db.session.flush()
     except StaleDataError:
         raise StaleEdit(
-            f"Someone else saved “{milestone.title}” at the same moment. Your changes were not "
+            f"Someone else saved “{title}” at the same moment. Your changes were not "
             "saved: review the current values and make your change again."
         ) from None
     return change

@@ -150,6 +150,8 @@ def save_template_item(
     workstream_for(template.programme, workstream)
     db.session.flush()
     old, new = audit.changed_fields(before or {}, _item_fields(item))
+    if before and not new:
+        return item  # nothing changed: nothing to audit
     audit.record(
         actor,
         "update" if before else "create",

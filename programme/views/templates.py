@@ -91,7 +91,11 @@ def remove_item(programme_slug: str, key: str, item_id: int):
     form = BaseForm()
     if form.validate_on_submit():
         title = item.title
-        timeline.remove_template_item(item, current_user)
+        try:
+            timeline.remove_template_item(item, current_user)
+        except ServiceError as error:
+            flash(error.message, "error")
+            return redirect(url_for(".show", programme_slug=programme.slug, key=template.key))
         flash(
             f"Removed “{title}” from the template. Milestones already made from it stay.", "success"
         )

@@ -1,0 +1,60 @@
+"""Creating a programme with the default Family Safeguarding configuration."""
+
+import pytest
+from sqlalchemy import func, select
+
+from programme.extensions import db
+from programme.models import AuditEvent, Programme, TimelineTemplate, TimelineTemplateItem
+from programme.services import programmes
+from programme.services.errors import Conflict, ServiceError
+from tests.builders import create_user
+
+
+def _count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_a_new_programme_gets_the_lancashire_timeline_and_is_audited(app):
+    admin = create_user("admin")
+
+    programme = programmes.create_programme("Somerset Family Safeguarding", None, admin)
+
+    assert programme.slug == "somerset-family-safeguarding"
+    [template] = programme.timeline_templates
+    assert template.key == "lancashire"
+    assert len(template.items) == 19
+    assert [w.name for w in programme.workstreams][0] == "Governance and partnership"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "programme"))
+    assert (event.action, event.actor_id) == ("create", admin.id)
+    assert event.after == {
+        "name": "Somerset Family Safeguarding",
+        "slug": "somerset-family-safeguarding",
+    }
+
+
+def test_a_second_programme_with_the_same_slug_is_a_conflict_and_adds_nothing(app):
+    programmes.create_programme("Somerset", "somerset", None)
+    templates_before = _count(TimelineTemplate)
+
+    with pytest.raises(Conflict) as refused:
+        programmes.create_programme("Somerset again", "somerset", None)
+
+    assert refused.value.field == "slug"
+    assert _count(Programme) == 1
+    assert _count(TimelineTemplate) == templates_before
+
+
+@pytest.mark.parametrize(
+    ("name", "slug", "field"),
+    [("  ", None, "name"), ("Somerset", "Somerset County", "slug"), ("Somerset", "-x-", "slug")],
+)
+def test_an_invalid_programme_is_refused_naming_the_field_and_writes_nothing(
+    app, name, slug, field
+):
+    with pytest.raises(ServiceError) as refused:
+        programmes.create_programme(name, slug, None)
+
+    assert refused.value.field == field
+    assert _count(Programme) == 0
+    assert _count(TimelineTemplateItem) == 0
+    assert _count(AuditEvent) == 0
