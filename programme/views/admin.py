@@ -16,7 +16,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.route("/users")
 @requires("manage_users")
 def user_list():
-    return render_template("admin/users.html", users=users.list_users(), action_form=BaseForm())
+    return render_template("admin/users.html", users=users.list_users())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -50,7 +50,7 @@ def edit_user(user_id: int):
             flash(f"{user.name} is now {user.role_label}.", "success")
             return redirect(url_for(".user_list"))
     return render_template(
-        "admin/edit_user.html", user=user, form=form, action_form=BaseForm()
+        "admin/edit_user.html", user=user, form=form
     ), 400 if form.errors else 200
 
 

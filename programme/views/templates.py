@@ -29,9 +29,7 @@ def index(programme_slug: str):
 @requires("view")
 def show(programme_slug: str, key: str):
     programme, template = _template(programme_slug, key)
-    return render_template(
-        "templates/show.html", programme=programme, template=template, remove_form=BaseForm()
-    )
+    return render_template("templates/show.html", programme=programme, template=template)
 
 
 def _save_item(programme, template, item):

@@ -1,0 +1,276 @@
+"""Every route, for every role: who is let in, who is turned away, who is sent to sign in.
+
+ROUTES names each route's declared permission (what `@requires`/`@public` put on the view). The
+answer expected for each role is worked out from `programme.auth.PERMISSIONS`, so this table and
+the permission table cannot drift apart. The companion test fails the suite when a route is added
+without a row here or without a declared permission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import url_for
+
+from programme.auth import ALL_ROLES, PERMISSIONS
+from programme.extensions import db
+from tests.builders import create_locality, create_milestone, create_programme, create_user
+from tests.conftest import sign_in_as
+
+ROLES = ("admin", "programme_manager", "board_member", "hr_lead", "trainer", "viewer")
+ANONYMOUS = "anonymous"
+
+ALLOWED, FORBIDDEN, SIGN_IN = "allowed", "forbidden", "sent to sign in"
+
+
+@dataclass(frozen=True)
+class World:
+    """The records the routes' URLs point at."""
+
+    programme: str
+    locality: str
+    template: str
+    item_id: int
+    milestone_id: int
+    workstream_id: int
+    user_id: int
+
+
+def build_world() -> World:
+    locality = create_locality()
+    programme = locality.programme
+    create_programme("Another programme", with_templates=False)  # so "/" lists, not redirects
+    template = programme.timeline_templates[0]
+    milestone = create_milestone(locality)  # owned by nobody
+    return World(
+        programme=programme.slug,
+        locality=locality.slug,
+        template=template.key,
+        item_id=template.items[0].id,
+        milestone_id=milestone.id,
+        workstream_id=milestone.workstream_id,
+        user_id=create_user("viewer").id,
+    )
+
+
+def _programme(w: World) -> dict:
+    return {"programme_slug": w.programme}
+
+
+def _locality(w: World) -> dict:
+    return {"programme_slug": w.programme, "slug": w.locality}
+
+
+def _template(w: World) -> dict:
+    return {"programme_slug": w.programme, "key": w.template}
+
+
+def _item(w: World) -> dict:
+    return {**_template(w), "item_id": w.item_id}
+
+
+def _user(w: World) -> dict:
+    return {"user_id": w.user_id}
+
+
+def _none(_w: World) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    method: str
+    permission: str  # as declared on the view: a key of PERMISSIONS, or "public"
+    args: Callable[[World], dict] = _none
+    # When the view narrows access beyond its declared permission (checked inside the view).
+    effective: str | None = None
+    # Statuses that count as "let in". GET pages answer 200; a POST with an empty form may
+    # redirect (done) or re-show the form (200/400).
+    ok: frozenset[int] = field(default=frozenset())
+
+    @property
+    def accepted(self) -> frozenset[int]:
+        return self.ok or (frozenset({200}) if self.method == "GET" else frozenset({200, 302, 400}))
+
+    def expected_for(self, role: str) -> str:
+        permission = self.effective or self.permission
+        if permission == "public":
+            return ALLOWED
+        if role == ANONYMOUS:
+            return SIGN_IN
+        return ALLOWED if role in PERMISSIONS[permission] else FORBIDDEN
+
+    def url(self, app, world: World) -> str:
+        with app.test_request_context():
+            return url_for(self.endpoint, **self.args(world))
+
+
+def _both(endpoint: str, permission: str, args: Callable[[World], dict] = _none) -> list[Route]:
+    return [Route(endpoint, "GET", permission, args), Route(endpoint, "POST", permission, args)]
+
+
+ROUTES: list[Route] = [
+    # A signed-in user asking for the sign-in page is sent on to the home page.
+    Route("auth.login", "GET", "public", ok=frozenset({200, 302})),
+    Route("auth.login", "POST", "public"),
+    *_both("programmes.new", "manage_programme"),
+    Route("programmes.index", "GET", "view"),
+    Route("programmes.overview", "GET", "view", lambda w: {"slug": w.programme}),
+    *_both("localities.new", "manage_programme", _programme),
+    Route("localities.show", "GET", "view", _locality),
+    Route("localities.timeline_view", "GET", "view", _locality),
+    *_both("localities.edit", "manage_programme", _locality),
+    Route("localities.apply_timeline", "POST", "manage_programme", _locality),
+    *_both("localities.new_team", "manage_programme", _locality),
+    Route("localities.audit_trail", "GET", "view_audit", _locality),
+    # Declared "view", but only milestone editors (or its owner: tested below) get the form.
+    *[
+        Route(
+            "milestones.edit",
+            method,
+            "view",
+            lambda w: {"milestone_id": w.milestone_id},
+            effective="edit_milestones",
+        )
+        for method in ("GET", "POST")
+    ],
+    *_both("milestones.new", "edit_milestones", _locality),
+    Route("milestones.mine", "GET", "view"),
+    Route("templates.index", "GET", "view", _programme),
+    Route("templates.show", "GET", "view", _template),
+    *_both("templates.new_item", "manage_programme", _template),
+    *_both("templates.edit_item", "manage_programme", _item),
+    Route("templates.remove_item", "POST", "manage_programme", _item),
+    Route("workstreams.index", "GET", "view", _programme),
+    *_both(
+        "workstreams.edit",
+        "manage_programme",
+        lambda w: {**_programme(w), "workstream_id": w.workstream_id},
+    ),
+    Route("admin.user_list", "GET", "manage_users"),
+    *_both("admin.new_user", "manage_users"),
+    *_both("admin.edit_user", "manage_users", _user),
+    *[
+        Route(
+            "admin.set_active",
+            "POST",
+            "manage_users",
+            lambda w, a=action: {**_user(w), "action": a},
+        )
+        for action in ("deactivate", "reactivate")
+    ],
+    # Last in the table only for readability: each case runs against a fresh database.
+    Route("auth.logout", "POST", "view"),
+]
+
+
+def _route_id(route: Route) -> str:
+    kwargs = route.args(World("p", "l", "t", 1, 1, 1, 1))
+    suffix = f"-{kwargs['action']}" if "action" in kwargs else ""
+    return f"{route.method}-{route.endpoint}{suffix}"
+
+
+def is_sign_in_challenge(response) -> bool:
+    """Flask-Login's answer to an anonymous visitor: a redirect to /login?next=<where they were>."""
+    if response.status_code != 302:
+        return False
+    location = urlsplit(response.headers["Location"])
+    return location.path == "/login" and "next" in parse_qs(location.query)
+
+
+def outcome(response) -> str:
+    if response.status_code == 403:
+        return FORBIDDEN
+    if is_sign_in_challenge(response):
+        return SIGN_IN
+    return ALLOWED
+
+
+@pytest.mark.parametrize("role", [*ROLES, ANONYMOUS])
+@pytest.mark.parametrize("route", ROUTES, ids=_route_id)
+def test_each_route_answers_each_role_as_the_permission_table_says(app, client, route, role):
+    world = build_world()
+    if role != ANONYMOUS:
+        sign_in_as(client, create_user(role))
+
+    response = client.open(route.url(app, world), method=route.method)
+
+    expected = route.expected_for(role)
+    assert outcome(response) == expected, (
+        f"{route.method} {route.endpoint} as {role}: expected {expected}, "
+        f"got {response.status_code} {response.headers.get('Location', '')}"
+    )
+    if expected == ALLOWED:
+        assert response.status_code in route.accepted, (
+            f"{route.method} {route.endpoint} as {role} answered {response.status_code}"
+        )
+
+
+def test_every_route_is_in_the_table_and_declares_its_permission(app):
+    in_app = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    in_table = {(route.endpoint, route.method) for route in ROUTES}
+    assert in_app - in_table == set(), "routes missing from ROUTES in test_permissions.py"
+    assert in_table - in_app == set(), "rows in ROUTES for routes that no longer exist"
+
+    undeclared = sorted(
+        endpoint
+        for endpoint, _method in in_app
+        if not hasattr(app.view_functions[endpoint], "required_permission")
+    )
+    assert undeclared == [], "views without @requires(...) or @public"
+    for route in ROUTES:
+        declared = app.view_functions[route.endpoint].required_permission
+        assert declared == route.permission, f"{route.endpoint} declares {declared!r}"
+        assert declared == "public" or declared in PERMISSIONS
+
+
+def test_the_roles_walked_are_exactly_the_roles_the_app_knows():
+    assert set(ROLES) == ALL_ROLES
+
+
+@pytest.mark.parametrize("role", sorted(ALL_ROLES - PERMISSIONS["edit_milestones"] - {"viewer"}))
+def test_a_milestone_owner_may_update_it_whatever_their_role(app, client, role):
+    owner = create_user(role)
+    milestone = create_milestone(create_locality(), owner=owner)
+    sign_in_as(client, owner)
+    url = f"/milestones/{milestone.id}/edit"
+
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        data={
+            "version": str(milestone.version),
+            "status": "in_progress",
+            "owner": owner.email,
+            "due": milestone.due.isoformat(),
+            "notes": "Started",
+        },
+    )
+
+    assert response.status_code == 302
+    db.session.refresh(milestone)
+    assert milestone.status == "in_progress"
+
+
+def test_a_viewer_may_not_update_a_milestone_even_one_they_own(app, client):
+    owner = create_user("viewer")
+    milestone = create_milestone(create_locality(), owner=owner)
+    sign_in_as(client, owner)
+    url = f"/milestones/{milestone.id}/edit"
+
+    assert client.get(url).status_code == 403
+    assert (
+        client.post(url, data={"version": str(milestone.version), "status": "done"}).status_code
+        == 403
+    )
+    db.session.refresh(milestone)
+    assert milestone.status == "not_started"

@@ -1,0 +1,399 @@
+"""Security behaviour, one story per test: sign-in throttling, cookies, redirects, CSRF, headers,
+configuration, error pages, sessions, passwords, deactivation and safe methods."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from itsdangerous import TimestampSigner
+from sqlalchemy import func, select, text
+
+from programme.auth import public
+from programme.config import ConfigError, build_config
+from programme.extensions import db
+from programme.models import LoginAttempt, Milestone, TimelineTemplateItem, User
+from programme.services import users
+from tests.builders import DEFAULT_PASSWORD, create_locality, create_milestone, create_user
+from tests.conftest import make_app, sign_in_as
+
+THROTTLED = "Too many failed sign-in attempts"
+PRODUCTION_SECRET = "x" * 32
+
+# ---------------------------------------------------------------- helpers
+
+
+def log_in(client, email: str, password: str = DEFAULT_PASSWORD, address="192.0.2.10", **kw):
+    return client.post(
+        "/login",
+        data={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+        **kw,
+    )
+
+
+def signed_in_user_id(client) -> str | None:
+    with client.session_transaction() as session:
+        return session.get("_user_id")
+
+
+def is_sign_in_challenge(response) -> bool:
+    if response.status_code != 302:
+        return False
+    location = urlsplit(response.headers["Location"])
+    return location.path == "/login" and "next" in parse_qs(location.query)
+
+
+def session_set_cookie(app, response) -> str:
+    name = app.config["SESSION_COOKIE_NAME"]
+    return next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(f"{name}="))
+
+
+def csrf_token_in(response) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def failures_recorded(**where) -> int:
+    query = select(func.count(LoginAttempt.id)).where(LoginAttempt.succeeded.is_(False))
+    for column, value in where.items():
+        query = query.where(getattr(LoginAttempt, column) == value)
+    return db.session.scalar(query)
+
+
+@contextmanager
+def production_app(database_url: str) -> Iterator:
+    """A second app on the test database, configured as in production (CSRF off for brevity)."""
+    production = make_app(database_url, APP_ENV="production", SECRET_KEY=PRODUCTION_SECRET)
+    try:
+        yield production
+    finally:
+        with production.app_context():
+            db.engine.dispose()
+
+
+# ---------------------------------------------------------------- sign-in throttling
+
+
+def test_after_five_failures_an_account_is_locked_even_against_the_right_password(
+    app, client, database_url
+):
+    user = create_user("viewer")
+    for _ in range(5):
+        assert log_in(client, user.email, "wrong password!").status_code == 400
+
+    response = log_in(client, user.email)
+
+    assert response.status_code == 400
+    assert THROTTLED in response.get_data(as_text=True)
+    assert signed_in_user_id(client) is None
+    assert failures_recorded(email=user.email) == 5  # counted in the database ...
+    with production_app(database_url) as other_process:  # ... so every worker sees them
+        assert THROTTLED in log_in(other_process.test_client(), user.email).get_data(as_text=True)
+    assert log_in(client, create_user("viewer").email).status_code == 302  # others unaffected
+
+
+def test_after_twenty_failures_from_one_address_every_account_is_refused_from_it(app, client):
+    user, address = create_user("viewer"), "198.51.100.7"
+    for n in range(20):  # twenty different accounts, so no single account is throttled
+        response = log_in(client, f"guess{n}@example.org", "wrong", address=address)
+        assert response.status_code == 400
+    assert failures_recorded(address=address) == 20
+
+    refused = log_in(client, user.email, address=address)
+
+    assert refused.status_code == 400
+    assert THROTTLED in refused.get_data(as_text=True)
+    assert log_in(client, user.email, address="203.0.113.5").status_code == 302
+
+
+# ---------------------------------------------------------------- cookies
+
+
+def test_the_session_cookie_is_http_only_and_same_site_lax(app, client):
+    user = create_user("viewer")
+    cookie = session_set_cookie(app, log_in(client, user.email))
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_in_production_the_session_cookie_is_also_secure(app, database_url):
+    user = create_user("viewer")
+    with production_app(database_url) as production:
+        response = log_in(production.test_client(), user.email)
+        cookie = session_set_cookie(production, response)
+    assert response.status_code == 302
+    assert "; Secure" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+# ---------------------------------------------------------------- open redirects
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/\t/evil.example",  # browsers drop the tab and see //evil.example
+        "https:evil.example",
+    ],
+)
+def test_signing_in_never_follows_next_off_the_site(app, client, target):
+    response = log_in(client, create_user("viewer").email, query_string={"next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_signing_in_follows_next_to_a_page_on_this_site(app, client):
+    response = log_in(client, create_user("viewer").email, query_string={"next": "/my-milestones"})
+    assert response.headers["Location"] == "/my-milestones"
+
+
+# ---------------------------------------------------------------- CSRF
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+def test_a_sign_in_without_its_csrf_token_is_refused(csrf_on, client):
+    user = create_user("viewer")
+    credentials = {"email": user.email, "password": DEFAULT_PASSWORD}
+
+    refused = client.post("/login", data=credentials)
+    assert refused.status_code == 400
+    assert "Your form expired" in refused.get_data(as_text=True)
+    assert signed_in_user_id(client) is None
+    assert db.session.scalar(select(func.count(LoginAttempt.id))) == 0
+
+    token = csrf_token_in(client.get("/login"))
+    assert client.post("/login", data={**credentials, "csrf_token": token}).status_code == 302
+    assert signed_in_user_id(client) == user.get_id()
+
+
+def test_a_milestone_change_without_its_csrf_token_is_refused(csrf_on, client):
+    milestone = create_milestone(create_locality())
+    sign_in_as(client, create_user("programme_manager"))
+    url = f"/milestones/{milestone.id}/edit"
+    change = {
+        "version": str(milestone.version),
+        "status": "in_progress",
+        "due": milestone.due.isoformat(),
+    }
+
+    assert client.post(url, data=change).status_code == 400
+    db.session.refresh(milestone)
+    assert milestone.status == "not_started"
+
+    token = csrf_token_in(client.get(url))
+    assert client.post(url, data={**change, "csrf_token": token}).status_code == 302
+    db.session.refresh(milestone)
+    assert milestone.status == "in_progress"
+
+
+def test_a_sign_out_without_its_csrf_token_is_refused(csrf_on, client):
+    user = create_user("viewer")
+    sign_in_as(client, user)
+
+    assert client.post("/logout").status_code == 400
+    page = client.get("/my-milestones")
+    assert page.status_code == 200  # still signed in
+
+    assert client.post("/logout", data={"csrf_token": csrf_token_in(page)}).status_code == 302
+    assert is_sign_in_challenge(client.get("/my-milestones"))
+
+
+# ---------------------------------------------------------------- headers and configuration
+
+
+def test_pages_carry_strict_security_headers(app, client):
+    response = client.get("/login")
+    policy = dict(
+        (directive.split(" ", 1) + [""])[:2]
+        for directive in (d.strip() for d in response.headers["Content-Security-Policy"].split(";"))
+        if directive
+    )
+    assert "'self'" in policy["script-src"]
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert "'unsafe-inline'" not in policy["default-src"]
+    assert policy["frame-ancestors"] == "'none'"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] in {
+        "no-referrer",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+    }
+
+
+def test_outside_development_and_testing_a_secret_key_is_required(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        build_config({"APP_ENV": "production"})
+
+
+def test_an_error_in_production_shows_the_apology_page_not_a_traceback(app, database_url):
+    with production_app(database_url) as production:
+
+        @production.route("/boom")
+        @public
+        def boom():
+            raise RuntimeError("internal detail that must not leak")
+
+        response = production.test_client().get("/boom")
+
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Sorry, something went wrong" in body
+    assert "Traceback" not in body
+    assert "internal detail" not in body
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def test_signing_out_ends_the_session_even_for_a_copy_of_the_cookie(app, client):
+    user = create_user("viewer")
+    assert log_in(client, user.email).status_code == 302
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+    copied = client.get_cookie(cookie_name).value
+
+    assert client.post("/logout").status_code == 302
+    client.set_cookie(cookie_name, copied)
+
+    assert is_sign_in_challenge(client.get("/my-milestones"))
+
+
+def test_a_session_ends_after_thirty_minutes_without_a_request(app, client, monkeypatch):
+    now = [1_900_000_000]  # the signed cookie's clock, moved by hand
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: now[0])
+    assert app.permanent_session_lifetime == timedelta(minutes=30)
+    user = create_user("viewer")
+    response = log_in(client, user.email)
+    assert "Expires=" in session_set_cookie(app, response)
+
+    for _ in range(3):  # activity keeps the session alive well past 30 minutes in all
+        now[0] += 29 * 60
+        assert client.get("/my-milestones").status_code == 200
+
+    now[0] += 31 * 60
+    assert is_sign_in_challenge(client.get("/my-milestones"))
+
+
+def test_signing_in_starts_a_fresh_session(app, client):
+    user = create_user("viewer")
+    with client.session_transaction() as session:
+        session["planted"] = "by whoever had this browser before"
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+    before = client.get_cookie(cookie_name).value
+
+    assert log_in(client, user.email).status_code == 302
+
+    assert client.get_cookie(cookie_name).value != before
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"] == user.get_id()
+
+
+# ---------------------------------------------------------------- passwords
+
+
+def add_user(client, password: str):
+    return client.post(
+        "/admin/users/new",
+        data={
+            "name": "Sam Jones",
+            "email": "sam@example.org",
+            "role": "viewer",
+            "password": password,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("eleven char", "at least 12 characters"),
+        ("passwordpassword", "too easy to guess"),
+        ("qwertyuiopasdf", "too easy to guess"),
+        ("123qweasdzxc", "too common"),
+    ],
+)
+def test_adding_a_user_with_a_weak_password_is_refused(app, sign_in, password, reason):
+    response = add_user(sign_in(create_user("admin")), password)
+    assert response.status_code == 400
+    assert reason in response.get_data(as_text=True)
+    assert users.find_user("sam@example.org") is None
+
+
+@pytest.mark.parametrize(
+    "password", ["Marble orchard, kettle drum!", "marble orchard kettle drum"]
+)  # no composition rules: all lower case, no digits or symbols, is fine
+def test_adding_a_user_with_a_long_passphrase_is_accepted(app, sign_in, password):
+    response = add_user(sign_in(create_user("admin")), password)
+    assert response.status_code == 302
+    assert users.find_user("sam@example.org") is not None
+
+
+# ---------------------------------------------------------------- deactivated accounts
+
+
+def test_a_deactivated_user_cannot_sign_in_even_with_the_right_password(app, client):
+    user = create_user("viewer", active=False)
+    response = log_in(client, user.email)
+    assert response.status_code == 400
+    assert "This account has been deactivated" in response.get_data(as_text=True)
+    assert signed_in_user_id(client) is None
+
+
+def test_deactivating_a_user_ends_the_session_they_already_have(app, client):
+    user = create_user("viewer")
+    sign_in_as(client, user)
+    assert client.get("/my-milestones").status_code == 200
+
+    admin = app.test_client()
+    sign_in_as(admin, create_user("admin"))
+    assert admin.post(f"/admin/users/{user.id}/deactivate").status_code == 302
+
+    assert is_sign_in_challenge(client.get("/my-milestones"))
+
+
+# ---------------------------------------------------------------- safe methods and database
+
+
+def test_actions_that_change_things_refuse_a_get(app, sign_in):
+    locality = create_locality()
+    slug, item = locality.programme.slug, locality.programme.timeline_templates[0].items[0]
+    target = create_user("viewer")
+    client = sign_in(create_user("admin"))
+    urls = [
+        "/logout",
+        f"/admin/users/{target.id}/deactivate",
+        f"/admin/users/{target.id}/reactivate",
+        f"/programmes/{slug}/templates/{item.template.key}/items/{item.id}/remove",
+        f"/programmes/{slug}/localities/{locality.slug}/apply-timeline",
+    ]
+
+    assert {url: client.get(url).status_code for url in urls} == {url: 405 for url in urls}
+    assert client.get("/my-milestones").status_code == 200  # still signed in
+    assert db.session.get(User, target.id).active
+    assert db.session.get(TimelineTemplateItem, item.id) is not None
+    assert db.session.scalar(select(func.count(Milestone.id))) == 0
+
+
+def test_sqlite_enforces_foreign_keys(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("only SQLite needs foreign keys switched on")
+    assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
