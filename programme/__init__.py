@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_talisman import Talisman
 from jinja2 import StrictUndefined
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from programme.config import build_config
-from programme.extensions import csrf, db, login_manager, migrate, talisman
+from programme.extensions import csrf, db, login_manager, migrate
 
 # A Content-Security-Policy with no inline script or style: everything comes from /static.
 CONTENT_SECURITY_POLICY = {
@@ -50,7 +51,8 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     auth.init_login(app)
-    talisman.init_app(
+    # One Talisman per app: it keeps its settings on itself, so it cannot be shared.
+    Talisman(
         app,
         force_https=False,  # the proxy terminates TLS; the cookie flags are set in config
         content_security_policy=CONTENT_SECURITY_POLICY,
