@@ -8,7 +8,7 @@ from programme.forms.admin import NewUserForm, RoleForm
 from programme.forms.base import BaseForm
 from programme.services import users
 from programme.services.errors import NotFound, ServiceError
-from programme.views.common import or_404
+from programme.views.common import or_404, render_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -33,7 +33,7 @@ def new_user():
         else:
             flash(f"Added {user.name} as {user.role_label}.", "success")
             return redirect(url_for(".user_list"))
-    return render_template("admin/new_user.html", form=form), 400 if form.errors else 200
+    return render_form("admin/new_user.html", form=form)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -49,9 +49,7 @@ def edit_user(user_id: int):
         else:
             flash(f"{user.name} is now {user.role_label}.", "success")
             return redirect(url_for(".user_list"))
-    return render_template(
-        "admin/edit_user.html", user=user, form=form
-    ), 400 if form.errors else 200
+    return render_form("admin/edit_user.html", user=user, form=form)
 
 
 @bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])

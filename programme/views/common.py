@@ -1,9 +1,9 @@
-"""What the blueprints share: turning NotFound into 404, and form choices for people."""
+"""What the blueprints share: 404 for NotFound, people to choose from, form page rendering."""
 
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort
+from flask import abort, render_template
 from wtforms.fields.choices import SelectChoice
 
 from programme.forms.base import select_choices
@@ -24,3 +24,8 @@ def owner_choices(nobody: str = "No owner") -> list[SelectChoice]:
     """Active users to choose from, by e-mail address, with a first "nobody" choice."""
     people = [(user.email, f"{user.name} ({user.role_label})") for user in active_users()]
     return select_choices([("", nobody), *people])
+
+
+def render_form(page: str, /, form, **context):
+    """Render a form page; a submission with errors answers 400 so tools can tell it failed."""
+    return render_template(page, form=form, **context), 400 if form.errors else 200

@@ -9,7 +9,7 @@ from programme.domain.timeline import timeline_columns
 from programme.forms.programmes import LocalityEditForm, LocalityForm, TeamForm
 from programme.services import audit, localities, milestones, programmes, timeline
 from programme.services.errors import NeedsConfirmation, ServiceError
-from programme.views.common import or_404
+from programme.views.common import or_404, render_form
 
 bp = Blueprint("localities", __name__, url_prefix="/programmes/<programme_slug>/localities")
 
@@ -45,12 +45,12 @@ def new(programme_slug: str):
                 "success",
             )
             return redirect(url_for(".show", programme_slug=programme.slug, slug=locality.slug))
-    return render_template(
+    return render_form(
         "localities/new.html",
         programme=programme,
         form=form,
         needs_confirmation=needs_confirmation,
-    ), 400 if form.errors else 200
+    )
 
 
 @bp.route("/<slug>")
@@ -114,13 +114,13 @@ def edit(programme_slug: str, slug: str):
                 if move.moved or move.left_alone
                 else _saved(locality)
             )
-    return render_template(
+    return render_form(
         "localities/edit.html",
         locality=locality,
         programme=locality.programme,
         form=form,
         needs_confirmation=needs_confirmation,
-    ), 400 if form.errors else 200
+    )
 
 
 def _saved(locality):
@@ -161,9 +161,9 @@ def new_team(programme_slug: str, slug: str):
         else:
             flash(f"Added {team.name}.", "success")
             return redirect(url_for(".show", programme_slug=programme_slug, slug=slug))
-    return render_template(
+    return render_form(
         "localities/new_team.html", locality=locality, programme=locality.programme, form=form
-    ), 400 if form.errors else 200
+    )
 
 
 @bp.route("/<slug>/audit")

@@ -9,7 +9,7 @@ from programme.forms.base import select_choices
 from programme.forms.milestones import MilestoneEditForm, MilestoneNewForm
 from programme.services import localities, milestones
 from programme.services.errors import ServiceError, StaleEdit
-from programme.views.common import or_404, owner_choices
+from programme.views.common import or_404, owner_choices, render_form
 
 bp = Blueprint("milestones", __name__)
 
@@ -95,9 +95,9 @@ def new(programme_slug: str, slug: str):
         else:
             flash(f"Added “{change.milestone.title}”.", "success")
             return redirect(_back_to_locality(change.milestone))
-    return render_template(
+    return render_form(
         "milestones/new.html", locality=locality, programme=locality.programme, form=form
-    ), 400 if form.errors else 200
+    )
 
 
 @bp.route("/my-milestones")

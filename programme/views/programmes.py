@@ -8,7 +8,7 @@ from programme.clock import today
 from programme.forms.programmes import ProgrammeForm
 from programme.services import programmes
 from programme.services.errors import ServiceError
-from programme.views.common import or_404
+from programme.views.common import or_404, render_form
 
 bp = Blueprint("programmes", __name__)
 
@@ -34,7 +34,7 @@ def new():
         else:
             flash(f"Created {programme.name}.", "success")
             return redirect(url_for("programmes.overview", slug=programme.slug))
-    return render_template("programmes/new.html", form=form), 400 if form.errors else 200
+    return render_form("programmes/new.html", form=form)
 
 
 @bp.route("/programmes/<slug>")

@@ -8,7 +8,7 @@ from programme.forms.base import BaseForm
 from programme.forms.templates import TemplateItemForm
 from programme.services import programmes, timeline
 from programme.services.errors import ServiceError
-from programme.views.common import or_404
+from programme.views.common import or_404, render_form
 
 bp = Blueprint("templates", __name__, url_prefix="/programmes/<programme_slug>/templates")
 
@@ -56,14 +56,14 @@ def _save_item(programme, template, item):
                 "success",
             )
             return redirect(url_for(".show", programme_slug=programme.slug, key=template.key))
-    return render_template(
+    return render_form(
         "templates/item.html",
         programme=programme,
         template=template,
         item=item,
         form=form,
         workstreams=[w.name for w in programme.workstreams],
-    ), 400 if form.errors else 200
+    )
 
 
 @bp.route("/<key>/items/new", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from programme.auth import requires
 from programme.forms.programmes import WorkstreamLeadForm
 from programme.services import programmes, users
 from programme.services.errors import ServiceError
-from programme.views.common import or_404, owner_choices
+from programme.views.common import or_404, owner_choices, render_form
 
 bp = Blueprint("workstreams", __name__, url_prefix="/programmes/<programme_slug>/workstreams")
 
@@ -37,6 +37,6 @@ def edit(programme_slug: str, workstream_id: int):
         else:
             flash(f"Saved the lead of {workstream.name}.", "success")
             return redirect(url_for(".index", programme_slug=programme.slug))
-    return render_template(
+    return render_form(
         "workstreams/edit.html", programme=programme, workstream=workstream, form=form
-    ), 400 if form.errors else 200
+    )
