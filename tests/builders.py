@@ -39,8 +39,9 @@ def create_user(role: str = "programme_manager", **overrides) -> User:
     return user
 
 
-def create_programme(name: str = "Somerset Family Safeguarding", slug: str | None = None,
-                     with_templates: bool = True) -> Programme:
+def create_programme(
+    name: str = "Somerset Family Safeguarding", slug: str | None = None, with_templates: bool = True
+) -> Programme:
     if with_templates:
         return programmes.create_programme(name, slug, actor=None)
     programme = Programme(name=name, slug=slug or f"programme-{next(_sequence)}")

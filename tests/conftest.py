@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, event, text
 
 from programme import create_app
 from programme.extensions import db
+from tests.pages import page_problems
 
 TODAY = date(2026, 11, 30)  # a Monday
 
@@ -95,7 +96,17 @@ class IsolatedClient(FlaskClient):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         db.session.expire_all()
+        _check_page(response)
         return response
+
+
+def _check_page(response) -> None:
+    """Every page a test fetches is also checked for a title, one h1, unique ids, labels and
+    links that point somewhere, and CSRF tokens on its POST forms."""
+    if response.mimetype != "text/html" or response.is_streamed:
+        return
+    problems = page_problems(response.get_data(as_text=True))
+    assert not problems, f"{response.request.path}: " + "; ".join(problems)
 
 
 @pytest.fixture

@@ -3,25 +3,19 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from programme.extensions import db
 from programme.models import AuditEvent, Locality, Milestone, Programme, Team, User
 from tests.builders import create_locality, create_programme
 from tests.conftest import TODAY
+from tests.queries import count_rows
 
 STRONG_PASSWORD = "marmalade trombone lighthouse"
 
 
-def _count(model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
 def _table_counts() -> dict[str, int]:
-    return {
-        table.name: db.session.scalar(select(func.count()).select_from(table))
-        for table in db.metadata.sorted_tables
-    }
+    return {table.name: count_rows(table) for table in db.metadata.sorted_tables}
 
 
 # ------------------------------------------------------------------ seed-demo
@@ -51,9 +45,9 @@ def test_seed_demo_loads_the_demo_programme_and_a_second_run_changes_nothing(app
 def test_seed_demo_gives_the_demo_a_mix_of_done_and_overdue_milestones(app, runner):
     runner.invoke(args=["seed-demo"])
 
-    assert _count(Milestone, Milestone.status == "done") > 0
-    assert _count(Milestone, Milestone.status == "in_progress") > 0
-    assert _count(Milestone, Milestone.status != "done", Milestone.due < TODAY) > 0
+    assert count_rows(Milestone, Milestone.status == "done") > 0
+    assert count_rows(Milestone, Milestone.status == "in_progress") > 0
+    assert count_rows(Milestone, Milestone.status != "done", Milestone.due < TODAY) > 0
 
 
 # ------------------------------------------------------------------ users create
@@ -97,7 +91,7 @@ def test_users_create_with_an_unknown_role_is_a_usage_error(app, runner):
 
     assert result.exit_code == 2
     assert "superuser" in result.stderr
-    assert _count(User) == 0
+    assert count_rows(User) == 0
 
 
 @pytest.mark.parametrize(
@@ -125,7 +119,7 @@ def test_users_create_with_a_weak_password_is_refused_on_stderr(app, runner, pas
     assert result.exit_code == 1
     assert message in result.stderr
     assert result.stdout == ""
-    assert _count(User) == 0
+    assert count_rows(User) == 0
 
 
 def test_users_create_with_no_password_on_stdin_is_refused(app, runner):
@@ -147,7 +141,7 @@ def test_users_create_twice_with_the_same_e_mail_is_refused(app, runner):
 
     assert result.exit_code == 1
     assert "already exists" in result.stderr
-    assert _count(User) == 1
+    assert count_rows(User) == 1
 
 
 def test_users_create_with_a_bad_e_mail_address_is_refused(app, runner):
@@ -190,7 +184,7 @@ def test_programmes_create_with_a_slug_already_taken_exits_1(app, runner):
 
     assert result.exit_code == 1
     assert "A programme with the slug 'somerset' already exists." in result.stderr
-    assert _count(Programme) == 1
+    assert count_rows(Programme) == 1
 
 
 def test_programmes_create_with_a_bad_slug_exits_1(app, runner):
@@ -204,7 +198,7 @@ def test_programmes_create_without_a_slug_is_a_usage_error(app, runner):
     result = runner.invoke(args=["programmes", "create", "--name", "Somerset"])
 
     assert result.exit_code == 2
-    assert _count(Programme) == 0
+    assert count_rows(Programme) == 0
 
 
 # ------------------------------------------------------------------ localities create
@@ -270,7 +264,7 @@ def test_localities_create_with_a_bad_date_or_wave_is_a_usage_error(app, runner,
     )
 
     assert result.exit_code == 2
-    assert _count(Locality) == 0
+    assert count_rows(Locality) == 0
 
 
 def test_localities_create_names_the_bad_date(app, runner):
@@ -294,7 +288,7 @@ def test_localities_create_with_a_past_go_live_needs_allow_past_go_live(app, run
 
     assert refused.exit_code == 1
     assert "The go-live date 01 September 2026 is in the past." in refused.stderr
-    assert _count(Locality) == 0
+    assert count_rows(Locality) == 0
 
     allowed = runner.invoke(args=[*args, "--allow-past-go-live"])
 
@@ -323,7 +317,7 @@ def test_localities_create_with_a_slug_already_taken_exits_1(app, runner):
 
     assert result.exit_code == 1
     assert "already has a locality with the slug 'mendip'" in result.stderr
-    assert _count(Locality) == 1
+    assert count_rows(Locality) == 1
 
 
 # ------------------------------------------------------------------ teams create
@@ -370,7 +364,7 @@ def test_teams_create_twice_with_the_same_name_exits_1(app, runner):
 
     assert result.exit_code == 1
     assert "already has a team called 'Taunton FS Team 1'" in result.stderr
-    assert _count(Team) == 1
+    assert count_rows(Team) == 1
 
 
 def test_teams_create_with_a_locality_slug_in_two_programmes_needs_the_programme(app, runner):
@@ -403,7 +397,7 @@ def test_timeline_apply_creates_the_milestones_and_a_second_run_creates_none(app
     )
     assert second.exit_code == 0, second.output
     assert "created 0, already there 19." in second.stdout
-    assert _count(Milestone) == 19
+    assert count_rows(Milestone) == 19
 
 
 def test_timeline_apply_with_an_unknown_template_exits_1(app, runner):
@@ -413,7 +407,7 @@ def test_timeline_apply_with_an_unknown_template_exits_1(app, runner):
 
     assert result.exit_code == 1
     assert "no timeline template 'nope' (known: lancashire)" in result.stderr
-    assert _count(Milestone) == 0
+    assert count_rows(Milestone) == 0
 
 
 def test_timeline_apply_to_an_unknown_locality_exits_1(app, runner):

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from programme.domain.timeline import Offset, due_date
 from programme.extensions import db
@@ -18,13 +18,10 @@ from tests.builders import (
     create_user,
 )
 from tests.conftest import TODAY
+from tests.queries import count_rows, reread
 
 GO_LIVE = date(2027, 4, 6)
 NEW_GO_LIVE = date(2027, 6, 1)
-
-
-def _count(model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def _by_title(locality) -> dict[str, Milestone]:
@@ -82,8 +79,8 @@ def test_a_go_live_date_in_the_past_needs_confirmation(app):
 
     assert refused.value.field == "go_live"
     assert "in the past" in refused.value.message
-    assert _count(Locality) == 0
-    assert _count(AuditEvent, AuditEvent.entity_type == "locality") == 0
+    assert count_rows(Locality) == 0
+    assert count_rows(AuditEvent, AuditEvent.entity_type == "locality") == 0
 
 
 def test_a_confirmed_go_live_date_in_the_past_is_accepted(app):
@@ -112,7 +109,7 @@ def test_a_second_locality_with_the_same_slug_is_a_conflict(app):
 
     assert refused.value.field == "slug"
     assert "already has a locality with the slug 'mendip'" in refused.value.message
-    assert _count(Locality) == 1
+    assert count_rows(Locality) == 1
 
 
 def test_two_programmes_may_each_have_a_locality_with_the_same_slug(app):
@@ -141,7 +138,7 @@ def test_an_invalid_locality_is_refused_naming_the_field(app, name, changes, fie
         localities.create_locality(programme, name, GO_LIVE, None, today=TODAY, **changes)
 
     assert refused.value.field == field
-    assert _count(Locality) == 0
+    assert count_rows(Locality) == 0
 
 
 def test_an_empty_name_asks_for_the_name(app):
@@ -265,10 +262,9 @@ def test_moving_go_live_into_the_past_needs_confirmation_and_moves_nothing(app):
             locality, None, today=TODAY, name=locality.name, wave=1, go_live=past
         )
 
-    db.session.expire_all()
-    assert db.session.get(Locality, locality.id).go_live == GO_LIVE
+    assert reread(locality).go_live == GO_LIVE
     assert {title: m.due for title, m in _by_title(locality).items()} == dues
-    assert _count(AuditEvent, AuditEvent.action.in_(["update", "move_due"])) == 0
+    assert count_rows(AuditEvent, AuditEvent.action.in_(["update", "move_due"])) == 0
 
 
 def test_saving_a_locality_unchanged_writes_nothing(app):
@@ -279,7 +275,7 @@ def test_saving_a_locality_unchanged_writes_nothing(app):
     )
 
     assert move.moved == [] and move.left_alone == []
-    assert _count(AuditEvent, AuditEvent.entity_type == "locality") == 0
+    assert count_rows(AuditEvent, AuditEvent.entity_type == "locality") == 0
 
 
 def test_renaming_a_locality_moves_no_milestones(app):
@@ -318,7 +314,7 @@ def test_a_second_team_with_the_same_name_is_a_conflict(app):
         localities.create_team(locality, "Yeovil FS Team", None)
 
     assert refused.value.field == "name"
-    assert _count(Team) == 1
+    assert count_rows(Team) == 1
 
 
 def test_a_team_without_a_name_is_refused(app):
@@ -326,4 +322,4 @@ def test_a_team_without_a_name_is_refused(app):
         localities.create_team(create_locality(), " ", None)
 
     assert refused.value.field == "name"
-    assert _count(Team) == 0
+    assert count_rows(Team) == 0

@@ -1,17 +1,14 @@
 """Creating a programme with the default Family Safeguarding configuration."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from programme.extensions import db
 from programme.models import AuditEvent, Programme, TimelineTemplate, TimelineTemplateItem
 from programme.services import programmes
 from programme.services.errors import Conflict, ServiceError
 from tests.builders import create_user
-
-
-def _count(model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+from tests.queries import count_rows
 
 
 def test_a_new_programme_gets_the_lancashire_timeline_and_is_audited(app):
@@ -34,14 +31,14 @@ def test_a_new_programme_gets_the_lancashire_timeline_and_is_audited(app):
 
 def test_a_second_programme_with_the_same_slug_is_a_conflict_and_adds_nothing(app):
     programmes.create_programme("Somerset", "somerset", None)
-    templates_before = _count(TimelineTemplate)
+    templates_before = count_rows(TimelineTemplate)
 
     with pytest.raises(Conflict) as refused:
         programmes.create_programme("Somerset again", "somerset", None)
 
     assert refused.value.field == "slug"
-    assert _count(Programme) == 1
-    assert _count(TimelineTemplate) == templates_before
+    assert count_rows(Programme) == 1
+    assert count_rows(TimelineTemplate) == templates_before
 
 
 @pytest.mark.parametrize(
@@ -55,6 +52,6 @@ def test_an_invalid_programme_is_refused_naming_the_field_and_writes_nothing(
         programmes.create_programme(name, slug, None)
 
     assert refused.value.field == field
-    assert _count(Programme) == 0
-    assert _count(TimelineTemplateItem) == 0
-    assert _count(AuditEvent) == 0
+    assert count_rows(Programme) == 0
+    assert count_rows(TimelineTemplateItem) == 0
+    assert count_rows(AuditEvent) == 0

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from programme.domain.timeline import Offset, due_date, load_template
 from programme.extensions import db
@@ -12,6 +12,7 @@ from programme.seed_files import TIMELINES_DIR
 from programme.services import timeline
 from programme.services.errors import NotFound, ServiceError
 from tests.builders import create_locality, create_programme, create_user
+from tests.queries import count_rows
 
 LANCASHIRE = load_template(TIMELINES_DIR / "lancashire.toml")
 GATE_CRITICAL = {
@@ -21,8 +22,17 @@ GATE_CRITICAL = {
 }
 
 
-def _count(model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+def _add_template_item(template, actor, **fields):
+    """Add a valid item to the template: a launch event a week before go-live, unless overridden."""
+    valid = {
+        "workstream": "Launch",
+        "title": "Launch event",
+        "description": "",
+        "offset_amount": 1,
+        "offset_unit": "weeks",
+        "gate_critical": False,
+    }
+    return timeline.save_template_item(template, actor, item=None, **{**valid, **fields})
 
 
 def _milestones(locality) -> list[Milestone]:
@@ -67,14 +77,14 @@ def test_applying_lancashire_flags_exactly_the_three_gate_critical_milestones(ap
 def test_applying_the_template_twice_creates_nothing_the_second_time(app):
     locality = create_locality()
     timeline.apply_template(locality, None)
-    events_after_first = _count(AuditEvent)
+    events_after_first = count_rows(AuditEvent)
 
     second = timeline.apply_template(locality, None)
 
     assert second.created == 0
     assert second.already_there == 19
     assert len(_milestones(locality)) == 19
-    assert _count(AuditEvent) == events_after_first  # nothing happened, nothing audited
+    assert count_rows(AuditEvent) == events_after_first  # nothing happened, nothing audited
 
 
 def test_applying_the_template_is_audited_with_the_number_created(app):
@@ -95,16 +105,8 @@ def test_a_new_template_item_reaches_a_planned_locality_when_the_template_is_app
     timeline.apply_template(locality, manager)
     template = timeline.get_template(locality.programme, "lancashire")
 
-    timeline.save_template_item(
-        template,
-        manager,
-        item=None,
-        workstream="Launch",
-        title="Go-live celebration",
-        description="",
-        offset_amount=0,
-        offset_unit="days",
-        gate_critical=False,
+    _add_template_item(
+        template, manager, title="Go-live celebration", offset_amount=0, offset_unit="days"
     )
     result = timeline.apply_template(locality, manager)
 
@@ -127,11 +129,9 @@ def test_adding_a_template_item_is_audited(app):
     programme = create_programme()
     template = timeline.get_template(programme, "lancashire")
 
-    item = timeline.save_template_item(
+    item = _add_template_item(
         template,
         manager,
-        item=None,
-        workstream="Launch",
         title="Launch event",
         description="A morning for every team.",
         offset_amount=2,
@@ -209,23 +209,14 @@ def test_an_invalid_template_item_is_refused_naming_the_field_and_writes_nothing
     manager = create_user("programme_manager")
     programme = create_programme()
     template = timeline.get_template(programme, "lancashire")
-    items_before, events_before = _count(TimelineTemplateItem), _count(AuditEvent)
-    fields = {
-        "workstream": "Launch",
-        "title": "Launch event",
-        "description": "",
-        "offset_amount": 1,
-        "offset_unit": "weeks",
-        "gate_critical": False,
-    }
-    fields.update(changes)
+    items_before, events_before = count_rows(TimelineTemplateItem), count_rows(AuditEvent)
 
     with pytest.raises(ServiceError) as refused:
-        timeline.save_template_item(template, manager, item=None, **fields)
+        _add_template_item(template, manager, **changes)
 
     assert refused.value.field == field
-    assert _count(TimelineTemplateItem) == items_before
-    assert _count(AuditEvent) == events_before
+    assert count_rows(TimelineTemplateItem) == items_before
+    assert count_rows(AuditEvent) == events_before
 
 
 def test_a_template_item_of_another_programme_is_not_found(app):

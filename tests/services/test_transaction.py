@@ -2,13 +2,14 @@
 readable conflict rather than a crash."""
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from programme.extensions import db
 from programme.models import Milestone, Programme
 from programme.services.errors import Conflict, StaleEdit
 from programme.services.transaction import transactional
 from tests.builders import create_locality, create_milestone
+from tests.queries import count_rows, reread
 
 
 def test_a_slug_taken_at_the_same_moment_is_a_conflict_and_nothing_is_written(app):
@@ -19,7 +20,7 @@ def test_a_slug_taken_at_the_same_moment_is_a_conflict_and_nothing_is_written(ap
 
     with pytest.raises(Conflict, match="Nothing was saved"):
         create_two_with_one_slug()
-    assert db.session.scalar(select(func.count(Programme.id))) == 0
+    assert count_rows(Programme) == 0
 
 
 def test_a_row_changed_by_another_process_meanwhile_is_a_stale_edit(app):
@@ -35,8 +36,7 @@ def test_a_row_changed_by_another_process_meanwhile_is_a_stale_edit(app):
 
     with pytest.raises(StaleEdit):
         mark_done_after_someone_else_saved()
-    db.session.expire_all()
-    assert db.session.get(Milestone, milestone.id).status == "not_started"
+    assert reread(milestone).status == "not_started"
 
 
 def test_a_service_called_from_another_joins_its_transaction(app):
@@ -51,4 +51,4 @@ def test_a_service_called_from_another_joins_its_transaction(app):
 
     with pytest.raises(RuntimeError):
         outer()
-    assert db.session.scalar(select(func.count(Programme.id))) == 0
+    assert count_rows(Programme) == 0

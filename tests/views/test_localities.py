@@ -1,6 +1,5 @@
 """The programme overview and a locality's pages: milestones, timeline, details and audit trail."""
 
-import html
 import re
 from datetime import date, timedelta
 
@@ -21,26 +20,19 @@ from tests.builders import (
     create_workstream,
 )
 from tests.conftest import TODAY
+from tests.pages import page_of, visible_text
+from tests.queries import reread
 
 GO_LIVE = date(2027, 4, 6)
-
-
-def page_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def words(fragment: str) -> str:
-    """The visible text of an HTML fragment, whitespace collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
 
 
 def workstream_sections(page: str) -> dict[str, list[dict]]:
     """Workstream name -> its milestone rows (id, status, rag, text), in page order."""
     sections = {}
     for section in re.findall(r'<section class="app-workstream".*?</section>', page, re.S):
-        name = words(re.search(r"<h3[^>]*>(.*?)<span", section, re.S).group(1))
+        name = visible_text(re.search(r"<h3[^>]*>(.*?)<span", section, re.S).group(1))
         sections[name] = [
-            {"id": int(mid), "status": status, "rag": rag, "text": words(cells)}
+            {"id": int(mid), "status": status, "rag": rag, "text": visible_text(cells)}
             for mid, status, rag, cells in re.findall(
                 r'<tr id="milestone-(\d+)" data-status="([^"]+)" data-rag="([^"]+)">(.*?)</tr>',
                 section,
@@ -139,7 +131,7 @@ def test_the_locality_page_marks_gate_critical_milestones_and_counts_done(app, s
     assert sum(len(rows) for rows in sections.values()) == 19
     gate_rows = [row for rows in sections.values() for row in rows if " Gate " in row["text"]]
     assert len(gate_rows) == 3
-    assert "Governance and partnership 0 of 9 done" in words(page)
+    assert "Governance and partnership 0 of 9 done" in visible_text(page)
 
 
 def test_a_viewer_sees_no_change_links_but_a_programme_manager_does(app, sign_in):
@@ -229,7 +221,7 @@ def test_the_overview_shows_each_locality_s_done_of_total_and_overdue_counts(app
 
     def cell(slug, field):
         row = re.search(rf'<tr data-locality="{slug}">(.*?)</tr>', page, re.S).group(1)
-        return words(re.search(rf'data-field="{field}">(.*?)</td>', row, re.S).group(1))
+        return visible_text(re.search(rf'data-field="{field}">(.*?)</td>', row, re.S).group(1))
 
     assert cell(busy.slug, "done") == "1 of 4"
     assert cell(busy.slug, "overdue") == "2 overdue"
@@ -384,11 +376,10 @@ def test_moving_go_live_shows_what_moved_and_what_was_left_alone_and_why(app, si
     assert "17 milestones moved" in page
     assert "2 milestones left alone" in page
     left_alone = re.search(r'<table class="app-table" id="left-alone">(.*?)</table>', page, re.S)
-    text = words(left_alone.group(1))
+    text = visible_text(left_alone.group(1))
     assert "Partnership board set up" in text and "Already done" in text
     assert "Data-sharing agreement signed 15 January 2027 Due date set by hand" in text
-    db.session.expire_all()
-    assert db.session.get(Locality, locality.id).go_live == date(2027, 6, 1)
+    assert reread(locality).go_live == date(2027, 6, 1)
 
 
 def test_a_past_go_live_date_when_editing_asks_for_confirmation(app, sign_in):
@@ -404,8 +395,7 @@ def test_a_past_go_live_date_when_editing_asks_for_confirmation(app, sign_in):
     assert asked.status_code == 400
     assert "Yes, the go-live date is in the past" in page_of(asked)
     assert confirmed.status_code == 302
-    db.session.expire_all()
-    assert db.session.get(Locality, locality.id).go_live == date(2026, 11, 2)
+    assert reread(locality).go_live == date(2026, 11, 2)
 
 
 def test_renaming_a_locality_goes_straight_back_to_its_page(app, sign_in):
@@ -466,7 +456,7 @@ def test_the_audit_trail_shows_who_changed_what(app, sign_in):
     response = client.get(_locality_url(locality, "/audit"))
 
     assert response.status_code == 200
-    table = words(
+    table = visible_text(
         re.search(
             r'<table class="app-table" id="audit">(.*?)</table>', page_of(response), re.S
         ).group(1)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import url_for
@@ -19,6 +18,7 @@ from programme.auth import ALL_ROLES, PERMISSIONS
 from programme.extensions import db
 from tests.builders import create_locality, create_milestone, create_programme, create_user
 from tests.conftest import sign_in_as
+from tests.pages import is_sign_in_challenge
 
 ROLES = ("admin", "programme_manager", "board_member", "hr_lead", "trainer", "viewer")
 ANONYMOUS = "anonymous"
@@ -172,14 +172,6 @@ def _route_id(route: Route) -> str:
     kwargs = route.args(World("p", "l", "t", 1, 1, 1, 1))
     suffix = f"-{kwargs['action']}" if "action" in kwargs else ""
     return f"{route.method}-{route.endpoint}{suffix}"
-
-
-def is_sign_in_challenge(response) -> bool:
-    """Flask-Login's answer to an anonymous visitor: a redirect to /login?next=<where they were>."""
-    if response.status_code != 302:
-        return False
-    location = urlsplit(response.headers["Location"])
-    return location.path == "/login" and "next" in parse_qs(location.query)
 
 
 def outcome(response) -> str:

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from itsdangerous import TimestampSigner
@@ -20,6 +19,7 @@ from programme.models import LoginAttempt, Milestone, TimelineTemplateItem, User
 from programme.services import users
 from tests.builders import DEFAULT_PASSWORD, create_locality, create_milestone, create_user
 from tests.conftest import make_app, sign_in_as
+from tests.pages import is_sign_in_challenge
 
 THROTTLED = "Too many failed sign-in attempts"
 PRODUCTION_SECRET = "x" * 32
@@ -39,13 +39,6 @@ def log_in(client, email: str, password: str = DEFAULT_PASSWORD, address="192.0.
 def signed_in_user_id(client) -> str | None:
     with client.session_transaction() as session:
         return session.get("_user_id")
-
-
-def is_sign_in_challenge(response) -> bool:
-    if response.status_code != 302:
-        return False
-    location = urlsplit(response.headers["Location"])
-    return location.path == "/login" and "next" in parse_qs(location.query)
 
 
 def session_set_cookie(app, response) -> str:

@@ -1,6 +1,5 @@
 """Reading and editing a programme's timeline templates."""
 
-import html
 import re
 
 import pytest
@@ -10,14 +9,8 @@ from programme.extensions import db
 from programme.models import AuditEvent, Milestone, TimelineTemplateItem
 from programme.services import timeline
 from tests.builders import apply_lancashire, create_locality, create_programme, create_user
-
-
-def page_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def words(fragment: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
+from tests.pages import page_of, visible_text
+from tests.queries import reread
 
 
 def _template_url(programme, suffix: str = "") -> str:
@@ -59,7 +52,7 @@ def test_the_template_page_lists_its_milestones_with_when_they_fall_due(app, sig
     body = re.search(
         r'<table class="app-table" id="template-items">.*?<tbody>(.*?)</tbody>', page, re.S
     )
-    rows = [words(row) for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)]
+    rows = [visible_text(row) for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)]
     assert len(rows) == 19
     assert rows[0] == "Partnership board set up Governance and partnership 8 months before"
     assert rows[1] == (
@@ -76,7 +69,7 @@ def test_the_template_list_shows_each_template_and_its_size(app, sign_in):
 
     page = page_of(client.get(f"/programmes/{programme.slug}/templates/"))
 
-    assert "Lancashire 8-month launch timeline – 19 milestones" in words(page)
+    assert "Lancashire 8-month launch timeline – 19 milestones" in visible_text(page)
 
 
 def test_a_programme_manager_adds_an_item_and_it_is_audited(app, sign_in):
@@ -93,7 +86,7 @@ def test_a_programme_manager_adds_an_item_and_it_is_audited(app, sign_in):
     assert response.status_code == 200
     page = page_of(response)
     assert "Saved “Launch event for every team”." in page
-    assert "Launch event for every team Gate Launch 2 weeks before" in words(page)
+    assert "Launch event for every team Gate Launch 2 weeks before" in visible_text(page)
     item = _item(programme, "Launch event for every team")
     assert (item.offset_amount, item.offset_unit, item.gate_critical) == (2, "weeks", True)
     [event] = _item_events("create")
@@ -121,8 +114,7 @@ def test_a_programme_manager_changes_an_item_and_only_the_change_is_audited(app,
     )
 
     assert response.status_code == 302
-    db.session.expire_all()
-    changed = db.session.get(TimelineTemplateItem, item.id)
+    changed = reread(item)
     assert (changed.title, changed.offset_amount) == ("Strategic leadership launch event", 5)
     [event] = _item_events("update")
     assert event.actor_id == manager.id
@@ -145,7 +137,7 @@ def test_a_programme_manager_removes_an_item_and_planned_milestones_stay(app, si
 
     page = page_of(response)
     assert "Removed “Strategic leadership event” from the template." in page
-    assert "Strategic leadership event" not in words(
+    assert "Strategic leadership event" not in visible_text(
         re.search(r'id="template-items">(.*?)</table>', page, re.S).group(1)
     )
     assert db.session.get(TimelineTemplateItem, item_id) is None
