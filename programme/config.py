@@ -85,8 +85,9 @@ def build_config(overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
         "DEBUG": False,
         "TESTING": env == "testing",
-        # Behind a proxy: trust one hop of X-Forwarded-* (set to 0 when serving directly).
-        "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "1")),
+        # How many proxies in front set X-Forwarded-*. 0 (the default) trusts none, so a client
+        # cannot forge its address to dodge the per-address sign-in limit.
+        "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
     }
     config.update(overrides)
     return config

@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 from programme.cli.common import ISO_DATE, fail, run_service
 from programme.clock import today
 from programme.services import localities, programmes
+from programme.services.errors import NeedsConfirmation, ServiceError
 
 
 @click.group("localities", help="The localities (offices) of a programme.")
@@ -26,8 +27,8 @@ def localities_group() -> None:
 def create_locality_command(programme_slug, name, go_live, wave, slug, allow_past_go_live):
     """Add a locality to a programme."""
     programme = run_service(lambda: programmes.get_programme(programme_slug))
-    locality = run_service(
-        lambda: localities.create_locality(
+    try:
+        locality = localities.create_locality(
             programme,
             name,
             go_live,
@@ -37,7 +38,10 @@ def create_locality_command(programme_slug, name, go_live, wave, slug, allow_pas
             slug=slug,
             confirm_past_go_live=allow_past_go_live,
         )
-    )
+    except NeedsConfirmation as error:
+        fail(f"{error.message} Run again with --allow-past-go-live if that is right.")
+    except ServiceError as error:
+        fail(error.message)
     click.echo(f"Created locality {locality.name} ({locality.slug}), go-live {locality.go_live}.")
 
 

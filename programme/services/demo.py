@@ -65,11 +65,6 @@ def _next_monday(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7)
 
 
-def _next_monday(day: date) -> date:
-    """Localities go live at the start of a week."""
-    return day + timedelta(days=(7 - day.weekday()) % 7)
-
-
 def _load_locality(
     programme: Programme, entry: dict, owners: dict[str, User | None], today: date
 ) -> Locality:

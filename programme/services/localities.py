@@ -50,8 +50,8 @@ def _validate_wave(wave: int | None) -> None:
 def _past_date_check(go_live: date, today: date, confirmed: bool) -> None:
     if go_live < today and not confirmed:
         raise NeedsConfirmation(
-            f"The go-live date {go_live:%d %B %Y} is in the past. Confirm that this is right.",
-            "go_live",
+            f"The go-live date {go_live.day} {go_live:%B %Y} is in the past.",
+            "confirm_past_go_live",
         )
 
 

@@ -37,8 +37,7 @@ def new(programme_slug: str):
                 confirm_past_go_live=form.confirm_past_go_live.data,
             )
         except ServiceError as error:
-            needs_confirmation = isinstance(error, NeedsConfirmation)
-            form.add_service_error(error.field, error.message)
+            needs_confirmation = _show_refusal(form, error)
         else:
             flash(
                 f"Added {locality.name}. Apply a timeline template to create its milestones.",
@@ -101,8 +100,7 @@ def edit(programme_slug: str, slug: str):
                 confirm_past_go_live=form.confirm_past_go_live.data,
             )
         except ServiceError as error:
-            needs_confirmation = isinstance(error, NeedsConfirmation)
-            form.add_service_error(error.field, error.message)
+            needs_confirmation = _show_refusal(form, error)
         else:
             return (
                 render_template(
@@ -121,6 +119,15 @@ def edit(programme_slug: str, slug: str):
         form=form,
         needs_confirmation=needs_confirmation,
     )
+
+
+def _show_refusal(form, error: ServiceError) -> bool:
+    """Put the refusal on the form; True when the user only needs to confirm a past date."""
+    if isinstance(error, NeedsConfirmation):
+        form.add_service_error(error.field, f"{error.message} Tick the box if that is right.")
+        return True
+    form.add_service_error(error.field, error.message)
+    return False
 
 
 def _saved(locality):

@@ -287,7 +287,8 @@ def test_localities_create_with_a_past_go_live_needs_allow_past_go_live(app, run
     refused = runner.invoke(args=args)
 
     assert refused.exit_code == 1
-    assert "The go-live date 01 September 2026 is in the past." in refused.stderr
+    assert "The go-live date 1 September 2026 is in the past." in refused.stderr
+    assert "Run again with --allow-past-go-live" in refused.stderr
     assert count_rows(Locality) == 0
 
     allowed = runner.invoke(args=[*args, "--allow-past-go-live"])

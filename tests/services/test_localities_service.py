@@ -77,7 +77,7 @@ def test_a_go_live_date_in_the_past_needs_confirmation(app):
     with pytest.raises(NeedsConfirmation) as refused:
         localities.create_locality(programme, "Mendip", yesterday, None, today=TODAY)
 
-    assert refused.value.field == "go_live"
+    assert refused.value.field == "confirm_past_go_live"
     assert "in the past" in refused.value.message
     assert count_rows(Locality) == 0
     assert count_rows(AuditEvent, AuditEvent.entity_type == "locality") == 0

@@ -272,7 +272,8 @@ def test_a_past_go_live_date_asks_for_confirmation_then_the_locality_is_added(ap
     assert asked.status_code == 400
     page = page_of(asked)
     assert "There is a problem" in page
-    assert "The go-live date 01 September 2026 is in the past." in page
+    assert "The go-live date 1 September 2026 is in the past." in page
+    assert "Tick the box if that is right." in page
     assert "Yes, the go-live date is in the past" in page
     assert db.session.scalars(select(Locality)).all() == []
 
