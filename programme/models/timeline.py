@@ -138,3 +138,8 @@ class Milestone(db.Model):
     @property
     def is_done(self) -> bool:
         return self.status == MilestoneStatus.DONE
+
+    @property
+    def must_precede_go_live(self) -> bool:
+        """Counted back from go-live, or gate-critical: either way due before launch."""
+        return (self.offset_amount or 0) > 0 or self.gate_critical

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from programme.domain.planning_window import go_live_problem
 from programme.domain.slugs import is_valid_slug, slugify
 from programme.domain.timeline import Offset, due_date
 from programme.extensions import db
@@ -48,6 +49,9 @@ def _validate_wave(wave: int | None) -> None:
 
 
 def _past_date_check(go_live: date, today: date, confirmed: bool) -> None:
+    problem = go_live_problem(go_live)
+    if problem:
+        raise ServiceError(problem, "go_live")
     if go_live < today and not confirmed:
         raise NeedsConfirmation(
             f"The go-live date {go_live.day} {go_live:%B %Y} is in the past.",
@@ -103,6 +107,19 @@ class GoLiveMove:
 
     moved: list[tuple[Milestone, date | None, date]] = field(default_factory=list)
     left_alone: list[tuple[Milestone, str]] = field(default_factory=list)
+
+    @property
+    def now_after_go_live(self) -> list[Milestone]:
+        """Open milestones left alone that must precede go-live but now fall after it."""
+        return [
+            milestone
+            for milestone, _reason in self.left_alone
+            if not milestone.is_done
+            and milestone.must_precede_go_live
+            and milestone.due
+            and milestone.locality
+            and milestone.due > milestone.locality.go_live
+        ]
 
 
 def _reason_left_alone(milestone: Milestone) -> str | None:

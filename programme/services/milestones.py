@@ -9,12 +9,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from programme.domain.planning_window import due_date_problem
 from programme.domain.timeline import is_overdue, rag_status
 from programme.extensions import db
 from programme.models import Locality, Milestone, MilestoneStatus, User, Workstream
 from programme.services import audit
 from programme.services.errors import NotFound, ServiceError, StaleEdit
-from programme.services.programmes import workstream_for
 from programme.services.transaction import transactional
 
 STATUSES = [status.value for status in MilestoneStatus]
@@ -134,18 +134,57 @@ def _apply_status(milestone: Milestone, status: str, today: date) -> None:
     milestone.completed_on = today if status == MilestoneStatus.DONE else None
 
 
+def _check_due(due: date | None, locality: Locality | None) -> None:
+    problem = due_date_problem(due, locality.go_live) if due and locality else None
+    if problem:
+        raise ServiceError(problem, "due")
+
+
 def _due_warning(milestone: Milestone) -> str | None:
     locality = milestone.locality
-    before_launch = (milestone.offset_amount or 0) > 0
-    if locality and before_launch and milestone.due and milestone.due > locality.go_live:
+    due = milestone.due
+    if locality and milestone.must_precede_go_live and due and due > locality.go_live:
         return (
-            f"“{milestone.title}” is a before-launch milestone but is now due after the go-live "
-            f"date ({locality.go_live:%d %B %Y})."
+            f"“{milestone.title}” must be done before go-live but is now due after the "
+            f"go-live date ({locality.go_live.day} {locality.go_live:%B %Y})."
         )
     return None
 
 
 _UNCHANGED = object()
+
+
+def _refuse_if_stale(milestone: Milestone, expected_version: int | None) -> None:
+    if expected_version is not None and milestone.version != expected_version:
+        raise StaleEdit(
+            f"Someone else changed “{milestone.title}” after you opened it. Your changes were "
+            "not saved: review the current values and make your change again."
+        )
+
+
+def _apply_changes(milestone: Milestone, today: date, status, owner_email, due, notes) -> None:
+    if status is not None:
+        _apply_status(milestone, status, today)
+    current_owner = milestone.owner.email if milestone.owner else None
+    # Only a new owner is checked: keeping a since-deactivated owner is not a change.
+    if owner_email is not _UNCHANGED and (owner_email or None) != current_owner:
+        milestone.owner = _owner_by_email(owner_email)
+    if due is not _UNCHANGED and due != milestone.due:
+        _check_due(due, milestone.locality)
+        milestone.due = due
+        milestone.due_set_manually = True
+    if notes is not None:
+        milestone.notes = notes.strip()
+
+
+def _flush_or_refuse(title: str) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleEdit(
+            f"Someone else saved “{title}” at the same moment. Your changes were not "
+            "saved: review the current values and make your change again."
+        ) from None
 
 
 @transactional
@@ -165,31 +204,18 @@ def update_milestone(
     A stale edit, or one that loses a race with another save, raises StaleEdit and writes nothing.
     """
     milestone = get_milestone(milestone_id)
-    if expected_version is not None and milestone.version != expected_version:
-        raise StaleEdit(
-            f"Someone else changed “{milestone.title}” after you opened it. Your changes were "
-            "not saved: review the current values and make your change again."
-        )
+    _refuse_if_stale(milestone, expected_version)
     # Only the guarded flush below may write: an autoflush (e.g. when looking up the new owner)
     # would let a lost race escape as StaleDataError instead of StaleEdit.
     with db.session.no_autoflush:
         before = _snapshot(milestone)
-        if status is not None:
-            _apply_status(milestone, status, today)
-        if owner_email is not _UNCHANGED:
-            milestone.owner = _owner_by_email(owner_email)
-        if due is not _UNCHANGED and due != milestone.due:
-            milestone.due = due
-            milestone.due_set_manually = True
-        if notes is not None:
-            milestone.notes = notes.strip()
+        _apply_changes(milestone, today, status, owner_email, due, notes)
         old, new = audit.changed_fields(before, _snapshot(milestone))
         change = MilestoneChange(milestone, new)
         if not new:
             return change
         warning = _due_warning(milestone) if "due" in new else None
-        if warning:
-            change.warnings.append(warning)
+        change.warnings.extend([warning] if warning else [])
         audit.record(
             actor,
             "update",
@@ -201,15 +227,17 @@ def update_milestone(
             before=old,
             after=new,
         )
-    title = milestone.title  # a failed flush expires the milestone, so read it now
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise StaleEdit(
-            f"Someone else saved “{title}” at the same moment. Your changes were not "
-            "saved: review the current values and make your change again."
-        ) from None
+    _flush_or_refuse(milestone.title)  # read the title now: a failed flush expires it
     return change
+
+
+def _existing_workstream(locality: Locality, name: str) -> Workstream:
+    for workstream in locality.programme.workstreams:
+        if workstream.name == name.strip():
+            return workstream
+    raise ServiceError(
+        f"{locality.programme.name} has no workstream called {name!r}.", "workstream"
+    )
 
 
 @transactional
@@ -230,8 +258,9 @@ def create_milestone(
         raise ServiceError("Enter the milestone's title.", "title")
     if not workstream_name.strip():
         raise ServiceError("Choose a workstream.", "workstream")
+    _check_due(due, locality)
     milestone = Milestone(
-        workstream=workstream_for(locality.programme, workstream_name.strip()),
+        workstream=_existing_workstream(locality, workstream_name),
         locality=locality,
         title=title,
         description=description.strip(),
@@ -252,4 +281,5 @@ def create_milestone(
         locality_id=locality.id,
         after={"title": title, "due": due, "workstream": workstream_name.strip()},
     )
-    return MilestoneChange(milestone, {"title": title})
+    warning = _due_warning(milestone)
+    return MilestoneChange(milestone, {"title": title}, [warning] if warning else [])

@@ -20,9 +20,15 @@ def or_404(lookup: Callable[[], T]) -> T:
         abort(404)
 
 
-def owner_choices(nobody: str = "No owner") -> list[SelectChoice]:
-    """Active users to choose from, by e-mail address, with a first "nobody" choice."""
+def owner_choices(nobody: str = "No owner", current=None) -> list[SelectChoice]:
+    """Active users to choose from, by e-mail address, with a first "nobody" choice.
+
+    The `current` holder stays on the list even once deactivated, so saving another change does
+    not silently drop them.
+    """
     people = [(user.email, f"{user.name} ({user.role_label})") for user in active_users()]
+    if current is not None and not current.active:
+        people.append((current.email, f"{current.name} (deactivated)"))
     return select_choices([("", nobody), *people])
 
 

@@ -28,7 +28,7 @@ def edit(milestone_id: int):
     if not can_edit_milestone(current_user, milestone):
         abort(403)
     form = MilestoneEditForm(obj=milestone)
-    form.owner.choices = owner_choices()
+    form.owner.choices = owner_choices(current=milestone.owner)
     if not form.is_submitted():
         # The model's `owner` is a User; the form chooses by e-mail address.
         form.owner.data = milestone.owner.email if milestone.owner else ""
@@ -93,6 +93,8 @@ def new(programme_slug: str, slug: str):
         except ServiceError as error:
             form.add_service_error(error.field, error.message)
         else:
+            for warning in change.warnings:
+                flash(warning, "warning")
             flash(f"Added “{change.milestone.title}”.", "success")
             return redirect(_back_to_locality(change.milestone))
     return render_form(

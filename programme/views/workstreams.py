@@ -25,7 +25,7 @@ def edit(programme_slug: str, workstream_id: int):
     programme = or_404(lambda: programmes.get_programme(programme_slug))
     workstream = or_404(lambda: programmes.get_workstream(programme, workstream_id))
     form = WorkstreamLeadForm()
-    form.lead.choices = owner_choices(nobody="No lead")
+    form.lead.choices = owner_choices(nobody="No lead", current=workstream.lead)
     if not form.is_submitted():
         form.lead.data = workstream.lead.email if workstream.lead else ""
     if form.validate_on_submit():

@@ -286,3 +286,24 @@ def test_a_programme_wide_milestone_shows_in_every_locality_s_list(app, runner):
     result = runner.invoke(args=["milestones", "list", "mendip", "--json"])
 
     assert [e["title"] for e in json.loads(result.stdout)["milestones"]] == ["Board terms"]
+
+
+def test_a_mistyped_due_year_is_refused_with_exit_1(runner, app):
+    manager = create_user("programme_manager")
+    milestone = create_milestone(create_locality())
+
+    result = runner.invoke(
+        args=[
+            "milestones",
+            "update",
+            str(milestone.id),
+            "--due",
+            "0001-01-01",
+            "--by",
+            manager.email,
+        ]
+    )
+
+    assert result.exit_code == 1
+    assert "within 5 years of the go-live date" in result.stderr
+    assert reread(milestone).due == date(2027, 1, 6)

@@ -323,3 +323,43 @@ def test_a_team_without_a_name_is_refused(app):
 
     assert refused.value.field == "name"
     assert count_rows(Team) == 0
+
+
+@pytest.mark.parametrize("mistyped", [date(1, 1, 1), date(9999, 12, 31)], ids=["year 1", "9999"])
+def test_a_mistyped_go_live_year_is_refused_and_nothing_is_written(app, mistyped):
+    programme = create_programme()
+
+    with pytest.raises(ServiceError) as refused:
+        localities.create_locality(
+            programme, "Mendip", mistyped, None, today=TODAY, confirm_past_go_live=True
+        )
+
+    assert refused.value.field == "go_live"
+    assert "between 2000 and 2099" in refused.value.message
+    assert count_rows(Locality) == 0
+
+
+def test_bringing_go_live_forward_flags_hand_set_milestones_now_due_after_it(app):
+    locality = create_locality(go_live=date(2027, 6, 7))
+    hand_set = create_milestone(
+        locality, title="Workbook live", due=date(2027, 5, 7), due_set_manually=True
+    )
+    after_launch = create_milestone(
+        locality,
+        title="Post-launch review",
+        due=date(2027, 8, 2),
+        offset_amount=None,
+        offset_unit=None,
+    )
+
+    move = localities.update_locality(
+        locality,
+        None,
+        today=TODAY,
+        name=locality.name,
+        wave=locality.wave,
+        go_live=date(2027, 4, 5),
+    )
+
+    assert move.now_after_go_live == [hand_set]
+    assert after_launch not in move.now_after_go_live

@@ -121,7 +121,7 @@ def test_a_before_launch_milestone_due_after_go_live_is_saved_with_a_warning(app
     )
 
     assert len(change.warnings) == 1
-    assert "before-launch milestone" in change.warnings[0]
+    assert "must be done before go-live but is now due after" in change.warnings[0]
     assert "6 April 2027" in change.warnings[0]
     assert reread(milestone).due == after_go_live
 
@@ -321,10 +321,9 @@ def test_a_milestone_without_a_title_is_refused_naming_the_title(app):
     assert count_rows(Milestone) == 0
 
 
-def test_a_failed_add_leaves_no_half_written_workstream_behind(app):
+def test_a_milestone_in_a_workstream_the_programme_does_not_have_is_refused(app):
     locality = create_locality()
     workstreams_before = count_rows(Workstream)
-    events_before = count_rows(AuditEvent)
 
     with pytest.raises(ServiceError) as refused:
         milestones.create_milestone(
@@ -333,14 +332,30 @@ def test_a_failed_add_leaves_no_half_written_workstream_behind(app):
             workstream_name="A brand new workstream",
             title="Launch celebration",
             due=None,
+        )
+
+    assert refused.value.field == "workstream"
+    assert count_rows(Workstream) == workstreams_before
+    assert count_rows(Milestone) == 0
+
+
+def test_a_failed_add_writes_nothing(app):
+    locality = create_locality()
+    events_before = count_rows(AuditEvent)
+
+    with pytest.raises(ServiceError) as refused:
+        milestones.create_milestone(
+            locality,
+            None,
+            workstream_name="Launch",
+            title="Launch celebration",
+            due=None,
             owner_email="nobody@example.org",
         )
 
     assert refused.value.field == "owner"
-    assert count_rows(Workstream) == workstreams_before
     assert count_rows(Milestone) == 0
     assert count_rows(AuditEvent) == events_before
-    assert "A brand new workstream" not in [w.name for w in locality.programme.workstreams]
 
 
 # ------------------------------------------------------------------ reading
@@ -427,3 +442,55 @@ def test_the_overview_counts_done_total_and_overdue_per_locality(app):
     counts = {s.locality.id: (s.milestones_done, s.milestones_total, s.overdue) for s in summaries}
     assert counts == {busy.id: (1, 4, 2), quiet.id: (0, 0, 0)}
     assert [s.locality.id for s in summaries] == [busy.id, quiet.id]
+
+
+def test_a_mistyped_due_year_is_refused_naming_the_due_field(app):
+    milestone = create_milestone(create_locality(go_live=GO_LIVE))
+
+    with pytest.raises(ServiceError) as refused:
+        milestones.update_milestone(
+            milestone.id,
+            None,
+            today=TODAY,
+            expected_version=milestone.version,
+            due=date(1, 1, 1),
+        )
+
+    assert refused.value.field == "due"
+    assert "within 5 years of the go-live date" in refused.value.message
+    assert reread(milestone).due == date(2027, 1, 6)
+
+
+def test_a_since_deactivated_owner_stays_when_only_the_status_changes(app):
+    owner = create_user("hr_lead")
+    milestone = create_milestone(create_locality(), owner=owner)
+    owner.active = False
+    db.session.commit()
+
+    milestones.update_milestone(
+        milestone.id,
+        None,
+        today=TODAY,
+        expected_version=milestone.version,
+        status="in_progress",
+        owner_email=owner.email,
+    )
+
+    saved = reread(milestone)
+    assert (saved.status, saved.owner_id) == ("in_progress", owner.id)
+
+
+def test_a_deactivated_person_cannot_be_made_an_owner(app):
+    former = create_user("hr_lead", active=False)
+    milestone = create_milestone(create_locality())
+
+    with pytest.raises(ServiceError) as refused:
+        milestones.update_milestone(
+            milestone.id,
+            None,
+            today=TODAY,
+            expected_version=milestone.version,
+            owner_email=former.email,
+        )
+
+    assert refused.value.field == "owner"

@@ -103,8 +103,8 @@ def test_a_due_date_after_go_live_is_saved_with_a_warning(app, sign_in):
     )
     assert warning is not None
     assert (
-        "“Board set up” is a before-launch milestone but is now due after the go-live date "
-        "(06 April 2027)." in visible_text(warning.group(0))
+        "“Board set up” must be done before go-live but is now due after the go-live date "
+        "(6 April 2027)." in visible_text(warning.group(0))
     )
     saved = reread(milestone)
     assert saved.due == date(2027, 4, 20)
@@ -346,3 +346,27 @@ def test_my_milestones_needs_a_signed_in_user(app, client):
 
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_a_deactivated_owner_is_still_shown_and_kept_when_the_status_changes(app, sign_in):
+    owner = create_user("hr_lead", name="Helen Rees")
+    milestone = create_milestone(create_locality(), owner=owner)
+    owner.active = False
+    db.session.commit()
+    client = sign_in(create_user("programme_manager"))
+
+    form_page = page_of(client.get(f"/milestones/{milestone.id}/edit"))
+    assert "Helen Rees (deactivated)" in form_page
+    response = client.post(
+        f"/milestones/{milestone.id}/edit",
+        data={
+            "version": milestone.version,
+            "status": "in_progress",
+            "owner": owner.email,
+            "due": "2027-01-06",
+            "notes": "",
+        },
+    )
+
+    assert response.status_code == 302
+    assert reread(milestone).owner_id == owner.id

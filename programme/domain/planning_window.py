@@ -1,0 +1,30 @@
+"""The range of dates a plan may use: wide enough for any real programme, narrow enough that a
+typo (year 0001, 9999) is caught before it reaches a page or a calculation."""
+
+from datetime import date
+
+EARLIEST_GO_LIVE = date(2000, 1, 1)
+LATEST_GO_LIVE = date(2099, 12, 31)
+MAX_YEARS_FROM_GO_LIVE = 5
+
+
+def go_live_problem(go_live: date) -> str | None:
+    """Why a go-live date is implausible, or None when it is fine."""
+    if not EARLIEST_GO_LIVE <= go_live <= LATEST_GO_LIVE:
+        return (
+            f"The go-live date must be between {EARLIEST_GO_LIVE.year} and "
+            f"{LATEST_GO_LIVE.year}; check the year."
+        )
+    return None
+
+
+def due_date_problem(due: date, go_live: date) -> str | None:
+    """Why a milestone's due date is implausible for its go-live date, or None when it is fine."""
+    earliest = go_live.replace(year=go_live.year - MAX_YEARS_FROM_GO_LIVE, day=1)
+    latest = go_live.replace(year=go_live.year + MAX_YEARS_FROM_GO_LIVE, day=28)
+    if not earliest <= due <= latest:
+        return (
+            f"The due date must be within {MAX_YEARS_FROM_GO_LIVE} years of the go-live date "
+            f"({go_live.day} {go_live:%B %Y}); check the year."
+        )
+    return None
