@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from programme.domain.timeline import Offset
 from programme.extensions import db
 from programme.models._columns import utcnow
 
@@ -73,6 +74,11 @@ class TimelineTemplateItem(db.Model):
     gate_critical: Mapped[bool] = mapped_column(Boolean, default=False)
 
     template: Mapped[TimelineTemplate] = relationship(back_populates="items")
+
+    @property
+    def when(self) -> str:
+        """ "3 months before", "at launch": the offset in words."""
+        return Offset(self.offset_amount, self.offset_unit).describe()
 
 
 class Workstream(db.Model):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from programme.domain.planning_window import due_date_problem
-from programme.domain.timeline import is_overdue, rag_status
+from programme.domain.timeline import TimelineColumn, is_overdue, rag_status, timeline_columns
 from programme.extensions import db
 from programme.models import Locality, Milestone, MilestoneStatus, User, Workstream
 from programme.services import audit
@@ -81,6 +81,19 @@ def locality_milestones(locality: Locality, today: date) -> list[WorkstreamGroup
         )
         group.rows.append(_row(milestone, today))
     return list(groups.values())
+
+
+@dataclass(frozen=True)
+class LocalityTimeline:
+    columns: list[TimelineColumn[MilestoneRow]]
+    undated: list[MilestoneRow]
+
+
+def locality_timeline(locality: Locality, today: date) -> LocalityTimeline:
+    """The locality's milestones placed in month columns counted back from go-live."""
+    rows = [row for group in locality_milestones(locality, today) for row in group.rows]
+    columns = timeline_columns(locality.go_live, rows, lambda row: row.milestone.due, today)
+    return LocalityTimeline(columns, [row for row in rows if row.milestone.due is None])
 
 
 def milestones_owned_by(user: User, today: date) -> list[MilestoneRow]:

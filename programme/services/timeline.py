@@ -35,10 +35,10 @@ def get_template(programme: Programme, key: str) -> TimelineTemplate:
     return template
 
 
-def get_template_item(programme: Programme, item_id: int) -> TimelineTemplateItem:
+def get_template_item(template: TimelineTemplate, item_id: int) -> TimelineTemplateItem:
     item = db.session.get(TimelineTemplateItem, item_id)
-    if item is None or item.template.programme_id != programme.id:
-        raise NotFound(f"There is no template item {item_id} in {programme.name}.")
+    if item is None or item.template_id != template.id:
+        raise NotFound(f"{template.name} has no item {item_id}.")
     return item
 
 
@@ -147,7 +147,7 @@ def save_template_item(
         offset_unit,
         gate_critical,
     )
-    workstream_for(template.programme, workstream)
+    _ensure_workstream(template.programme, workstream, actor)
     db.session.flush()
     old, new = audit.changed_fields(before or {}, _item_fields(item))
     if before and not new:
@@ -163,6 +163,23 @@ def save_template_item(
         after=new,
     )
     return item
+
+
+def _ensure_workstream(programme: Programme, name: str, actor: User) -> None:
+    """A template item may name a new workstream; creating it is a change worth auditing."""
+    if any(existing.name == name for existing in programme.workstreams):
+        return
+    workstream = workstream_for(programme, name)
+    db.session.flush()
+    audit.record(
+        actor,
+        "create",
+        "workstream",
+        workstream.id,
+        f"Added workstream {name}",
+        programme_id=programme.id,
+        after={"name": name},
+    )
 
 
 @transactional

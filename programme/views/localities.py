@@ -5,7 +5,6 @@ from flask_login import current_user
 
 from programme.auth import requires
 from programme.clock import today
-from programme.domain.timeline import timeline_columns
 from programme.forms.programmes import LocalityEditForm, LocalityForm, TeamForm
 from programme.services import audit, localities, milestones, programmes, timeline
 from programme.services.errors import NeedsConfirmation, ServiceError
@@ -69,15 +68,11 @@ def show(programme_slug: str, slug: str):
 @requires("view")
 def timeline_view(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
-    groups = milestones.locality_milestones(locality, today())
-    rows = [row for group in groups for row in group.rows]
-    columns = timeline_columns(locality.go_live, rows, lambda row: row.milestone.due, today())
     return render_template(
         "localities/timeline.html",
         locality=locality,
         programme=locality.programme,
-        columns=columns,
-        undated=[row for row in rows if row.milestone.due is None],
+        timeline=milestones.locality_timeline(locality, today()),
         today=today(),
     )
 

@@ -77,7 +77,7 @@ def new_item(programme_slug: str, key: str):
 @requires("manage_programme")
 def edit_item(programme_slug: str, key: str, item_id: int):
     programme, template = _template(programme_slug, key)
-    item = or_404(lambda: timeline.get_template_item(programme, item_id))
+    item = or_404(lambda: timeline.get_template_item(template, item_id))
     return _save_item(programme, template, item)
 
 
@@ -85,7 +85,7 @@ def edit_item(programme_slug: str, key: str, item_id: int):
 @requires("manage_programme")
 def remove_item(programme_slug: str, key: str, item_id: int):
     programme, template = _template(programme_slug, key)
-    item = or_404(lambda: timeline.get_template_item(programme, item_id))
+    item = or_404(lambda: timeline.get_template_item(template, item_id))
     form = BaseForm()
     if form.validate_on_submit():
         title = item.title

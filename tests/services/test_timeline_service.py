@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from programme.domain.timeline import Offset, due_date, load_template
 from programme.extensions import db
-from programme.models import AuditEvent, Milestone, TimelineTemplateItem
+from programme.models import AuditEvent, Milestone, TimelineTemplate, TimelineTemplateItem
 from programme.seed_files import TIMELINES_DIR
 from programme.services import timeline
 from programme.services.errors import NotFound, ServiceError
 from tests.builders import create_locality, create_programme, create_user
-from tests.queries import count_rows
+from tests.queries import audit_events_for, count_rows
 
 LANCASHIRE = load_template(TIMELINES_DIR / "lancashire.toml")
 GATE_CRITICAL = {
@@ -225,4 +225,28 @@ def test_a_template_item_of_another_programme_is_not_found(app):
     their_item = timeline.get_template(theirs, "lancashire").items[0]
 
     with pytest.raises(NotFound):
-        timeline.get_template_item(ours, their_item.id)
+        timeline.get_template_item(timeline.get_template(ours, "lancashire"), their_item.id)
+
+
+def test_an_item_is_found_only_through_its_own_template(app):
+    programme = create_programme()
+    lancashire = timeline.get_template(programme, "lancashire")
+    somerset = TimelineTemplate(programme=programme, key="somerset", name="Somerset timeline")
+    db.session.add(somerset)
+    db.session.commit()
+
+    with pytest.raises(NotFound):
+        timeline.get_template_item(somerset, lancashire.items[0].id)
+    assert timeline.get_template_item(lancashire, lancashire.items[0].id) is lancashire.items[0]
+
+
+def test_a_template_item_naming_a_new_workstream_adds_it_with_an_audit_entry(app):
+    programme = create_programme()
+    template = timeline.get_template(programme, "lancashire")
+    manager = create_user("programme_manager")
+
+    _add_template_item(template, manager, workstream="Evaluation")
+
+    assert "Evaluation" in [w.name for w in programme.workstreams]
+    events = audit_events_for("workstream", programme.workstreams[-1].id)
+    assert [event.summary for event in events] == ["Added workstream Evaluation"]
