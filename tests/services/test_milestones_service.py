@@ -310,51 +310,32 @@ def test_adding_a_one_off_milestone_fixes_its_date_and_is_audited(app):
     }
 
 
-def test_a_milestone_without_a_title_is_refused_naming_the_title(app):
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"title": "   "}, "title"),
+        ({"workstream_name": "A brand new workstream"}, "workstream"),
+        ({"owner_email": "nobody@example.org"}, "owner"),
+        ({"due": date(1, 1, 1)}, "due"),
+    ],
+    ids=[
+        "without a title",
+        "in a workstream the programme lacks",
+        "for an unknown owner",
+        "with a mistyped due year",
+    ],
+)
+def test_a_refused_new_milestone_names_the_field_and_writes_nothing(app, changes, field):
     locality = create_locality()
+    workstreams_before, events_before = count_rows(Workstream), count_rows(AuditEvent)
+    valid = {"workstream_name": "Launch", "title": "Launch celebration", "due": None}
 
     with pytest.raises(ServiceError) as refused:
-        milestones.create_milestone(locality, None, workstream_name="Launch", title="   ", due=None)
+        milestones.create_milestone(locality, None, **{**valid, **changes})
 
-    assert refused.value.field == "title"
-    assert refused.value.message == "Enter the milestone's title."
+    assert refused.value.field == field
     assert count_rows(Milestone) == 0
-
-
-def test_a_milestone_in_a_workstream_the_programme_does_not_have_is_refused(app):
-    locality = create_locality()
-    workstreams_before = count_rows(Workstream)
-
-    with pytest.raises(ServiceError) as refused:
-        milestones.create_milestone(
-            locality,
-            None,
-            workstream_name="A brand new workstream",
-            title="Launch celebration",
-            due=None,
-        )
-
-    assert refused.value.field == "workstream"
     assert count_rows(Workstream) == workstreams_before
-    assert count_rows(Milestone) == 0
-
-
-def test_a_failed_add_writes_nothing(app):
-    locality = create_locality()
-    events_before = count_rows(AuditEvent)
-
-    with pytest.raises(ServiceError) as refused:
-        milestones.create_milestone(
-            locality,
-            None,
-            workstream_name="Launch",
-            title="Launch celebration",
-            due=None,
-            owner_email="nobody@example.org",
-        )
-
-    assert refused.value.field == "owner"
-    assert count_rows(Milestone) == 0
     assert count_rows(AuditEvent) == events_before
 
 
