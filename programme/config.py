@@ -35,14 +35,16 @@ def _database_url() -> str:
 
 
 def environment_name() -> str:
-    return os.environ.get("APP_ENV", "production").strip().lower()
+    """APP_ENV when set. Otherwise a deployment (one that names its DATABASE_URL) is production,
+    and a checkout on the embedded SQLite database is development."""
+    default = "production" if os.environ.get("DATABASE_URL") else "development"
+    return os.environ.get("APP_ENV", default).strip().lower()
 
 
 def build_config(overrides: dict | None = None) -> dict:
     """Return the Flask config mapping for the environment named by APP_ENV.
 
-    APP_ENV is `development`, `testing` or `production` (the default, so that a deployment
-    that forgets to say is the safe one).
+    APP_ENV is `development`, `testing` or `production`; see environment_name() for the default.
     """
     overrides = overrides or {}
     env = overrides.get("APP_ENV") or environment_name()

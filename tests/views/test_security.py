@@ -390,3 +390,20 @@ def test_sqlite_enforces_foreign_keys(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("only SQLite needs foreign keys switched on")
     assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_a_deployment_naming_its_database_is_production_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://tracker@db.internal/tracker")
+
+    with pytest.raises(ConfigError):
+        build_config()
+
+
+def test_a_checkout_on_the_embedded_database_runs_as_development(monkeypatch):
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+    assert build_config()["APP_ENV"] == "development"
