@@ -23,6 +23,13 @@ from tests.queries import audit_events_for, count_rows, reread
 GO_LIVE = date(2027, 4, 6)
 
 
+def edit_as(actor, milestone, **changes):
+    """Change `milestone` as `actor` would from a form opened on its current version."""
+    return milestones.update_milestone(
+        milestone.id, actor, today=TODAY, expected_version=milestone.version, **changes
+    )
+
+
 # ------------------------------------------------------------------ changes and audit
 
 
@@ -30,9 +37,7 @@ def test_marking_a_milestone_done_records_who_did_it_with_before_and_after(app):
     manager = create_user("programme_manager")
     milestone = create_milestone(create_locality())
 
-    change = milestones.update_milestone(
-        milestone.id, manager, today=TODAY, expected_version=milestone.version, status="done"
-    )
+    change = edit_as(manager, milestone, status="done")
 
     assert change.changed == {"status": "done"}
     saved = reread(milestone)
@@ -50,11 +55,9 @@ def test_giving_a_milestone_an_owner_and_notes_is_audited_by_e_mail(app):
     owner = create_user("hr_lead", email="helen@example.org")
     milestone = create_milestone(create_locality())
 
-    milestones.update_milestone(
-        milestone.id,
+    edit_as(
         manager,
-        today=TODAY,
-        expected_version=milestone.version,
+        milestone,
         owner_email="Helen@Example.org",
         notes="  Chasing partners  ",
     )
@@ -81,11 +84,9 @@ def test_saving_a_milestone_unchanged_writes_no_audit_event(app):
     milestone = create_milestone(create_locality(), notes="As before")
     version_before = milestone.version
 
-    change = milestones.update_milestone(
-        milestone.id,
+    change = edit_as(
         None,
-        today=TODAY,
-        expected_version=milestone.version,
+        milestone,
         status="not_started",
         due=milestone.due,
         notes="As before",
@@ -116,9 +117,7 @@ def test_a_before_launch_milestone_due_after_go_live_is_saved_with_a_warning(app
     milestone = create_milestone(locality, offset_amount=3, offset_unit="months")
     after_go_live = GO_LIVE + timedelta(days=10)
 
-    change = milestones.update_milestone(
-        milestone.id, None, today=TODAY, expected_version=milestone.version, due=after_go_live
-    )
+    change = edit_as(None, milestone, due=after_go_live)
 
     assert len(change.warnings) == 1
     assert "must be done before go-live but is now due after" in change.warnings[0]
@@ -154,11 +153,9 @@ def test_an_invalid_change_is_refused_naming_the_field_and_nothing_is_written(ap
     version_before = milestone.version
 
     with pytest.raises(ServiceError) as refused:
-        milestones.update_milestone(
-            milestone.id,
+        edit_as(
             None,
-            today=TODAY,
-            expected_version=milestone.version,
+            milestone,
             notes="Half-written change",
             **changes,
         )
@@ -429,11 +426,9 @@ def test_a_mistyped_due_year_is_refused_naming_the_due_field(app):
     milestone = create_milestone(create_locality(go_live=GO_LIVE))
 
     with pytest.raises(ServiceError) as refused:
-        milestones.update_milestone(
-            milestone.id,
+        edit_as(
             None,
-            today=TODAY,
-            expected_version=milestone.version,
+            milestone,
             due=date(1, 1, 1),
         )
 
@@ -448,11 +443,9 @@ def test_a_since_deactivated_owner_stays_when_only_the_status_changes(app):
     owner.active = False
     db.session.commit()
 
-    milestones.update_milestone(
-        milestone.id,
+    edit_as(
         None,
-        today=TODAY,
-        expected_version=milestone.version,
+        milestone,
         status="in_progress",
         owner_email=owner.email,
     )
@@ -466,11 +459,9 @@ def test_a_deactivated_person_cannot_be_made_an_owner(app):
     milestone = create_milestone(create_locality())
 
     with pytest.raises(ServiceError) as refused:
-        milestones.update_milestone(
-            milestone.id,
+        edit_as(
             None,
-            today=TODAY,
-            expected_version=milestone.version,
+            milestone,
             owner_email=former.email,
         )
 
