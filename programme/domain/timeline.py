@@ -26,6 +26,7 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar, get_args
@@ -37,6 +38,7 @@ __all__ = [
     "AMBER_WINDOW_DAYS",
     "OFFSET_UNITS",
     "STATUSES",
+    "MilestoneStatus",
     "Offset",
     "OffsetUnit",
     "RagStatus",
@@ -268,7 +270,20 @@ def load_template(path: Path) -> TimelineTemplate:
 # --------------------------------------------------------------------------- RAG status
 
 RagStatus = Literal["red", "amber", "green"]
-STATUSES: tuple[str, ...] = ("not_started", "in_progress", "done", "blocked")
+
+
+class MilestoneStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+STATUSES: tuple[str, ...] = tuple(status.value for status in MilestoneStatus)
 AMBER_WINDOW_DAYS = 14
 
 

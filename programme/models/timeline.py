@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
@@ -18,24 +17,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from programme.domain.timeline import Offset
+from programme.domain.timeline import MilestoneStatus, Offset
 from programme.extensions import db
 from programme.models._columns import utcnow
 
 if TYPE_CHECKING:
     from programme.models.programme import Locality, Programme
     from programme.models.users import User
-
-
-class MilestoneStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    BLOCKED = "blocked"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class TimelineTemplate(db.Model):

@@ -8,13 +8,12 @@ from datetime import date
 from sqlalchemy import select
 
 from programme.domain.planning_window import go_live_problem
-from programme.domain.slugs import is_valid_slug, slugify
 from programme.domain.timeline import Offset, due_date
 from programme.extensions import db
 from programme.models import Locality, Milestone, MilestoneStatus, Programme, Team, User
 from programme.services import audit
 from programme.services.errors import Conflict, NeedsConfirmation, NotFound, ServiceError
-from programme.services.programmes import get_programme
+from programme.services.programmes import checked_slug, get_programme
 from programme.services.transaction import transactional
 
 
@@ -74,11 +73,7 @@ def create_locality(
     name = name.strip()
     if not name:
         raise ServiceError("Enter the locality's name.", "name")
-    slug = (slug or slugify(name)).strip()
-    if not is_valid_slug(slug):
-        raise ServiceError(
-            f"The slug {slug!r} must be lower-case letters and numbers joined by hyphens.", "slug"
-        )
+    slug = checked_slug(slug, name)
     _validate_wave(wave)
     if db.session.scalar(
         select(Locality.id).where(Locality.programme_id == programme.id, Locality.slug == slug)

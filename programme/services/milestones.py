@@ -10,14 +10,18 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from programme.domain.planning_window import due_date_problem
-from programme.domain.timeline import TimelineColumn, is_overdue, rag_status, timeline_columns
+from programme.domain.timeline import (
+    STATUSES,
+    TimelineColumn,
+    is_overdue,
+    rag_status,
+    timeline_columns,
+)
 from programme.extensions import db
 from programme.models import Locality, Milestone, MilestoneStatus, User, Workstream
 from programme.services import audit
 from programme.services.errors import NotFound, ServiceError, StaleEdit
 from programme.services.transaction import transactional
-
-STATUSES = [status.value for status in MilestoneStatus]
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ def get_programme(slug: str) -> Programme:
     return programme
 
 
-def _checked_slug(slug: str | None, name: str) -> str:
+def checked_slug(slug: str | None, name: str) -> str:
+    """The given slug, or one made from the name; refused unless lower-case and hyphenated."""
     slug = (slug or slugify(name)).strip()
     if not is_valid_slug(slug):
         raise ServiceError(
@@ -52,7 +53,7 @@ def create_programme(name: str, slug: str | None, actor: User | None) -> Program
     name = name.strip()
     if not name:
         raise ServiceError("Enter the programme's name.", "name")
-    slug = _checked_slug(slug, name)
+    slug = checked_slug(slug, name)
     if db.session.scalar(select(Programme.id).where(Programme.slug == slug)):
         raise Conflict(f"A programme with the slug {slug!r} already exists.", "slug")
     programme = Programme(name=name, slug=slug)
