@@ -1,0 +1,103 @@
+"""What every spreadsheet import shares: its fields, row errors, and matching columns to fields."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from programme.domain.spreadsheet import match_columns, normalise
+
+# What an import may do with a row, in the order reports list them.
+IMPORT_ACTIONS = ("created", "updated", "unchanged", "rejected")
+
+
+@dataclass(frozen=True)
+class ImportField:
+    label: str
+    names: tuple[str, ...]  # what spreadsheets call the column
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def sentence(self) -> str:
+        return f"Row {self.row}, {self.column}: {self.message}"
+
+
+def synonyms(fields: Mapping[str, ImportField]) -> dict[str, tuple[str, ...]]:
+    return {name: (spec.label, *spec.names) for name, spec in fields.items()}
+
+
+def header_signature(headers: Sequence[str]) -> str:
+    """The same headers (ignoring case and punctuation) give the same signature."""
+    joined = "|".join(normalise(header) for header in headers)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def resolve_mapping(
+    fields: Mapping[str, ImportField],
+    headers: Sequence[str],
+    remembered: Mapping[str, int | None] | None = None,
+) -> dict[str, int]:
+    """Columns matched by name, then as the user mapped them for a file with these headers.
+
+    `remembered` maps a field to a column index, or to None when the user said the file has
+    none. Indexes are safe to reuse: a mapping is only remembered for the same headers (by
+    `header_signature`), and they also tell apart blank or repeated header cells.
+    """
+    mapping = match_columns(headers, synonyms(fields))
+    for name, index in (remembered or {}).items():
+        if name not in fields:
+            continue
+        if index is None:
+            mapping.pop(name, None)
+        elif 0 <= index < len(headers):
+            mapping[name] = index
+    return mapping
+
+
+def missing_fields(fields: Mapping[str, ImportField], mapping: Mapping[str, int]) -> list[str]:
+    return [name for name, spec in fields.items() if spec.required and name not in mapping]
+
+
+def columns_for(
+    fields: Mapping[str, ImportField], mapping: Mapping[str, int], headers: Sequence[str]
+) -> dict[str, str]:
+    """Each mapped field's column as the file names it, for messages ("Row 4, Job Title: ...")."""
+    return {
+        name: (headers[index] or fields[name].label)
+        for name, index in mapping.items()
+        if index < len(headers)
+    }
+
+
+def mapping_problems(
+    fields: Mapping[str, ImportField], mapping: Mapping[str, int], headers: Sequence[str]
+) -> list[str]:
+    """Why a user's mapping cannot be used: a required field unmapped, a column used twice."""
+    problems = [
+        f"Choose the column that holds the {fields[name].label.lower()}."
+        for name in missing_fields(fields, mapping)
+    ]
+    used: dict[int, str] = {}
+    for name, index in mapping.items():
+        if not 0 <= index < len(headers):
+            problems.append(
+                f"The column chosen for {fields[name].label.lower()} is not in the file."
+            )
+        elif index in used:
+            problems.append(
+                f"“{headers[index]}” is chosen for both {fields[used[index]].label.lower()} and "
+                f"{fields[name].label.lower()}."
+            )
+        else:
+            used[index] = name
+    return problems

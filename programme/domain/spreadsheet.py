@@ -1,0 +1,597 @@
+"""Reading the spreadsheets HR leads and trainers upload (.xlsx and .csv).
+
+Plain Python (no Flask, no SQLAlchemy): importers call ``read_table`` with the uploaded bytes
+and a mapping of field -> header synonyms, then ``match_columns`` to find their columns.
+
+* ``read_table``: checks the file is what its name says and is safe to open, finds the header
+  row (below any title rows) on the sheet that looks most like the import, and returns the
+  rows under it as plain values. Anything that stops the file being read at all raises
+  ``SpreadsheetError`` with one sentence for the user; problems with single cells are left
+  to the caller, which knows what each column should hold.
+* ``match_columns``, ``normalise``, ``nearest``: header matching and "did you mean" hints.
+* ``cell_text``, ``parse_date``: a cell as text, and UK dates (never US mm/dd).
+
+Cells hold what the user typed: text stays text (so "-5", "+44 7700" and "=SUM(A1:A3)" are
+never turned into numbers or evaluated), Excel numbers stay numbers, Excel dates become
+``date`` (``datetime`` when they carry a time), and an empty cell is ``None`` in both formats.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from difflib import SequenceMatcher
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import openpyxl
+from defusedxml import DefusedXmlException
+from openpyxl.worksheet.formula import ArrayFormula
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+__all__ = [
+    "CellValue",
+    "ReadLimits",
+    "SheetRow",
+    "SpreadsheetError",
+    "Table",
+    "cell_text",
+    "match_columns",
+    "nearest",
+    "normalise",
+    "parse_date",
+    "read_table",
+]
+
+CellValue: TypeAlias = str | int | float | date | datetime | bool | None
+
+MB = 1024 * 1024
+HEADER_SEARCH_ROWS = 30  # non-blank rows looked at to find the header
+MAX_BLANK_RUN = 1_000  # formatted-but-empty sheets can run to a million blank rows
+MAX_ZIP_RATIO = 1_000  # ordinary workbook parts compress 5-100 to 1
+ZIP_RATIO_MIN_SIZE = 1 * MB  # tiny parts can compress absurdly well and are harmless
+NEAREST_CUTOFF = 0.6  # as difflib.get_close_matches
+SNIFF_CHARS = 8 * 1024
+CSV_DELIMITERS = ",;\t"
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+class SpreadsheetError(ValueError):
+    """The file cannot be read at all; ``message`` is one readable sentence for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    max_bytes: int = 10 * MB
+    max_rows: int = 50_000  # data rows, not counting header or title rows
+    max_zip_entries: int = 2_000
+    max_uncompressed_bytes: int = 300 * MB
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int  # 1-based, as Excel shows it (for a CSV: the record number)
+    cells: tuple[CellValue, ...]  # one per header column
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]  # as written, stripped; "" for a blank header cell
+    header_row: int
+    rows: list[SheetRow]  # wholly blank rows are skipped
+    sheet_name: str | None  # None for a CSV
+
+
+NumberedRow: TypeAlias = tuple[int, tuple[CellValue, ...]]
+# Rows of one sheet from a 1-based row number onwards; called again to re-read from the top.
+RowSource: TypeAlias = Callable[[int], Iterator[NumberedRow]]
+
+
+@dataclass(frozen=True)
+class _Header:
+    row: int
+    headers: tuple[str, ...]
+    score: int  # distinct fields matched
+    strength: int  # 2 matched fields, 1 looks like a header, 0 just the first non-blank row
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return (self.score, self.strength)
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    name: str | None  # None for a CSV
+    rows: RowSource
+    header: _Header | None  # None when the sheet has no non-blank rows
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def normalise(text: object) -> str:
+    """Header text reduced for comparison: "Post Ref." -> "postref", "E-mail" -> "email"."""
+    if text is None:
+        return ""
+    plain = text if isinstance(text, str) else cell_text(text)
+    # Accents are dropped too, so "Référence" matches "Reference".
+    decomposed = unicodedata.normalize("NFKD", plain.lower())
+    return "".join(char for char in decomposed if char.isalnum())
+
+
+# A CSV download writes "'=..." so that Excel shows a formula-like cell as text; reading it back,
+# the apostrophe goes again (Excel itself never stores it in a cell's value).
+_QUOTED_FORMULA = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
+def cell_text(value: CellValue) -> str:
+    """A cell as the user would read it: 12.0 -> "12", a date -> "dd/mm/yyyy", True -> "yes"."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _QUOTED_FORMULA.sub("", value.strip(), count=1)
+    if isinstance(value, bool):  # before int: bool is an int
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        # 15 significant digits is what Excel shows, so 0.1 + 0.2 reads "0.3".
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def nearest(value: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to ``value`` (ignoring case and punctuation), for "did you mean"."""
+    key = normalise(value)
+    if not key:
+        return None
+    matcher = SequenceMatcher(b=key)  # b is the side SequenceMatcher caches
+    best, best_ratio = None, 0.0
+    for candidate in candidates:
+        matcher.set_seq1(normalise(candidate))
+        if (ratio := matcher.ratio()) > best_ratio:  # ties keep the earlier candidate
+            best, best_ratio = candidate, ratio
+    return best if best_ratio >= NEAREST_CUTOFF else None
+
+
+def match_columns(
+    headers: Sequence[str], field_synonyms: Mapping[str, Sequence[str]]
+) -> dict[str, int]:
+    """Field -> index of the left-most header matching one of its synonyms (or its own name).
+
+    Fields are matched in the mapping's order and a column serves only one field, so a
+    header that is a synonym of two fields goes to the one listed first.
+    """
+    keys = [normalise(header) for header in headers]
+    used: set[int] = set()
+    columns: dict[str, int] = {}
+    for field, synonyms in field_synonyms.items():
+        wanted = _synonym_keys(field, synonyms)
+        for index, key in enumerate(keys):
+            if key and key in wanted and index not in used:
+                columns[field] = index
+                used.add(index)
+                break
+    return columns
+
+
+def _synonym_keys(field: str, synonyms: Sequence[str]) -> set[str]:
+    if isinstance(synonyms, str):  # a lone string is a Sequence too: don't match its letters
+        synonyms = (synonyms,)
+    return {normalise(field)} | {normalise(synonym) for synonym in synonyms}
+
+
+# --------------------------------------------------------------------------- dates
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+# A time after the date is ignored: CSVs saved from other systems often add " 00:00:00".
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_UK_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
+# "1 March 2026", "1st Mar. 2026", and Excel's "1-Mar-26".
+_WORDY_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ /-]+([a-z]+)\.?,?[ /-]+(\d{4}|\d{2})")
+
+
+def parse_date(value: CellValue) -> date | None:
+    """A date from a cell: Excel dates, or UK text dates; "" and None give None.
+
+    Raises ValueError with a sentence for the user for anything else, including numbers
+    (a bare number in a CSV is not a date) and US-style dates such as "03/13/2026".
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    parsed = _date_from_text(value.strip()) if isinstance(value, str) else None
+    if parsed is None:
+        raise ValueError(f"“{cell_text(value)}” is not a date: use dd/mm/yyyy")
+    return parsed
+
+
+def _date_from_text(text: str) -> date | None:
+    if match := _UK_DATE.fullmatch(text):
+        day, _, month, year = match.groups()
+        return _valid_date(_full_year(year), int(month), int(day))
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = match.groups()
+        return _valid_date(int(year), int(month), int(day))
+    if match := _WORDY_DATE.fullmatch(text.lower()):
+        day, month_name, year = match.groups()
+        month = _MONTHS.get(month_name)
+        return _valid_date(_full_year(year), month, int(day)) if month else None
+    return None
+
+
+def _full_year(year: str) -> int:
+    return 2000 + int(year) if len(year) == 2 else int(year)
+
+
+def _valid_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:  # 31/02, or a US date with the month second
+        return None
+
+
+# --------------------------------------------------------------------------- read_table
+
+
+def read_table(
+    data: bytes,
+    filename: str,
+    field_synonyms: Mapping[str, Sequence[str]],
+    limits: ReadLimits = ReadLimits(),
+) -> Table:
+    """The header and data rows of an uploaded .xlsx or .csv file.
+
+    ``field_synonyms`` is used only to find the header row (and, in a workbook, the sheet);
+    map the columns afterwards with ``match_columns(table.headers, field_synonyms)``.
+    """
+    name = PurePath(filename.replace("\\", "/")).name
+    extension = PurePath(name.lower()).suffix
+    if extension == ".xls":
+        raise SpreadsheetError(
+            "Excel 97–2003 (.xls) files cannot be read; open it in Excel, save it as an "
+            "Excel Workbook (.xlsx) and upload that."
+        )
+    if extension not in (".xlsx", ".csv"):
+        raise SpreadsheetError(f"Upload an .xlsx or .csv file; “{name}” is neither.")
+    _check_size(data, limits)
+    if extension == ".xlsx":
+        return _read_xlsx(data, field_synonyms, limits)
+    return _read_csv(data, field_synonyms, limits)
+
+
+def _check_size(data: bytes, limits: ReadLimits) -> None:
+    if not data:
+        raise SpreadsheetError("The file is empty.")
+    if len(data) > limits.max_bytes:
+        raise SpreadsheetError(
+            f"The file is larger than {_size_text(limits.max_bytes)}; split it into smaller files."
+        )
+
+
+def _size_text(size: int) -> str:
+    return f"{size / MB:,.1f}".removesuffix(".0") + " MB" if size >= MB else f"{size:,} bytes"
+
+
+def _build_table(sheets: Sequence[_Sheet], limits: ReadLimits) -> Table:
+    """The table under the best header of the sheets given (ties go to the earliest sheet)."""
+    found = [sheet for sheet in sheets if sheet.header is not None]
+    if not found:
+        raise SpreadsheetError("The file has no rows to import.")
+    best = max(found, key=lambda sheet: sheet.header.rank)  # max keeps the first of equals
+    header = best.header
+    rows = _data_rows(best.rows(header.row + 1), len(header.headers), limits)
+    return Table(header.headers, header.row, rows, best.name)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _is_blank(cells: Iterable[CellValue]) -> bool:
+    return all(cell is None for cell in cells)  # blank strings are None by now
+
+
+def _find_header(
+    rows: Iterator[NumberedRow], field_synonyms: Mapping[str, Sequence[str]]
+) -> _Header | None:
+    """The row among the first non-blank ones matching the most fields (ties: the earliest).
+
+    With no field matched anywhere, the first row with two or more text cells is taken (and
+    failing that the first non-blank row), so the caller can report the unknown headers.
+    """
+    best: _Header | None = None
+    for number, cells in _first_non_blank(rows, HEADER_SEARCH_ROWS):
+        texts = _header_texts(cells)
+        score = len(match_columns(texts, field_synonyms))
+        strength = 2 if score else (1 if _text_cell_count(cells) >= 2 else 0)
+        candidate = _Header(number, texts, score, strength)
+        if best is None or candidate.rank > best.rank:
+            best = candidate
+    return best
+
+
+def _first_non_blank(rows: Iterator[NumberedRow], count: int) -> Iterator[NumberedRow]:
+    """Up to ``count`` non-blank rows, giving up after a long run of blank ones."""
+    blank_run = 0
+    for number, cells in rows:
+        if _is_blank(cells):
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                return
+            continue
+        blank_run = 0
+        yield number, cells
+        count -= 1
+        if count == 0:
+            return
+
+
+def _header_texts(cells: tuple[CellValue, ...]) -> tuple[str, ...]:
+    texts = [cell_text(cell) for cell in cells]
+    while texts and not texts[-1]:  # styled empty cells to the right are not columns
+        texts.pop()
+    return tuple(texts)
+
+
+def _text_cell_count(cells: tuple[CellValue, ...]) -> int:
+    return sum(1 for cell in cells if isinstance(cell, str))
+
+
+def _data_rows(rows: Iterator[NumberedRow], width: int, limits: ReadLimits) -> list[SheetRow]:
+    """Rows below the header, cut or padded to the header's width; blank rows skipped.
+
+    Raises as soon as the row limit is passed, so a huge sheet is never held in memory.
+    """
+    result: list[SheetRow] = []
+    blank_run = 0
+    for number, raw in rows:
+        cells = raw[:width] + (None,) * (width - len(raw))
+        if _is_blank(cells):
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                break
+            continue
+        blank_run = 0
+        if len(result) >= limits.max_rows:
+            raise SpreadsheetError(
+                f"The file has more than {limits.max_rows:,} rows; split it into smaller files."
+            )
+        result.append(SheetRow(number, cells))
+    return result
+
+
+# --------------------------------------------------------------------------- xlsx
+
+
+def _read_xlsx(
+    data: bytes, field_synonyms: Mapping[str, Sequence[str]], limits: ReadLimits
+) -> Table:
+    if data.startswith(OLE2_MAGIC):
+        raise SpreadsheetError(
+            "This file is password-protected or in the old Excel 97–2003 format; remove the "
+            "password or save it as an Excel Workbook (.xlsx), then upload it again."
+        )
+    if not data.startswith(ZIP_MAGIC):
+        raise SpreadsheetError("The file is named .xlsx but is not an Excel workbook.")
+    _check_zip(data, limits)
+    workbook = _open_workbook(data)
+    try:
+        # Chart sheets are not in .worksheets. Hidden sheets, rows and columns are read like
+        # any other: read-only mode cannot see row and column visibility anyway.
+        sheets = workbook.worksheets
+        return _build_table([_sheet(sheet, field_synonyms) for sheet in sheets], limits)
+    finally:
+        workbook.close()  # read-only mode keeps the zip archive open until closed
+
+
+def _check_zip(data: bytes, limits: ReadLimits) -> None:
+    """Refuse a zip bomb before any XML is parsed, using the sizes the zip declares.
+
+    The declared sizes can be trusted: zipfile stops inflating a member at its declared
+    size (and then fails its CRC check), so a member cannot unpack to more than it claims.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
+        raise _workbook_error(error) from error
+    if len(members) > limits.max_zip_entries:
+        raise SpreadsheetError(
+            f"The workbook has more than {limits.max_zip_entries:,} internal parts, "
+            "so it was not opened."
+        )
+    if sum(member.file_size for member in members) > limits.max_uncompressed_bytes:
+        raise SpreadsheetError(
+            f"The workbook unpacks to more than {_size_text(limits.max_uncompressed_bytes)}, "
+            "so it was not opened."
+        )
+    if any(_suspiciously_compressed(member) for member in members):
+        raise SpreadsheetError(
+            "The workbook is compressed far more than a real spreadsheet could be, "
+            "so it was not opened."
+        )
+
+
+def _suspiciously_compressed(member: zipfile.ZipInfo) -> bool:
+    if member.file_size <= ZIP_RATIO_MIN_SIZE:
+        return False
+    return member.file_size > MAX_ZIP_RATIO * max(member.compress_size, 1)
+
+
+def _open_workbook(data: bytes) -> Workbook:
+    # data_only=False: formula cells come back as their formula text, never evaluated.
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises anything from KeyError to TypeError
+        raise _workbook_error(error) from error
+
+
+def _workbook_error(error: Exception) -> SpreadsheetError:
+    """Damaged, or refused by defusedxml (which openpyxl may wrap in its own ValueError)."""
+    cause: BaseException | None = error
+    seen: set[int] = set()
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, DefusedXmlException):  # an XML bomb or external entity
+            return SpreadsheetError(
+                "The workbook contains XML that is not allowed in a spreadsheet, "
+                "so it was not opened."
+            )
+        cause = cause.__cause__ or cause.__context__
+    return SpreadsheetError("The file could not be read as an Excel workbook; it may be damaged.")
+
+
+def _sheet(sheet: ReadOnlyWorksheet, field_synonyms: Mapping[str, Sequence[str]]) -> _Sheet:
+    sheet.reset_dimensions()  # some writers record a wrong size, which would cut rows off
+
+    def rows(first: int) -> Iterator[NumberedRow]:
+        values = sheet.iter_rows(min_row=first, values_only=True)
+        # Missing rows come back as empty tuples, so counting gives Excel's row numbers.
+        for number, raw in enumerate(_guarded(values), start=first):
+            yield number, tuple(_xlsx_value(value) for value in raw)
+
+    return _Sheet(sheet.title, rows, _find_header(rows(1), field_synonyms))
+
+
+def _guarded(values: Iterator[tuple]) -> Iterator[tuple]:
+    """openpyxl's rows, with its parse errors (met lazily, mid-sheet) as SpreadsheetError."""
+    while True:
+        try:
+            raw = next(values)
+        except StopIteration:
+            return
+        except Exception as error:
+            raise _workbook_error(error) from error
+        yield raw
+
+
+def _xlsx_value(value: object) -> CellValue:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, datetime):
+        return value.date() if value.time() == datetime.min.time() else value
+    if isinstance(value, date):
+        return value
+    if isinstance(value, ArrayFormula):
+        return value.text
+    return str(value)  # times, durations and table formulas: shown as text
+
+
+# --------------------------------------------------------------------------- csv
+
+
+def _read_csv(
+    data: bytes, field_synonyms: Mapping[str, Sequence[str]], limits: ReadLimits
+) -> Table:
+    text = _decode_csv(data)
+    delimiter = _delimiter(text)
+
+    def rows(first: int) -> Iterator[NumberedRow]:
+        # The decoded text is already in memory, so reading it twice costs little.
+        records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for number, record in enumerate(_guarded_csv(records), start=1):
+            if number >= first:
+                yield number, tuple(field.strip() or None for field in record)
+
+    return _build_table([_Sheet(None, rows, _find_header(rows(1), field_synonyms))], limits)
+
+
+def _decode_csv(data: bytes) -> str:
+    if data.startswith(ZIP_MAGIC):
+        raise SpreadsheetError(
+            "The file is an Excel workbook named .csv; rename it to end in .xlsx, "
+            "or save it from Excel as CSV."
+        )
+    if data.startswith(UTF16_BOMS):
+        raise SpreadsheetError(
+            "The file is saved as Unicode (UTF-16) text; save it from Excel as "
+            "“CSV UTF-8 (Comma delimited)” and upload that."
+        )
+    if b"\x00" in data:
+        raise SpreadsheetError("The file is named .csv but is not a text file.")
+    # Excel writes UTF-8 (often with a BOM) or, as plain "CSV", Windows-1252. Latin-1 would
+    # decode anything at all, so it is never tried: mojibake is worse than a clear refusal.
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SpreadsheetError(
+        "The file’s text encoding is not recognised; save it from Excel as "
+        "“CSV UTF-8 (Comma delimited)” and upload that."
+    )
+
+
+def _delimiter(text: str) -> str:
+    sample = text[:SNIFF_CHARS]
+    if len(text) > SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n") + 1]  # no half line to confuse the sniffer
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        # The sniffer gives up on title rows and ragged lines: take the commonest candidate.
+        counts = {candidate: sample.count(candidate) for candidate in CSV_DELIMITERS}
+        commonest = max(counts, key=counts.__getitem__)
+        return commonest if counts[commonest] else ","
+
+
+def _guarded_csv(reader: Any) -> Iterator[list[str]]:  # reader: a csv.reader
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            # In practice a quote mark never closed, which swallows the rest of the file
+            # into one field until it passes csv.field_size_limit().
+            raise SpreadsheetError(
+                f"The file could not be read as CSV near line {reader.line_num:,}; "
+                "check for a stray quote mark."
+            ) from error
+        yield record
