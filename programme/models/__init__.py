@@ -1,7 +1,16 @@
 """The ORM models, one module per aggregate. Import from here."""
 
 from programme.models.audit import AuditEvent
+from programme.models.imports import ColumnMapping, ImportChange, ImportRecord
 from programme.models.programme import Locality, Programme, Team
+from programme.models.recruitment import (
+    EstablishmentTemplate,
+    EstablishmentTemplateLine,
+    Post,
+    PostStatusChange,
+    Role,
+    post_values,
+)
 from programme.models.timeline import (
     Milestone,
     MilestoneStatus,
@@ -14,14 +23,23 @@ from programme.models.users import ROLES, LoginAttempt, User
 __all__ = [
     "ROLES",
     "AuditEvent",
+    "ColumnMapping",
+    "EstablishmentTemplate",
+    "EstablishmentTemplateLine",
+    "ImportChange",
+    "ImportRecord",
     "Locality",
     "LoginAttempt",
     "Milestone",
     "MilestoneStatus",
+    "Post",
+    "PostStatusChange",
     "Programme",
+    "Role",
     "Team",
     "TimelineTemplate",
     "TimelineTemplateItem",
     "User",
     "Workstream",
+    "post_values",
 ]

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from programme.domain.recruitment import DEFAULT_RECRUITED
 from programme.extensions import db
 from programme.models._columns import utcnow
 
 if TYPE_CHECKING:
+    from programme.models.recruitment import EstablishmentTemplate, Post, Role
     from programme.models.timeline import Milestone, TimelineTemplate, Workstream
 
 LOCALITY_STATES = ("planning", "live")
@@ -24,6 +26,8 @@ class Programme(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The post statuses that count as recruited; None means the default (appointed, in post).
+    recruited_statuses: Mapped[list[str] | None] = mapped_column(JSON)
 
     localities: Mapped[list[Locality]] = relationship(
         back_populates="programme", order_by="(Locality.wave, Locality.go_live, Locality.name)"
@@ -34,6 +38,16 @@ class Programme(db.Model):
     timeline_templates: Mapped[list[TimelineTemplate]] = relationship(
         back_populates="programme", order_by="TimelineTemplate.name"
     )
+    roles: Mapped[list[Role]] = relationship(
+        back_populates="programme", order_by="(Role.position, Role.id)"
+    )
+    establishment_templates: Mapped[list[EstablishmentTemplate]] = relationship(
+        order_by="EstablishmentTemplate.name"
+    )
+
+    @property
+    def recruited(self) -> tuple[str, ...]:
+        return tuple(self.recruited_statuses or DEFAULT_RECRUITED)
 
 
 class Locality(db.Model):
@@ -68,3 +82,4 @@ class Team(db.Model):
     kind: Mapped[str] = mapped_column(String(40), default="family_safeguarding")
 
     locality: Mapped[Locality] = relationship(back_populates="teams")
+    posts: Mapped[list[Post]] = relationship(back_populates="team", order_by="Post.id")

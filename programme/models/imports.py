@@ -1,0 +1,104 @@
+"""Spreadsheet imports: each one with its file, what it changed, and remembered mappings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from programme.extensions import db
+from programme.models._columns import utcnow
+
+if TYPE_CHECKING:
+    from programme.models.users import User
+
+
+class ImportRecord(db.Model):
+    """An uploaded file: previewed, then applied (all rows or none), perhaps later undone."""
+
+    __tablename__ = "import_record"
+    __table_args__ = (CheckConstraint("state IN ('previewed', 'applied', 'undone')", name="state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), default="previewed")
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The name the user gave is shown, never used on disk; the file lives in `content`.
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sheet_name: Mapped[str | None] = mapped_column(String(200))
+    header_row: Mapped[int | None]
+    headers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # field -> column index, as matched or as the user mapped it.
+    mapping: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+    applied_by: Mapped[User | None] = relationship(foreign_keys=[applied_by_id])
+    undone_by: Mapped[User | None] = relationship(foreign_keys=[undone_by_id])
+    changes: Mapped[list[ImportChange]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ImportChange.id"
+    )
+
+
+class ImportChange(db.Model):
+    """What an applied import did to one post, so that it can be undone."""
+
+    __tablename__ = "import_change"
+    __table_args__ = (CheckConstraint("action IN ('created', 'updated')", name="action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("import_record.id", ondelete="CASCADE"), index=True
+    )
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(10))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The post's version once imported: undo refuses to overwrite a later edit.
+    version_after: Mapped[int]
+
+
+class ColumnMapping(db.Model):
+    """How the user mapped the columns of a file with these headers, reused for the next one."""
+
+    __tablename__ = "column_mapping"
+    __table_args__ = (UniqueConstraint("programme_id", "kind", "signature"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    signature: Mapped[str] = mapped_column(String(64))
+    # field -> the column index it was mapped to (None: the file has no such column).
+    mapping: Mapped[dict[str, int | None]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
