@@ -82,9 +82,11 @@ def _register_blueprints(app: Flask) -> None:
     from programme.views import (
         admin,
         auth,
+        imports,
         localities,
         milestones,
         programmes,
+        recruitment,
         templates,
         workstreams,
     )
@@ -96,6 +98,8 @@ def _register_blueprints(app: Flask) -> None:
         milestones.bp,
         templates.bp,
         workstreams.bp,
+        recruitment.bp,
+        imports.bp,
         admin.bp,
     ):
         app.register_blueprint(blueprint)
@@ -137,6 +141,16 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(405)
     def method_not_allowed(_error):
         return render_error(405, "Not allowed", "That action is not available at this address.")
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        limit = app.config["IMPORT_MAX_BYTES"] / (1024 * 1024)
+        return render_error(
+            413,
+            "The file is too big",
+            f"Files up to {limit:g} MB can be uploaded. Remove old rows or sheets, or split the "
+            "file, and try again.",
+        )
 
     @app.errorhandler(500)
     def server_error(_error):

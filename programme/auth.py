@@ -22,6 +22,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_audit": frozenset({"admin", "programme_manager", "board_member"}),
     "manage_programme": frozenset({"admin", "programme_manager"}),
     "edit_milestones": frozenset({"admin", "programme_manager"}),
+    # Posts, establishment templates and HR spreadsheet imports.
+    "manage_recruitment": frozenset({"admin", "programme_manager", "hr_lead"}),
     "manage_users": frozenset({"admin"}),
 }
 

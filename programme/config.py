@@ -90,6 +90,11 @@ def build_config(overrides: dict | None = None) -> dict:
         # How many proxies in front set X-Forwarded-*. 0 (the default) trusts none, so a client
         # cannot forge its address to dodge the per-address sign-in limit.
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", "0")),
+        # Spreadsheet imports: the largest file and the most data rows accepted.
+        "IMPORT_MAX_BYTES": int(float(os.environ.get("IMPORT_MAX_MB", "10")) * 1024 * 1024),
+        "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", "50000")),
     }
     config.update(overrides)
+    # Flask refuses a bigger request outright (413); the margin leaves room for the form around it.
+    config.setdefault("MAX_CONTENT_LENGTH", config["IMPORT_MAX_BYTES"] + 256 * 1024)
     return config

@@ -5,3 +5,6 @@ from pathlib import Path
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 TIMELINES_DIR = SEED_DIR / "timelines"
 DEFAULT_TIMELINE_KEY = "lancashire"
+ROLES_FILE = SEED_DIR / "roles.toml"
+ESTABLISHMENTS_DIR = SEED_DIR / "establishments"
+DEMO_RECRUITMENT_FILE = SEED_DIR / "demo-recruitment.xlsx"

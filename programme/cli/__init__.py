@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from programme.cli import demo, localities, milestones, programmes, users
+    from programme.cli import demo, localities, milestones, programmes, recruitment, users
 
     for command in (
         demo.seed_demo_command,
@@ -14,5 +14,6 @@ def register_commands(app: Flask) -> None:
         localities.teams_group,
         milestones.timeline_group,
         milestones.milestones_group,
+        recruitment.recruitment_group,
     ):
         app.cli.add_command(command)

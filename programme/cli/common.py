@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from programme.domain.imports import IMPORT_ACTIONS
 from programme.services.errors import ServiceError
 
 T = TypeVar("T")
@@ -55,3 +56,26 @@ class IsoDate(click.ParamType):
 
 
 ISO_DATE = IsoDate()
+
+
+def report_import(counts: dict[str, int], errors: list[dict], as_json: bool) -> None:
+    """Every import's report: errors one sentence each on stderr, then the counts line.
+
+    Exits 1 when anything was rejected, since then nothing was written.
+    """
+    if as_json:
+        print_json({**counts, "errors": errors})
+    else:
+        for error in errors:
+            where = ", ".join(
+                part
+                for part in (
+                    f"Row {error['row']}" if error.get("row") else "",
+                    error.get("column") or "",
+                )
+                if part
+            )
+            click.echo(f"{where}: {error['message']}" if where else error["message"], err=True)
+        click.echo(", ".join(f"{action} {counts[action]}" for action in IMPORT_ACTIONS))
+    if counts["rejected"] or errors:
+        sys.exit(1)

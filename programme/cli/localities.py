@@ -61,11 +61,11 @@ def teams_group() -> None:
 @with_appcontext
 def create_team_command(locality_slug, programme_slug, name, kind, establishment):
     """Add a team to a locality."""
-    if establishment:
-        fail(
-            "Establishment templates arrive with recruitment tracking; create the team without "
-            "--establishment for now."
-        )
     locality = run_service(lambda: localities.find_locality(locality_slug, programme_slug))
-    team = run_service(lambda: localities.create_team(locality, name, actor=None, kind=kind))
-    click.echo(f"Created team {team.name} in {locality.name}.")
+    team = run_service(
+        lambda: localities.create_team(
+            locality, name, actor=None, kind=kind, establishment=establishment, today=today()
+        )
+    )
+    posts = f" with {len(team.posts)} posts from {establishment}" if establishment else ""
+    click.echo(f"Created team {team.name} in {locality.name}{posts}.")

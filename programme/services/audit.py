@@ -18,6 +18,11 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as JSON can hold them (dates as ISO text)."""
+    return {key: _jsonable(value) for key, value in values.items()}
+
+
 def record(
     actor: User | None,
     action: str,
@@ -39,8 +44,8 @@ def record(
         summary=summary[:500],
         programme_id=programme_id,
         locality_id=locality_id,
-        before={k: _jsonable(v) for k, v in before.items()} if before is not None else None,
-        after={k: _jsonable(v) for k, v in after.items()} if after is not None else None,
+        before=jsonable(before) if before is not None else None,
+        after=jsonable(after) if after is not None else None,
     )
     db.session.add(event)
     return event

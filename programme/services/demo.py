@@ -8,10 +8,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import Locality, MilestoneStatus, Programme, User
-from programme.seed_files import SEED_DIR
-from programme.services import audit, localities, programmes, timeline, users
+from programme.seed_files import DEMO_RECRUITMENT_FILE, SEED_DIR
+from programme.services import audit, localities, programmes, recruitment_import, timeline, users
 from programme.services.transaction import transactional
 
 DEMO_FILE = SEED_DIR / "demo.toml"
@@ -32,7 +33,8 @@ def read_demo() -> dict:
 
 @transactional
 def load_demo(today: date) -> DemoLoad:
-    """Load the demo users and programme; anything already there is left as it is."""
+    """Load the demo users and programme, its teams' posts and the demo HR spreadsheet; anything
+    already there is left as it is."""
     demo = read_demo()
     password = demo["password"]
     users_created = 0
@@ -48,7 +50,8 @@ def load_demo(today: date) -> DemoLoad:
     programme = programmes.create_programme(demo["programme"]["name"], slug, None)
     owners = {name: users.find_user(email) for name, email in demo["owners"].items()}
     for entry in demo["localities"]:
-        _load_locality(programme, entry, owners, today)
+        _load_locality(programme, entry, owners, demo["establishments"], today)
+    _import_recruitment(programme, today)
     audit.record(
         None,
         "seed_demo",
@@ -66,7 +69,11 @@ def _next_monday(day: date) -> date:
 
 
 def _load_locality(
-    programme: Programme, entry: dict, owners: dict[str, User | None], today: date
+    programme: Programme,
+    entry: dict,
+    owners: dict[str, User | None],
+    establishments: dict[str, str],
+    today: date,
 ) -> Locality:
     locality = localities.create_locality(
         programme,
@@ -76,8 +83,14 @@ def _load_locality(
         today=today,
         wave=entry["wave"],
     )
-    for team in entry["teams"]:
-        localities.create_team(locality, team, None)
+    for kind, names in (
+        ("family_safeguarding", entry["teams"]),
+        ("area", entry.get("area_teams", [])),
+    ):
+        for name in names:
+            localities.create_team(
+                locality, name, None, kind, establishment=establishments[kind], today=today
+            )
     timeline.apply_template(locality, None)
     db.session.flush()
     left_open, started = set(entry["open"]), set(entry["in_progress"])
@@ -89,3 +102,18 @@ def _load_locality(
             milestone.status = MilestoneStatus.DONE.value
             milestone.completed_on = milestone.due
     return locality
+
+
+def _import_recruitment(programme: Programme, today: date) -> None:
+    """Fill the template posts in from the demo HR spreadsheet, through the users' importer."""
+    plan = recruitment_import.import_file(
+        programme,
+        DEMO_RECRUITMENT_FILE.read_bytes(),
+        DEMO_RECRUITMENT_FILE.name,
+        None,
+        today=today,
+        limits=ReadLimits(),
+    )
+    if plan.count("rejected"):
+        problems = "; ".join(error.sentence() for error in plan.errors)
+        raise ValueError(f"{DEMO_RECRUITMENT_FILE.name} does not match seed/demo.toml: {problems}")

@@ -11,7 +11,7 @@ from programme.domain.planning_window import go_live_problem
 from programme.domain.timeline import Offset, due_date
 from programme.extensions import db
 from programme.models import Locality, Milestone, MilestoneStatus, Programme, Team, User
-from programme.services import audit
+from programme.services import audit, recruitment
 from programme.services.errors import Conflict, NeedsConfirmation, NotFound, ServiceError
 from programme.services.programmes import checked_slug, get_programme
 from programme.services.transaction import transactional
@@ -197,8 +197,15 @@ TEAM_KINDS = {"family_safeguarding": "Family Safeguarding team", "area": "Area a
 
 @transactional
 def create_team(
-    locality: Locality, name: str, actor: User | None, kind: str = "family_safeguarding"
+    locality: Locality,
+    name: str,
+    actor: User | None,
+    kind: str = "family_safeguarding",
+    *,
+    establishment: str | None = None,
+    today: date | None = None,
 ) -> Team:
+    """Add a team; with an establishment template's key, its posts are created with it."""
     name = name.strip()
     if not name:
         raise ServiceError("Enter the team's name.", "name")
@@ -219,4 +226,8 @@ def create_team(
         locality_id=locality.id,
         after={"name": name, "kind": kind},
     )
+    if establishment:
+        if today is None:
+            raise ValueError("today is needed to date the new posts")
+        recruitment.apply_establishment(team, establishment, actor, today=today)
     return team

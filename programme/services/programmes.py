@@ -21,8 +21,9 @@ from programme.models import (
     Workstream,
 )
 from programme.seed_files import TIMELINES_DIR
-from programme.services import audit
+from programme.services import audit, recruitment
 from programme.services.errors import Conflict, NotFound, ServiceError
+from programme.services.lookup import get_within
 from programme.services.transaction import transactional
 
 
@@ -49,7 +50,8 @@ def checked_slug(slug: str | None, name: str) -> str:
 
 @transactional
 def create_programme(name: str, slug: str | None, actor: User | None) -> Programme:
-    """Create a programme with the default Family Safeguarding timeline templates from seed/."""
+    """Create a programme with the default Family Safeguarding configuration from seed/:
+    timeline templates, the role taxonomy and the establishment templates."""
     name = name.strip()
     if not name:
         raise ServiceError("Enter the programme's name.", "name")
@@ -60,6 +62,7 @@ def create_programme(name: str, slug: str | None, actor: User | None) -> Program
     db.session.add(programme)
     for path in sorted(TIMELINES_DIR.glob("*.toml")):
         _add_template(programme, load_template(path))
+    recruitment.install_defaults(programme)
     db.session.flush()
     audit.record(
         actor,
@@ -155,10 +158,13 @@ def overview(programme: Programme, today: date) -> list[LocalitySummary]:
 
 
 def get_workstream(programme: Programme, workstream_id: int) -> Workstream:
-    workstream = db.session.get(Workstream, workstream_id)
-    if workstream is None or workstream.programme_id != programme.id:
-        raise NotFound(f"{programme.name} has no workstream {workstream_id}.")
-    return workstream
+    return get_within(
+        Workstream,
+        workstream_id,
+        "programme_id",
+        programme.id,
+        f"{programme.name} has no workstream {workstream_id}.",
+    )
 
 
 @transactional

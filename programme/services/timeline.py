@@ -19,6 +19,7 @@ from programme.models import (
 from programme.seed_files import DEFAULT_TIMELINE_KEY
 from programme.services import audit
 from programme.services.errors import NotFound, ServiceError
+from programme.services.lookup import get_within
 from programme.services.programmes import workstream_for
 from programme.services.transaction import transactional
 
@@ -36,10 +37,13 @@ def get_template(programme: Programme, key: str) -> TimelineTemplate:
 
 
 def get_template_item(template: TimelineTemplate, item_id: int) -> TimelineTemplateItem:
-    item = db.session.get(TimelineTemplateItem, item_id)
-    if item is None or item.template_id != template.id:
-        raise NotFound(f"{template.name} has no item {item_id}.")
-    return item
+    return get_within(
+        TimelineTemplateItem,
+        item_id,
+        "template_id",
+        template.id,
+        f"{template.name} has no item {item_id}.",
+    )
 
 
 @dataclass(frozen=True)

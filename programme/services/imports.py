@@ -1,0 +1,153 @@
+"""What every spreadsheet import shares: reading the file, its record, remembered mappings."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import PurePath
+
+from sqlalchemy import select
+
+from programme.domain.imports import ImportField, header_signature, resolve_mapping, synonyms
+from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table, read_table
+from programme.extensions import db
+from programme.models import ColumnMapping, ImportRecord, Programme, User
+from programme.services.errors import NotFound, ServiceError
+from programme.services.transaction import transactional
+
+
+def read_limits(config: Mapping) -> ReadLimits:
+    return ReadLimits(max_bytes=config["IMPORT_MAX_BYTES"], max_rows=config["IMPORT_MAX_ROWS"])
+
+
+# More columns than this is not a tracker but a mistake (or a trap for the column chooser).
+MAX_COLUMNS = 200
+
+
+def read_file(
+    data: bytes, filename: str, fields: Mapping[str, ImportField], limits: ReadLimits
+) -> Table:
+    """The file's table, or a ServiceError saying in one sentence why it cannot be read."""
+    try:
+        table = read_table(data, filename, synonyms(fields), limits)
+    except SpreadsheetError as error:
+        raise ServiceError(error.message, "file") from None
+    if len(table.headers) > MAX_COLUMNS:
+        raise ServiceError(
+            f"The header row has {len(table.headers):,} columns; an import reads at most "
+            f"{MAX_COLUMNS}. Delete the unused columns and try again.",
+            "file",
+        )
+    return table
+
+
+def remembered_mapping(
+    programme: Programme, kind: str, headers: Sequence[str]
+) -> dict[str, int | None]:
+    row = db.session.scalar(
+        select(ColumnMapping).where(
+            ColumnMapping.programme_id == programme.id,
+            ColumnMapping.kind == kind,
+            ColumnMapping.signature == header_signature(headers),
+        )
+    )
+    return dict(row.mapping) if row else {}
+
+
+def mapping_for(
+    programme: Programme, kind: str, fields: Mapping[str, ImportField], headers: Sequence[str]
+) -> dict[str, int]:
+    """Columns matched by their names, then as the user mapped them for a file like this one."""
+    return resolve_mapping(fields, headers, remembered_mapping(programme, kind, headers))
+
+
+def remember_mapping(
+    programme: Programme, kind: str, headers: Sequence[str], mapping: Mapping[str, int | None]
+) -> None:
+    """Keep the user's choices (field -> column, None for "not in this file") for the next file."""
+    choices = dict(mapping)
+    signature = header_signature(headers)
+    row = db.session.scalar(
+        select(ColumnMapping).where(
+            ColumnMapping.programme_id == programme.id,
+            ColumnMapping.kind == kind,
+            ColumnMapping.signature == signature,
+        )
+    )
+    if row is None:
+        db.session.add(
+            ColumnMapping(
+                programme_id=programme.id, kind=kind, signature=signature, mapping=choices
+            )
+        )
+    else:
+        row.mapping = choices
+
+
+def _stored_name(filename: str) -> str:
+    """A generated name: the user's file name is shown, never used to store anything."""
+    suffix = PurePath(filename).suffix.lower()
+    return uuid.uuid4().hex + (suffix if suffix in {".xlsx", ".csv"} else "")
+
+
+@transactional
+def store_upload(
+    programme: Programme,
+    kind: str,
+    data: bytes,
+    filename: str,
+    actor: User | None,
+    table: Table,
+    mapping: Mapping[str, int],
+) -> ImportRecord:
+    record = ImportRecord(
+        programme_id=programme.id,
+        kind=kind,
+        uploaded_by=actor,
+        original_name=PurePath(filename.replace("\\", "/")).name[:255] or "upload",
+        stored_name=_stored_name(filename),
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content=data,
+        sheet_name=table.sheet_name,
+        header_row=table.header_row,
+        headers=list(table.headers),
+        mapping=dict(mapping),
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def get_import(programme: Programme, import_id: int, kind: str | None = None) -> ImportRecord:
+    record = db.session.get(ImportRecord, import_id)
+    if record is None or record.programme_id != programme.id or (kind and record.kind != kind):
+        raise NotFound(f"{programme.name} has no import {import_id}.")
+    return record
+
+
+def list_imports(programme: Programme, limit: int = 100) -> list[ImportRecord]:
+    return list(
+        db.session.scalars(
+            select(ImportRecord)
+            .where(ImportRecord.programme_id == programme.id)
+            .order_by(ImportRecord.uploaded_at.desc(), ImportRecord.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def last_applied(programme: Programme) -> ImportRecord | None:
+    """The programme's most recent import that changed something: the only one that may be
+    undone. Applying a file that changes nothing (checking a re-import) does not hide it."""
+    return db.session.scalar(
+        select(ImportRecord)
+        .where(
+            ImportRecord.programme_id == programme.id,
+            ImportRecord.state != "previewed",
+            ImportRecord.created + ImportRecord.updated > 0,
+        )
+        .order_by(ImportRecord.applied_at.desc(), ImportRecord.id.desc())
+        .limit(1)
+    )
