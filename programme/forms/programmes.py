@@ -51,6 +51,11 @@ class TeamForm(BaseForm):
         "Team name", validators=[DataRequired("Enter the team's name."), Length(max=200)]
     )
     kind = SelectField("Kind of team", choices=select_choices(TEAM_KINDS.items()))
+    establishment = SelectField(
+        "Create its posts from",
+        choices=[],
+        description="An establishment template creates the team's posts in one step.",
+    )
 
 
 class WorkstreamLeadForm(BaseForm):

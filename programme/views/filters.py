@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from programme.domain.recruitment import PostStatus
+from programme.domain.recruitment_import import FIELDS as RECRUITMENT_FIELDS
 from programme.models import MilestoneStatus
 
 STATUS_TAG_CLASSES = {
@@ -12,6 +14,23 @@ STATUS_TAG_CLASSES = {
     "in_progress": "app-tag--blue",
     "done": "app-tag--green",
     "blocked": "app-tag--red",
+}
+POST_STATUS_TAG_CLASSES = {
+    PostStatus.VACANT: "app-tag--red",
+    PostStatus.ADVERTISED: "app-tag--yellow",
+    PostStatus.SHORTLISTED: "app-tag--yellow",
+    PostStatus.INTERVIEWED: "app-tag--yellow",
+    PostStatus.OFFERED: "app-tag--blue",
+    PostStatus.PRE_EMPLOYMENT_CHECKS: "app-tag--blue",
+    PostStatus.APPOINTED: "app-tag--green",
+    PostStatus.IN_POST: "app-tag--green",
+    PostStatus.WITHDRAWN: "app-tag--grey",
+    PostStatus.ON_HOLD: "app-tag--grey",
+}
+IMPORT_FIELD_LABELS = {
+    **{name: spec.label for name, spec in RECRUITMENT_FIELDS.items()},
+    "team_id": "Team",
+    "role_id": "Role",
 }
 RAG_LABELS = {"red": "Overdue or blocked", "amber": "Due soon", "green": "On track"}
 
@@ -43,6 +62,22 @@ def register(app: Flask) -> None:
     @app.template_filter("status_tag")
     def status_tag(value: str) -> str:
         return STATUS_TAG_CLASSES.get(value, "app-tag--grey")
+
+    @app.template_filter("post_status_label")
+    def post_status_label(value: str) -> str:
+        return PostStatus(value).label
+
+    @app.template_filter("post_status_tag")
+    def post_status_tag(value: str) -> str:
+        return POST_STATUS_TAG_CLASSES.get(PostStatus(value), "app-tag--grey")
+
+    @app.template_filter("fte")
+    def fte(value: float) -> str:
+        return f"{value:g}"
+
+    @app.template_filter("import_field_label")
+    def import_field_label(name: str) -> str:
+        return IMPORT_FIELD_LABELS.get(name, name)
 
     @app.template_filter("rag_label")
     def rag_label(value: str) -> str:

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from programme.auth import requires
 from programme.clock import today
+from programme.forms.base import select_choices
 from programme.forms.programmes import LocalityEditForm, LocalityForm, TeamForm
 from programme.services import audit, localities, milestones, programmes, timeline
 from programme.services.errors import NeedsConfirmation, ServiceError
@@ -155,13 +156,30 @@ def apply_timeline(programme_slug: str, slug: str):
 def new_team(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
     form = TeamForm()
+    form.establishment.choices = select_choices(
+        [
+            ("", "No template: add posts later"),
+            *(
+                (t.key, f"{t.name} ({t.post_count} posts)")
+                for t in locality.programme.establishment_templates
+            ),
+        ]
+    )
     if form.validate_on_submit():
         try:
-            team = localities.create_team(locality, form.name.data, current_user, form.kind.data)
+            team = localities.create_team(
+                locality,
+                form.name.data,
+                current_user,
+                form.kind.data,
+                establishment=form.establishment.data or None,
+                today=today(),
+            )
         except ServiceError as error:
             form.add_service_error(error.field, error.message)
         else:
-            flash(f"Added {team.name}.", "success")
+            posts = f" with {len(team.posts)} posts" if team.posts else ""
+            flash(f"Added {team.name}{posts}.", "success")
             return redirect(url_for(".show", programme_slug=programme_slug, slug=slug))
     return render_form(
         "localities/new_team.html", locality=locality, programme=locality.programme, form=form

@@ -1,0 +1,372 @@
+"""Recruitment: the programme's and each locality's posts, post edits, roles and settings."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from programme.auth import requires
+from programme.clock import today
+from programme.domain.csv_export import csv_text
+from programme.domain.recruitment import POST_STATUSES, PostStatus
+from programme.forms.base import select_choices
+from programme.forms.recruitment import (
+    ConfirmForm,
+    EstablishmentForm,
+    PostFilterForm,
+    PostForm,
+    RecruitedStatusesForm,
+    RoleForm,
+)
+from programme.services import localities, programmes, recruitment
+from programme.services.errors import ServiceError, StaleEdit
+from programme.views.common import or_404, render_form
+
+bp = Blueprint("recruitment", __name__, url_prefix="/programmes/<programme_slug>")
+
+
+def _programme(programme_slug: str):
+    return or_404(lambda: programmes.get_programme(programme_slug))
+
+
+def _locality(programme_slug: str, slug: str):
+    return or_404(lambda: localities.get_locality(programme_slug, slug))
+
+
+@bp.route("/recruitment")
+@requires("view")
+def overview(programme_slug: str):
+    programme = _programme(programme_slug)
+    return render_template(
+        "recruitment/overview.html",
+        programme=programme,
+        summary=recruitment.programme_recruitment(programme),
+    )
+
+
+def _filters(form: PostFilterForm, programme) -> recruitment.PostFilters:
+    form.role.choices = select_choices(
+        [("", "All roles"), *((str(role.id), role.name) for role in programme.roles)]
+    )
+    form.status.choices = select_choices(
+        [("", "All statuses"), *((status.value, status.label) for status in POST_STATUSES)]
+    )
+    form.agency.choices = select_choices([("", "All agencies"), *recruitment.agencies().items()])
+    role = form.role.data or ""
+    status = form.status.data or ""
+    agency = form.agency.data or ""
+    return recruitment.PostFilters(
+        role_id=int(role) if role.isdigit() else None,
+        status=status if status in {s.value for s in POST_STATUSES} else None,
+        agency=agency if agency in recruitment.agencies() else None,
+    )
+
+
+@bp.route("/localities/<slug>/recruitment")
+@requires("view")
+def locality(programme_slug: str, slug: str):
+    locality = _locality(programme_slug, slug)
+    form = PostFilterForm(request.args)
+    filters = _filters(form, locality.programme)
+    establishment = EstablishmentForm()
+    establishment.template.choices = _template_choices(locality.programme)
+    return render_template(
+        "recruitment/locality.html",
+        locality=locality,
+        programme=locality.programme,
+        result=recruitment.locality_recruitment(locality, filters),
+        filters=filters,
+        form=form,
+        establishment=establishment,
+        agencies=recruitment.agencies(),
+    )
+
+
+@bp.route("/localities/<slug>/recruitment.csv")
+@requires("view")
+def locality_csv(programme_slug: str, slug: str):
+    locality = _locality(programme_slug, slug)
+    filters = _filters(PostFilterForm(request.args), locality.programme)
+    result = recruitment.locality_recruitment(locality, filters)
+    body = csv_text(recruitment.POSTS_CSV_HEADERS, recruitment.posts_csv_rows(result))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{locality.slug}-posts.csv"'},
+    )
+
+
+def _template_choices(programme):
+    return select_choices(
+        (template.key, f"{template.name} ({template.post_count} posts)")
+        for template in programme.establishment_templates
+    )
+
+
+@bp.route("/localities/<slug>/teams/<int:team_id>/establishment", methods=["POST"])
+@requires("manage_recruitment")
+def apply_establishment(programme_slug: str, slug: str, team_id: int):
+    locality = _locality(programme_slug, slug)
+    team = or_404(lambda: recruitment.get_team(locality, team_id))
+    form = EstablishmentForm()
+    form.template.choices = _template_choices(locality.programme)
+    if form.validate_on_submit():
+        try:
+            posts = recruitment.apply_establishment(
+                team, form.template.data, current_user, today=today()
+            )
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Added {len(posts)} posts to {team.name}.", "success")
+    else:
+        flash("Choose an establishment template.", "error")
+    return redirect(
+        url_for(".locality", programme_slug=programme_slug, slug=slug, _anchor=f"team-{team.id}")
+    )
+
+
+def _post_form_choices(form: PostForm, programme) -> None:
+    form.role.choices = [(role.id, role.name) for role in programme.roles]
+    form.agency.choices = select_choices(recruitment.agencies().items())
+
+
+def _post_input(form: PostForm) -> recruitment.PostInput:
+    return recruitment.PostInput(
+        role_id=form.role.data,
+        agency=form.agency.data,
+        fte=form.fte.data,
+        reference=form.reference.data,
+        status=form.status.data,
+        holder_name=form.holder_name.data or "",
+        holder_email=form.holder_email.data or "",
+        start_date=form.start_date.data,
+        notes=form.notes.data or "",
+    )
+
+
+@bp.route("/localities/<slug>/teams/<int:team_id>/posts/new", methods=["GET", "POST"])
+@requires("manage_recruitment")
+def new_post(programme_slug: str, slug: str, team_id: int):
+    locality = _locality(programme_slug, slug)
+    team = or_404(lambda: recruitment.get_team(locality, team_id))
+    form = PostForm()
+    _post_form_choices(form, locality.programme)
+    if form.validate_on_submit():
+        try:
+            post = recruitment.create_post(team, _post_input(form), current_user, today=today())
+        except ServiceError as error:
+            form.add_service_error(_field(error.field), error.message)
+        else:
+            flash(f"Added a {post.role.name} post to {team.name}.", "success")
+            return redirect(_back(post))
+    return render_form(
+        "recruitment/new_post.html",
+        form=form,
+        team=team,
+        locality=locality,
+        programme=locality.programme,
+    )
+
+
+def _field(name: str | None) -> str | None:
+    return "role" if name == "role_id" else name
+
+
+def _back(post) -> str:
+    locality = post.team.locality
+    return url_for(
+        ".locality",
+        programme_slug=locality.programme.slug,
+        slug=locality.slug,
+        _anchor=f"team-{post.team_id}",
+    )
+
+
+def _post(programme_slug: str, post_id: int):
+    programme = _programme(programme_slug)
+    return or_404(lambda: recruitment.get_post(programme, post_id))
+
+
+@bp.route("/posts/<int:post_id>")
+@requires("view")
+def post(programme_slug: str, post_id: int):
+    """A post's details, its dated history through the pipeline and its audit trail."""
+    post = _post(programme_slug, post_id)
+    return render_template(
+        "recruitment/post.html",
+        post=post,
+        locality=post.team.locality,
+        programme=post.team.locality.programme,
+        agency_label=recruitment.agency_label,
+        events=recruitment.post_trail(post),
+        back_url=_back(post),
+    )
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@requires("manage_recruitment")
+def edit_post(programme_slug: str, post_id: int):
+    post = _post(programme_slug, post_id)
+    form = PostForm(obj=post)
+    _post_form_choices(form, post.team.locality.programme)
+    if not form.is_submitted():
+        form.role.data, form.version.data = post.role_id, str(post.version)
+    stale = False
+    if form.validate_on_submit():
+        try:
+            changed = recruitment.update_post(
+                post,
+                _post_input(form),
+                current_user,
+                today=today(),
+                expected_version=_version(form),
+            )
+        except StaleEdit as error:
+            stale = True
+            form.add_service_error(None, error.message)
+            post = _post(programme_slug, post_id)
+            # Resubmitting after reviewing the current values is a deliberate overwrite.
+            form.version.data = str(post.version)
+        except ServiceError as error:
+            form.add_service_error(_field(error.field), error.message)
+        else:
+            flash(f"Saved the {post.role.name} post." if changed else "Nothing changed.", "success")
+            return redirect(url_for(".post", programme_slug=programme_slug, post_id=post.id))
+    return render_template(
+        "recruitment/edit_post.html",
+        post=post,
+        locality=post.team.locality,
+        programme=post.team.locality.programme,
+        form=form,
+        stale=stale,
+        agency_label=recruitment.agency_label,
+    ), 409 if stale else (400 if form.errors else 200)
+
+
+def _version(form) -> int:
+    return _as_version(form.version.data)
+
+
+def _as_version(value: str | None) -> int:
+    """The version a form was opened at; anything unreadable counts as stale."""
+    return int(value) if value and value.isdigit() else -1
+
+
+@bp.route("/posts/<int:post_id>/freeze", methods=["POST"])
+@requires("manage_recruitment")
+def freeze(programme_slug: str, post_id: int):
+    post = _post(programme_slug, post_id)
+    frozen = request.form.get("frozen") == "yes"
+    try:
+        recruitment.set_frozen(post, frozen, current_user, _as_version(request.form.get("version")))
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            f"Froze the {post.role.name} post: it no longer counts in the establishment."
+            if frozen
+            else f"Unfroze the {post.role.name} post: it counts in the establishment again.",
+            "success",
+        )
+    return redirect(url_for(".post", programme_slug=programme_slug, post_id=post_id))
+
+
+@bp.route("/posts/<int:post_id>/remove", methods=["GET", "POST"])
+@requires("manage_recruitment")
+def remove(programme_slug: str, post_id: int):
+    post = _post(programme_slug, post_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        back = _back(post)
+        name, team = post.role.name, post.team.name
+        try:
+            recruitment.remove_post(post, current_user, _as_version(request.form.get("version")))
+        except ServiceError as error:
+            flash(error.message, "error")
+            return redirect(url_for(".post", programme_slug=programme_slug, post_id=post_id))
+        flash(f"Removed the {name} post from {team}.", "success")
+        return redirect(back)
+    return render_template(
+        "recruitment/remove.html",
+        post=post,
+        locality=post.team.locality,
+        programme=post.team.locality.programme,
+        form=form,
+    )
+
+
+@bp.route("/roles")
+@requires("view")
+def roles(programme_slug: str):
+    programme = _programme(programme_slug)
+    return render_template(
+        "recruitment/roles.html", programme=programme, agency_label=recruitment.agency_label
+    )
+
+
+def _role_form(programme, role=None) -> RoleForm:
+    form = RoleForm(obj=role)
+    form.agency.choices = select_choices(recruitment.agencies().items())
+    if role is not None and not form.is_submitted():
+        form.other_names.data = "\n".join(role.names)
+    return form
+
+
+def _save_role(programme, form: RoleForm, role=None):
+    values = {
+        "name": form.name.data,
+        "adult_specialist": form.adult_specialist.data,
+        "agency": form.agency.data,
+        "names": (form.other_names.data or "").splitlines(),
+    }
+    if role is None:
+        return recruitment.create_role(programme, current_user, **values)
+    return recruitment.update_role(role, current_user, **values)
+
+
+@bp.route("/roles/new", methods=["GET", "POST"])
+@requires("manage_programme")
+def new_role(programme_slug: str):
+    return _role_page(_programme(programme_slug), None)
+
+
+@bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
+@requires("manage_programme")
+def edit_role(programme_slug: str, role_id: int):
+    programme = _programme(programme_slug)
+    return _role_page(programme, or_404(lambda: recruitment.get_role(programme, role_id)))
+
+
+def _role_page(programme, role):
+    form = _role_form(programme, role)
+    if form.validate_on_submit():
+        try:
+            saved = _save_role(programme, form, role)
+        except ServiceError as error:
+            form.add_service_error(error.field, error.message)
+        else:
+            flash(f"Saved the role {saved.name}.", "success")
+            return redirect(url_for(".roles", programme_slug=programme.slug))
+    return render_form("recruitment/role.html", form=form, programme=programme, role=role)
+
+
+@bp.route("/recruitment/settings", methods=["GET", "POST"])
+@requires("manage_programme")
+def settings(programme_slug: str):
+    programme = _programme(programme_slug)
+    form = RecruitedStatusesForm()
+    if not form.is_submitted():
+        form.statuses.data = list(programme.recruited)
+    if form.validate_on_submit():
+        try:
+            recruitment.set_recruited_statuses(programme, form.statuses.data, current_user)
+        except ServiceError as error:
+            form.add_service_error(error.field, error.message)
+        else:
+            flash("Saved which statuses count as recruited.", "success")
+            return redirect(url_for(".overview", programme_slug=programme.slug))
+    return render_form(
+        "recruitment/settings.html",
+        form=form,
+        programme=programme,
+        default=[PostStatus.APPOINTED.label, PostStatus.IN_POST.label],
+    )
