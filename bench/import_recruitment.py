@@ -1,0 +1,204 @@
+"""How long the recruitment import takes on a large HR spreadsheet, against reading it raw.
+
+    .venv/bin/python bench/import_recruitment.py [--rows 10000]
+
+Builds a throwaway SQLite database in a temporary directory with a programme of 50 localities of
+4 Lancashire teams (2,200 posts), writes an .xlsx of --rows rows in memory (most create posts,
+every one with a post reference), and times:
+
+  (a) openpyxl read-only reading of the bytes, every row's values kept: the baseline
+  (b) read_table alone
+  (c) preview_file: read and plan, the dry run
+  (d) import_file: read, plan and commit
+  (e) import_file of the same bytes again: every row unchanged
+
+Prints figures; it is not a test. Goal: the dry run takes at most 2x the raw read, and its peak
+memory is less than twice the raw read's (the file's values held once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import openpyxl
+from sqlalchemy import func, select
+
+from programme import create_app
+from programme.domain.imports import synonyms
+from programme.domain.recruitment_import import FIELDS
+from programme.domain.spreadsheet import ReadLimits, read_table
+from programme.extensions import db
+from programme.models import Post, Programme
+from programme.services import localities, programmes, recruitment_import
+from programme.services.transaction import transactional
+
+LOCALITIES, TEAMS_PER_LOCALITY = 50, 4
+HEADERS = ("Post Ref", "Service Area", "Team", "Job Title", "Employer", "FTE", "Current Status")
+HEADERS += ("Post Holder", "Email", "Start Date", "Comments")
+ROLES = ("DA officer", "MH practitioner", "IDVA", "Recovery worker", "Social worker", "CSW")
+STATUSES = ("In post", "Offer made", "Out to advert", "Pre-employment checks", "Interviews held")
+FILENAME = "bench-recruitment.xlsx"
+TODAY = date.today()
+
+
+@transactional
+def build_programme() -> tuple[Programme, list[tuple[str, str]]]:
+    """A programme of LOCALITIES x TEAMS_PER_LOCALITY Lancashire teams; (locality, team) names."""
+    programme = programmes.create_programme("Bench programme", "bench", None)
+    teams = []
+    for number in range(1, LOCALITIES + 1):
+        locality = localities.create_locality(
+            programme, f"Locality {number:02}", TODAY + timedelta(days=200), None, today=TODAY
+        )
+        for team in range(1, TEAMS_PER_LOCALITY + 1):
+            name = f"FS Team {team}"
+            localities.create_team(locality, name, None, establishment="lancashire", today=TODAY)
+            teams.append((locality.name, name))
+    return programme, teams
+
+
+def spreadsheet(rows: int, teams: list[tuple[str, str]]) -> bytes:
+    """An HR tracker: title rows, headers, then `rows` posts spread over the teams."""
+    rng = random.Random(2026)
+    # Not write_only: that mode leaves out the sheet's <dimension>, which Excel always writes and
+    # without which openpyxl parses the whole sheet once more just to open it.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Family Safeguarding — recruitment tracker (benchmark)"])
+    sheet.append(["Last updated", TODAY])
+    sheet.append([])
+    sheet.append(HEADERS)
+    for number in range(rows):
+        locality, team = teams[number % len(teams)]
+        status = rng.choice(STATUSES)
+        placed = status == "In post"
+        holder = f"Worker {number}" if placed or status == "Offer made" else None
+        sheet.append(
+            [
+                f"BEN-{number + 1:06}",
+                locality,
+                team,
+                ROLES[(number // len(teams)) % len(ROLES)],
+                None,
+                rng.choice((1, 1, 1, 0.5, 0.8)),
+                status,
+                holder,
+                f"worker.{number}@example.org" if placed else None,
+                TODAY - timedelta(days=rng.randrange(30, 700)) if placed else None,
+                rng.choice(("", "Seconded", "Advert closes Friday", "References outstanding")),
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def raw_read(data: bytes) -> list[tuple]:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        return [row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def best_time(run: Callable[[], object], repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def peak_memory(run: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000, help="data rows (default 10000)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(
+            {"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite"}
+        )
+        with app.app_context():
+            db.create_all()
+            try:
+                run(args.rows)
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+
+def run(rows: int) -> None:
+    start = time.perf_counter()
+    programme, teams = build_programme()
+    posts = db.session.scalar(select(func.count()).select_from(Post))
+    print(
+        f"Set-up: {LOCALITIES} localities x {TEAMS_PER_LOCALITY} Lancashire teams, "
+        f"{posts:,} posts, in {time.perf_counter() - start:.1f}s"
+    )
+    data = spreadsheet(rows, teams)
+    limits = ReadLimits(max_bytes=max(len(data), ReadLimits.max_bytes), max_rows=max(rows, 50_000))
+    print(f"File: {rows:,} rows, {len(data) / 1024:,.0f} KB\n")
+
+    def preview():
+        return recruitment_import.preview_file(programme, data, FILENAME, limits)
+
+    def commit():
+        return recruitment_import.import_file(
+            programme, data, FILENAME, None, today=TODAY, limits=limits
+        )
+
+    def read():
+        return read_table(data, FILENAME, synonyms(FIELDS), limits)
+
+    baseline = best_time(lambda: raw_read(data))
+    timings = [
+        ("(a) openpyxl read-only, every row", baseline, None),
+        ("(b) read_table", best_time(read), None),
+        ("(c) preview_file (dry run)", best_time(preview), None),
+    ]
+    # Before the commit, so the dry run plans against the 2,200 template posts as (c) did.
+    peaks = [peak_memory(lambda: raw_read(data)), peak_memory(read), peak_memory(preview)]
+    start = time.perf_counter()
+    first = commit()
+    timings.append(("(d) import_file (commit)", time.perf_counter() - start, first.counts))
+    start = time.perf_counter()
+    second = commit()
+    timings.append(("(e) import_file again", time.perf_counter() - start, second.counts))
+
+    for label, seconds, counts in timings:
+        outcome = ", ".join(f"{key} {value:,}" for key, value in counts.items()) if counts else ""
+        print(f"{label:<36} {seconds:7.2f}s  {seconds / baseline:5.1f}x  {outcome}")
+
+    raw_peak, read_peak, preview_peak = peaks
+    print(
+        f"\nPeak memory (tracemalloc): (a) {raw_peak / 2**20:,.1f} MB, "
+        f"(b) {read_peak / 2**20:,.1f} MB ({read_peak / raw_peak:.1f}x), "
+        f"(c) {preview_peak / 2**20:,.1f} MB ({preview_peak / raw_peak:.1f}x)"
+    )
+    dry_run = timings[2][1] / baseline
+    print(
+        f"Goal: dry run <= 2x the raw read: {dry_run:.1f}x, "
+        f"{'met' if dry_run <= 2 else 'NOT met'}; "
+        f"peak memory < 2x the raw read's: {preview_peak / raw_peak:.1f}x, "
+        f"{'met' if preview_peak < 2 * raw_peak else 'NOT met'}."
+    )
+
+
+if __name__ == "__main__":
+    main()
