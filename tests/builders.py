@@ -6,10 +6,11 @@ from datetime import date
 from functools import lru_cache
 from itertools import count
 
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from programme.extensions import db
-from programme.models import Locality, Milestone, Programme, Team, User, Workstream
+from programme.models import Locality, Milestone, Post, Programme, Role, Team, User, Workstream
 from programme.services import programmes, timeline
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -101,3 +102,24 @@ def create_milestone(locality: Locality, **overrides) -> Milestone:
 
 def apply_lancashire(locality: Locality) -> None:
     timeline.apply_template(locality, None)
+
+
+def create_post(team: Team, role_key: str = "da_victims", **overrides) -> Post:
+    """A post in `team` of the role with `role_key` in the team's programme: vacant, full time."""
+    programme_id = team.locality.programme_id
+    role = db.session.scalar(
+        select(Role).where(Role.programme_id == programme_id, Role.key == role_key)
+    )
+    fields = {
+        "programme_id": programme_id,
+        "team": team,
+        "role": role,
+        "agency": role.agency,
+        "status": "vacant",
+        "fte": 1.0,
+    }
+    fields.update(overrides)
+    post = Post(**fields)
+    db.session.add(post)
+    db.session.commit()
+    return post

@@ -32,6 +32,8 @@ def test_seed_demo_loads_the_demo_programme_and_a_second_run_changes_nothing(app
     assert counts["locality"] == 5
     assert counts["user"] == 6
     assert counts["milestone"] == 5 * 19
+    assert counts["post"] > 0
+    assert counts["import_record"] == 1  # the demo HR spreadsheet
 
     second = runner.invoke(args=["seed-demo"])
 

@@ -15,8 +15,17 @@ import pytest
 from flask import url_for
 
 from programme.auth import ALL_ROLES, PERMISSIONS
+from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
-from tests.builders import create_locality, create_milestone, create_programme, create_user
+from programme.services import recruitment_import
+from tests.builders import (
+    create_locality,
+    create_milestone,
+    create_post,
+    create_programme,
+    create_team,
+    create_user,
+)
 from tests.conftest import sign_in_as
 from tests.pages import is_sign_in_challenge
 
@@ -37,6 +46,14 @@ class World:
     milestone_id: int
     workstream_id: int
     user_id: int
+    team_id: int = 0
+    post_id: int = 0
+    role_id: int = 0
+    import_id: int = 0
+
+
+# A one-row HR spreadsheet, so the import pages have a previewed import to show.
+_IMPORT_CSV = "Locality,Team,Role,Status\n{locality},{team},IDVA,Advertised\n"
 
 
 def build_world() -> World:
@@ -45,6 +62,15 @@ def build_world() -> World:
     create_programme("Another programme", with_templates=False)  # so "/" lists, not redirects
     template = programme.timeline_templates[0]
     milestone = create_milestone(locality)  # owned by nobody
+    team = create_team(locality)
+    post = create_post(team)
+    record, _preview = recruitment_import.upload(
+        programme,
+        _IMPORT_CSV.format(locality=locality.name, team=team.name).encode(),
+        "tracker.csv",
+        None,
+        ReadLimits(),
+    )
     return World(
         programme=programme.slug,
         locality=locality.slug,
@@ -53,6 +79,10 @@ def build_world() -> World:
         milestone_id=milestone.id,
         workstream_id=milestone.workstream_id,
         user_id=create_user("viewer").id,
+        team_id=team.id,
+        post_id=post.id,
+        role_id=post.role_id,
+        import_id=record.id,
     )
 
 
@@ -74,6 +104,22 @@ def _item(w: World) -> dict:
 
 def _user(w: World) -> dict:
     return {"user_id": w.user_id}
+
+
+def _team(w: World) -> dict:
+    return {**_locality(w), "team_id": w.team_id}
+
+
+def _post(w: World) -> dict:
+    return {**_programme(w), "post_id": w.post_id}
+
+
+def _role(w: World) -> dict:
+    return {**_programme(w), "role_id": w.role_id}
+
+
+def _import(w: World) -> dict:
+    return {**_programme(w), "import_id": w.import_id}
 
 
 def _none(_w: World) -> dict:
@@ -151,6 +197,26 @@ ROUTES: list[Route] = [
         "manage_programme",
         lambda w: {**_programme(w), "workstream_id": w.workstream_id},
     ),
+    Route("recruitment.overview", "GET", "view", _programme),
+    Route("recruitment.locality", "GET", "view", _locality),
+    Route("recruitment.locality_csv", "GET", "view", _locality),
+    Route("recruitment.apply_establishment", "POST", "manage_recruitment", _team),
+    *_both("recruitment.new_post", "manage_recruitment", _team),
+    Route("recruitment.post", "GET", "view", _post),
+    *_both("recruitment.edit_post", "manage_recruitment", _post),
+    Route("recruitment.freeze", "POST", "manage_recruitment", _post),
+    *_both("recruitment.remove", "manage_recruitment", _post),
+    Route("recruitment.roles", "GET", "view", _programme),
+    *_both("recruitment.new_role", "manage_programme", _programme),
+    *_both("recruitment.edit_role", "manage_programme", _role),
+    *_both("recruitment.settings", "manage_programme", _programme),
+    Route("imports.index", "GET", "view", _programme),
+    *_both("imports.upload", "manage_recruitment", _programme),
+    *_both("imports.columns", "manage_recruitment", _import),
+    Route("imports.show", "GET", "manage_recruitment", _import),
+    Route("imports.apply", "POST", "manage_recruitment", _import),
+    Route("imports.undo", "POST", "manage_recruitment", _import),
+    Route("imports.download", "GET", "manage_recruitment", _import),
     Route("admin.user_list", "GET", "manage_users"),
     *_both("admin.new_user", "manage_users"),
     *_both("admin.edit_user", "manage_users", _user),
@@ -169,7 +235,7 @@ ROUTES: list[Route] = [
 
 
 def _route_id(route: Route) -> str:
-    kwargs = route.args(World("p", "l", "t", 1, 1, 1, 1))
+    kwargs = route.args(World("p", "l", "t", 1, 1, 1, 1, 1, 1, 1, 1))
     suffix = f"-{kwargs['action']}" if "action" in kwargs else ""
     return f"{route.method}-{route.endpoint}{suffix}"
 
