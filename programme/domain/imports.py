@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from programme.domain.spreadsheet import match_columns, normalise
 
@@ -101,3 +102,86 @@ def mapping_problems(
         else:
             used[index] = name
     return problems
+
+
+@dataclass(slots=True)
+class RowPlan:
+    """What an import will do with one row of the file."""
+
+    row: int
+    action: str  # one of IMPORT_ACTIONS, or "pending" while the plan is being made
+    label: str = ""  # the row as the preview names it ("Bridgwater · FS Team 1 · IDVA")
+    # The row's own identifier (a post reference, an e-mail address), kept even when the row is
+    # rejected for something else: two rows claiming one identifier are both refused.
+    key: str | None = None
+    target_id: int | None = None  # the record the row updates
+    values: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def post_id(self) -> int | None:
+        return self.target_id
+
+    @post_id.setter
+    def post_id(self, value: int | None) -> None:
+        self.target_id = value
+
+
+def _plain(name: str, value: Any) -> str:
+    return "(blank)" if value is None or value == "" else str(value)
+
+
+@dataclass
+class ImportPlan:
+    rows: list[RowPlan]
+    # How the preview shows a field's value (a team's name for its id, a status's label).
+    describe: Callable[[str, Any], str] = _plain
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {action: self.count(action) for action in IMPORT_ACTIONS}
+
+    @property
+    def errors(self) -> list[RowError]:
+        return [error for row in self.rows for error in row.errors]
+
+    def fingerprint(self) -> str:
+        """Changes whenever applying the plan would do something else: the user confirms a
+        preview, and a commit planned afresh must match it."""
+        outline = [
+            (
+                row.row,
+                row.action,
+                row.target_id,
+                sorted((k, repr(v)) for k, v in row.values.items()),
+            )
+            for row in self.rows
+        ]
+        return hashlib.sha256(repr(outline).encode("utf-8")).hexdigest()[:32]
+
+
+def reject_duplicates(rows: list[RowPlan], column: str, key_name: str, item: str) -> None:
+    """Refuse every row whose key another row also claims (compared ignoring case): neither
+    can be trusted, even when one of them is also wrong in some other way."""
+    by_key: dict[str, list[RowPlan]] = {}
+    for row in rows:
+        if row.key:
+            by_key.setdefault(row.key.strip().upper(), []).append(row)
+    for claimants in by_key.values():
+        if len(claimants) < 2:
+            continue
+        numbers = ", ".join(str(row.row) for row in claimants)
+        for row in claimants:
+            row.action = "rejected"
+            row.errors.append(
+                RowError(
+                    row.row,
+                    column,
+                    f"The {key_name} “{row.key}” is on rows {numbers}; each {item} may appear "
+                    "once.",
+                )
+            )

@@ -6,14 +6,20 @@ dry run, the commit and the CLI all see the same outcome for every row.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from programme.domain.imports import IMPORT_ACTIONS, ImportField, RowError, columns_for
+from programme.domain.imports import (
+    ImportField,
+    ImportPlan,
+    RowError,
+    RowPlan,
+    columns_for,
+    reject_duplicates,
+)
 from programme.domain.recruitment import (
     MAX_LENGTHS,
     POST_STATUSES,
@@ -227,43 +233,6 @@ def build_lookups(
     return lookups
 
 
-@dataclass(slots=True)
-class RowPlan:
-    row: int
-    action: str  # one of IMPORT_ACTIONS, or "pending" while the plan is being made
-    label: str = ""
-    reference: str | None = None  # kept even on a rejected row, to catch duplicates
-    post_id: int | None = None
-    values: dict[str, Any] = field(default_factory=dict)
-    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    errors: list[RowError] = field(default_factory=list)
-
-
-@dataclass
-class ImportPlan:
-    rows: list[RowPlan]
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {action: self.count(action) for action in IMPORT_ACTIONS}
-
-    def fingerprint(self) -> str:
-        """Changes whenever applying the plan would do something else: the user confirms a
-        preview, and a commit planned afresh must match it."""
-        outline = [
-            (row.row, row.action, row.post_id, sorted((k, repr(v)) for k, v in row.values.items()))
-            for row in self.rows
-        ]
-        return hashlib.sha256(repr(outline).encode("utf-8")).hexdigest()[:32]
-
-    @property
-    def errors(self) -> list[RowError]:
-        return [error for row in self.rows for error in row.errors]
-
-
 def plan_import(
     table: Table,
     mapping: Mapping[str, int],
@@ -277,9 +246,11 @@ def plan_import(
     """
     columns = columns_for(FIELDS, mapping, table.headers)
     rows = [_read_row(sheet_row, mapping, columns, lookups) for sheet_row in _drain(table.rows)]
-    _reject_duplicate_references(rows, columns)
+    reject_duplicates(
+        rows, columns.get("reference", FIELDS["reference"].label), "post reference", "post"
+    )
     _match(rows, list(existing), lookups)
-    return ImportPlan(rows)
+    return ImportPlan(rows, lambda name, value: describe_value(name, value, lookups))
 
 
 def _drain(rows: list[SheetRow]) -> Iterator[SheetRow]:
@@ -304,11 +275,9 @@ def _read_row(
     locality = _resolve(cell("locality"), lookups.localities, "locality", reject)
     team = None
     if locality is not None:
-        homes = lookups.team_homes.get(normalise(cell_text(cell("team"))), [])
-        where = f" in {locality.name}" + (
-            f"; a team of that name is in {' and '.join(homes)}" if homes else ""
-        )
-        team = _resolve(cell("team"), lookups.teams[locality.id], "team", reject, where=where)
+        team, problem = team_in(lookups, locality, cell("team"))
+        if problem:
+            reject("team", problem)
     role = _resolve(cell("role"), lookups.roles, "role", reject)
     status = _resolve(cell("status"), lookups.statuses, "status", reject)
     values: dict[str, Any] = {}
@@ -320,26 +289,43 @@ def _read_row(
     for name in _OPTIONAL_POST_FIELDS:
         if name in mapping:
             _read_optional(name, cell(name), values, lookups, reject)
-    plan.reference = values.get("reference")
-    if plan.reference:
-        plan.label += f" · {plan.reference}"
+    plan.key = values.get("reference")
+    if plan.key:
+        plan.label += f" · {plan.key}"
     if not plan.errors:
         plan.action, plan.values = "pending", values
     return plan
 
 
 def _resolve(value: CellValue, names: _Names, field_name: str, reject, where: str = ""):
+    found, problem = resolve(value, names, FIELDS[field_name].label, where)
+    if problem:
+        reject(field_name, problem)
+    return found
+
+
+def resolve(value: CellValue, names: _Names, label: str, where: str = "") -> tuple[Any, str | None]:
+    """The known value a cell names, or why it names none ("There is no locality “Bridgewater”.
+    Did you mean “Bridgwater”?")."""
     text = cell_text(value)
-    label = FIELDS[field_name].label.lower()
+    label = label.lower()
     if not text:
-        reject(field_name, f"The {label} is blank.")
-        return None
+        return None, f"The {label} is blank."
     found = names.find(text)
     if found is None:
         suggestion = names.suggest(text)
         hint = f" Did you mean “{suggestion}”?" if suggestion else ""
-        reject(field_name, f"There is no {label} “{text}”{where}.{hint}")
-    return found
+        return None, f"There is no {label} “{text}”{where}.{hint}"
+    return found, None
+
+
+def team_in(lookups: Lookups, locality: LocalityRef, value: CellValue) -> tuple[Any, str | None]:
+    """The locality's team a cell names; a team of that name elsewhere is pointed out."""
+    homes = lookups.team_homes.get(normalise(cell_text(value)), [])
+    where = f" in {locality.name}" + (
+        f"; a team of that name is in {' and '.join(homes)}" if homes else ""
+    )
+    return resolve(value, lookups.teams[locality.id], "team", where)
 
 
 def _read_optional(name: str, value: CellValue, values: dict, lookups: Lookups, reject) -> None:
@@ -391,30 +377,6 @@ def _parse_fte(text: str) -> float | None:
 
 def _reference_key(reference: str | None) -> str | None:
     return reference.strip().upper() if reference else None
-
-
-def _reject_duplicate_references(rows: list[RowPlan], columns: Mapping[str, str]) -> None:
-    """Two rows claiming one post reference are both refused: neither can be trusted, even
-    when one of them is also wrong in some other way."""
-    by_reference: dict[str, list[RowPlan]] = defaultdict(list)
-    for row in rows:
-        key = _reference_key(row.reference)
-        if key:
-            by_reference[key].append(row)
-    for claimants in by_reference.values():
-        if len(claimants) < 2:
-            continue
-        numbers = ", ".join(str(row.row) for row in claimants)
-        for row in claimants:
-            row.action = "rejected"
-            row.errors.append(
-                RowError(
-                    row.row,
-                    columns.get("reference", FIELDS["reference"].label),
-                    f"The post reference “{row.reference}” is on rows {numbers}; "
-                    "each post may appear once.",
-                )
-            )
 
 
 def _match(rows: list[RowPlan], existing: list[ExistingPost], lookups: Lookups) -> None:

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import PurePath
 
 from sqlalchemy import select
 
-from programme.domain.imports import ImportField, header_signature, resolve_mapping, synonyms
+from programme.domain.imports import (
+    ImportField,
+    ImportPlan,
+    header_signature,
+    mapping_problems,
+    missing_fields,
+    resolve_mapping,
+    synonyms,
+)
 from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table, read_table
 from programme.extensions import db
 from programme.models import ColumnMapping, ImportRecord, Programme, User
-from programme.services.errors import NotFound, ServiceError
+from programme.models._columns import utcnow
+from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.transaction import transactional
 
 
@@ -138,16 +149,229 @@ def list_imports(programme: Programme, limit: int = 100) -> list[ImportRecord]:
     )
 
 
-def last_applied(programme: Programme) -> ImportRecord | None:
-    """The programme's most recent import that changed something: the only one that may be
-    undone. Applying a file that changes nothing (checking a re-import) does not hide it."""
+def last_applied(programme: Programme, kind: str = "recruitment") -> ImportRecord | None:
+    """The programme's most recent import of this kind that changed something: the only one
+    that may be undone. Applying a file that changes nothing (checking a re-import) does not
+    hide it."""
     return db.session.scalar(
         select(ImportRecord)
         .where(
             ImportRecord.programme_id == programme.id,
+            ImportRecord.kind == kind,
             ImportRecord.state != "previewed",
             ImportRecord.created + ImportRecord.updated > 0,
         )
         .order_by(ImportRecord.applied_at.desc(), ImportRecord.id.desc())
         .limit(1)
     )
+
+
+# --- The flow every import follows: read, map columns, preview, apply all rows or none ----------
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One kind of spreadsheet import: the columns it reads, how it plans and writes rows."""
+
+    kind: str  # stored on the import record: recruitment, staff, attendance
+    title: str  # what "Import …" is followed by: "an HR recruitment spreadsheet"
+    fields: Mapping[str, ImportField]
+    # (programme, table, mapping) -> the plan for every row, reading what the programme holds.
+    plan: Callable[[Programme, Table, dict[str, int]], ImportPlan]
+    # (programme, plan, record, actor, today) -> writes the plan's rows; audits them.
+    write: Callable[[Programme, ImportPlan, ImportRecord, User | None, date], None]
+    # Takes back an applied import; None when this kind cannot be undone.
+    undo: Callable[[ImportRecord, User | None], int] | None = None
+
+
+class ImportRejected(ServiceError):
+    """Some rows were refused, so nothing was written. `plan` says which and why."""
+
+    def __init__(self, plan: ImportPlan):
+        rejected = plan.count("rejected")
+        super().__init__(
+            f"{rejected} row{'s' if rejected != 1 else ''} cannot be imported, so nothing was "
+            "saved. Correct the file and try again."
+        )
+        self.plan = plan
+
+
+class ColumnsMissing(ServiceError):
+    def __init__(self, fields: Mapping[str, ImportField], missing: list[str], headers):
+        labels = ", ".join(fields[name].label.lower() for name in missing)
+        found = ", ".join(f"“{h}”" for h in headers if h) or "none"
+        super().__init__(
+            f"No column could be matched for the {labels}. The headers found were {found}: "
+            "rename the column, or map it once in the web import (the mapping is remembered).",
+            "file",
+        )
+        self.fields = missing
+
+
+class PreviewChanged(Conflict):
+    """Applying the file now would do something other than the preview the user confirmed."""
+
+
+@dataclass
+class Preview:
+    """A dry run: what importing the file now would do to each row."""
+
+    table: Table
+    mapping: dict[str, int]
+    plan: ImportPlan | None  # None until every required column is mapped
+    missing: list[str]
+
+
+def _preview(importer: Importer, programme: Programme, table: Table, mapping) -> Preview:
+    missing = missing_fields(importer.fields, mapping)
+    plan = None if missing else importer.plan(programme, table, mapping)
+    return Preview(table, mapping, plan, missing)
+
+
+def preview_file(
+    importer: Importer, programme: Programme, data: bytes, filename: str, limits: ReadLimits
+) -> Preview:
+    """Read a file and plan its import without writing anything."""
+    table = read_file(data, filename, importer.fields, limits)
+    mapping = mapping_for(programme, importer.kind, importer.fields, table.headers)
+    return _preview(importer, programme, table, mapping)
+
+
+@transactional
+def upload(
+    importer: Importer,
+    programme: Programme,
+    data: bytes,
+    filename: str,
+    actor: User | None,
+    limits: ReadLimits,
+) -> tuple[ImportRecord, Preview]:
+    """Keep an uploaded file (under a generated name) with its preview; nothing else changes."""
+    preview = preview_file(importer, programme, data, filename, limits)
+    record = store_upload(
+        programme, importer.kind, data, filename, actor, preview.table, preview.mapping
+    )
+    _note_outcome(importer, record, preview)
+    return record, preview
+
+
+def _note_outcome(importer: Importer, record: ImportRecord, preview: Preview) -> None:
+    if preview.plan is None:
+        record.errors = [
+            {
+                "row": record.header_row,
+                "column": importer.fields[name].label,
+                "message": "No column chosen.",
+            }
+            for name in preview.missing
+        ]
+        return
+    counts = preview.plan.counts
+    record.created, record.updated = counts["created"], counts["updated"]
+    record.unchanged, record.rejected = counts["unchanged"], counts["rejected"]
+    record.errors = [error.as_dict() for error in preview.plan.errors]
+
+
+def programme_of(record: ImportRecord) -> Programme:
+    return db.session.get(Programme, record.programme_id)
+
+
+def preview_record(importer: Importer, record: ImportRecord, limits: ReadLimits) -> Preview:
+    """Plan the stored file again, against the programme as it is now."""
+    table = read_file(record.content, record.stored_name, importer.fields, limits)
+    return _preview(importer, programme_of(record), table, dict(record.mapping))
+
+
+def _refuse_unless_previewed(record: ImportRecord) -> None:
+    if record.state != "previewed":
+        raise Conflict(f"This import was already {record.state}; upload the file again.")
+
+
+@transactional
+def set_mapping(
+    importer: Importer, record: ImportRecord, choices: Mapping[str, int | None]
+) -> None:
+    """Use the user's column choices for this import and remember them for files like it."""
+    _refuse_unless_previewed(record)
+    mapping = {name: index for name, index in choices.items() if index is not None}
+    problems = mapping_problems(importer.fields, mapping, record.headers)
+    if problems:
+        raise ServiceError(" ".join(problems), "mapping")
+    record.mapping = mapping
+    remember_mapping(programme_of(record), importer.kind, record.headers, dict(choices))
+
+
+def lock(programme: Programme) -> None:
+    """Imports and undos of one programme take turns (PostgreSQL; SQLite has one writer)."""
+    db.session.execute(select(Programme.id).where(Programme.id == programme.id).with_for_update())
+
+
+@transactional
+def apply_import(
+    importer: Importer,
+    record: ImportRecord,
+    actor: User | None,
+    *,
+    today: date,
+    limits: ReadLimits,
+    confirmed: str | None = None,
+) -> ImportPlan:
+    """Apply every row of a previewed import, or none if any row is refused.
+
+    `confirmed` is the fingerprint of the preview the user saw; if the programme has changed
+    since so that the rows would now do something else, nothing is written.
+    """
+    _refuse_unless_previewed(record)
+    programme = programme_of(record)
+    lock(programme)
+    preview = preview_record(importer, record, limits)
+    if preview.plan is None:
+        raise ColumnsMissing(importer.fields, preview.missing, record.headers)
+    if preview.plan.count("rejected"):
+        raise ImportRejected(preview.plan)
+    if confirmed is not None and confirmed != preview.plan.fingerprint():
+        raise PreviewChanged(
+            "The programme changed after this preview was made, so the rows would now do "
+            "something else. Nothing was saved: check the new preview below and save again."
+        )
+    _apply(importer, programme, record, preview, actor, today)
+    return preview.plan
+
+
+def _apply(importer, programme, record, preview: Preview, actor, today: date) -> None:
+    record.state, record.applied_by, record.applied_at = "applied", actor, utcnow()
+    _note_outcome(importer, record, preview)
+    db.session.flush()  # the rows written name the record
+    importer.write(programme, preview.plan, record, actor, today)
+
+
+def import_file(
+    importer: Importer,
+    programme: Programme,
+    data: bytes,
+    filename: str,
+    actor: User | None,
+    *,
+    today: date,
+    limits: ReadLimits,
+    dry_run: bool = False,
+) -> ImportPlan:
+    """The command-line import: the same preview and the same all-or-nothing apply."""
+    preview = preview_file(importer, programme, data, filename, limits)
+    if preview.plan is None:
+        raise ColumnsMissing(importer.fields, preview.missing, list(preview.table.headers))
+    if dry_run or preview.plan.count("rejected"):
+        return preview.plan
+    _store_and_apply(importer, programme, data, filename, preview, actor, today)
+    return preview.plan
+
+
+@transactional
+def _store_and_apply(importer, programme, data, filename, preview, actor, today) -> ImportRecord:
+    """Keep the file and apply the plan just made from it, in the transaction that made it."""
+    lock(programme)
+    record = store_upload(
+        programme, importer.kind, data, filename, actor, preview.table, preview.mapping
+    )
+    _apply(importer, programme, record, preview, actor, today)
+    return record

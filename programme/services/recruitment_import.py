@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Date, DateTime, Integer, delete, func, insert, literal, select
 
-from programme.domain.imports import columns_for, mapping_problems, missing_fields
 from programme.domain.recruitment_import import (
     FIELDS,
     POST_FIELDS,
@@ -37,55 +35,14 @@ from programme.models import (
 )
 from programme.models._columns import utcnow
 from programme.services import audit, imports, recruitment
-from programme.services.errors import Conflict, ServiceError, StaleEdit
+from programme.services.errors import Conflict, StaleEdit
 from programme.services.transaction import transactional
 
 KIND = "recruitment"
 
 
-class ImportRejected(ServiceError):
-    """Some rows were refused, so nothing was written. `plan` says which and why."""
-
-    def __init__(self, plan: ImportPlan):
-        rejected = plan.count("rejected")
-        super().__init__(
-            f"{rejected} row{'s' if rejected != 1 else ''} cannot be imported, so nothing was "
-            "saved. Correct the file and try again."
-        )
-        self.plan = plan
-
-
-class ColumnsMissing(ServiceError):
-    def __init__(self, fields: list[str], headers: list[str]):
-        labels = ", ".join(FIELDS[name].label.lower() for name in fields)
-        found = ", ".join(f"“{h}”" for h in headers if h) or "none"
-        super().__init__(
-            f"No column could be matched for the {labels}. The headers found were {found}: "
-            "rename the column, or map it once in the web import (the mapping is remembered).",
-            "file",
-        )
-        self.fields = fields
-
-
-@dataclass
-class Preview:
-    """A dry run: what importing the file now would do to each row."""
-
-    table: Table
-    mapping: dict[str, int]
-    plan: ImportPlan | None  # None until every required column is mapped
-    lookups: Lookups | None
-
-    @property
-    def missing(self) -> list[str]:
-        return missing_fields(FIELDS, self.mapping)
-
-    @property
-    def columns(self) -> dict[str, str]:
-        return columns_for(FIELDS, self.mapping, self.table.headers)
-
-
-def _lookups(programme: Programme) -> Lookups:
+def lookups_for(programme: Programme) -> Lookups:
+    """The programme's localities, teams, roles, agencies and statuses, by every name."""
     localities = db.session.execute(
         select(Locality.id, Locality.name, Locality.slug).where(
             Locality.programme_id == programme.id
@@ -122,116 +79,15 @@ def _existing_posts(programme: Programme) -> list[ExistingPost]:
     ]
 
 
-def _preview(programme: Programme, table: Table, mapping: dict[str, int]) -> Preview:
-    if missing_fields(FIELDS, mapping):
-        return Preview(table, mapping, None, None)
-    lookups = _lookups(programme)
-    plan = plan_import(table, mapping, lookups, _existing_posts(programme))
-    return Preview(table, mapping, plan, lookups)
+def _plan(programme: Programme, table: Table, mapping: dict[str, int]) -> ImportPlan:
+    return plan_import(table, mapping, lookups_for(programme), _existing_posts(programme))
 
 
-def preview_file(programme: Programme, data: bytes, filename: str, limits: ReadLimits) -> Preview:
-    """Read a file and plan its import without writing anything."""
-    table = imports.read_file(data, filename, FIELDS, limits)
-    return _preview(programme, table, imports.mapping_for(programme, KIND, FIELDS, table.headers))
-
-
-@transactional
-def upload(
-    programme: Programme, data: bytes, filename: str, actor: User | None, limits: ReadLimits
-) -> tuple[ImportRecord, Preview]:
-    """Keep an uploaded file (under a generated name) with its preview; nothing else changes."""
-    preview = preview_file(programme, data, filename, limits)
-    record = imports.store_upload(
-        programme, KIND, data, filename, actor, preview.table, preview.mapping
-    )
-    _note_outcome(record, preview)
-    return record, preview
-
-
-def _note_outcome(record: ImportRecord, preview: Preview) -> None:
-    if preview.plan is None:
-        record.errors = [
-            {"row": record.header_row, "column": FIELDS[name].label, "message": "No column chosen."}
-            for name in preview.missing
-        ]
-        return
-    counts = preview.plan.counts
-    record.created, record.updated = counts["created"], counts["updated"]
-    record.unchanged, record.rejected = counts["unchanged"], counts["rejected"]
-    record.errors = [error.as_dict() for error in preview.plan.errors]
-
-
-def preview_record(record: ImportRecord, limits: ReadLimits) -> Preview:
-    """Plan the stored file again, against the programme as it is now."""
-    table = imports.read_file(record.content, record.stored_name, FIELDS, limits)
-    return _preview(_programme(record), table, dict(record.mapping))
-
-
-def _programme(record: ImportRecord) -> Programme:
-    return db.session.get(Programme, record.programme_id)
-
-
-@transactional
-def set_mapping(record: ImportRecord, choices: Mapping[str, int | None]) -> None:
-    """Use the user's column choices for this import and remember them for files like it."""
-    _refuse_unless_previewed(record)
-    mapping = {name: index for name, index in choices.items() if index is not None}
-    problems = mapping_problems(FIELDS, mapping, record.headers)
-    if problems:
-        raise ServiceError(" ".join(problems), "mapping")
-    record.mapping = mapping
-    imports.remember_mapping(_programme(record), KIND, record.headers, dict(choices))
-
-
-def _refuse_unless_previewed(record: ImportRecord) -> None:
-    if record.state != "previewed":
-        raise Conflict(f"This import was already {record.state}; upload the file again.")
-
-
-class PreviewChanged(Conflict):
-    """Applying the file now would do something other than the preview the user confirmed."""
-
-
-@transactional
-def apply_import(
-    record: ImportRecord,
-    actor: User | None,
-    *,
-    today: date,
-    limits: ReadLimits,
-    confirmed: str | None = None,
-) -> ImportPlan:
-    """Apply every row of a previewed import, or none if any row is refused.
-
-    `confirmed` is the fingerprint of the preview the user saw; if the programme has changed
-    since so that the rows would now do something else, nothing is written.
-    """
-    _refuse_unless_previewed(record)
-    programme = _programme(record)
-    _lock(programme)
-    preview = preview_record(record, limits)
-    if preview.plan is None:
-        raise ColumnsMissing(preview.missing, record.headers)
-    if preview.plan.count("rejected"):
-        raise ImportRejected(preview.plan)
-    if confirmed is not None and confirmed != preview.plan.fingerprint():
-        raise PreviewChanged(
-            "The programme's posts changed after this preview was made, so the rows would now "
-            "do something else. Nothing was saved: check the new preview below and save again."
-        )
-    _apply(programme, record, preview, actor, today)
-    return preview.plan
-
-
-def _apply(
-    programme: Programme, record: ImportRecord, preview: Preview, actor: User | None, today: date
+def _write_and_audit(
+    programme: Programme, plan: ImportPlan, record: ImportRecord, actor: User | None, today: date
 ) -> None:
-    record.state, record.applied_by, record.applied_at = "applied", actor, utcnow()
-    _note_outcome(record, preview)
-    db.session.flush()  # the record's id marks each status change it makes
-    _write(programme, preview.plan, record, actor, today)
-    _audit(programme, preview, record, actor)
+    _write(programme, plan, record, actor, today)
+    _audit(programme, plan, record, actor)
 
 
 def _write(
@@ -336,7 +192,7 @@ def _update_posts(
     )
 
 
-def _audit(programme: Programme, preview: Preview, record: ImportRecord, actor) -> None:
+def _audit(programme: Programme, plan: ImportPlan, record: ImportRecord, actor) -> None:
     """One entry per locality the import touched, so each locality's trail shows it."""
     team_locality = dict(
         db.session.execute(
@@ -346,10 +202,10 @@ def _audit(programme: Programme, preview: Preview, record: ImportRecord, actor) 
         ).all()
     )
     touched: Counter[int] = Counter()
-    for row in preview.plan.rows:
+    for row in plan.rows:
         if row.action in ("created", "updated"):
             touched[team_locality[row.values["team_id"]]] += 1
-    counts = preview.plan.counts
+    counts = plan.counts
     for locality_id, rows in sorted(touched.items()):
         audit.record(
             actor,
@@ -373,44 +229,11 @@ def _audit(programme: Programme, preview: Preview, record: ImportRecord, actor) 
         )
 
 
-def import_file(
-    programme: Programme,
-    data: bytes,
-    filename: str,
-    actor: User | None,
-    *,
-    today: date,
-    limits: ReadLimits,
-    dry_run: bool = False,
-) -> ImportPlan:
-    """The command-line import: the same preview and the same all-or-nothing apply."""
-    preview = preview_file(programme, data, filename, limits)
-    if preview.plan is None:
-        raise ColumnsMissing(preview.missing, list(preview.table.headers))
-    if dry_run or preview.plan.count("rejected"):
-        return preview.plan
-    _store_and_apply(programme, data, filename, preview, actor, today)
-    return preview.plan
-
-
-@transactional
-def _store_and_apply(
-    programme: Programme, data: bytes, filename: str, preview: Preview, actor, today: date
-) -> ImportRecord:
-    """Keep the file and apply the plan just made from it, in the transaction that made it."""
-    _lock(programme)
-    record = imports.store_upload(
-        programme, KIND, data, filename, actor, preview.table, preview.mapping
-    )
-    _apply(programme, record, preview, actor, today)
-    return record
-
-
 @transactional
 def undo_import(record: ImportRecord, actor: User | None) -> int:
     """Put back every post the programme's last import created or changed; returns how many."""
-    programme = _programme(record)
-    _lock(programme)
+    programme = imports.programme_of(record)
+    imports.lock(programme)
     latest = imports.last_applied(programme)
     if record.state != "applied" or latest is None or latest.id != record.id:
         raise Conflict(
@@ -454,11 +277,6 @@ def undo_import(record: ImportRecord, actor: User | None) -> int:
     return len(record.changes)
 
 
-def _lock(programme: Programme) -> None:
-    """Imports and undos of one programme take turns (PostgreSQL; SQLite has one writer)."""
-    db.session.execute(select(Programme.id).where(Programme.id == programme.id).with_for_update())
-
-
 def _localities_touched(record: ImportRecord) -> list[int]:
     return list(
         db.session.scalars(
@@ -492,3 +310,45 @@ def _redate_statuses(record: ImportRecord) -> None:
     )
     for post in db.session.scalars(select(Post).where(Post.id.in_(updated))):
         post.status_changed_on = latest.get(post.id)
+
+
+RECRUITMENT = imports.Importer(
+    kind=KIND,
+    title="an HR recruitment spreadsheet",
+    fields=FIELDS,
+    plan=_plan,
+    write=_write_and_audit,
+    undo=undo_import,
+)
+
+# The recruitment import through the shared flow, for the CLI, the demo and the tests.
+ImportRejected = imports.ImportRejected
+ColumnsMissing = imports.ColumnsMissing
+PreviewChanged = imports.PreviewChanged
+Preview = imports.Preview
+
+
+def preview_file(programme: Programme, data: bytes, filename: str, limits: ReadLimits):
+    return imports.preview_file(RECRUITMENT, programme, data, filename, limits)
+
+
+def upload(programme: Programme, data: bytes, filename: str, actor, limits: ReadLimits):
+    return imports.upload(RECRUITMENT, programme, data, filename, actor, limits)
+
+
+def preview_record(record: ImportRecord, limits: ReadLimits):
+    return imports.preview_record(RECRUITMENT, record, limits)
+
+
+def set_mapping(record: ImportRecord, choices: Mapping[str, int | None]) -> None:
+    imports.set_mapping(RECRUITMENT, record, choices)
+
+
+def apply_import(record: ImportRecord, actor, *, today: date, limits: ReadLimits, confirmed=None):
+    return imports.apply_import(
+        RECRUITMENT, record, actor, today=today, limits=limits, confirmed=confirmed
+    )
+
+
+def import_file(programme: Programme, data: bytes, filename: str, actor, **options) -> ImportPlan:
+    return imports.import_file(RECRUITMENT, programme, data, filename, actor, **options)

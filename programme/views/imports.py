@@ -1,8 +1,10 @@
-"""Spreadsheet imports: upload, map columns, preview every row, apply all or none, undo the last."""
+"""Spreadsheet imports of every kind: upload, map columns, preview every row, apply all or none,
+undo the last."""
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -12,23 +14,45 @@ from flask import (
 )
 from flask_login import current_user
 
-from programme.auth import requires
+from programme.auth import can, requires
 from programme.clock import today
-from programme.domain.recruitment_import import FIELDS, describe_value
 from programme.forms.recruitment import ConfirmForm, UploadForm, mapping_form
-from programme.services import imports, programmes, recruitment_import
+from programme.services import imports, programmes
 from programme.services.errors import ServiceError
+from programme.services.importers import IMPORTERS, importer_for
 from programme.views.common import or_404, render_form
 
 bp = Blueprint("imports", __name__, url_prefix="/programmes/<programme_slug>/imports")
+
+# Who may import each kind of file, and where the user goes once it is applied.
+PERMISSION = {
+    "recruitment": "manage_recruitment",
+    "staff": "import_spreadsheets",
+    "attendance": "record_attendance",
+}
+AFTER_APPLY = {
+    "recruitment": "recruitment.overview",
+    "staff": "training.overview",
+    "attendance": "training.overview",
+}
+# Field names a plan's changes may use beyond the importer's own columns.
+CHANGE_LABELS = {"team_id": "Team", "role_id": "Role", "status": "Status"}
 
 
 def _programme(programme_slug: str):
     return or_404(lambda: programmes.get_programme(programme_slug))
 
 
+def _importer(kind: str):
+    importer = or_404(lambda: importer_for(kind))
+    if not can(current_user, PERMISSION[kind]):
+        abort(403)
+    return importer
+
+
 def _record(programme, import_id: int):
-    return or_404(lambda: imports.get_import(programme, import_id, recruitment_import.KIND))
+    record = or_404(lambda: imports.get_import(programme, import_id))
+    return _importer(record.kind), record
 
 
 def _limits():
@@ -39,26 +63,34 @@ def _limits():
 @requires("view")
 def index(programme_slug: str):
     programme = _programme(programme_slug)
-    latest = imports.last_applied(programme)
+    latest = [imports.last_applied(programme, kind) for kind, i in IMPORTERS.items() if i.undo]
     return render_template(
         "imports/index.html",
         programme=programme,
         records=imports.list_imports(programme),
-        undoable=latest if latest is not None and latest.state == "applied" else None,
+        undoable={record.id for record in latest if record and record.state == "applied"},
+        importers=IMPORTERS,
+        permission=PERMISSION,
         confirm=ConfirmForm(),
     )
 
 
-@bp.route("/recruitment/new", methods=["GET", "POST"])
-@requires("manage_recruitment")
-def upload(programme_slug: str):
+@bp.route("/<kind>/new", methods=["GET", "POST"])
+@requires("import_spreadsheets")
+def upload(programme_slug: str, kind: str):
     programme = _programme(programme_slug)
+    importer = _importer(kind)
     form = UploadForm()
     if form.validate_on_submit():
-        upload = form.file.data
+        file = form.file.data
         try:
-            record, preview = recruitment_import.upload(
-                programme, upload.read(), upload.filename or "upload", current_user, _limits()
+            record, preview = imports.upload(
+                importer,
+                programme,
+                file.read(),
+                file.filename or "upload",
+                current_user,
+                _limits(),
             )
         except ServiceError as error:
             form.add_service_error("file", error.message)
@@ -69,82 +101,82 @@ def upload(programme_slug: str):
         "imports/upload.html",
         form=form,
         programme=programme,
-        fields=FIELDS,
+        importer=importer,
         max_mb=current_app.config["IMPORT_MAX_BYTES"] / (1024 * 1024),
         max_rows=current_app.config["IMPORT_MAX_ROWS"],
     )
 
 
 @bp.route("/<int:import_id>/columns", methods=["GET", "POST"])
-@requires("manage_recruitment")
+@requires("import_spreadsheets")
 def columns(programme_slug: str, import_id: int):
     programme = _programme(programme_slug)
-    record = _record(programme, import_id)
-    form = mapping_form(FIELDS, record.headers, record.mapping)
+    importer, record = _record(programme, import_id)
+    form = mapping_form(importer.fields, record.headers, record.mapping)
     if form.validate_on_submit():
         choices = {
             name: (int(value) if value.isdigit() else None)
-            for name in FIELDS
+            for name in importer.fields
             if (value := getattr(form, name).data) is not None
         }
         try:
-            recruitment_import.set_mapping(record, choices)
+            imports.set_mapping(importer, record, choices)
         except ServiceError as error:
             form.add_service_error(None, error.message)
         else:
             flash("Saved the columns. Files with the same headers will use them too.", "success")
             return redirect(url_for(".show", programme_slug=programme.slug, import_id=record.id))
     return render_form(
-        "imports/columns.html", form=form, programme=programme, record=record, fields=FIELDS
+        "imports/columns.html",
+        form=form,
+        programme=programme,
+        record=record,
+        fields=importer.fields,
+        importer=importer,
     )
 
 
-def _render_preview(programme, record, status: int = 200, form_errors=()):
+def _render_preview(programme, importer, record, status: int = 200, form_errors=()):
     """A previewed import shows what applying it now would do; a finished one, what it did."""
-    if record.state != "previewed":
-        return render_template(
-            "imports/show.html",
-            programme=programme,
-            record=record,
-            preview=None,
-            fields=FIELDS,
-            form_errors=form_errors,
-        ), status
-    try:
-        preview = recruitment_import.preview_record(record, _limits())
-    except ServiceError as error:
-        flash(error.message, "error")
-        return redirect(url_for(".index", programme_slug=programme.slug))
-    if preview.plan is None:
-        return redirect(url_for(".columns", programme_slug=programme.slug, import_id=record.id))
+    preview = None
+    if record.state == "previewed":
+        try:
+            preview = imports.preview_record(importer, record, _limits())
+        except ServiceError as error:
+            flash(error.message, "error")
+            return redirect(url_for(".index", programme_slug=programme.slug))
+        if preview.plan is None:
+            return redirect(url_for(".columns", programme_slug=programme.slug, import_id=record.id))
+    labels = {**CHANGE_LABELS, **{name: spec.label for name, spec in importer.fields.items()}}
     return render_template(
         "imports/show.html",
         programme=programme,
         record=record,
+        importer=importer,
         preview=preview,
-        fields=FIELDS,
-        describe=lambda name, value: describe_value(name, value, preview.lookups),
-        confirm=ConfirmForm(),
+        field_label=lambda name: labels.get(name, name),
         form_errors=form_errors,
     ), status
 
 
 @bp.route("/<int:import_id>")
-@requires("manage_recruitment")
+@requires("import_spreadsheets")
 def show(programme_slug: str, import_id: int):
     programme = _programme(programme_slug)
-    return _render_preview(programme, _record(programme, import_id))
+    importer, record = _record(programme, import_id)
+    return _render_preview(programme, importer, record)
 
 
 @bp.route("/<int:import_id>/apply", methods=["POST"])
-@requires("manage_recruitment")
+@requires("import_spreadsheets")
 def apply(programme_slug: str, import_id: int):
     programme = _programme(programme_slug)
-    record = _record(programme, import_id)
+    importer, record = _record(programme, import_id)
     if not ConfirmForm().validate_on_submit():
-        return _render_preview(programme, record, 400, ["The form expired. Try again."])
+        return _render_preview(programme, importer, record, 400, ["The form expired. Try again."])
     try:
-        plan = recruitment_import.apply_import(
+        plan = imports.apply_import(
+            importer,
             record,
             current_user,
             today=today(),
@@ -152,37 +184,39 @@ def apply(programme_slug: str, import_id: int):
             confirmed=request.form.get("plan") or None,
         )
     except ServiceError as error:
-        record = _record(programme, import_id)
-        return _render_preview(programme, record, 409, [error.message])
+        _importer_again, record = _record(programme, import_id)
+        return _render_preview(programme, importer, record, 409, [error.message])
     counts = plan.counts
     flash(
         f"Imported {record.original_name}: {counts['created']} created, {counts['updated']} "
         f"updated, {counts['unchanged']} unchanged.",
         "success",
     )
-    return redirect(url_for("recruitment.overview", programme_slug=programme.slug))
+    return redirect(url_for(AFTER_APPLY[importer.kind], programme_slug=programme.slug))
 
 
 @bp.route("/<int:import_id>/undo", methods=["POST"])
-@requires("manage_recruitment")
+@requires("import_spreadsheets")
 def undo(programme_slug: str, import_id: int):
     programme = _programme(programme_slug)
-    record = _record(programme, import_id)
+    importer, record = _record(programme, import_id)
+    if importer.undo is None:
+        abort(404)
     if ConfirmForm().validate_on_submit():
         try:
-            count = recruitment_import.undo_import(record, current_user)
+            count = importer.undo(record, current_user)
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(f"Undid the import of {record.original_name}: {count} posts put back.", "success")
+            flash(f"Undid the import of {record.original_name}: {count} rows put back.", "success")
     return redirect(url_for(".index", programme_slug=programme.slug))
 
 
 @bp.route("/<int:import_id>/file")
-@requires("manage_recruitment")
+@requires("import_spreadsheets")
 def download(programme_slug: str, import_id: int):
     programme = _programme(programme_slug)
-    record = _record(programme, import_id)
+    _importer_of_record, record = _record(programme, import_id)
     return Response(
         record.content,
         mimetype="application/octet-stream",

@@ -303,7 +303,7 @@ def test_applying_a_preview_saves_every_row_and_undo_puts_everything_back(app, s
     assert undone.status_code == 200
     assert undone.request.path == _imports_url(programme)
     undone_page = page_of(undone)
-    assert "Undid the import of tracker.xlsx: 2 posts put back." in undone_page
+    assert "Undid the import of tracker.xlsx: 2 rows put back." in undone_page
     assert f'<tr id="import-{record.id}" data-state="undone">' in undone_page
     assert "Undo the import" not in undone_page
     assert [state[:7] for state in _post_state(team)] == [state[:7] for state in before]
@@ -711,3 +711,44 @@ def test_an_import_of_another_programme_is_not_found(app, sign_in, setting):
     assert client.get(_imports_url(other, f"/{record.id}")).status_code == 404
     assert client.post(_imports_url(other, f"/{record.id}/apply")).status_code == 404
     assert client.get(_imports_url(other, f"/{record.id}/file")).status_code == 404
+
+
+# ------------------------------------------------------------------ staff and attendance
+
+
+def _upload_kind(client, programme, kind: str, text: str):
+    return client.post(
+        _imports_url(programme, f"/{kind}/new"),
+        data={"file": (io.BytesIO(text.encode()), f"{kind}.csv", "text/csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_staff_list_is_previewed_and_applied_through_the_same_pages(app, sign_in):
+    programme = create_programme(slug="somerset")
+    locality = create_locality(programme, name="Bridgwater", slug="bridgwater")
+    locality_service.create_team(locality, "Bridgwater FS Team", None)
+    client = sign_in(create_user("hr_lead"))
+
+    uploaded = _upload_kind(
+        client,
+        programme,
+        "staff",
+        "Name,Email,Locality,Team,Role\nAnn Lee,ann@x.org,Bridgwater,Bridgwater FS Team,SW\n",
+    )
+    preview = client.get(uploaded.headers["Location"])
+    applied = client.post(uploaded.headers["Location"] + "/apply", follow_redirects=True)
+
+    assert preview.status_code == 200
+    assert "New person" in page_of(preview) and "Preview of staff.csv" in page_of(preview)
+    assert applied.status_code == 200
+    assert "Imported staff.csv: 1 created" in page_of(applied)
+
+
+def test_a_trainer_may_import_attendance_but_not_recruitment(app, sign_in):
+    programme = create_programme(slug="somerset")
+    client = sign_in(create_user("trainer"))
+
+    assert client.get(_imports_url(programme, "/attendance/new")).status_code == 200
+    assert client.get(_imports_url(programme, "/recruitment/new")).status_code == 403
+    assert client.get(_imports_url(programme, "/nonsense/new")).status_code == 404

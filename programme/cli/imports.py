@@ -1,0 +1,59 @@
+"""What every import command shares: options, reading the file, and the report."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from programme.cli.common import report_import, run_service
+from programme.clock import today
+from programme.domain.imports import IMPORT_ACTIONS
+from programme.services import imports, programmes
+from programme.services.errors import ServiceError
+
+
+def import_command(importer: imports.Importer, help_text: str) -> Callable:
+    """A `... import FILE --programme SLUG [--dry-run] [--json]` command for one importer."""
+
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--programme", "programme_slug", required=True)
+    @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+    @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+    @with_appcontext
+    def command(file: Path, programme_slug: str, dry_run: bool, as_json: bool):
+        run_import(importer, file, programme_slug, dry_run=dry_run, as_json=as_json)
+
+    command.__doc__ = help_text
+    return command
+
+
+def run_import(
+    importer: imports.Importer, file: Path, programme_slug: str, *, dry_run: bool, as_json: bool
+) -> None:
+    programme = run_service(lambda: programmes.get_programme(programme_slug))
+    limits = imports.read_limits(current_app.config)
+    nothing = dict.fromkeys(IMPORT_ACTIONS, 0)
+    if file.stat().st_size > limits.max_bytes:
+        limit = limits.max_bytes / (1024 * 1024)
+        report_import(nothing, [_file_error(f"The file is larger than {limit:g} MB.")], as_json)
+    try:
+        plan = imports.import_file(
+            importer,
+            programme,
+            file.read_bytes(),
+            file.name,
+            None,
+            today=today(),
+            limits=limits,
+            dry_run=dry_run,
+        )
+    except ServiceError as error:
+        report_import(nothing, [_file_error(error.message)], as_json)
+    else:
+        report_import(plan.counts, [error.as_dict() for error in plan.errors], as_json)
+
+
+def _file_error(message: str) -> dict:
+    return {"row": None, "column": None, "message": message}

@@ -1,0 +1,21 @@
+"""Every kind of spreadsheet import, by the kind stored on its import record."""
+
+from programme.services import attendance_import, recruitment_import, staff_import
+from programme.services.errors import NotFound
+from programme.services.imports import Importer
+
+IMPORTERS: dict[str, Importer] = {
+    importer.kind: importer
+    for importer in (
+        recruitment_import.RECRUITMENT,
+        staff_import.STAFF,
+        attendance_import.ATTENDANCE,
+    )
+}
+
+
+def importer_for(kind: str) -> Importer:
+    try:
+        return IMPORTERS[kind]
+    except KeyError:
+        raise NotFound(f"There is no {kind!r} import.") from None
