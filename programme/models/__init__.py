@@ -18,12 +18,23 @@ from programme.models.timeline import (
     TimelineTemplateItem,
     Workstream,
 )
+from programme.models.training import (
+    Attendance,
+    Course,
+    CourseModule,
+    StaffMember,
+    TrainingSession,
+    course_role,
+)
 from programme.models.users import ROLES, LoginAttempt, User
 
 __all__ = [
     "ROLES",
+    "Attendance",
     "AuditEvent",
     "ColumnMapping",
+    "Course",
+    "CourseModule",
     "EstablishmentTemplate",
     "EstablishmentTemplateLine",
     "ImportChange",
@@ -36,10 +47,13 @@ __all__ = [
     "PostStatusChange",
     "Programme",
     "Role",
+    "StaffMember",
     "Team",
     "TimelineTemplate",
     "TimelineTemplateItem",
+    "TrainingSession",
     "User",
     "Workstream",
+    "course_role",
     "post_values",
 ]

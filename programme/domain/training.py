@@ -1,0 +1,223 @@
+"""Training: courses and their modules, attendance, who has completed what, and what it cost.
+
+Plain Python: the same completion rule serves the matrix, the shares and (later) the go-live gate.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from programme.domain.recruitment import SeedError, Share
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"
+    LATE = "late"
+    LEFT_EARLY = "left_early"
+    ABSENT = "absent"
+
+    @property
+    def label(self) -> str:
+        return ATTENDANCE_LABELS[self]
+
+
+ATTENDANCE_LABELS = {
+    AttendanceStatus.PRESENT: "Present",
+    AttendanceStatus.LATE: "Late",
+    AttendanceStatus.LEFT_EARLY: "Left early",
+    AttendanceStatus.ABSENT: "Absent",
+}
+ATTENDANCE_STATUSES = tuple(AttendanceStatus)
+# Present or late counts toward completing a module; absent and left early do not.
+DEFAULT_COUNTED = (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value)
+CRITERIA = {
+    "trained_mi": "Trained in Motivational Interviewing",
+    "trained_fs_workshops": "Trained in the FS practice and change workshops",
+}
+
+
+class Completion(StrEnum):
+    COMPLETE = "complete"
+    IN_PROGRESS = "in_progress"
+    NOT_STARTED = "not_started"
+
+    @property
+    def label(self) -> str:
+        return {"complete": "Complete", "in_progress": "In progress", "not_started": "Not started"}[
+            self.value
+        ]
+
+
+# --- Courses from seed/courses.toml ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    number: int
+    title: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class CourseSpec:
+    key: str
+    name: str
+    criterion: str | None
+    modules: tuple[ModuleSpec, ...]
+    roles: tuple[str, ...]  # role keys whose staff must complete it
+    cost_per_cohort_pence: int = 0
+    capacity: int = 16
+    counted: tuple[str, ...] = DEFAULT_COUNTED
+
+
+def parse_courses(text: str, source: str = "courses.toml") -> tuple[CourseSpec, ...]:
+    courses = []
+    for entry in tomllib.loads(text).get("courses", []):
+        modules = tuple(
+            ModuleSpec(int(m["number"]), m["title"], bool(m.get("required", True)))
+            for m in entry.get("modules", [])
+        )
+        course = CourseSpec(
+            key=entry["key"],
+            name=entry["name"],
+            criterion=entry.get("criterion"),
+            modules=modules,
+            roles=tuple(entry.get("roles", ())),
+            cost_per_cohort_pence=round(float(entry.get("cost_per_cohort", 0)) * 100),
+            capacity=int(entry.get("capacity", 16)),
+            counted=tuple(entry.get("counted", DEFAULT_COUNTED)),
+        )
+        _check_course(course, source)
+        courses.append(course)
+    return tuple(courses)
+
+
+def _check_course(course: CourseSpec, source: str) -> None:
+    numbers = [module.number for module in course.modules]
+    if not numbers or len(set(numbers)) != len(numbers):
+        raise SeedError(f"{source}: {course.key} needs modules with distinct numbers.")
+    if course.criterion is not None and course.criterion not in CRITERIA:
+        raise SeedError(f"{source}: {course.key} names an unknown criterion {course.criterion!r}.")
+    unknown = set(course.counted) - {status.value for status in ATTENDANCE_STATUSES}
+    if unknown:
+        raise SeedError(f"{source}: {course.key} counts unknown attendance {sorted(unknown)}.")
+
+
+def load_courses(path: Path) -> tuple[CourseSpec, ...]:
+    return parse_courses(path.read_text(encoding="utf-8"), path.name)
+
+
+# --- Completion --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attended:
+    """One recorded attendance of one person at one session of a course."""
+
+    staff_id: int
+    module: int
+    status: str
+    on: date
+
+
+@dataclass(frozen=True)
+class CourseRule:
+    """What completing a course takes."""
+
+    required_modules: frozenset[int]
+    counted: frozenset[str] = frozenset(DEFAULT_COUNTED)
+
+
+def completion(
+    attended: Iterable[Attended], rule: CourseRule, as_of: date | None = None
+) -> Completion:
+    """Complete once every required module was attended with a counted status (by `as_of`);
+    in progress once any module was; otherwise not started. Logging a person twice changes
+    nothing: modules are a set."""
+    done = {
+        a.module for a in attended if a.status in rule.counted and (as_of is None or a.on <= as_of)
+    }
+    if rule.required_modules and rule.required_modules <= done:
+        return Completion.COMPLETE
+    return Completion.IN_PROGRESS if done else Completion.NOT_STARTED
+
+
+def completions(
+    attended: Iterable[Attended], rule: CourseRule, as_of: date | None = None
+) -> dict[int, Completion]:
+    """Each person's completion, by staff id (people with no attendance are left out)."""
+    by_person: dict[int, list[Attended]] = defaultdict(list)
+    for record in attended:
+        by_person[record.staff_id].append(record)
+    return {staff_id: completion(records, rule, as_of) for staff_id, records in by_person.items()}
+
+
+@dataclass(frozen=True)
+class StaffFacts:
+    id: int
+    role_id: int
+    start_date: date | None = None
+    leaving_date: date | None = None
+
+    def in_post(self, as_of: date) -> bool:
+        """Started (or no start date known) and not yet left."""
+        started = self.start_date is None or self.start_date <= as_of
+        return started and (self.leaving_date is None or self.leaving_date > as_of)
+
+
+def is_relevant(staff: StaffFacts, course_roles: frozenset[int], as_of: date) -> bool:
+    """Counted for a course: in one of its roles and in post on the day. Leavers stop counting;
+    new starters count (as untrained) from their start date."""
+    return staff.role_id in course_roles and staff.in_post(as_of)
+
+
+def trained_share(
+    staff: Iterable[StaffFacts],
+    done: Mapping[int, Completion],
+    course_roles: frozenset[int],
+    as_of: date,
+) -> Share:
+    relevant = [person for person in staff if is_relevant(person, course_roles, as_of)]
+    trained = sum(1 for person in relevant if done.get(person.id) == Completion.COMPLETE)
+    return Share(trained, len(relevant))
+
+
+# --- Cost --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionCost:
+    module: int
+    on: date
+    cost_pence: int
+
+
+@dataclass(frozen=True)
+class CourseCost:
+    cohorts: int
+    total_pence: int
+    trained: int
+
+    @property
+    def per_cohort_pence(self) -> int | None:
+        return self.total_pence // self.cohorts if self.cohorts else None
+
+    @property
+    def per_person_pence(self) -> int | None:
+        return self.total_pence // self.trained if self.trained else None
+
+
+def course_cost(
+    sessions: Iterable[SessionCost], first_module: int, trained: int, today: date
+) -> CourseCost:
+    """What the sessions held so far cost. A cohort starts with the course's first module, so
+    the cohorts run are the sessions of that module held by today."""
+    held = [session for session in sessions if session.on <= today]
+    cohorts = sum(1 for session in held if session.module == first_module)
+    return CourseCost(cohorts, sum(session.cost_pence for session in held), trained)
