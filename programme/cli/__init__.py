@@ -4,7 +4,17 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from programme.cli import demo, localities, milestones, programmes, recruitment, users
+    from programme.cli import (
+        demo,
+        localities,
+        milestones,
+        programmes,
+        recruitment,
+        staff,
+        training,
+        training_imports,
+        users,
+    )
 
     for command in (
         demo.seed_demo_command,
@@ -15,5 +25,9 @@ def register_commands(app: Flask) -> None:
         milestones.timeline_group,
         milestones.milestones_group,
         recruitment.recruitment_group,
+        staff.staff_group,
+        training.courses_group,
+        training.sessions_group,
+        training_imports.training_group,
     ):
         app.cli.add_command(command)

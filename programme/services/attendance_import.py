@@ -1,0 +1,229 @@
+"""Importing trainers' attendance registers: preview every row, then apply all of them or none."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+from datetime import date
+
+from sqlalchemy import insert, select, update
+
+from programme import clock
+from programme.domain.attendance_import import (
+    FIELDS,
+    CourseRef,
+    Lookups,
+    Place,
+    SessionRef,
+    StaffRef,
+    build_lookups,
+    plan_import,
+)
+from programme.domain.imports import ImportPlan, RowPlan
+from programme.domain.spreadsheet import ReadLimits, Table
+from programme.extensions import db
+from programme.models import (
+    Attendance,
+    Course,
+    CourseModule,
+    ImportRecord,
+    Programme,
+    StaffMember,
+    Team,
+    TrainingSession,
+    User,
+)
+from programme.models._columns import utcnow
+from programme.services import audit, imports
+from programme.services.errors import StaleEdit
+
+KIND = "attendance"
+
+
+def _lookups(programme: Programme) -> Lookups:
+    """The programme's courses, sessions and staff as plain values: three queries."""
+    modules: dict[tuple[int, str, str], list[int]] = defaultdict(list)
+    for course_id, key, name, number in db.session.execute(
+        select(Course.id, Course.key, Course.name, CourseModule.number)
+        .outerjoin(CourseModule, CourseModule.course_id == Course.id)
+        .where(Course.programme_id == programme.id)
+        .order_by(Course.position, Course.id, CourseModule.number)
+    ):
+        numbers = modules[(course_id, key, name)]
+        if number is not None:
+            numbers.append(number)
+    sessions = db.session.execute(
+        select(
+            TrainingSession.id, TrainingSession.course_id, CourseModule.number, TrainingSession.on
+        )
+        .join(CourseModule, CourseModule.id == TrainingSession.module_id)
+        .where(TrainingSession.programme_id == programme.id)
+    )
+    staff = db.session.execute(
+        select(StaffMember.id, StaffMember.name, StaffMember.email, Team.name)
+        .join(Team, Team.id == StaffMember.team_id)
+        .where(StaffMember.programme_id == programme.id)
+        .order_by(StaffMember.name, StaffMember.id)
+    )
+    return build_lookups(
+        [CourseRef(*course, tuple(numbers)) for course, numbers in modules.items()],
+        [SessionRef(*row) for row in sessions],
+        [StaffRef(*row) for row in staff],
+    )
+
+
+def _places(session_ids: Collection[int]) -> list[Place]:
+    """Everyone enrolled on (or recorded at) these sessions: one query."""
+    return [
+        Place(*row)
+        for row in db.session.execute(
+            select(
+                Attendance.id, Attendance.session_id, Attendance.staff_id, Attendance.status
+            ).where(Attendance.session_id.in_(list(session_ids)))
+        )
+    ]
+
+
+def _plan(programme: Programme, table: Table, mapping: dict[str, int]) -> ImportPlan:
+    return plan_import(table, mapping, _lookups(programme), _places, clock.today())
+
+
+def _write_and_audit(
+    programme: Programme, plan: ImportPlan, record: ImportRecord, actor: User | None, today: date
+) -> None:
+    """New places (walk-ins) are inserted by one statement and recorded places updated by
+    another; each session recorded has its register marked saved and its own audit event."""
+    recorded = [row for row in plan.rows if row.action in ("created", "updated")]
+    if not recorded:
+        audit.record(
+            actor,
+            "import",
+            "import",
+            record.id,
+            f"Attendance import of {record.original_name}: nothing to change",
+            programme_id=programme.id,
+            after={"import": record.id, **plan.counts},
+        )
+        return
+    sessions = sorted({row.values["session_id"] for row in recorded})
+    _refuse_if_changed(recorded, sessions)
+    now, actor_id = utcnow(), (actor.id if actor else None)
+    walk_ins = [row for row in recorded if row.target_id is None]
+    if walk_ins:
+        db.session.execute(
+            insert(Attendance),
+            [
+                {
+                    "session_id": row.values["session_id"],
+                    "staff_id": row.values["staff_id"],
+                    "status": row.values["status"],
+                    "walk_in": True,
+                    "recorded_at": now,
+                    "recorded_by_id": actor_id,
+                }
+                for row in walk_ins
+            ],
+        )
+    enrolled = [row for row in recorded if row.target_id is not None]
+    if enrolled:
+        db.session.execute(
+            update(Attendance),
+            [
+                {
+                    "id": row.target_id,
+                    "status": row.values["status"],
+                    "recorded_at": now,
+                    "recorded_by_id": actor_id,
+                }
+                for row in enrolled
+            ],
+        )
+    db.session.execute(
+        update(TrainingSession)
+        .where(TrainingSession.id.in_(sessions))
+        .values(register_saved_at=now)
+    )
+    _audit(programme, recorded, record, actor)
+
+
+def _refuse_if_changed(rows: list[RowPlan], sessions: list[int]) -> None:
+    """The places are as the plan found them: nothing was recorded or enrolled meanwhile."""
+    current = {
+        (session_id, staff_id): status
+        for session_id, staff_id, status in db.session.execute(
+            select(Attendance.session_id, Attendance.staff_id, Attendance.status).where(
+                Attendance.session_id.in_(sessions)
+            )
+        )
+    }
+    for row in rows:
+        key = (row.values["session_id"], row.values["staff_id"])
+        expected = row.changes["status"][0] if "status" in row.changes else None
+        if (row.target_id is None and key in current) or (
+            row.target_id is not None and (key not in current or current[key] != expected)
+        ):
+            raise StaleEdit(
+                f"Row {row.row}'s attendance was recorded while the import ran. Nothing was "
+                "saved: try the import again."
+            )
+
+
+def _audit(programme: Programme, rows: list[RowPlan], record: ImportRecord, actor) -> None:
+    """One entry per session the import recorded attendance at, so each session's trail
+    shows it."""
+    by_session: dict[int, list[RowPlan]] = defaultdict(list)
+    for row in rows:
+        by_session[row.values["session_id"]].append(row)
+    for session_id, recorded in sorted(by_session.items()):
+        audit.record(
+            actor,
+            "import",
+            "training_session",
+            session_id,
+            f"Attendance import of {record.original_name}: {len(recorded)} recorded",
+            programme_id=programme.id,
+            before={row.key: row.changes.get("status", (None,))[0] for row in recorded},
+            after={row.key: row.values["status"] for row in recorded},
+        )
+
+
+ATTENDANCE = imports.Importer(
+    kind=KIND,
+    title="attendance registers",
+    fields=FIELDS,
+    plan=_plan,
+    write=_write_and_audit,
+    undo=None,
+)
+
+# The attendance import through the shared flow, for the CLI and the tests.
+ImportRejected = imports.ImportRejected
+ColumnsMissing = imports.ColumnsMissing
+PreviewChanged = imports.PreviewChanged
+Preview = imports.Preview
+
+
+def preview_file(programme: Programme, data: bytes, filename: str, limits: ReadLimits):
+    return imports.preview_file(ATTENDANCE, programme, data, filename, limits)
+
+
+def upload(programme: Programme, data: bytes, filename: str, actor, limits: ReadLimits):
+    return imports.upload(ATTENDANCE, programme, data, filename, actor, limits)
+
+
+def preview_record(record: ImportRecord, limits: ReadLimits):
+    return imports.preview_record(ATTENDANCE, record, limits)
+
+
+def set_mapping(record: ImportRecord, choices: Mapping[str, int | None]) -> None:
+    imports.set_mapping(ATTENDANCE, record, choices)
+
+
+def apply_import(record: ImportRecord, actor, *, today: date, limits: ReadLimits, confirmed=None):
+    return imports.apply_import(
+        ATTENDANCE, record, actor, today=today, limits=limits, confirmed=confirmed
+    )
+
+
+def import_file(programme: Programme, data: bytes, filename: str, actor, **options) -> ImportPlan:
+    return imports.import_file(ATTENDANCE, programme, data, filename, actor, **options)
