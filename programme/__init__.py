@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
         programmes,
         recruitment,
         templates,
+        training,
         workstreams,
     )
 
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
         templates.bp,
         workstreams.bp,
         recruitment.bp,
+        training.bp,
         imports.bp,
         admin.bp,
     ):

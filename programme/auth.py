@@ -24,6 +24,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit_milestones": frozenset({"admin", "programme_manager"}),
     # Posts, establishment templates and HR spreadsheet imports.
     "manage_recruitment": frozenset({"admin", "programme_manager", "hr_lead"}),
+    # Any spreadsheet import; each kind then needs its own permission (views/imports.py).
+    "import_spreadsheets": frozenset({"admin", "programme_manager", "hr_lead", "trainer"}),
+    # Trainers schedule sessions, add staff and take registers.
+    "manage_training": frozenset({"admin", "programme_manager", "trainer"}),
+    "record_attendance": frozenset({"admin", "programme_manager", "trainer"}),
     "manage_users": frozenset({"admin"}),
 }
 

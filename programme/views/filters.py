@@ -71,6 +71,14 @@ def register(app: Flask) -> None:
     def post_status_tag(value: str) -> str:
         return POST_STATUS_TAG_CLASSES.get(PostStatus(value), "app-tag--grey")
 
+    @app.template_filter("money")
+    def money(pence: int | None) -> str:
+        """£6,000 for whole pounds, £428.57 otherwise; a dash for nothing to show."""
+        if pence is None:
+            return "—"
+        pounds, rest = divmod(pence, 100)
+        return f"£{pounds:,}.{rest:02d}" if rest else f"£{pounds:,}"
+
     @app.template_filter("fte")
     def fte(value: float) -> str:
         return f"{value:g}"

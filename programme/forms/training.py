@@ -1,0 +1,118 @@
+"""Forms for scheduling training sessions, enrolling people on them and adding staff."""
+
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from programme.forms.base import BaseForm
+
+
+class RealDateField(DateField):
+    """A date field whose error for an unreadable date names the field."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(f"{self.label.text} must be a real date.") from error
+
+
+class SessionForm(BaseForm):
+    # "course key:module number"; the service says which modules a course has, so a module that
+    # is not in the course is refused with the course's own numbers rather than "Not a valid
+    # choice".
+    module = SelectField("Course and module", choices=[], validate_choice=False)
+    on = RealDateField("Date", validators=[InputRequired("Enter the session's date.")])
+    starts_at = TimeField(
+        "Start time",
+        validators=[Optional()],
+        description="Optional, for example 09:30.",
+    )
+    venue = StringField("Venue", validators=[Length(max=200)])
+    trainer = SelectField("Trainer", choices=[])
+    capacity = IntegerField(
+        "Capacity",
+        validators=[
+            Optional(),
+            NumberRange(1, 500, "Capacity must be a whole number from 1 to 500."),
+        ],
+        description="How many places: a cohort is 16. Leave blank for the course's cohort size.",
+    )
+    cost = DecimalField(
+        "Cost in pounds",
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(0, 1_000_000, "Enter the cost in pounds, such as 1500 or 1500.50."),
+        ],
+        description=(
+            "Optional. Leave blank to share the course's cost per cohort across its modules."
+        ),
+    )
+
+    def validate_module(self, field) -> None:
+        key, _, number = (field.data or "").partition(":")
+        if not key or not number.isdigit():
+            raise ValidationError("Choose the course and module.")
+
+    def module_choice(self) -> tuple[str, int]:
+        """The course key and module number chosen (once the form is valid)."""
+        key, _, number = self.module.data.partition(":")
+        return key, int(number)
+
+    def cost_pence(self) -> int | None:
+        return None if self.cost.data is None else int(round(self.cost.data * 100))
+
+
+class EnrolForm(BaseForm):
+    staff = SelectMultipleField(
+        "People to enrol",
+        choices=[],
+        coerce=int,
+        description="Hold Ctrl (or Cmd on a Mac) to choose more than one.",
+    )
+    team = SelectField(
+        "Or enrol a whole team",
+        choices=[],
+        default="",
+        description="Everyone in the team whom the course is for and who is in post that day.",
+    )
+
+
+class StaffForm(BaseForm):
+    name = StringField(
+        "Full name", validators=[DataRequired("Enter the person's name."), Length(max=200)]
+    )
+    email = StringField(
+        "E-mail address",
+        validators=[
+            DataRequired("Enter the person's e-mail address, like name@example.org."),
+            Length(max=254),
+        ],
+        description="Registers and attendance imports find people by it.",
+    )
+    role = SelectField("Role", coerce=int, choices=[])
+    start_date = RealDateField(
+        "Start date",
+        validators=[Optional()],
+        description="Optional. New starters count as untrained from this date.",
+    )
+    leaving_date = RealDateField(
+        "Leaving date",
+        validators=[Optional()],
+        description="Optional. A leaver stops counting toward the share trained from this date.",
+    )

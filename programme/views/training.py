@@ -1,0 +1,285 @@
+"""Training: shares trained and costs, the schedule of sessions, a session's register and
+enrolment, each locality's completion matrix, and adding staff to a team."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from programme.auth import can, requires
+from programme.clock import today
+from programme.domain.training import ATTENDANCE_LABELS, ATTENDANCE_STATUSES, CRITERIA
+from programme.forms.base import select_choices
+from programme.forms.training import EnrolForm, SessionForm, StaffForm
+from programme.services import localities, programmes, recruitment, training, users
+from programme.services.errors import ServiceError
+from programme.views.common import or_404, owner_choices, render_form
+
+bp = Blueprint("training", __name__, url_prefix="/programmes/<programme_slug>")
+
+
+def _programme(programme_slug: str):
+    return or_404(lambda: programmes.get_programme(programme_slug))
+
+
+def _locality(programme_slug: str, slug: str):
+    return or_404(lambda: localities.get_locality(programme_slug, slug))
+
+
+def _session(programme_slug: str, session_id: int):
+    programme = _programme(programme_slug)
+    return programme, or_404(lambda: training.get_session(programme, session_id))
+
+
+@bp.route("/training")
+@requires("view")
+def overview(programme_slug: str):
+    programme = _programme(programme_slug)
+    return render_template(
+        "training/overview.html",
+        programme=programme,
+        summary=training.programme_training(programme, today(), today()),
+        criteria=CRITERIA,
+        attendance_labels=ATTENDANCE_LABELS,
+    )
+
+
+@bp.route("/training/sessions")
+@requires("view")
+def sessions(programme_slug: str):
+    programme = _programme(programme_slug)
+    return render_template(
+        "training/sessions.html",
+        programme=programme,
+        schedule=training.schedule(programme, today()),
+        today=today(),
+    )
+
+
+def _module_choices(courses) -> list[tuple[str, str]]:
+    return [
+        (f"{course.key}:{module.number}", f"{course.name} — module {module.number}: {module.title}")
+        for course in courses
+        for module in course.modules
+    ]
+
+
+@bp.route("/training/sessions/new", methods=["GET", "POST"])
+@requires("manage_training")
+def new_session(programme_slug: str):
+    programme = _programme(programme_slug)
+    courses = training.list_courses(programme)
+    form = SessionForm()
+    form.module.choices = select_choices(
+        [("", "Choose a course and module"), *_module_choices(courses)]
+    )
+    form.trainer.choices = owner_choices("No trainer yet")
+    if not form.is_submitted():
+        capacities = {course.capacity for course in courses}
+        form.capacity.data = capacities.pop() if len(capacities) == 1 else None
+        if current_user.role == "trainer":
+            form.trainer.data = current_user.email
+    if form.validate_on_submit():
+        key, number = form.module_choice()
+        try:
+            session = training.create_session(
+                training.get_course(programme, key),
+                number,
+                form.on.data,
+                current_user,
+                trainer=users.find_user(form.trainer.data) if form.trainer.data else None,
+                capacity=form.capacity.data,
+                venue=form.venue.data or "",
+                starts_at=form.starts_at.data,
+                cost_pence=form.cost_pence(),
+            )
+        except ServiceError as error:
+            form.add_service_error(
+                "module" if error.field == "course" else error.field, error.message
+            )
+        else:
+            flash(
+                f"Scheduled {session.course.name}, module {session.module.number}, "
+                f"on {session.on.day} {session.on:%B %Y}.",
+                "success",
+            )
+            return redirect(
+                url_for(".session", programme_slug=programme.slug, session_id=session.id)
+            )
+    return render_form("training/new_session.html", form=form, programme=programme)
+
+
+def _enrol_form(candidates) -> EnrolForm:
+    """People not yet enrolled, and the teams they are in, to choose from."""
+    form = EnrolForm()
+    form.staff.choices = [
+        (person.id, f"{person.name} — {person.team.name} ({person.role.name})")
+        for person in candidates
+    ]
+    teams = {person.team.id: person.team for person in candidates}
+    form.team.choices = select_choices(
+        [
+            ("", "No team"),
+            *((str(team.id), f"{team.name}, {team.locality.name}") for team in teams.values()),
+        ]
+    )
+    return form
+
+
+def _session_page(programme, session, enrol_form: EnrolForm | None = None):
+    places = training.register(session)
+    register_open = session.on <= today()
+    wants_candidates = can(current_user, "manage_training") or (
+        register_open and can(current_user, "record_attendance")
+    )
+    candidates = training.enrolment_candidates(session) if wants_candidates else []
+    enrol_form = enrol_form or _enrol_form(candidates)
+    summary = training.SessionSummary(
+        session, len(places), sum(1 for place in places if place.status)
+    )
+    return render_template(
+        "training/session.html",
+        programme=programme,
+        session=session,
+        summary=summary,
+        places=places,
+        register_open=register_open,
+        candidates=candidates,
+        enrol_form=enrol_form,
+        statuses=ATTENDANCE_STATUSES,
+        attendance_labels=ATTENDANCE_LABELS,
+        today=today(),
+    ), 400 if enrol_form.errors else 200
+
+
+@bp.route("/training/sessions/<int:session_id>")
+@requires("view")
+def session(programme_slug: str, session_id: int):
+    programme, session = _session(programme_slug, session_id)
+    return _session_page(programme, session)
+
+
+@bp.route("/training/sessions/<int:session_id>/register", methods=["POST"])
+@requires("record_attendance")
+def save_register(programme_slug: str, session_id: int):
+    programme, session = _session(programme_slug, session_id)
+    marks = {
+        place.staff_id: request.form[f"mark-{place.staff_id}"]
+        for place in training.register(session)
+        if request.form.get(f"mark-{place.staff_id}")
+    }
+    walk_ins = [int(value) for value in request.form.getlist("walk_ins") if value.isdigit()]
+    try:
+        changed = training.save_register(
+            session, marks, current_user, today=today(), walk_ins=walk_ins
+        )
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            f"Saved the register: {changed} changed." if changed else "Nothing changed.", "success"
+        )
+    return redirect(
+        url_for(
+            ".session", programme_slug=programme.slug, session_id=session.id, _anchor="register"
+        )
+    )
+
+
+@bp.route("/training/sessions/<int:session_id>/enrol", methods=["POST"])
+@requires("manage_training")
+def enrol(programme_slug: str, session_id: int):
+    programme, session = _session(programme_slug, session_id)
+    form = _enrol_form(training.enrolment_candidates(session))
+    back = url_for(
+        ".session", programme_slug=programme.slug, session_id=session.id, _anchor="enrolled"
+    )
+    if not form.staff.choices:
+        flash("Everyone in post in the programme is already enrolled.", "error")
+        return redirect(back)
+    if form.validate_on_submit():
+        if not form.staff.data and not form.team.data:
+            form.add_service_error("staff", "Choose the people to enrol, or a team.")
+        else:
+            try:
+                results = []
+                if form.staff.data:
+                    results.append(training.enrol(session, form.staff.data, current_user))
+                if form.team.data:
+                    results.append(training.enrol_team(session, int(form.team.data), current_user))
+            except ServiceError as error:
+                form.add_service_error(
+                    error.field if error.field == "team" else "staff", error.message
+                )
+            else:
+                _flash_enrolment(results)
+                return redirect(back)
+    return _session_page(programme, session, form)
+
+
+def _flash_enrolment(results: list[training.Enrolment]) -> None:
+    added = sum(len(result.added) for result in results)
+    last = results[-1]
+    if added:
+        flash(f"Enrolled {added} {'person' if added == 1 else 'people'}.", "success")
+    else:
+        flash("Everyone chosen was already enrolled: nothing changed.", "success")
+    if last.over_capacity:
+        flash(
+            f"The session is over capacity: {last.enrolled} enrolled for {last.capacity} places.",
+            "warning",
+        )
+
+
+@bp.route("/localities/<slug>/training")
+@requires("view")
+def locality(programme_slug: str, slug: str):
+    locality = _locality(programme_slug, slug)
+    as_of = today()
+    summary = training.locality_training(locality, as_of)
+    teams = [(group, training.team_matrix(group.item, as_of)) for group in summary.groups]
+    return render_template(
+        "training/locality.html",
+        locality=locality,
+        programme=locality.programme,
+        summary=summary,
+        teams=teams,
+        today=as_of,
+    )
+
+
+@bp.route("/localities/<slug>/teams/<int:team_id>/staff/new", methods=["GET", "POST"])
+@requires("manage_training")
+def new_staff(programme_slug: str, slug: str, team_id: int):
+    locality = _locality(programme_slug, slug)
+    team = or_404(lambda: recruitment.get_team(locality, team_id))
+    form = StaffForm()
+    form.role.choices = [(role.id, role.name) for role in locality.programme.roles]
+    if form.validate_on_submit():
+        try:
+            staff = training.create_staff(
+                team,
+                current_user,
+                name=form.name.data,
+                email=form.email.data,
+                role_id=form.role.data,
+                start_date=form.start_date.data,
+                leaving_date=form.leaving_date.data,
+            )
+        except ServiceError as error:
+            form.add_service_error(error.field, error.message)
+        else:
+            flash(f"Added {staff.name} to {team.name}.", "success")
+            return redirect(
+                url_for(
+                    ".locality",
+                    programme_slug=programme_slug,
+                    slug=slug,
+                    _anchor=f"team-{team.id}",
+                )
+            )
+    return render_form(
+        "training/new_staff.html",
+        form=form,
+        team=team,
+        locality=locality,
+        programme=locality.programme,
+    )
