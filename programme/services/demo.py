@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+from itertools import count
+from math import ceil
 
 from sqlalchemy import select
 
+from programme.domain.recruitment import PostStatus
 from programme.domain.spreadsheet import ReadLimits
+from programme.domain.training import AttendanceStatus
 from programme.extensions import db
-from programme.models import Locality, MilestoneStatus, Programme, User
+from programme.models import (
+    Locality,
+    MilestoneStatus,
+    Programme,
+    Role,
+    StaffMember,
+    Team,
+    User,
+)
 from programme.seed_files import DEMO_RECRUITMENT_FILE, SEED_DIR
-from programme.services import audit, localities, programmes, recruitment_import, timeline, users
+from programme.services import (
+    audit,
+    localities,
+    programmes,
+    recruitment_import,
+    timeline,
+    training,
+    users,
+)
 from programme.services.transaction import transactional
 
 DEMO_FILE = SEED_DIR / "demo.toml"
@@ -33,8 +54,8 @@ def read_demo() -> dict:
 
 @transactional
 def load_demo(today: date) -> DemoLoad:
-    """Load the demo users and programme, its teams' posts and the demo HR spreadsheet; anything
-    already there is left as it is."""
+    """Load the demo users and programme, its teams' posts, the demo HR spreadsheet, and its
+    staff with their training; anything already there is left as it is."""
     demo = read_demo()
     password = demo["password"]
     users_created = 0
@@ -52,6 +73,7 @@ def load_demo(today: date) -> DemoLoad:
     for entry in demo["localities"]:
         _load_locality(programme, entry, owners, demo["establishments"], today)
     _import_recruitment(programme, today)
+    _load_training(programme, demo["training"], today)
     audit.record(
         None,
         "seed_demo",
@@ -117,3 +139,144 @@ def _import_recruitment(programme: Programme, today: date) -> None:
     if plan.count("rejected"):
         problems = "; ".join(error.sentence() for error in plan.errors)
         raise ValueError(f"{DEMO_RECRUITMENT_FILE.name} does not match seed/demo.toml: {problems}")
+
+
+# --- Training -----------------------------------------------------------------------------------
+
+HELD_POSTS = (PostStatus.IN_POST.value, PostStatus.APPOINTED.value)
+DEMO_DOMAIN = "somerset.example.org"
+STARTS_AT = time(9, 30)
+
+
+def _load_training(programme: Programme, config: dict, today: date) -> None:
+    """Staff for the demo teams, then the sessions and registers of seed/demo.toml's `runs`."""
+    trainer = users.find_user(config["trainer"])
+    teams = list(
+        db.session.scalars(
+            select(Team)
+            .join(Locality)
+            .where(Locality.programme_id == programme.id)
+            .order_by(Locality.id, Team.id)
+        )
+    )
+    _load_staff(programme, teams, config, today)
+    locality_ids = {team.locality.name: team.locality_id for team in teams}
+    for run in config["runs"]:
+        _run_course(programme, locality_ids[run["locality"]], run, config, trainer, today)
+
+
+def _email(name: str) -> str:
+    """firstname.lastname@somerset.example.org, from a name like "Liam O'Brien"."""
+    parts = [re.sub(r"[^a-z]", "", part) for part in name.lower().split()]
+    return ".".join(part for part in parts if part) + "@" + DEMO_DOMAIN
+
+
+def _load_staff(programme: Programme, teams: list[Team], config: dict, today: date) -> None:
+    first, last = config["first_names"], config["last_names"]
+    # With coprime list lengths, the i-th pair of names is unique for every i below their product.
+    names = (f"{first[i % len(first)]} {last[i % len(last)]}" for i in count())
+    taken = {post.holder_email.lower() for team in teams for post in team.posts}
+    started = today - timedelta(days=config["started_days_ago"])
+    for team in teams:
+        for post in team.posts:
+            if post.status in HELD_POSTS and post.holder_name:
+                name = post.holder_name
+                email = post.holder_email or _email(name)
+                start = post.start_date
+            elif post.agency == "council" and post.reference is None:
+                name = next(names)
+                while _email(name) in taken:
+                    name = next(names)
+                email, start = _email(name), started
+            else:
+                continue  # a vacancy
+            taken.add(email)
+            training.create_staff(
+                team,
+                None,
+                name=name,
+                email=email,
+                role_id=post.role_id,
+                start_date=start,
+                post_id=post.id,
+            )
+    by_name = {team.name: team for team in teams}
+    for person in config.get("extra_staff", []):
+        team = by_name[person["team"]]
+        role = db.session.scalar(
+            select(Role).where(Role.programme_id == programme.id, Role.key == person["role"])
+        )
+        left = person.get("left_days_ago")
+        training.create_staff(
+            team,
+            None,
+            name=person["name"],
+            email=_email(person["name"]),
+            role_id=role.id,
+            start_date=today - timedelta(days=person["started_days_ago"]),
+            leaving_date=None if left is None else today - timedelta(days=left),
+        )
+
+
+def _weekday(day: date) -> date:
+    """Training runs on weekdays: a Saturday or Sunday moves to the Monday."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
+def _run_course(
+    programme: Programme,
+    locality_id: int,
+    run: dict,
+    config: dict,
+    trainer: User | None,
+    today: date,
+) -> None:
+    """One course delivered to a locality's relevant staff, in cohorts of the course's size."""
+    course = training.get_course(programme, run["course"])
+    numbers = run.get("modules") or [m.number for m in course.modules if m.required]
+    first_day = today + timedelta(days=run["first_module_in_days"])
+    role_ids = {role.id for role in course.roles}
+    people = [
+        person
+        for person in db.session.scalars(
+            select(StaffMember)
+            .join(Team)
+            .where(Team.locality_id == locality_id)
+            .order_by(Team.id, StaffMember.id)
+        )
+        if person.role_id in role_ids
+        and (person.start_date is None or person.start_date <= first_day)
+        and (person.leaving_date is None or person.leaving_date > first_day)
+    ]
+    if not people:
+        return
+    size = ceil(len(people) / ceil(len(people) / course.capacity))  # even, none past capacity
+    cohorts = [people[i : i + size] for i in range(0, len(people), size)]
+    late = {person.id for person in people[: run.get("late", 0)]}
+    # The last people are absent from the last module, and those just before them leave early.
+    first_absent = len(people) - run.get("absent", 0)
+    absent = {person.id for person in people[first_absent:]}
+    left_early = {p.id for p in people[first_absent - run.get("left_early", 0) : first_absent]}
+    venue = config["venues"].get(run["locality"], "")
+    every = run["days_between_modules"]
+    for position, number in enumerate(numbers):
+        for k, cohort in enumerate(cohorts):
+            on = _weekday(first_day + timedelta(days=position * every + 2 * k))
+            session = training.create_session(
+                course, number, on, None, trainer=trainer, venue=venue, starts_at=STARTS_AT
+            )
+            training.enrol(session, [person.id for person in cohort], None)
+            if on >= today or number in run.get("no_register", []):
+                continue
+            marks = {}
+            for person in cohort:
+                status = AttendanceStatus.PRESENT
+                if position == 0 and person.id in late:
+                    status = AttendanceStatus.LATE
+                if position == len(numbers) - 1:
+                    if person.id in absent:
+                        status = AttendanceStatus.ABSENT
+                    elif person.id in left_early:
+                        status = AttendanceStatus.LEFT_EARLY
+                marks[person.id] = status.value
+            training.save_register(session, marks, trainer, today=today)
