@@ -123,3 +123,47 @@ def create_post(team: Team, role_key: str = "da_victims", **overrides) -> Post:
     db.session.add(post)
     db.session.commit()
     return post
+
+
+def create_staff(team: Team, role_key: str = "social_worker", **overrides):
+    """A person in `team` with the role `role_key` of the team's programme, in post for years."""
+    from programme.models import StaffMember
+
+    n = next(_sequence)
+    programme_id = team.locality.programme_id
+    role = db.session.scalar(
+        select(Role).where(Role.programme_id == programme_id, Role.key == role_key)
+    )
+    fields = {
+        "programme_id": programme_id,
+        "team": team,
+        "role": role,
+        "name": f"Staff Member {n}",
+        "email": f"staff{n}@example.org",
+        "start_date": date(2020, 1, 6),
+    }
+    fields.update(overrides)
+    staff = StaffMember(**fields)
+    db.session.add(staff)
+    db.session.commit()
+    return staff
+
+
+def create_session(course, module: int = 1, on: date | None = None, **overrides):
+    """A session of `course`'s module `module`, on `on` (the tests' today by default)."""
+    from programme.models import TrainingSession
+    from tests.conftest import TODAY
+
+    fields = {
+        "programme_id": course.programme_id,
+        "course": course,
+        "module": next(m for m in course.modules if m.number == module),
+        "on": on or TODAY,
+        "capacity": course.capacity,
+        "cost_pence": 0,
+    }
+    fields.update(overrides)
+    session = TrainingSession(**fields)
+    db.session.add(session)
+    db.session.commit()
+    return session

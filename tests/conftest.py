@@ -110,6 +110,9 @@ class IsolatedClient(FlaskClient):
     what it had loaded, so the test reads what the request wrote."""
 
     def open(self, *args, **kwargs):
+        # Buffered, so the page checks below see the whole body (otherwise every response
+        # counts as streamed and the checks would be skipped).
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         db.session.expire_all()

@@ -8,9 +8,17 @@ from sqlalchemy import select
 
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
-from programme.models import ImportRecord, Post, Programme, Team
+from programme.models import (
+    Attendance,
+    ImportRecord,
+    Post,
+    Programme,
+    StaffMember,
+    Team,
+    TrainingSession,
+)
 from programme.seed_files import DEMO_RECRUITMENT_FILE
-from programme.services import demo, recruitment, recruitment_import
+from programme.services import demo, recruitment, recruitment_import, training
 from programme.services.recruitment import programme_recruitment
 from tests.conftest import TODAY
 from tests.queries import count_rows
@@ -76,3 +84,73 @@ def test_seed_demo_refuses_to_load_half_when_the_spreadsheet_has_a_bad_row(
 
     assert count_rows(Programme) == 0
     assert count_rows(Post) == 0
+
+
+# ------------------------------------------------------------------ training
+
+
+def test_seed_demo_shows_localities_above_and_below_the_training_line(app):
+    programme = demo.load_demo(TODAY).programme
+
+    summary = training.programme_training(programme, TODAY, TODAY)
+    shares = {
+        course.criterion: {group.name: group.shares[n] for group in summary.groups}
+        for n, course in enumerate(summary.courses)
+    }
+
+    for criterion in ("trained_mi", "trained_fs_workshops"):
+        assert all(share.denominator > 0 for share in shares[criterion].values())
+        above = {name for name, share in shares[criterion].items() if share.meets(GATE)}
+        assert {"South Somerset", "Taunton"} <= above, criterion
+        assert "Bridgwater" not in above, criterion
+    assert shares["trained_fs_workshops"]["Bridgwater"].numerator > 0  # trained, but too few
+    assert all(cost.cohorts > 0 for cost in summary.costs)
+
+
+def test_seed_demo_has_upcoming_sessions_with_places_and_a_past_one_without_a_register(app):
+    programme = demo.load_demo(TODAY).programme
+
+    schedule = training.schedule(programme, TODAY)
+
+    assert schedule.upcoming
+    assert all(summary.enrolled > 0 for summary in schedule.upcoming)
+    assert all(summary.recorded == 0 for summary in schedule.upcoming)
+    [missing] = schedule.missing_registers
+    assert missing.session.on < TODAY
+    assert (missing.enrolled, missing.recorded) == (16, 0)
+    held = [s for s in schedule.past if s.session.register_saved_at is not None]
+    assert held and all(s.recorded == s.enrolled for s in held)
+    assert not any(s.over_capacity for s in schedule.past + schedule.upcoming)
+    assert {s.session.trainer.email for s in schedule.past} == {"trainer@example.org"}
+
+
+def test_seed_demo_staff_fill_the_posts_that_have_someone_in_them(app):
+    programme = demo.load_demo(TODAY).programme
+
+    staff = list(db.session.scalars(select(StaffMember)))
+    holders = db.session.scalars(
+        select(Post).where(Post.status.in_(("in_post", "appointed")), Post.holder_name != "")
+    ).all()
+
+    assert {person.post_id for person in staff} >= {post.id for post in holders}
+    assert all(person.programme_id == programme.id for person in staff)
+    assert len({person.email for person in staff}) == len(staff)
+    assert count_rows(StaffMember, StaffMember.post_id.is_(None)) == 2  # a leaver, a starter
+    assert count_rows(StaffMember, StaffMember.leaving_date < TODAY) == 1
+    assert count_rows(StaffMember, StaffMember.start_date > TODAY) > 0  # appointed, to start
+    assert (
+        db.session.scalar(
+            select(StaffMember).where(StaffMember.email == "mark.ellis@somerset.example.org")
+        ).role.key
+        == "team_manager"
+    )
+
+
+def test_seed_demo_twice_adds_no_training(app):
+    demo.load_demo(TODAY)
+    counts = {model: count_rows(model) for model in (StaffMember, TrainingSession, Attendance)}
+
+    again = demo.load_demo(TODAY)
+
+    assert not again.created
+    assert {model: count_rows(model) for model in counts} == counts

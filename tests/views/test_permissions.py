@@ -17,7 +17,7 @@ from flask import url_for
 from programme.auth import ALL_ROLES, PERMISSIONS
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
-from programme.services import recruitment_import
+from programme.services import recruitment_import, training
 from tests.builders import (
     create_locality,
     create_milestone,
@@ -26,7 +26,7 @@ from tests.builders import (
     create_team,
     create_user,
 )
-from tests.conftest import sign_in_as
+from tests.conftest import TODAY, sign_in_as
 from tests.pages import is_sign_in_challenge
 
 ROLES = ("admin", "programme_manager", "board_member", "hr_lead", "trainer", "viewer")
@@ -50,6 +50,7 @@ class World:
     post_id: int = 0
     role_id: int = 0
     import_id: int = 0
+    session_id: int = 0
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -71,6 +72,12 @@ def build_world() -> World:
         None,
         ReadLimits(),
     )
+    # A session held today, with one person enrolled, so the register is open and has a row.
+    session = training.create_session(training.get_course(programme, "mi"), 1, TODAY, None)
+    staff = training.create_staff(
+        team, None, name="Sam Carter", email="sam.carter@example.org", role_id=post.role_id
+    )
+    training.enrol(session, [staff.id], None)
     return World(
         programme=programme.slug,
         locality=locality.slug,
@@ -83,6 +90,7 @@ def build_world() -> World:
         post_id=post.id,
         role_id=post.role_id,
         import_id=record.id,
+        session_id=session.id,
     )
 
 
@@ -120,6 +128,10 @@ def _role(w: World) -> dict:
 
 def _import(w: World) -> dict:
     return {**_programme(w), "import_id": w.import_id}
+
+
+def _session(w: World) -> dict:
+    return {**_programme(w), "session_id": w.session_id}
 
 
 def _none(_w: World) -> dict:
@@ -210,13 +222,37 @@ ROUTES: list[Route] = [
     *_both("recruitment.new_role", "manage_programme", _programme),
     *_both("recruitment.edit_role", "manage_programme", _role),
     *_both("recruitment.settings", "manage_programme", _programme),
+    Route("training.overview", "GET", "view", _programme),
+    Route("training.sessions", "GET", "view", _programme),
+    *_both("training.new_session", "manage_training", _programme),
+    Route("training.session", "GET", "view", _session),
+    Route("training.save_register", "POST", "record_attendance", _session),
+    Route("training.enrol", "POST", "manage_training", _session),
+    Route("training.locality", "GET", "view", _locality),
+    *_both("training.new_staff", "manage_training", _team),
     Route("imports.index", "GET", "view", _programme),
-    *_both("imports.upload", "manage_recruitment", _programme),
-    *_both("imports.columns", "manage_recruitment", _import),
-    Route("imports.show", "GET", "manage_recruitment", _import),
-    Route("imports.apply", "POST", "manage_recruitment", _import),
-    Route("imports.undo", "POST", "manage_recruitment", _import),
-    Route("imports.download", "GET", "manage_recruitment", _import),
+    # Declared for anyone who imports something; a recruitment import needs manage_recruitment.
+    *[
+        Route(
+            "imports.upload",
+            method,
+            "import_spreadsheets",
+            lambda w: {**_programme(w), "kind": "recruitment"},
+            effective="manage_recruitment",
+        )
+        for method in ("GET", "POST")
+    ],
+    *[
+        Route(endpoint, method, "import_spreadsheets", _import, effective="manage_recruitment")
+        for endpoint, method in (
+            ("imports.columns", "GET"),
+            ("imports.columns", "POST"),
+            ("imports.show", "GET"),
+            ("imports.apply", "POST"),
+            ("imports.undo", "POST"),
+            ("imports.download", "GET"),
+        )
+    ],
     Route("admin.user_list", "GET", "manage_users"),
     *_both("admin.new_user", "manage_users"),
     *_both("admin.edit_user", "manage_users", _user),
