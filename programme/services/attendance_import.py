@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import insert, select, update
@@ -20,7 +20,7 @@ from programme.domain.attendance_import import (
     plan_import,
 )
 from programme.domain.imports import ImportPlan, RowPlan
-from programme.domain.spreadsheet import ReadLimits, Table
+from programme.domain.spreadsheet import Table
 from programme.extensions import db
 from programme.models import (
     Attendance,
@@ -203,27 +203,9 @@ PreviewChanged = imports.PreviewChanged
 Preview = imports.Preview
 
 
-def preview_file(programme: Programme, data: bytes, filename: str, limits: ReadLimits):
-    return imports.preview_file(ATTENDANCE, programme, data, filename, limits)
-
-
-def upload(programme: Programme, data: bytes, filename: str, actor, limits: ReadLimits):
-    return imports.upload(ATTENDANCE, programme, data, filename, actor, limits)
-
-
-def preview_record(record: ImportRecord, limits: ReadLimits):
-    return imports.preview_record(ATTENDANCE, record, limits)
-
-
-def set_mapping(record: ImportRecord, choices: Mapping[str, int | None]) -> None:
-    imports.set_mapping(ATTENDANCE, record, choices)
-
-
-def apply_import(record: ImportRecord, actor, *, today: date, limits: ReadLimits, confirmed=None):
-    return imports.apply_import(
-        ATTENDANCE, record, actor, today=today, limits=limits, confirmed=confirmed
-    )
-
-
-def import_file(programme: Programme, data: bytes, filename: str, actor, **options) -> ImportPlan:
-    return imports.import_file(ATTENDANCE, programme, data, filename, actor, **options)
+preview_file = ATTENDANCE.preview_file
+upload = ATTENDANCE.upload
+preview_record = ATTENDANCE.preview_record
+set_mapping = ATTENDANCE.set_mapping
+apply_import = ATTENDANCE.apply_import
+import_file = ATTENDANCE.import_file

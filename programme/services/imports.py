@@ -183,6 +183,25 @@ class Importer:
     # Takes back an applied import; None when this kind cannot be undone.
     undo: Callable[[ImportRecord, User | None], int] | None = None
 
+    # The shared flow, bound to this importer (see the functions below).
+    def preview_file(self, programme, data: bytes, filename: str, limits: ReadLimits):
+        return preview_file(self, programme, data, filename, limits)
+
+    def upload(self, programme, data: bytes, filename: str, actor, limits: ReadLimits):
+        return upload(self, programme, data, filename, actor, limits)
+
+    def preview_record(self, record: ImportRecord, limits: ReadLimits):
+        return preview_record(self, record, limits)
+
+    def set_mapping(self, record: ImportRecord, choices: Mapping[str, int | None]) -> None:
+        set_mapping(self, record, choices)
+
+    def apply_import(self, record: ImportRecord, actor, **options) -> ImportPlan:
+        return apply_import(self, record, actor, **options)
+
+    def import_file(self, programme, data: bytes, filename: str, actor, **options) -> ImportPlan:
+        return import_file(self, programme, data, filename, actor, **options)
+
 
 class ImportRejected(ServiceError):
     """Some rows were refused, so nothing was written. `plan` says which and why."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import Date, DateTime, Integer, delete, func, insert, literal, select
@@ -20,7 +19,7 @@ from programme.domain.recruitment_import import (
     build_lookups,
     plan_import,
 )
-from programme.domain.spreadsheet import ReadLimits, Table
+from programme.domain.spreadsheet import Table
 from programme.extensions import db
 from programme.models import (
     ImportChange,
@@ -328,27 +327,9 @@ PreviewChanged = imports.PreviewChanged
 Preview = imports.Preview
 
 
-def preview_file(programme: Programme, data: bytes, filename: str, limits: ReadLimits):
-    return imports.preview_file(RECRUITMENT, programme, data, filename, limits)
-
-
-def upload(programme: Programme, data: bytes, filename: str, actor, limits: ReadLimits):
-    return imports.upload(RECRUITMENT, programme, data, filename, actor, limits)
-
-
-def preview_record(record: ImportRecord, limits: ReadLimits):
-    return imports.preview_record(RECRUITMENT, record, limits)
-
-
-def set_mapping(record: ImportRecord, choices: Mapping[str, int | None]) -> None:
-    imports.set_mapping(RECRUITMENT, record, choices)
-
-
-def apply_import(record: ImportRecord, actor, *, today: date, limits: ReadLimits, confirmed=None):
-    return imports.apply_import(
-        RECRUITMENT, record, actor, today=today, limits=limits, confirmed=confirmed
-    )
-
-
-def import_file(programme: Programme, data: bytes, filename: str, actor, **options) -> ImportPlan:
-    return imports.import_file(RECRUITMENT, programme, data, filename, actor, **options)
+preview_file = RECRUITMENT.preview_file
+upload = RECRUITMENT.upload
+preview_record = RECRUITMENT.preview_record
+set_mapping = RECRUITMENT.set_mapping
+apply_import = RECRUITMENT.apply_import
+import_file = RECRUITMENT.import_file

@@ -109,8 +109,7 @@ def _audit(programme: Programme, plan: ImportPlan, record: ImportRecord, actor) 
 STAFF = imports.Importer(kind=KIND, title="a staff list", fields=FIELDS, plan=_plan, write=_write)
 
 
-def import_file(programme: Programme, data: bytes, filename: str, actor, **options) -> ImportPlan:
-    return imports.import_file(STAFF, programme, data, filename, actor, **options)
+import_file = STAFF.import_file
 
 
 def staff_count(programme: Programme) -> int:
