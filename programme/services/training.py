@@ -518,20 +518,29 @@ class TeamMatrix:
     shares: list[Share]  # per course
 
 
-def team_matrix(team: Team, as_of: date) -> TeamMatrix:
-    """Staff × course completion for a team, in a fixed number of queries however many staff."""
-    programme = team.locality.programme
-    courses = list_courses(programme)
-    members = list(
+def _members(*criteria) -> list[StaffMember]:
+    return list(
         db.session.scalars(
             select(StaffMember)
-            .where(StaffMember.team_id == team.id)
+            .join(Team, Team.id == StaffMember.team_id)
+            .where(*criteria)
             .options(joinedload(StaffMember.role))
             .order_by(StaffMember.name, StaffMember.id)
         )
     )
+
+
+def team_matrix(team: Team, as_of: date) -> TeamMatrix:
+    """Staff × course completion for a team, in a fixed number of queries however many staff."""
+    programme = team.locality.programme
+    members = _members(StaffMember.team_id == team.id)
+    attended = _attended(programme, [m.id for m in members])
+    return _matrix(team, list_courses(programme), members, attended, as_of)
+
+
+def _matrix(team: Team, courses, members: list[StaffMember], attended, as_of: date) -> TeamMatrix:
     facts = _staff_facts(members)
-    progress = _progress(courses, facts, _attended(programme, [m.id for m in members]), as_of)
+    progress = _progress(courses, facts, attended, as_of)
     course_roles = [{role.id for role in course.roles} for course in courses]
     rows = []
     for member, fact in zip(members, facts, strict=True):
@@ -558,6 +567,7 @@ class TrainingSummary:
     groups: list[GroupShares]  # teams of a locality, or localities of a programme
     total: list[Share]  # per course, across the whole
     costs: list[CourseCost] = field(default_factory=list)
+    matrices: list[TeamMatrix] = field(default_factory=list)  # a locality's, per team
 
 
 def _grouped(courses, members, attended, as_of, groups) -> tuple[list[GroupShares], list[Share]]:
@@ -580,22 +590,21 @@ def _grouped(courses, members, attended, as_of, groups) -> tuple[list[GroupShare
 
 
 def locality_training(locality: Locality, as_of: date) -> TrainingSummary:
-    """The share of relevant staff trained, per course, for each team and the locality."""
+    """The share of relevant staff trained, per course, for each team and the locality, with
+    each team's completion matrix: a fixed number of queries however many teams and staff."""
     programme = locality.programme
     courses = list_courses(programme)
     teams = list(
         db.session.scalars(select(Team).where(Team.locality_id == locality.id).order_by(Team.name))
     )
-    members = list(
-        db.session.execute(
-            select(StaffMember, StaffMember.team_id)
-            .join(Team)
-            .where(Team.locality_id == locality.id)
-        ).all()
-    )
-    attended = _attended(programme, [m.id for m, _ in members])
-    groups, total = _grouped(courses, members, attended, as_of, teams)
-    return TrainingSummary(courses, groups, total)
+    members = _members(Team.locality_id == locality.id)
+    attended = _attended(programme, [m.id for m in members])
+    groups, total = _grouped(courses, [(m, m.team_id) for m in members], attended, as_of, teams)
+    by_team: dict[int, list[StaffMember]] = defaultdict(list)
+    for member in members:
+        by_team[member.team_id].append(member)
+    matrices = [_matrix(team, courses, by_team[team.id], attended, as_of) for team in teams]
+    return TrainingSummary(courses, groups, total, matrices=matrices)
 
 
 def programme_training(programme: Programme, as_of: date, today: date) -> TrainingSummary:

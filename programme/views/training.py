@@ -235,7 +235,7 @@ def locality(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
     as_of = today()
     summary = training.locality_training(locality, as_of)
-    teams = [(group, training.team_matrix(group.item, as_of)) for group in summary.groups]
+    teams = list(zip(summary.groups, summary.matrices, strict=True))
     return render_template(
         "training/locality.html",
         locality=locality,

@@ -521,6 +521,24 @@ def test_the_locality_page_runs_the_same_queries_for_3_staff_or_30(app, sign_in,
     assert few == many
 
 
+def test_the_locality_page_runs_the_same_queries_for_one_team_or_four(app, sign_in, count_queries):
+    programme, locality, team = _setting()
+    _people(team, 3, "First")
+    client = sign_in(create_user("viewer"))
+
+    def queries() -> int:
+        client.get(_locality_url(locality))  # warm: templates compiled, user loaded
+        with count_queries() as counter:
+            response = client.get(_locality_url(locality))
+        assert response.status_code == 200
+        return counter.count
+
+    one_team = queries()
+    for n in range(3):
+        _people(create_team(locality, name=f"FS Team {n}"), 3, f"Team {n}")
+    assert one_team == queries()
+
+
 def test_the_team_matrix_runs_the_same_queries_for_3_staff_or_30(app, count_queries):
     programme, _locality, team = _setting()
 
