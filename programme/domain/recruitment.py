@@ -10,6 +10,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
@@ -224,18 +225,45 @@ class Share:
 
 @dataclass(frozen=True)
 class PostFacts:
-    """What the share and the funnel need to know about one post."""
+    """What the share, the funnel and the go-live gate need to know about one post."""
 
     status: str
     adult_specialist: bool
     frozen: bool = False
+    start_date: date | None = None
+    # (changed on, status), oldest first: the post's dated path through the pipeline.
+    history: tuple[tuple[date, str], ...] = ()
+    id: int = 0
+    label: str = ""
+
+    def status_on(self, as_of: date | None) -> str:
+        """The status the post had on a day, from its dated history (today's without a day).
+        A post with no step recorded by then was vacant."""
+        if as_of is None or not self.history:
+            return self.status
+        reached = [status for changed_on, status in self.history if changed_on <= as_of]
+        return reached[-1] if reached else PostStatus.VACANT.value
+
+    def recruited_on(self, recruited: Iterable[str], as_of: date | None = None) -> bool:
+        """Recruited by a day: in a recruited status then, and started if a start date is known
+        (a post whose holder starts next month is not filled today)."""
+        if self.status_on(as_of) not in recruited:
+            return False
+        return as_of is None or self.start_date is None or self.start_date <= as_of
 
 
-def adult_specialists_recruited(posts: Iterable[PostFacts], recruited: Iterable[str]) -> Share:
+def counted_posts(posts: Iterable[PostFacts]) -> list[PostFacts]:
+    """The adult specialist posts a recruited share counts (frozen posts are left out)."""
+    return [post for post in posts if post.adult_specialist and not post.frozen]
+
+
+def adult_specialists_recruited(
+    posts: Iterable[PostFacts], recruited: Iterable[str], as_of: date | None = None
+) -> Share:
     """Recruited adult specialist posts out of the establishment's (frozen posts are left out)."""
     recruited = set(recruited)
-    counted = [post for post in posts if post.adult_specialist and not post.frozen]
-    return Share(sum(1 for post in counted if post.status in recruited), len(counted))
+    counted = counted_posts(posts)
+    return Share(sum(1 for post in counted if post.recruited_on(recruited, as_of)), len(counted))
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,7 @@ class StaffFacts:
     role_id: int
     start_date: date | None = None
     leaving_date: date | None = None
+    label: str = ""  # the person's name, for lists of who is still to train
 
     def in_post(self, as_of: date) -> bool:
         """Started (or no start date known) and not yet left."""

@@ -527,13 +527,14 @@ class LocalityRecruitment:
 
 
 def _facts(post: Post) -> PostFacts:
-    return PostFacts(post.status, post.role.adult_specialist, post.frozen)
+    return PostFacts(post.status, post.role.adult_specialist, post.frozen, post.start_date)
 
 
 def locality_recruitment(
-    locality: Locality, filters: PostFilters = PostFilters()
+    locality: Locality, filters: PostFilters = PostFilters(), as_of: date | None = None
 ) -> LocalityRecruitment:
-    """The locality's posts by team, with shares and the funnel, in two queries."""
+    """The locality's posts by team, with shares and the funnel, in two queries. A share counts
+    a post once it is recruited and its holder has started by `as_of`, as the go-live gate does."""
     recruited = locality.programme.recruited
     teams = list(
         db.session.scalars(select(Team).where(Team.locality_id == locality.id).order_by(Team.name))
@@ -552,14 +553,14 @@ def locality_recruitment(
     for team in teams:
         posts = posts_by_team[team.id]
         every_post += posts
-        share = adult_specialists_recruited(map(_facts, posts), recruited)
+        share = adult_specialists_recruited(map(_facts, posts), recruited, as_of)
         kept = [post for post in posts if filters.keeps(post)]
         entries.append(TeamRecruitment(team, kept, share, len(posts)))
     facts = [_facts(post) for post in every_post]
     return LocalityRecruitment(
         locality,
         entries,
-        adult_specialists_recruited(facts, recruited),
+        adult_specialists_recruited(facts, recruited, as_of),
         pipeline_funnel(facts),
         shown=sum(len(entry.posts) for entry in entries),
         total=len(every_post),
@@ -574,17 +575,17 @@ class ProgrammeRecruitment:
     posts: int = 0
 
 
-def programme_recruitment(programme: Programme) -> ProgrammeRecruitment:
+def programme_recruitment(programme: Programme, as_of: date | None = None) -> ProgrammeRecruitment:
     """Every locality's adult-specialist share and the programme's funnel, in two queries."""
     facts_by_locality: dict[int, list[PostFacts]] = defaultdict(list)
     rows = db.session.execute(
-        select(Team.locality_id, Post.status, Role.adult_specialist, Post.frozen)
+        select(Team.locality_id, Post.status, Role.adult_specialist, Post.frozen, Post.start_date)
         .join(Team, Team.id == Post.team_id)
         .join(Role, Role.id == Post.role_id)
         .where(Post.programme_id == programme.id)
     )
-    for locality_id, status, adult, frozen in rows:
-        facts_by_locality[locality_id].append(PostFacts(status, adult, frozen))
+    for locality_id, status, adult, frozen, start_date in rows:
+        facts_by_locality[locality_id].append(PostFacts(status, adult, frozen, start_date))
     localities = db.session.scalars(
         select(Locality)
         .where(Locality.programme_id == programme.id)
@@ -594,10 +595,13 @@ def programme_recruitment(programme: Programme) -> ProgrammeRecruitment:
     every = [fact for facts in facts_by_locality.values() for fact in facts]
     return ProgrammeRecruitment(
         [
-            (locality, adult_specialists_recruited(facts_by_locality[locality.id], recruited))
+            (
+                locality,
+                adult_specialists_recruited(facts_by_locality[locality.id], recruited, as_of),
+            )
             for locality in localities
         ],
-        adult_specialists_recruited(every, recruited),
+        adult_specialists_recruited(every, recruited, as_of),
         pipeline_funnel(every),
         posts=len(every),
     )

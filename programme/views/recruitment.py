@@ -38,7 +38,7 @@ def overview(programme_slug: str):
     return render_template(
         "recruitment/overview.html",
         programme=programme,
-        summary=recruitment.programme_recruitment(programme),
+        summary=recruitment.programme_recruitment(programme, today()),
     )
 
 
@@ -72,7 +72,7 @@ def locality(programme_slug: str, slug: str):
         "recruitment/locality.html",
         locality=locality,
         programme=locality.programme,
-        result=recruitment.locality_recruitment(locality, filters),
+        result=recruitment.locality_recruitment(locality, filters, today()),
         filters=filters,
         form=form,
         establishment=establishment,
@@ -85,7 +85,7 @@ def locality(programme_slug: str, slug: str):
 def locality_csv(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
     filters = _filters(PostFilterForm(request.args), locality.programme)
-    result = recruitment.locality_recruitment(locality, filters)
+    result = recruitment.locality_recruitment(locality, filters, today())
     body = csv_text(recruitment.POSTS_CSV_HEADERS, recruitment.posts_csv_rows(result))
     return Response(
         body,
