@@ -70,6 +70,8 @@ def build_config(overrides: dict | None = None) -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@localhost"),
         "REMINDER_CRON": os.environ.get("REMINDER_CRON", "0 8 * * mon"),
         "TIMEZONE": os.environ.get("TIMEZONE", "Europe/London"),
+        # When the daily readiness snapshots are stored (cron syntax, in TIMEZONE).
+        "READINESS_SNAPSHOT_CRON": os.environ.get("READINESS_SNAPSHOT_CRON", "30 0 * * *"),
         # Sessions: signed cookies, invalidated server-side by a per-user session version.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -9,7 +9,9 @@ def register_commands(app: Flask) -> None:
         localities,
         milestones,
         programmes,
+        readiness,
         recruitment,
+        scheduler,
         staff,
         training,
         training_imports,
@@ -29,5 +31,7 @@ def register_commands(app: Flask) -> None:
         training.courses_group,
         training.sessions_group,
         training_imports.training_group,
+        readiness.readiness_group,
+        scheduler.scheduler_command,
     ):
         app.cli.add_command(command)

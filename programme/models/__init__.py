@@ -3,6 +3,14 @@
 from programme.models.audit import AuditEvent
 from programme.models.imports import ColumnMapping, ImportChange, ImportRecord
 from programme.models.programme import Locality, Programme, Team
+from programme.models.readiness import (
+    CheckSignOff,
+    DecisionIsFinal,
+    GateCriterion,
+    GateException,
+    GoLiveDecision,
+    ReadinessSnapshot,
+)
 from programme.models.recruitment import (
     EstablishmentTemplate,
     EstablishmentTemplateLine,
@@ -32,11 +40,16 @@ __all__ = [
     "ROLES",
     "Attendance",
     "AuditEvent",
+    "CheckSignOff",
     "ColumnMapping",
     "Course",
     "CourseModule",
+    "DecisionIsFinal",
     "EstablishmentTemplate",
     "EstablishmentTemplateLine",
+    "GateCriterion",
+    "GateException",
+    "GoLiveDecision",
     "ImportChange",
     "ImportRecord",
     "Locality",
@@ -46,6 +59,7 @@ __all__ = [
     "Post",
     "PostStatusChange",
     "Programme",
+    "ReadinessSnapshot",
     "Role",
     "StaffMember",
     "Team",

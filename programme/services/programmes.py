@@ -21,7 +21,7 @@ from programme.models import (
     Workstream,
 )
 from programme.seed_files import TIMELINES_DIR
-from programme.services import audit, recruitment, training
+from programme.services import audit, readiness, recruitment, training
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.lookup import get_within
 from programme.services.transaction import transactional
@@ -51,7 +51,8 @@ def checked_slug(slug: str | None, name: str) -> str:
 @transactional
 def create_programme(name: str, slug: str | None, actor: User | None) -> Programme:
     """Create a programme with the default Family Safeguarding configuration from seed/:
-    timeline templates, the role taxonomy, the establishment templates and the two courses."""
+    timeline templates, the role taxonomy, the establishment templates, the two courses and the
+    four gate criteria."""
     name = name.strip()
     if not name:
         raise ServiceError("Enter the programme's name.", "name")
@@ -65,6 +66,7 @@ def create_programme(name: str, slug: str | None, actor: User | None) -> Program
     recruitment.install_defaults(programme)
     db.session.flush()  # the courses name the roles just added
     training.install_courses(programme)
+    readiness.install_gate(programme)
     db.session.flush()
     audit.record(
         actor,

@@ -1,0 +1,31 @@
+"""`scheduler` (CLI.md): run the schedule in the foreground, one per deployment."""
+
+import click
+from apscheduler.triggers.cron import CronTrigger
+from flask import current_app
+from flask.cli import with_appcontext
+
+from programme.scheduler import JOBS, build_scheduler, catch_up
+
+
+@click.command("scheduler")
+@click.option("--list", "list_jobs", is_flag=True, help="Print the schedule and exit.")
+@with_appcontext
+def scheduler_command(list_jobs: bool) -> None:
+    """Run the scheduler in the foreground (one per deployment)."""
+    app = current_app._get_current_object()
+    for job in JOBS:
+        expression = app.config[job.cron_setting]
+        try:
+            CronTrigger.from_crontab(expression, timezone=app.config["TIMEZONE"])
+        except ValueError as error:
+            raise click.ClickException(f"{job.cron_setting}={expression!r}: {error}") from None
+        click.echo(f"{job.id}: {expression} ({app.config['TIMEZONE']}) — {job.description}")
+    if list_jobs:
+        return
+    catch_up(app)
+    click.echo("Scheduler running; stop it with Ctrl-C.")
+    try:
+        build_scheduler(app).start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")

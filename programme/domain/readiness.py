@@ -1,0 +1,507 @@
+"""The go-live gate: each criterion evaluated for a locality on a day, with the items behind any
+shortfall, and the day each threshold is projected to be met from events already known.
+
+Plain Python: the services load plain facts (posts, staff, attendance, milestones, sign-offs) and
+this module decides. Percentages compare in whole numbers (`Share.meets`), never floats.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from programme.domain.recruitment import (
+    PIPELINE,
+    PostFacts,
+    PostStatus,
+    SeedError,
+    Share,
+    adult_specialists_recruited,
+    counted_posts,
+)
+from programme.domain.timeline import MilestoneStatus, RagStatus
+from programme.domain.training import (
+    CRITERIA as TRAINING_CRITERIA,
+)
+from programme.domain.training import (
+    Attended,
+    Completion,
+    CourseRule,
+    StaffFacts,
+    completions,
+    is_relevant,
+    trained_share,
+)
+
+AMBER_POINTS = 10  # within this many points of its threshold, a criterion is amber
+
+
+class CriterionKind(StrEnum):
+    RECRUITED = "adult_specialists_recruited"
+    TRAINED = "trained"  # staff who completed the course counting toward the criterion's key
+    GATE_MILESTONES = "gate_milestones"  # the locality's gate-critical milestones done
+    MILESTONE = "milestone"  # one named milestone done
+    WORKSTREAM = "workstream_milestones"  # a share of one workstream's milestones done
+    MANUAL_CHECK = "manual_check"  # signed off by a named person
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    CriterionKind.RECRUITED: "Adult specialist posts recruited",
+    CriterionKind.TRAINED: "Relevant staff trained",
+    CriterionKind.GATE_MILESTONES: "Gate-critical milestones done",
+    CriterionKind.MILESTONE: "A named milestone done",
+    CriterionKind.WORKSTREAM: "A share of a workstream's milestones done",
+    CriterionKind.MANUAL_CHECK: "A check signed off by a named person",
+}
+# The kinds a programme manager may add; the others come with the programme.
+ADDABLE_KINDS = (CriterionKind.MILESTONE, CriterionKind.WORKSTREAM, CriterionKind.MANUAL_CHECK)
+# Steps after which a post has an offer out: with a start date, it is a known future event.
+OFFER_MADE = PIPELINE[PIPELINE.index(PostStatus.OFFERED) :]
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One line of a programme's gate. A criterion that is all-or-nothing (a named milestone, a
+    manual check) counts 1 of 1 when met, so it shares the threshold machinery."""
+
+    key: str
+    label: str
+    kind: CriterionKind
+    threshold: int  # whole percent, 0-100
+    milestone_title: str | None = None  # MILESTONE
+    workstream_id: int | None = None  # WORKSTREAM
+    workstream_name: str | None = None
+    signer: str | None = None  # MANUAL_CHECK: who must sign it off
+
+
+def parse_gate(text: str, source: str = "gate.toml") -> tuple[Criterion, ...]:
+    """The default criteria from seed/gate.toml."""
+    criteria = []
+    for entry in tomllib.loads(text).get("criteria", []):
+        try:
+            kind = CriterionKind(entry["kind"])
+        except ValueError as error:
+            raise SeedError(f"{source}: unknown criterion kind {entry['kind']!r}.") from error
+        if kind in ADDABLE_KINDS:
+            raise SeedError(f"{source}: {kind.value} criteria are added in the app, per programme.")
+        criterion = Criterion(entry["key"], entry["label"], kind, int(entry["threshold"]))
+        check_threshold(criterion.threshold, source)
+        if kind is CriterionKind.TRAINED and criterion.key not in TRAINING_CRITERIA:
+            raise SeedError(f"{source}: {criterion.key} is not a training criterion.")
+        criteria.append(criterion)
+    if len({c.key for c in criteria}) != len(criteria):
+        raise SeedError(f"{source}: two criteria share a key.")
+    return tuple(criteria)
+
+
+def load_gate(path: Path) -> tuple[Criterion, ...]:
+    return parse_gate(path.read_text(encoding="utf-8"), path.name)
+
+
+def check_threshold(threshold: int, source: str = "threshold") -> None:
+    if not 0 <= threshold <= 100:
+        raise SeedError(f"{source}: a threshold is a whole percentage from 0 to 100.")
+
+
+# --- The facts one locality's gate is decided on -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseFacts:
+    """The course that counts toward a training criterion, with who attended and who is booked."""
+
+    name: str
+    rule: CourseRule
+    roles: frozenset[int]
+    attended: tuple[Attended, ...] = ()
+    booked: tuple[Attended, ...] = ()  # enrolments on sessions still to come, as if attended
+
+
+@dataclass(frozen=True)
+class MilestoneFacts:
+    id: int
+    title: str
+    workstream_id: int
+    status: str
+    gate_critical: bool = False
+    completed_on: date | None = None
+    due: date | None = None
+
+    def done_on(self, as_of: date) -> bool:
+        """Done by a day: marked done, and completed then (or with no completion date kept)."""
+        return self.status == MilestoneStatus.DONE and (
+            self.completed_on is None or self.completed_on <= as_of
+        )
+
+
+@dataclass(frozen=True)
+class SignOff:
+    by: str
+    on: date
+
+
+@dataclass(frozen=True)
+class LocalityException:
+    """A locality excused from a criterion, or held to another threshold, for a stated reason."""
+
+    reason: str
+    threshold: int | None = None  # None with waived: the criterion does not apply here
+    waived: bool = False
+
+
+@dataclass(frozen=True)
+class LocalityFacts:
+    go_live: date
+    posts: tuple[PostFacts, ...] = ()
+    recruited: tuple[str, ...] = (PostStatus.APPOINTED.value, PostStatus.IN_POST.value)
+    staff: tuple[StaffFacts, ...] = ()
+    courses: Mapping[str, CourseFacts] = field(default_factory=dict)  # by criterion key
+    milestones: tuple[MilestoneFacts, ...] = ()
+    sign_offs: Mapping[str, SignOff] = field(default_factory=dict)  # by criterion key
+    exceptions: Mapping[str, LocalityException] = field(default_factory=dict)
+
+
+# --- Evaluation --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One item standing between a criterion and its threshold: a post, a person, a milestone."""
+
+    kind: str  # "post", "staff", "milestone", "check"
+    id: int | None
+    label: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion: Criterion
+    share: Share
+    threshold: int  # after any locality exception
+    met: bool
+    shortfall: tuple[Shortfall, ...] = ()
+    note: str | None = None  # why there is nothing to count, or what is excused
+    exception: LocalityException | None = None
+
+    @property
+    def key(self) -> str:
+        return self.criterion.key
+
+    @property
+    def label(self) -> str:
+        return self.criterion.label
+
+    @property
+    def actual(self) -> float:
+        """The percentage rounded down to one decimal place, so it never shows a threshold
+        reached that is not; 0 when there is nothing to count."""
+        if self.share.denominator == 0:
+            return 0
+        tenths = 1000 * self.share.numerator // self.share.denominator
+        return tenths // 10 if tenths % 10 == 0 else tenths / 10
+
+    @property
+    def rag(self) -> RagStatus:
+        if self.met:
+            return "green"
+        if self.share.denominator and self.threshold - self.share.percent <= AMBER_POINTS:
+            return "amber"
+        return "red"
+
+    @property
+    def gap(self) -> int:
+        """How many more items the threshold needs (0 when met or when nothing is counted)."""
+        if self.met or self.share.denominator == 0:
+            return 0
+        needed = -(-self.threshold * self.share.denominator // 100)  # ceiling
+        return max(needed - self.share.numerator, 0)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    as_of: date
+    results: tuple[CriterionResult, ...]
+
+    @property
+    def ready(self) -> bool:
+        """Every criterion met (a gate with no criteria is not a gate passed)."""
+        return bool(self.results) and all(result.met for result in self.results)
+
+    @property
+    def unmet(self) -> tuple[CriterionResult, ...]:
+        return tuple(result for result in self.results if not result.met)
+
+
+def evaluate(criteria: Iterable[Criterion], facts: LocalityFacts, as_of: date) -> Readiness:
+    """Every criterion of the gate for one locality on one day."""
+    return Readiness(as_of, tuple(evaluate_one(c, facts, as_of) for c in criteria))
+
+
+def evaluate_one(criterion: Criterion, facts: LocalityFacts, as_of: date) -> CriterionResult:
+    share, shortfall, note = _MEASURES[criterion.kind](criterion, facts, as_of)
+    exception = facts.exceptions.get(criterion.key)
+    threshold = criterion.threshold
+    if exception is not None and exception.waived:
+        return CriterionResult(
+            criterion, share, threshold, True, shortfall, f"Waived: {exception.reason}", exception
+        )
+    if exception is not None and exception.threshold is not None:
+        threshold = exception.threshold
+    met = share.meets(threshold)
+    if share.denominator == 0 and note is None:
+        note = "Nothing to count yet."
+    return CriterionResult(
+        criterion, share, threshold, met, () if met else shortfall, note, exception
+    )
+
+
+Measured = tuple[Share, tuple[Shortfall, ...], str | None]
+
+
+def _recruited(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Measured:
+    share = adult_specialists_recruited(facts.posts, facts.recruited, as_of)
+    unfilled = tuple(
+        Shortfall("post", post.id, post.label, _post_detail(post, as_of))
+        for post in counted_posts(facts.posts)
+        if not post.recruited_on(facts.recruited, as_of)
+    )
+    note = None if share.denominator else "No adult specialist posts are defined for this locality."
+    return share, unfilled, note
+
+
+def _post_detail(post: PostFacts, as_of: date) -> str:
+    status = PostStatus(post.status_on(as_of))
+    if post.start_date and post.start_date > as_of:
+        return f"{status.label}, starts {post.start_date.strftime('%d/%m/%Y')}"
+    return status.label
+
+
+def _trained(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Measured:
+    course = facts.courses.get(criterion.key)
+    if course is None:
+        return Share(0, 0), (), "No course counts toward this criterion."
+    done = completions(course.attended, course.rule, as_of)
+    share = trained_share(facts.staff, done, course.roles, as_of)
+    untrained = tuple(
+        Shortfall(
+            "staff",
+            person.id,
+            person.label,
+            done.get(person.id, Completion.NOT_STARTED).label,
+        )
+        for person in facts.staff
+        if is_relevant(person, course.roles, as_of) and done.get(person.id) != Completion.COMPLETE
+    )
+    note = None if share.denominator else f"No staff in this locality need {course.name}."
+    return share, untrained, note
+
+
+def _milestones_done(milestones: Iterable[MilestoneFacts], as_of: date) -> Measured:
+    milestones = list(milestones)
+    open_ones = tuple(
+        Shortfall("milestone", m.id, m.title, _milestone_detail(m))
+        for m in milestones
+        if not m.done_on(as_of)
+    )
+    return Share(len(milestones) - len(open_ones), len(milestones)), open_ones, None
+
+
+def _milestone_detail(milestone: MilestoneFacts) -> str:
+    if milestone.status == MilestoneStatus.DONE and milestone.completed_on:
+        return f"Done later, on {milestone.completed_on.strftime('%d/%m/%Y')}"
+    status = MilestoneStatus(milestone.status).label
+    if milestone.due is None:
+        return status
+    return f"{status}, due {milestone.due.strftime('%d/%m/%Y')}"
+
+
+def _gate_milestones(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Measured:
+    share, open_ones, _ = _milestones_done((m for m in facts.milestones if m.gate_critical), as_of)
+    note = None if share.denominator else "No gate-critical milestones: apply a timeline template."
+    return share, open_ones, note
+
+
+def _named_milestone(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Measured:
+    wanted = (criterion.milestone_title or "").casefold().strip()
+    named = [m for m in facts.milestones if m.title.casefold().strip() == wanted]
+    share, open_ones, _ = _milestones_done(named, as_of)
+    if not named:
+        return share, (), f"This locality has no milestone called “{criterion.milestone_title}”."
+    # Several milestones of one name count as one: done when all are.
+    return Share(int(not open_ones), 1), open_ones, None
+
+
+def _workstream(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Measured:
+    share, open_ones, _ = _milestones_done(
+        (m for m in facts.milestones if m.workstream_id == criterion.workstream_id), as_of
+    )
+    note = None
+    if not share.denominator:
+        workstream = criterion.workstream_name or "the workstream"
+        note = f"This locality has no milestones in {workstream}."
+    return share, open_ones, note
+
+
+def _manual_check(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Measured:
+    sign_off = facts.sign_offs.get(criterion.key)
+    if sign_off is not None and sign_off.on <= as_of:
+        signed = f"Signed off by {sign_off.by} on {sign_off.on.strftime('%d/%m/%Y')}."
+        return Share(1, 1), (), signed
+    waiting = Shortfall("check", None, criterion.label, f"Awaiting sign-off by {criterion.signer}")
+    return Share(0, 1), (waiting,), None
+
+
+_MEASURES = {
+    CriterionKind.RECRUITED: _recruited,
+    CriterionKind.TRAINED: _trained,
+    CriterionKind.GATE_MILESTONES: _gate_milestones,
+    CriterionKind.MILESTONE: _named_milestone,
+    CriterionKind.WORKSTREAM: _workstream,
+    CriterionKind.MANUAL_CHECK: _manual_check,
+}
+
+
+# --- Evidence: what is kept of an evaluation -----------------------------------------------------
+
+
+def criterion_document(result: CriterionResult) -> dict:
+    """The CLI.md shape of one criterion."""
+    return {
+        "key": result.key,
+        "label": result.label,
+        "actual": result.actual,
+        "threshold": result.threshold,
+        "met": result.met,
+        "numerator": result.share.numerator,
+        "denominator": result.share.denominator,
+    }
+
+
+def evidence(readiness: Readiness) -> dict:
+    """Everything the board saw about each criterion, to be kept unchanged with a decision."""
+    return {
+        "as_of": readiness.as_of.isoformat(),
+        "ready": readiness.ready,
+        "criteria": [
+            {
+                **criterion_document(result),
+                "kind": result.criterion.kind.value,
+                "note": result.note,
+                "exception": result.exception.reason if result.exception else None,
+                "shortfall": [
+                    {"kind": item.kind, "label": item.label, "detail": item.detail}
+                    for item in result.shortfall
+                ],
+            }
+            for result in readiness.results
+        ],
+    }
+
+
+# --- Projection --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Projection:
+    """When a criterion's threshold is expected to be met, from events already known: offers
+    with start dates and booked training. A projection, not a promise."""
+
+    key: str
+    on: date | None  # None: not reached by the events known
+    met_now: bool
+    go_live: date
+
+    @property
+    def reachable_by_go_live(self) -> bool:
+        return self.on is not None and self.on <= self.go_live
+
+
+def expected(facts: LocalityFacts) -> LocalityFacts:
+    """The facts as they will be if every offer starts on its start date and everyone booked on
+    a training session attends it."""
+    posts = tuple(
+        replace(post, history=(*post.history, (post.start_date, PostStatus.IN_POST.value)))
+        if post.start_date is not None and post.status in OFFER_MADE
+        else post
+        for post in facts.posts
+    )
+    courses = {
+        key: replace(course, attended=course.attended + course.booked)
+        for key, course in facts.courses.items()
+    }
+    return replace(facts, posts=posts, courses=courses)
+
+
+def event_days(facts: LocalityFacts, since: date) -> list[date]:
+    """The days from `since` on (inclusive) on which something known will change a share."""
+    days = {post.start_date for post in facts.posts if post.start_date}
+    days |= {person.start_date for person in facts.staff if person.start_date}
+    days |= {person.leaving_date for person in facts.staff if person.leaving_date}
+    days |= {a.on for course in facts.courses.values() for a in course.booked}
+    return sorted(day for day in days if day >= since)
+
+
+def project(criteria: Iterable[Criterion], facts: LocalityFacts, today: date) -> list[Projection]:
+    """For each criterion, the first known day on which it will be met."""
+    future = expected(facts)
+    days = event_days(facts, today)
+    projections = []
+    for criterion in criteria:
+        if evaluate_one(criterion, facts, today).met:
+            projections.append(Projection(criterion.key, today, True, facts.go_live))
+            continue
+        on = next((day for day in days if evaluate_one(criterion, future, day).met), None)
+        projections.append(Projection(criterion.key, on, False, facts.go_live))
+    return projections
+
+
+# --- Trend -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    on: date
+    actual: float
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A small line chart's geometry, in SVG user units."""
+
+    width: int
+    height: int
+    points: str  # for <polyline points="...">
+    threshold_y: float
+    first: TrendPoint | None
+    last: TrendPoint | None
+
+
+def sparkline(
+    trend: list[TrendPoint], threshold: int, width: int = 160, height: int = 40
+) -> Sparkline:
+    """Percentages over time on a 0-100 scale, oldest on the left; days spaced by date."""
+
+    def y(percent: float) -> float:
+        return round(height - percent * height / 100, 1)
+
+    if not trend:
+        return Sparkline(width, height, "", y(threshold), None, None)
+    start, end = trend[0].on, trend[-1].on
+    span = max((end - start).days, 1)
+    points = " ".join(
+        f"{round((point.on - start).days * width / span, 1)},{y(point.actual)}" for point in trend
+    )
+    return Sparkline(width, height, points, y(threshold), trend[0], trend[-1])
+
+
+def days_to(day: date, today: date) -> int:
+    return (day - today).days

@@ -1,0 +1,71 @@
+"""The schedule, declared in one place. Each job runs in an app context and calls one service.
+
+Run exactly one scheduler per deployment (`flask --app app scheduler`), beside any number of web
+processes: the jobs keep no state in the process, and each is safe to run twice (a day's
+readiness snapshot replaces that day's earlier one), so a restart or a second run does no harm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from flask import Flask
+
+from programme.clock import today
+from programme.services import readiness
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    cron_setting: str  # the config key holding its cron expression
+    run: Callable[[], object]
+    description: str
+
+
+def take_readiness_snapshots() -> readiness.SnapshotRun:
+    return readiness.take_snapshots(today())
+
+
+JOBS = (
+    Job(
+        "readiness_snapshots",
+        "READINESS_SNAPSHOT_CRON",
+        take_readiness_snapshots,
+        "store every locality's go-live readiness for the day",
+    ),
+)
+
+
+def in_app_context(app: Flask, job: Job) -> Callable[[], object]:
+    def run() -> object:
+        with app.app_context():
+            return job.run()
+
+    return run
+
+
+def build_scheduler(app: Flask) -> BlockingScheduler:
+    zone = app.config["TIMEZONE"]
+    scheduler = BlockingScheduler(timezone=zone)
+    for job in JOBS:
+        scheduler.add_job(
+            in_app_context(app, job),
+            CronTrigger.from_crontab(app.config[job.cron_setting], timezone=zone),
+            id=job.id,
+            name=job.description,
+            coalesce=True,  # after downtime, run once rather than once per missed day
+            misfire_grace_time=6 * 3600,
+            max_instances=1,
+        )
+    return scheduler
+
+
+def catch_up(app: Flask) -> None:
+    """On start, store today's snapshot if the job has not yet (a scheduler down overnight)."""
+    with app.app_context():
+        if not readiness.snapshots_taken_on(today()):
+            take_readiness_snapshots()
