@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
         localities,
         milestones,
         programmes,
+        readiness,
         recruitment,
         templates,
         training,
@@ -101,6 +102,8 @@ def _register_blueprints(app: Flask) -> None:
         workstreams.bp,
         recruitment.bp,
         training.bp,
+        readiness.bp,
+        readiness.api,
         imports.bp,
         admin.bp,
     ):

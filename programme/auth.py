@@ -29,6 +29,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Trainers schedule sessions, add staff and take registers.
     "manage_training": frozenset({"admin", "programme_manager", "trainer"}),
     "record_attendance": frozenset({"admin", "programme_manager", "trainer"}),
+    # The go-live gate's criteria, thresholds and locality exceptions.
+    "manage_gate": frozenset({"admin", "programme_manager"}),
+    # The operational board records (and rescinds) go-live decisions.
+    "decide_go_live": frozenset({"admin", "board_member"}),
     "manage_users": frozenset({"admin"}),
 }
 

@@ -1,0 +1,395 @@
+"""The go-live gate: the board's view, each locality's readiness and its go-live decision, the
+gate's settings, and the JSON routes that answer the same questions for scripts."""
+
+from datetime import date
+from functools import wraps
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from programme.auth import PERMISSIONS, can, requires
+from programme.clock import today
+from programme.domain.readiness import CriterionKind, criterion_document
+from programme.forms.base import select_choices
+from programme.forms.readiness import (
+    CriterionForm,
+    ExceptionForm,
+    GoLiveForm,
+    RescindForm,
+    SignOffForm,
+    ThresholdForm,
+)
+from programme.services import localities, programmes, readiness
+from programme.services.errors import NotFound, ServiceError
+from programme.services.users import active_users
+from programme.views.common import or_404, render_form
+
+bp = Blueprint("readiness", __name__, url_prefix="/programmes/<programme_slug>")
+api = Blueprint("readiness_api", __name__, url_prefix="/api/programmes/<programme_slug>")
+
+
+def _programme(programme_slug: str):
+    return or_404(lambda: programmes.get_programme(programme_slug))
+
+
+def _locality(programme_slug: str, slug: str):
+    return or_404(lambda: localities.get_locality(programme_slug, slug))
+
+
+def _criterion(programme, criterion_id: int):
+    return or_404(lambda: readiness.get_criterion(programme, criterion_id))
+
+
+# --- The board's view ---------------------------------------------------------------------------
+
+
+@bp.route("/readiness")
+@requires("view")
+def board(programme_slug: str):
+    programme = _programme(programme_slug)
+    return render_template(
+        "readiness/board.html",
+        programme=programme,
+        board=readiness.board(programme, today()),
+        printable=request.args.get("print") == "1",
+    )
+
+
+# --- A locality's readiness and its go-live decision ------------------------------------------
+
+
+def _locality_page(locality, go_live_form=None, rescind_form=None, refusal=None, status=200):
+    as_of = today()
+    return (
+        render_template(
+            "readiness/locality.html",
+            locality=locality,
+            programme=locality.programme,
+            page=readiness.locality_readiness(locality, as_of, as_of),
+            go_live_form=go_live_form or GoLiveForm(formdata=None),
+            rescind_form=rescind_form or RescindForm(formdata=None),
+            sign_off_form=SignOffForm(formdata=None),
+            refusal=refusal,
+            today=as_of,
+        ),
+        status,
+    )
+
+
+@bp.route("/localities/<slug>/readiness")
+@requires("view")
+def locality(programme_slug: str, slug: str):
+    return _locality_page(_locality(programme_slug, slug))
+
+
+@bp.route("/localities/<slug>/go-live", methods=["POST"])
+@requires("decide_go_live")
+def go_live(programme_slug: str, slug: str):
+    locality = _locality(programme_slug, slug)
+    form = GoLiveForm()
+    if not form.validate_on_submit():
+        return _locality_page(locality, go_live_form=form, status=400)
+    try:
+        readiness.go_live(locality, current_user, form.note.data or "", today())
+    except readiness.GateNotMet as refusal:
+        return _locality_page(locality, go_live_form=form, refusal=refusal, status=409)
+    except ServiceError as error:
+        form.add_service_error(None, error.message)
+        return _locality_page(locality, go_live_form=form, status=409)
+    flash(f"{locality.name} is live. The decision and its evidence are recorded.", "success")
+    return redirect(url_for(".locality", programme_slug=programme_slug, slug=slug))
+
+
+@bp.route("/localities/<slug>/rescind", methods=["POST"])
+@requires("decide_go_live")
+def rescind(programme_slug: str, slug: str):
+    locality = _locality(programme_slug, slug)
+    form = RescindForm()
+    if form.validate_on_submit():
+        try:
+            readiness.rescind(locality, current_user, form.reason.data)
+        except ServiceError as error:
+            form.add_service_error("reason", error.message)
+        else:
+            flash(f"The go-live decision for {locality.name} is rescinded.", "success")
+            return redirect(url_for(".locality", programme_slug=programme_slug, slug=slug))
+    return _locality_page(locality, rescind_form=form, status=400)
+
+
+@bp.route("/localities/<slug>/decisions/<int:decision_id>")
+@requires("view")
+def decision(programme_slug: str, slug: str, decision_id: int):
+    locality = _locality(programme_slug, slug)
+    found = next((d for d in readiness.decisions(locality) if d.id == decision_id), None)
+    if found is None:
+        abort(404)
+    return render_template(
+        "readiness/decision.html", locality=locality, programme=locality.programme, decision=found
+    )
+
+
+@bp.route("/localities/<slug>/checks/<int:criterion_id>/sign-off", methods=["POST"])
+@requires("view")
+def sign_off(programme_slug: str, slug: str, criterion_id: int):
+    locality = _locality(programme_slug, slug)
+    criterion = _criterion(locality.programme, criterion_id)
+    form = SignOffForm()
+    if form.validate_on_submit():
+        try:
+            readiness.sign_off(locality, criterion, current_user, today(), form.note.data or "")
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Signed off “{criterion.label}” for {locality.name}.", "success")
+    return redirect(url_for(".locality", programme_slug=programme_slug, slug=slug))
+
+
+@bp.route("/localities/<slug>/checks/<int:criterion_id>/withdraw", methods=["POST"])
+@requires("view")
+def withdraw_sign_off(programme_slug: str, slug: str, criterion_id: int):
+    locality = _locality(programme_slug, slug)
+    criterion = _criterion(locality.programme, criterion_id)
+    try:
+        readiness.withdraw_sign_off(locality, criterion, current_user)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Withdrew the sign-off of “{criterion.label}”.", "success")
+    return redirect(url_for(".locality", programme_slug=programme_slug, slug=slug))
+
+
+@bp.route(
+    "/localities/<slug>/exceptions/<int:criterion_id>",
+    methods=["GET", "POST"],
+    endpoint="exception",
+)
+@requires("manage_gate")
+def set_exception(programme_slug: str, slug: str, criterion_id: int):
+    locality = _locality(programme_slug, slug)
+    criterion = _criterion(locality.programme, criterion_id)
+    current = next(
+        (e for e in readiness.exceptions(locality) if e.criterion_id == criterion.id), None
+    )
+    form = ExceptionForm(obj=current)
+    if form.validate_on_submit():
+        try:
+            readiness.set_exception(
+                locality,
+                criterion,
+                form.reason.data,
+                current_user,
+                threshold=form.threshold.data,
+                waived=form.waived.data,
+            )
+        except ServiceError as error:
+            form.add_service_error(error.field, error.message)
+        else:
+            flash(f"Saved the exception for {locality.name}.", "success")
+            return redirect(url_for(".locality", programme_slug=programme_slug, slug=slug))
+    return render_form(
+        "readiness/exception.html",
+        form=form,
+        locality=locality,
+        programme=locality.programme,
+        criterion=criterion,
+        current=current,
+    )
+
+
+@bp.route("/localities/<slug>/exceptions/<int:criterion_id>/clear", methods=["POST"])
+@requires("manage_gate")
+def clear_exception(programme_slug: str, slug: str, criterion_id: int):
+    locality = _locality(programme_slug, slug)
+    criterion = _criterion(locality.programme, criterion_id)
+    try:
+        readiness.clear_exception(locality, criterion, current_user)
+    except NotFound:
+        abort(404)
+    flash(
+        f"{locality.name} is back to the programme's threshold for “{criterion.label}”.", "success"
+    )
+    return redirect(url_for(".locality", programme_slug=programme_slug, slug=slug))
+
+
+# --- The gate's settings ----------------------------------------------------------------------
+
+
+@bp.route("/readiness/gate")
+@requires("view")
+def gate(programme_slug: str):
+    programme = _programme(programme_slug)
+    criteria = readiness.gate(programme)
+    forms = {
+        criterion.id: ThresholdForm(
+            formdata=None, threshold=criterion.threshold, version=criterion.version
+        )
+        for criterion in criteria
+    }
+    return render_template(
+        "readiness/gate.html", programme=programme, criteria=criteria, forms=forms
+    )
+
+
+@bp.route("/readiness/gate/<int:criterion_id>/threshold", methods=["POST"])
+@requires("manage_gate")
+def threshold(programme_slug: str, criterion_id: int):
+    programme = _programme(programme_slug)
+    criterion = _criterion(programme, criterion_id)
+    form = ThresholdForm()
+    if form.validate_on_submit():
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        try:
+            changed = readiness.set_threshold(criterion, form.threshold.data, current_user, version)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            message = f"“{criterion.label}” now needs {criterion.threshold}%."
+            flash(message if changed else "Nothing changed.", "success")
+    else:
+        flash(" ".join(form.threshold.errors) or "Enter a threshold from 0 to 100.", "error")
+    return redirect(url_for(".gate", programme_slug=programme_slug, _anchor=f"c-{criterion.key}"))
+
+
+@bp.route("/readiness/gate/new", methods=["GET", "POST"])
+@requires("manage_gate")
+def new_criterion(programme_slug: str):
+    programme = _programme(programme_slug)
+    form = CriterionForm()
+    form.workstream_id.choices = select_choices(
+        [("", "Choose a workstream"), *((str(w.id), w.name) for w in programme.workstreams)]
+    )
+    form.signer_email.choices = select_choices(
+        [
+            ("", "Choose a person"),
+            *((u.email, f"{u.name} ({u.role_label})") for u in active_users()),
+        ]
+    )
+    if form.validate_on_submit():
+        try:
+            criterion = readiness.add_criterion(
+                programme,
+                readiness.NewCriterion(
+                    kind=form.kind.data,
+                    label=form.label.data,
+                    threshold=form.threshold.data,
+                    milestone_title=form.milestone_title.data,
+                    workstream_id=form.workstream_id.data,
+                    signer_email=form.signer_email.data,
+                ),
+                current_user,
+            )
+        except ServiceError as error:
+            form.add_service_error(error.field, error.message)
+        else:
+            flash(f"Added “{criterion.label}” to the go-live gate.", "success")
+            return redirect(url_for(".gate", programme_slug=programme_slug))
+    return render_form(
+        "readiness/new_criterion.html",
+        form=form,
+        programme=programme,
+        kinds=[kind.value for kind in CriterionKind],
+    )
+
+
+@bp.route("/readiness/gate/<int:criterion_id>/remove", methods=["POST"])
+@requires("manage_gate")
+def remove_criterion(programme_slug: str, criterion_id: int):
+    programme = _programme(programme_slug)
+    criterion = _criterion(programme, criterion_id)
+    try:
+        readiness.remove_criterion(criterion, current_user)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Removed “{criterion.label}” from the go-live gate.", "success")
+    return redirect(url_for(".gate", programme_slug=programme_slug))
+
+
+# --- JSON routes --------------------------------------------------------------------------------
+
+
+def api_requires(permission: str):
+    """Like `requires`, but answers 401/403 in JSON rather than redirecting to the login page."""
+    if permission not in PERMISSIONS:
+        raise KeyError(permission)
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return jsonify(error="Sign in first."), 401
+            if not can(current_user, permission):
+                return jsonify(error="Your role may not do this."), 403
+            return view(*args, **kwargs)
+
+        guarded.required_permission = permission
+        return guarded
+
+    return decorate
+
+
+class _JsonError(Exception):
+    """An API refusal: answered as {"error": message, ...} with its status."""
+
+    def __init__(self, status: int, message: str, **extra):
+        self.status, self.message, self.extra = status, message, extra
+
+
+def _api_locality(programme_slug: str, slug: str):
+    try:
+        return localities.get_locality(programme_slug, slug)
+    except NotFound as error:
+        raise _JsonError(404, error.message) from None
+
+
+@api.errorhandler(_JsonError)
+def _json_error(error: _JsonError):
+    return jsonify(error=error.message, **error.extra), error.status
+
+
+@api.route("/localities/<slug>/readiness")
+@api_requires("view")
+def api_readiness(programme_slug: str, slug: str):
+    locality = _api_locality(programme_slug, slug)
+    as_of = today()
+    if request.args.get("as_of"):
+        try:
+            as_of = date.fromisoformat(request.args["as_of"])
+        except ValueError:
+            raise _JsonError(400, "as_of must be a date in the form YYYY-MM-DD.") from None
+    result = readiness.evaluate_locality(locality, as_of)
+    return jsonify({**readiness.show_document(locality, result), "state": locality.state})
+
+
+@api.route("/localities/<slug>/go-live", methods=["POST"])
+@api_requires("decide_go_live")
+def api_go_live(programme_slug: str, slug: str):
+    locality = _api_locality(programme_slug, slug)
+    body = request.get_json(silent=True) or {}
+    note = body.get("note", "")
+    if not isinstance(note, str):
+        raise _JsonError(400, "note must be text.")
+    try:
+        decision = readiness.go_live(locality, current_user, note, today())
+    except readiness.GateNotMet as refusal:
+        raise _JsonError(
+            409,
+            refusal.message,
+            unmet=[criterion_document(result) for result in refusal.readiness.unmet],
+        ) from None
+    except ServiceError as error:
+        raise _JsonError(409, error.message) from None
+    return (
+        jsonify(
+            locality=locality.slug,
+            state=locality.state,
+            decision={
+                "id": decision.id,
+                "decided_by": decision.decided_by_name,
+                "decided_at": decision.decided_at.isoformat(),
+                "note": decision.note,
+                "evidence": decision.evidence,
+            },
+        ),
+        201,
+    )
