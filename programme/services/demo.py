@@ -29,6 +29,7 @@ from programme.services import (
     audit,
     localities,
     programmes,
+    readiness,
     recruitment_import,
     timeline,
     training,
@@ -74,6 +75,7 @@ def load_demo(today: date) -> DemoLoad:
         _load_locality(programme, entry, owners, demo["establishments"], today)
     _import_recruitment(programme, today)
     _load_training(programme, demo["training"], today)
+    _take_snapshots(programme, demo["readiness"], today)
     audit.record(
         None,
         "seed_demo",
@@ -83,6 +85,13 @@ def load_demo(today: date) -> DemoLoad:
         programme_id=programme.id,
     )
     return DemoLoad(programme, True, users_created, password, logins)
+
+
+def _take_snapshots(programme: Programme, config: dict, today: date) -> None:
+    """Readiness as the daily job would have recorded it on past days, for the trend charts."""
+    every = config["snapshot_every_days"]
+    for days_ago in range(config["snapshot_days"], -1, -every):
+        readiness.take_snapshots(today - timedelta(days=days_ago), [programme])
 
 
 def _next_monday(day: date) -> date:
@@ -116,10 +125,14 @@ def _load_locality(
     timeline.apply_template(locality, None)
     db.session.flush()
     left_open, started = set(entry["open"]), set(entry["in_progress"])
+    done_early = set(entry.get("done_early", []))
     for milestone in locality.milestones:
         milestone.owner = owners.get(milestone.workstream.name)
         if milestone.title in started:
             milestone.status = MilestoneStatus.IN_PROGRESS.value
+        elif milestone.title in done_early:
+            milestone.status = MilestoneStatus.DONE.value
+            milestone.completed_on = today - timedelta(days=3)
         elif milestone.due and milestone.due < today and milestone.title not in left_open:
             milestone.status = MilestoneStatus.DONE.value
             milestone.completed_on = milestone.due
