@@ -484,19 +484,22 @@ def _staff(locality_ids: list[int]) -> dict[int, list[StaffFacts]]:
 
 
 def _training(
-    programme: Programme, criteria: list[GateCriterion], today: date
-) -> dict[str, CourseFacts]:
-    """Per training criterion, its course with every attendance and every booking to come."""
+    programme: Programme, criteria: list[GateCriterion], locality_ids: list[int], today: date
+) -> dict[int, dict[str, CourseFacts]]:
+    """Per locality and training criterion, its course with the locality's staff's attendance
+    and their bookings to come (each locality sees only its own, so the work grows linearly)."""
     keys = {c.key for c in criteria if c.kind == CriterionKind.TRAINED}
     courses = {
         course.criterion: course
         for course in reversed(training.list_courses(programme))  # the first course wins
         if course.criterion in keys
     }
-    attended: dict[int, list[Attended]] = defaultdict(list)
-    booked: dict[int, list[Attended]] = defaultdict(list)
-    for course_id, staff_id, number, status, on in db.session.execute(
+    # (locality id, course id) -> records
+    attended: dict[tuple[int, int], list[Attended]] = defaultdict(list)
+    booked: dict[tuple[int, int], list[Attended]] = defaultdict(list)
+    for locality_id, course_id, staff_id, number, status, on in db.session.execute(
         select(
+            Team.locality_id,
             TrainingSession.course_id,
             Attendance.staff_id,
             CourseModule.number,
@@ -505,21 +508,29 @@ def _training(
         )
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .join(CourseModule, CourseModule.id == TrainingSession.module_id)
-        .where(TrainingSession.programme_id == programme.id)
+        .join(StaffMember, StaffMember.id == Attendance.staff_id)
+        .join(Team, Team.id == StaffMember.team_id)
+        .where(TrainingSession.programme_id == programme.id, Team.locality_id.in_(locality_ids))
     ):
         if status is not None:
-            attended[course_id].append(Attended(staff_id, number, status, on))
+            attended[locality_id, course_id].append(Attended(staff_id, number, status, on))
         elif on >= today:
-            booked[course_id].append(Attended(staff_id, number, "present", on))
-    return {
-        key: CourseFacts(
-            course.name,
-            training.course_rule(course),
-            frozenset(role.id for role in course.roles),
-            tuple(attended[course.id]),
-            tuple(booked[course.id]),
-        )
+            booked[locality_id, course_id].append(Attended(staff_id, number, "present", on))
+    rules = {
+        key: (training.course_rule(course), frozenset(role.id for role in course.roles))
         for key, course in courses.items()
+    }
+    return {
+        locality_id: {
+            key: CourseFacts(
+                course.name,
+                *rules[key],
+                tuple(attended[locality_id, course.id]),
+                tuple(booked[locality_id, course.id]),
+            )
+            for key, course in courses.items()
+        }
+        for locality_id in locality_ids
     }
 
 
@@ -571,7 +582,7 @@ def load_facts(
     """Everything the gate of each locality is decided on, in a fixed number of queries."""
     ids = [locality.id for locality in localities]
     posts, staff, milestones = _posts(ids), _staff(ids), _milestones(ids)
-    courses = _training(programme, criteria, today)
+    courses = _training(programme, criteria, ids, today)
     excepted = _by_locality(GateException, ids)
     signed = _by_locality(CheckSignOff, ids)
     return {
@@ -580,7 +591,7 @@ def load_facts(
             posts=tuple(posts[locality.id]),
             recruited=programme.recruited,
             staff=tuple(staff[locality.id]),
-            courses=courses,
+            courses=courses[locality.id],
             milestones=tuple(milestones[locality.id]),
             sign_offs={
                 key: SignOff(signed_off.signed_by_name, signed_off.signed_on)
