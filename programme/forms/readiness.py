@@ -5,7 +5,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from programme.domain.readiness import ADDABLE_KINDS
-from programme.forms.base import BaseForm
+from programme.forms.base import BaseForm, select_choices
 
 _PERCENT = NumberRange(0, 100, "Enter a threshold from 0 to 100.")
 
@@ -20,7 +20,7 @@ class ThresholdForm(BaseForm):
 class CriterionForm(BaseForm):
     kind = SelectField(
         "What must be true",
-        choices=[(kind.value, kind.label) for kind in ADDABLE_KINDS],
+        choices=select_choices((kind.value, kind.label) for kind in ADDABLE_KINDS),
         validators=[DataRequired("Choose what kind of criterion to add.")],
     )
     label = StringField(

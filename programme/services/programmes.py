@@ -21,7 +21,7 @@ from programme.models import (
     Workstream,
 )
 from programme.seed_files import TIMELINES_DIR
-from programme.services import audit, readiness, recruitment, training
+from programme.services import audit, gates, recruitment, training
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.lookup import get_within
 from programme.services.transaction import transactional
@@ -66,7 +66,7 @@ def create_programme(name: str, slug: str | None, actor: User | None) -> Program
     recruitment.install_defaults(programme)
     db.session.flush()  # the courses name the roles just added
     training.install_courses(programme)
-    readiness.install_gate(programme)
+    gates.install_gate(programme)
     db.session.flush()
     audit.record(
         actor,

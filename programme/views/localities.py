@@ -7,7 +7,7 @@ from programme.auth import requires
 from programme.clock import today
 from programme.forms.base import select_choices
 from programme.forms.programmes import LocalityEditForm, LocalityForm, TeamForm
-from programme.services import audit, localities, milestones, programmes, timeline
+from programme.services import audit, localities, milestones, programmes, readiness, timeline
 from programme.services.errors import NeedsConfirmation, ServiceError
 from programme.views.common import or_404, render_form
 
@@ -61,6 +61,7 @@ def show(programme_slug: str, slug: str):
         locality=locality,
         programme=locality.programme,
         groups=milestones.locality_milestones(locality, today()),
+        gate=readiness.evaluate_locality(locality, today()),
         today=today(),
     )
 

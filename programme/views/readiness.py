@@ -10,6 +10,7 @@ from flask_login import current_user
 from programme.auth import PERMISSIONS, can, requires
 from programme.clock import today
 from programme.domain.readiness import CriterionKind, criterion_document
+from programme.extensions import csrf
 from programme.forms.base import select_choices
 from programme.forms.readiness import (
     CriterionForm,
@@ -19,13 +20,15 @@ from programme.forms.readiness import (
     SignOffForm,
     ThresholdForm,
 )
-from programme.services import localities, programmes, readiness
-from programme.services.errors import NotFound, ServiceError
+from programme.services import gates, localities, programmes, readiness
+from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.users import active_users
 from programme.views.common import or_404, render_form
 
 bp = Blueprint("readiness", __name__, url_prefix="/programmes/<programme_slug>")
 api = Blueprint("readiness_api", __name__, url_prefix="/api/programmes/<programme_slug>")
+# Scripts send JSON, not forms with a CSRF token: the JSON body requirement protects the API.
+csrf.exempt(api)
 
 
 def _programme(programme_slug: str):
@@ -37,7 +40,7 @@ def _locality(programme_slug: str, slug: str):
 
 
 def _criterion(programme, criterion_id: int):
-    return or_404(lambda: readiness.get_criterion(programme, criterion_id))
+    return or_404(lambda: gates.get_criterion(programme, criterion_id))
 
 
 # --- The board's view ---------------------------------------------------------------------------
@@ -108,8 +111,11 @@ def rescind(programme_slug: str, slug: str):
     if form.validate_on_submit():
         try:
             readiness.rescind(locality, current_user, form.reason.data)
+        except Conflict as error:  # nothing in force to rescind: a refusal, not a bad reason
+            form.add_service_error(None, error.message)
+            return _locality_page(locality, rescind_form=form, status=409)
         except ServiceError as error:
-            form.add_service_error("reason", error.message)
+            form.add_service_error(error.field, error.message)
         else:
             flash(f"The go-live decision for {locality.name} is rescinded.", "success")
             return redirect(url_for(".locality", programme_slug=programme_slug, slug=slug))
@@ -136,7 +142,7 @@ def sign_off(programme_slug: str, slug: str, criterion_id: int):
     form = SignOffForm()
     if form.validate_on_submit():
         try:
-            readiness.sign_off(locality, criterion, current_user, today(), form.note.data or "")
+            gates.sign_off(locality, criterion, current_user, today(), form.note.data or "")
         except ServiceError as error:
             flash(error.message, "error")
         else:
@@ -150,7 +156,7 @@ def withdraw_sign_off(programme_slug: str, slug: str, criterion_id: int):
     locality = _locality(programme_slug, slug)
     criterion = _criterion(locality.programme, criterion_id)
     try:
-        readiness.withdraw_sign_off(locality, criterion, current_user)
+        gates.withdraw_sign_off(locality, criterion, current_user)
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -167,13 +173,11 @@ def withdraw_sign_off(programme_slug: str, slug: str, criterion_id: int):
 def set_exception(programme_slug: str, slug: str, criterion_id: int):
     locality = _locality(programme_slug, slug)
     criterion = _criterion(locality.programme, criterion_id)
-    current = next(
-        (e for e in readiness.exceptions(locality) if e.criterion_id == criterion.id), None
-    )
+    current = next((e for e in gates.exceptions(locality) if e.criterion_id == criterion.id), None)
     form = ExceptionForm(obj=current)
     if form.validate_on_submit():
         try:
-            readiness.set_exception(
+            gates.set_exception(
                 locality,
                 criterion,
                 form.reason.data,
@@ -202,7 +206,7 @@ def clear_exception(programme_slug: str, slug: str, criterion_id: int):
     locality = _locality(programme_slug, slug)
     criterion = _criterion(locality.programme, criterion_id)
     try:
-        readiness.clear_exception(locality, criterion, current_user)
+        gates.clear_exception(locality, criterion, current_user)
     except NotFound:
         abort(404)
     flash(
@@ -218,7 +222,7 @@ def clear_exception(programme_slug: str, slug: str, criterion_id: int):
 @requires("view")
 def gate(programme_slug: str):
     programme = _programme(programme_slug)
-    criteria = readiness.gate(programme)
+    criteria = gates.criteria(programme)
     forms = {
         criterion.id: ThresholdForm(
             formdata=None, threshold=criterion.threshold, version=criterion.version
@@ -239,7 +243,7 @@ def threshold(programme_slug: str, criterion_id: int):
     if form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
         try:
-            changed = readiness.set_threshold(criterion, form.threshold.data, current_user, version)
+            changed = gates.set_threshold(criterion, form.threshold.data, current_user, version)
         except ServiceError as error:
             flash(error.message, "error")
         else:
@@ -266,9 +270,9 @@ def new_criterion(programme_slug: str):
     )
     if form.validate_on_submit():
         try:
-            criterion = readiness.add_criterion(
+            criterion = gates.add_criterion(
                 programme,
-                readiness.NewCriterion(
+                gates.NewCriterion(
                     kind=form.kind.data,
                     label=form.label.data,
                     threshold=form.threshold.data,
@@ -297,7 +301,7 @@ def remove_criterion(programme_slug: str, criterion_id: int):
     programme = _programme(programme_slug)
     criterion = _criterion(programme, criterion_id)
     try:
-        readiness.remove_criterion(criterion, current_user)
+        gates.remove_criterion(criterion, current_user)
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -365,7 +369,13 @@ def api_readiness(programme_slug: str, slug: str):
 @api_requires("decide_go_live")
 def api_go_live(programme_slug: str, slug: str):
     locality = _api_locality(programme_slug, slug)
-    body = request.get_json(silent=True) or {}
+    if not request.is_json:
+        # The API is exempt from form CSRF tokens; a JSON body is what protects it, since a page
+        # on another site cannot send one with the user's cookies without CORS, which we refuse.
+        raise _JsonError(415, "Send the request as JSON (Content-Type: application/json).")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise _JsonError(400, 'Send a JSON object, for example {"note": "Board minutes"}.')
     note = body.get("note", "")
     if not isinstance(note, str):
         raise _JsonError(400, "note must be text.")

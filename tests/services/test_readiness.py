@@ -20,9 +20,10 @@ from programme.models import (
     Role,
 )
 from programme.models.readiness import DecisionIsFinal
-from programme.services import milestones, readiness, recruitment, training
+from programme.services import gates, milestones, readiness, recruitment, training
 from programme.services.errors import Conflict, NotFound, ServiceError
-from programme.services.readiness import GateNotMet, NewCriterion
+from programme.services.gates import NewCriterion
+from programme.services.readiness import GateNotMet
 from tests.builders import (
     apply_lancashire,
     create_locality,
@@ -109,7 +110,7 @@ def ready_locality(programme=None, **fields):
 
 
 def criterion(programme, key: str) -> GateCriterion:
-    return next(c for c in readiness.gate(programme) if c.key == key)
+    return next(c for c in gates.criteria(programme) if c.key == key)
 
 
 def result(found, key: str):
@@ -117,7 +118,7 @@ def result(found, key: str):
 
 
 def manual_check(programme, signer):
-    return readiness.add_criterion(
+    return gates.add_criterion(
         programme, NewCriterion("manual_check", "Estates ready", signer_email=signer.email), None
     )
 
@@ -132,7 +133,7 @@ def board_member(**overrides):
 def test_a_new_programme_gets_the_four_standard_criteria_of_the_default_gate(app):
     programme = somerset()
 
-    gate = readiness.gate(programme)
+    gate = gates.criteria(programme)
 
     assert [c.key for c in gate] == STANDARD_KEYS
     assert [c.threshold for c in gate] == [70, 70, 70, 100]
@@ -150,7 +151,7 @@ def test_a_new_programme_gets_the_four_standard_criteria_of_the_default_gate(app
 def test_each_programme_has_its_own_gate(app):
     one, two = somerset("one"), somerset("two")
 
-    readiness.set_threshold(criterion(one, "trained_mi"), 80, None)
+    gates.set_threshold(criterion(one, "trained_mi"), 80, None)
 
     assert count_rows(GateCriterion) == 8
     assert criterion(two, "trained_mi").threshold == 70
@@ -356,7 +357,7 @@ def test_changing_a_threshold_is_audited_and_changes_the_evaluation(app):
     manager = create_user("programme_manager")
     recruited = criterion(team.locality.programme, "adult_specialists_recruited")
 
-    changed = readiness.set_threshold(recruited, 60, manager)
+    changed = gates.set_threshold(recruited, 60, manager)
 
     assert changed is True
     assert reread(recruited).threshold == 60
@@ -375,7 +376,7 @@ def test_changing_a_threshold_is_audited_and_changes_the_evaluation(app):
 def test_setting_the_same_threshold_again_writes_nothing(app):
     recruited = criterion(somerset(), "adult_specialists_recruited")
 
-    assert readiness.set_threshold(recruited, 70, None) is False
+    assert gates.set_threshold(recruited, 70, None) is False
 
     assert count_rows(AuditEvent, AuditEvent.entity_type == "gate_criterion") == 0
 
@@ -385,7 +386,7 @@ def test_a_threshold_out_of_range_is_refused_naming_the_field(app, threshold):
     recruited = criterion(somerset(), "adult_specialists_recruited")
 
     with pytest.raises(ServiceError, match="from 0 to 100") as refused:
-        readiness.set_threshold(recruited, threshold, None)
+        gates.set_threshold(recruited, threshold, None)
 
     assert refused.value.field == "threshold"
     assert reread(recruited).threshold == 70
@@ -395,10 +396,10 @@ def test_a_threshold_out_of_range_is_refused_naming_the_field(app, threshold):
 def test_a_threshold_changed_since_the_page_was_opened_is_refused(app):
     recruited = criterion(somerset(), "adult_specialists_recruited")
     seen = recruited.version
-    readiness.set_threshold(recruited, 75, None)
+    gates.set_threshold(recruited, 75, None)
 
     with pytest.raises(Conflict, match="Someone else changed"):
-        readiness.set_threshold(reread(recruited), 80, None, expected_version=seen)
+        gates.set_threshold(reread(recruited), 80, None, expected_version=seen)
 
     assert reread(recruited).threshold == 75
 
@@ -411,7 +412,7 @@ def test_a_named_milestone_criterion_is_added_audited_and_met_once_that_mileston
     locality = create_locality(programme)
     manager = create_user("programme_manager")
 
-    added = readiness.add_criterion(
+    added = gates.add_criterion(
         programme,
         NewCriterion("milestone", " ISA signed ", milestone_title=" Data sharing agreement "),
         manager,
@@ -428,7 +429,7 @@ def test_a_named_milestone_criterion_is_added_audited_and_met_once_that_mileston
         False,
         4,
     )
-    assert [c.key for c in readiness.gate(programme)] == [*STANDARD_KEYS, "isa_signed"]
+    assert [c.key for c in gates.criteria(programme)] == [*STANDARD_KEYS, "isa_signed"]
     [event] = audit_events_for("gate_criterion", added.id)
     assert (event.action, event.actor_id, event.after["key"]) == (
         "create",
@@ -459,7 +460,7 @@ def test_a_workstream_criterion_counts_the_share_of_that_workstream_s_milestones
     create_milestone(locality, workstream=ict)
     create_milestone(locality, workstream=other)
 
-    added = readiness.add_criterion(
+    added = gates.add_criterion(
         programme,
         NewCriterion("workstream_milestones", "ICT ready", threshold=50, workstream_id=ict.id),
         None,
@@ -472,7 +473,7 @@ def test_a_workstream_criterion_counts_the_share_of_that_workstream_s_milestones
     )
     found = result(readiness.evaluate_locality(locality, TODAY), "ict_ready")
     assert (found.share.numerator, found.share.denominator, found.met) == (1, 2, True)
-    readiness.set_threshold(reread(added), 51, None)
+    gates.set_threshold(reread(added), 51, None)
     assert not result(readiness.evaluate_locality(locality, TODAY), "ict_ready").met
 
 
@@ -481,7 +482,7 @@ def test_a_workstream_criterion_with_no_milestones_names_the_workstream(app):
     locality = create_locality(programme)
     ict = create_workstream(programme, "ICT")
 
-    readiness.add_criterion(
+    gates.add_criterion(
         programme,
         NewCriterion("workstream_milestones", "ICT", threshold=80, workstream_id=ict.id),
         None,
@@ -497,7 +498,7 @@ def test_a_manual_check_is_met_once_its_named_signer_signs_it_off(app):
     locality = create_locality(programme, name="Bridgwater")
     signer = create_user("board_member", name="Dana Reed", email="dana.reed@example.org")
 
-    added = readiness.add_criterion(
+    added = gates.add_criterion(
         programme,
         NewCriterion("manual_check", "Estates ready", signer_email=" Dana.Reed@Example.org "),
         None,
@@ -508,7 +509,7 @@ def test_a_manual_check_is_met_once_its_named_signer_signs_it_off(app):
     assert (waiting.share.numerator, waiting.share.denominator, waiting.met) == (0, 1, False)
     assert [s.detail for s in waiting.shortfall] == ["Awaiting sign-off by Dana Reed"]
 
-    signed = readiness.sign_off(locality, added, signer, TODAY, note=" Keys handed over ")
+    signed = gates.sign_off(locality, added, signer, TODAY, note=" Keys handed over ")
 
     assert (signed.signed_by_name, signed.signed_on, signed.note) == (
         "Dana Reed",
@@ -550,10 +551,10 @@ def test_an_invalid_new_criterion_is_refused_naming_the_field_and_nothing_is_add
     programme = somerset()
 
     with pytest.raises(ServiceError) as refused:
-        readiness.add_criterion(programme, new, None)
+        gates.add_criterion(programme, new, None)
 
     assert refused.value.field == field
-    assert [c.key for c in readiness.gate(programme)] == STANDARD_KEYS
+    assert [c.key for c in gates.criteria(programme)] == STANDARD_KEYS
     assert count_rows(AuditEvent, AuditEvent.entity_type == "gate_criterion") == 0
 
 
@@ -562,7 +563,7 @@ def test_a_deactivated_signer_is_refused(app):
     create_user("board_member", email="gone@example.org", active=False)
 
     with pytest.raises(ServiceError) as refused:
-        readiness.add_criterion(
+        gates.add_criterion(
             programme,
             NewCriterion("manual_check", "Estates", signer_email="gone@example.org"),
             None,
@@ -576,21 +577,21 @@ def test_a_workstream_of_another_programme_is_not_found(app):
     theirs = create_workstream(somerset("elsewhere"), "ICT")
 
     with pytest.raises(NotFound):
-        readiness.add_criterion(
+        gates.add_criterion(
             programme,
             NewCriterion("workstream_milestones", "ICT", threshold=50, workstream_id=theirs.id),
             None,
         )
 
-    assert len(readiness.gate(programme)) == 4
+    assert len(gates.criteria(programme)) == 4
 
 
 def test_two_criteria_with_the_same_label_get_distinct_keys(app):
     programme = somerset()
     new = NewCriterion("milestone", "ISA signed", milestone_title="ISA")
 
-    first = readiness.add_criterion(programme, new, None)
-    second = readiness.add_criterion(programme, new, None)
+    first = gates.add_criterion(programme, new, None)
+    second = gates.add_criterion(programme, new, None)
 
     assert (first.key, second.key) == ("isa_signed", "isa_signed_2")
     assert (first.position, second.position) == (4, 5)
@@ -601,22 +602,22 @@ def test_a_standard_criterion_cannot_be_removed(app):
     recruited = criterion(programme, "adult_specialists_recruited")
 
     with pytest.raises(ServiceError, match="standard criteria"):
-        readiness.remove_criterion(recruited, None)
+        gates.remove_criterion(recruited, None)
 
-    assert [c.key for c in readiness.gate(programme)] == STANDARD_KEYS
+    assert [c.key for c in gates.criteria(programme)] == STANDARD_KEYS
     assert audit_events_for("gate_criterion", recruited.id) == []
 
 
 def test_an_added_criterion_can_be_removed_and_the_removal_is_audited(app):
     programme = somerset()
-    added = readiness.add_criterion(
+    added = gates.add_criterion(
         programme, NewCriterion("milestone", "ISA signed", milestone_title="ISA"), None
     )
     added_id = added.id
 
-    readiness.remove_criterion(added, create_user("programme_manager"))
+    gates.remove_criterion(added, create_user("programme_manager"))
 
-    assert [c.key for c in readiness.gate(programme)] == STANDARD_KEYS
+    assert [c.key for c in gates.criteria(programme)] == STANDARD_KEYS
     event = audit_events_for("gate_criterion", added_id)[-1]
     assert (event.action, event.before["key"]) == ("delete", "isa_signed")
 
@@ -626,10 +627,10 @@ def test_removing_a_criterion_removes_its_exceptions_and_sign_offs(app):
     locality = create_locality(programme)
     signer = create_user("board_member")
     check = manual_check(programme, signer)
-    readiness.sign_off(locality, check, signer, TODAY)
-    readiness.set_exception(locality, check, "Not needed here", None, waived=True)
+    gates.sign_off(locality, check, signer, TODAY)
+    gates.set_exception(locality, check, "Not needed here", None, waived=True)
 
-    readiness.remove_criterion(check, None)
+    gates.remove_criterion(check, None)
 
     assert (count_rows(CheckSignOff), count_rows(GateException)) == (0, 0)
     assert [r.key for r in readiness.evaluate_locality(locality, TODAY).results] == STANDARD_KEYS
@@ -646,7 +647,7 @@ def test_an_exception_holds_one_locality_to_another_threshold_and_is_audited(app
     recruited = criterion(programme, "adult_specialists_recruited")
     manager = create_user("programme_manager")
 
-    exception = readiness.set_exception(
+    exception = gates.set_exception(
         team.locality, recruited, " Psychologists shared with Taunton ", manager, threshold=60
     )
 
@@ -680,24 +681,24 @@ def test_a_waived_criterion_is_met_whatever_its_share(app):
     locality = create_locality(programme)
     mi = criterion(programme, "trained_mi")
 
-    readiness.set_exception(locality, mi, "Trained under the previous model", None, waived=True)
+    gates.set_exception(locality, mi, "Trained under the previous model", None, waived=True)
 
     found = result(readiness.evaluate_locality(locality, TODAY), "trained_mi")
     assert found.met
     assert found.note == "Waived: Trained under the previous model"
-    assert reread(readiness.exceptions(locality)[0]).threshold is None
+    assert reread(gates.exceptions(locality)[0]).threshold is None
 
 
 def test_setting_an_exception_again_replaces_it_and_records_what_it_was(app):
     programme = somerset()
     locality = create_locality(programme)
     mi = criterion(programme, "trained_mi")
-    readiness.set_exception(locality, mi, "First reason", None, threshold=50)
+    gates.set_exception(locality, mi, "First reason", None, threshold=50)
 
-    readiness.set_exception(locality, mi, "Second reason", None, waived=True)
+    gates.set_exception(locality, mi, "Second reason", None, waived=True)
 
     assert count_rows(GateException) == 1
-    [exception] = readiness.exceptions(locality)
+    [exception] = gates.exceptions(locality)
     assert (exception.waived, exception.reason) == (True, "Second reason")
     event = audit_events_for("gate_criterion", mi.id)[-1]
     assert event.before == {"threshold": 50, "waived": False, "reason": "First reason"}
@@ -718,7 +719,7 @@ def test_an_exception_needs_a_reason_and_a_threshold_or_a_waiver(app, reason, op
     mi = criterion(programme, "trained_mi")
 
     with pytest.raises(ServiceError) as refused:
-        readiness.set_exception(locality, mi, reason, None, **options)
+        gates.set_exception(locality, mi, reason, None, **options)
 
     assert refused.value.field == field
     assert count_rows(GateException) == 0
@@ -729,9 +730,9 @@ def test_clearing_an_exception_returns_the_locality_to_the_programme_s_threshold
     team = a_team()
     add_posts(team, recruited=6, total=10)
     recruited = criterion(team.locality.programme, "adult_specialists_recruited")
-    readiness.set_exception(team.locality, recruited, "Shared posts", None, threshold=60)
+    gates.set_exception(team.locality, recruited, "Shared posts", None, threshold=60)
 
-    readiness.clear_exception(team.locality, recruited, None)
+    gates.clear_exception(team.locality, recruited, None)
 
     assert count_rows(GateException) == 0
     found = result(readiness.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited")
@@ -745,7 +746,7 @@ def test_clearing_an_exception_that_does_not_exist_is_not_found(app):
     locality = create_locality(programme)
 
     with pytest.raises(NotFound):
-        readiness.clear_exception(locality, criterion(programme, "trained_mi"), None)
+        gates.clear_exception(locality, criterion(programme, "trained_mi"), None)
 
 
 # ------------------------------------------------------------------ sign-offs
@@ -760,7 +761,7 @@ def test_only_the_named_signer_may_sign_a_check_off(app):
 
     for someone_else in (create_user("admin"), create_user("board_member")):
         with pytest.raises(ServiceError, match="Only Dana Reed can sign off “Estates ready”"):
-            readiness.sign_off(locality, check, someone_else, TODAY)
+            gates.sign_off(locality, check, someone_else, TODAY)
 
     assert count_rows(CheckSignOff) == 0
     assert count_rows(AuditEvent) == before
@@ -771,10 +772,10 @@ def test_a_check_already_signed_off_is_a_conflict(app):
     locality = create_locality(programme)
     signer = create_user("board_member")
     check = manual_check(programme, signer)
-    readiness.sign_off(locality, check, signer, TODAY)
+    gates.sign_off(locality, check, signer, TODAY)
 
     with pytest.raises(Conflict, match="already signed off"):
-        readiness.sign_off(locality, check, signer, TODAY)
+        gates.sign_off(locality, check, signer, TODAY)
 
     assert count_rows(CheckSignOff) == 1
 
@@ -783,7 +784,7 @@ def test_a_criterion_that_is_not_a_check_cannot_be_signed_off(app):
     programme = somerset()
 
     with pytest.raises(ServiceError, match="is not a check to sign off"):
-        readiness.sign_off(
+        gates.sign_off(
             create_locality(programme), criterion(programme, "trained_mi"), create_user(), TODAY
         )
 
@@ -795,13 +796,13 @@ def test_the_signer_may_withdraw_a_sign_off_and_the_check_is_unmet_again(app):
     locality = create_locality(programme)
     signer = create_user("board_member")
     check = manual_check(programme, signer)
-    readiness.sign_off(locality, check, signer, TODAY)
+    gates.sign_off(locality, check, signer, TODAY)
 
     with pytest.raises(ServiceError, match="Only"):
-        readiness.withdraw_sign_off(locality, check, create_user("admin"))
+        gates.withdraw_sign_off(locality, check, create_user("admin"))
     assert count_rows(CheckSignOff) == 1
 
-    readiness.withdraw_sign_off(locality, check, signer)
+    gates.withdraw_sign_off(locality, check, signer)
 
     assert count_rows(CheckSignOff) == 0
     assert not result(readiness.evaluate_locality(locality, TODAY), "estates_ready").met
@@ -809,7 +810,7 @@ def test_the_signer_may_withdraw_a_sign_off_and_the_check_is_unmet_again(app):
     assert (event.action, event.before["by"]) == ("sign_off_withdrawn", signer.name)
 
     with pytest.raises(NotFound):
-        readiness.withdraw_sign_off(locality, check, signer)
+        gates.withdraw_sign_off(locality, check, signer)
 
 
 # ------------------------------------------------------------------ go-live
@@ -889,7 +890,7 @@ def test_waived_training_criteria_let_a_locality_go_live_and_the_evidence_says_s
     create_staff(team)  # untrained
     gate_milestone(team.locality)
     for key in ("trained_mi", "trained_fs_workshops"):
-        readiness.set_exception(
+        gates.set_exception(
             team.locality, criterion(programme, key), "Trained in 2024", None, waived=True
         )
 
@@ -1167,7 +1168,7 @@ def busy_programme(slug: str, localities: int, posts: int, staff: int):
     signer = create_user("board_member")
     ict = create_workstream(programme, "ICT")
     check = manual_check(programme, signer)
-    readiness.add_criterion(
+    gates.add_criterion(
         programme,
         NewCriterion("workstream_milestones", "ICT ready", threshold=50, workstream_id=ict.id),
         None,
@@ -1184,10 +1185,10 @@ def busy_programme(slug: str, localities: int, posts: int, staff: int):
         gate_milestone(locality)
         gate_milestone(locality, done=False)
         create_milestone(locality, workstream=ict)
-        readiness.set_exception(
+        gates.set_exception(
             locality, criterion(programme, "trained_mi"), "Shared", None, threshold=40
         )
-        readiness.sign_off(locality, check, signer, TODAY)
+        gates.sign_off(locality, check, signer, TODAY)
     return programme
 
 
@@ -1292,9 +1293,7 @@ def test_locality_readiness_as_of_another_day_evaluates_that_day(app):
 def test_locality_readiness_lists_the_locality_s_exceptions_by_criterion_key(app):
     programme = somerset()
     locality = create_locality(programme)
-    readiness.set_exception(
-        locality, criterion(programme, "trained_mi"), "Shared", None, waived=True
-    )
+    gates.set_exception(locality, criterion(programme, "trained_mi"), "Shared", None, waived=True)
 
     page = readiness.locality_readiness(locality, TODAY, TODAY)
 
@@ -1338,7 +1337,7 @@ def test_an_offer_starting_today_is_projected_to_today(app):
 def test_a_trend_s_threshold_line_is_the_threshold_the_locality_is_held_to(app):
     programme = somerset()
     locality = create_locality(programme)
-    readiness.set_exception(
+    gates.set_exception(
         locality, criterion(programme, "trained_mi"), "Shared trainers", None, threshold=50
     )
     readiness.take_snapshots(TODAY)

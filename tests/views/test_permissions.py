@@ -17,7 +17,7 @@ from flask import url_for
 from programme.auth import ALL_ROLES, PERMISSIONS
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
-from programme.services import recruitment_import, training
+from programme.services import gates, readiness, recruitment_import, training
 from tests.builders import (
     create_locality,
     create_milestone,
@@ -51,6 +51,9 @@ class World:
     role_id: int = 0
     import_id: int = 0
     session_id: int = 0
+    criterion_id: int = 0
+    live_locality: str = ""
+    decision_id: int = 0
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -78,6 +81,22 @@ def build_world() -> World:
         team, None, name="Sam Carter", email="sam.carter@example.org", role_id=post.role_id
     )
     training.enrol(session, [staff.id], None)
+    # A manual check added to the gate, with an exception set for the locality (so clearing it
+    # has something to clear), and a second locality taken live by the board, so there is a
+    # go-live decision to show.
+    board_member = create_user("board_member")
+    criterion = gates.add_criterion(
+        programme,
+        gates.NewCriterion(
+            "manual_check", "Information-sharing agreement signed", signer_email=board_member.email
+        ),
+        None,
+    )
+    gates.set_exception(locality, criterion, "Signed at county level", None, waived=True)
+    live = create_locality(programme, name="Live locality", slug="live-locality")
+    for each in gates.criteria(programme):
+        gates.set_exception(live, each, "Agreed by the board", None, waived=True)
+    decision = readiness.go_live(live, board_member, "Board of 30 November", TODAY)
     return World(
         programme=programme.slug,
         locality=locality.slug,
@@ -91,6 +110,9 @@ def build_world() -> World:
         role_id=post.role_id,
         import_id=record.id,
         session_id=session.id,
+        criterion_id=criterion.id,
+        live_locality=live.slug,
+        decision_id=decision.id,
     )
 
 
@@ -134,6 +156,18 @@ def _session(w: World) -> dict:
     return {**_programme(w), "session_id": w.session_id}
 
 
+def _criterion(w: World) -> dict:
+    return {**_programme(w), "criterion_id": w.criterion_id}
+
+
+def _locality_criterion(w: World) -> dict:
+    return {**_locality(w), "criterion_id": w.criterion_id}
+
+
+def _decision(w: World) -> dict:
+    return {**_programme(w), "slug": w.live_locality, "decision_id": w.decision_id}
+
+
 def _none(_w: World) -> dict:
     return {}
 
@@ -149,6 +183,8 @@ class Route:
     # Statuses that count as "let in". GET pages answer 200; a POST with an empty form may
     # redirect (done) or re-show the form (200/400).
     ok: frozenset[int] = field(default=frozenset())
+    # A JSON route answers 401/403 (and everything else) in JSON, never with a redirect.
+    json: bool = False
 
     @property
     def accepted(self) -> frozenset[int]:
@@ -265,6 +301,32 @@ ROUTES: list[Route] = [
         )
         for action in ("deactivate", "reactivate")
     ],
+    Route("readiness.board", "GET", "view", _programme),
+    Route("readiness.locality", "GET", "view", _locality),
+    # The locality's criteria are unmet, so the decision is refused (409) and nothing recorded;
+    # with nothing in force, an empty reason re-shows the form (400).
+    Route("readiness.go_live", "POST", "decide_go_live", _locality, ok=frozenset({409})),
+    Route("readiness.rescind", "POST", "decide_go_live", _locality, ok=frozenset({400})),
+    Route("readiness.decision", "GET", "view", _decision),
+    # Declared "view": anyone may ask, the service lets only the check's named signer (tested
+    # in test_readiness.py); everyone else is sent back with the reason.
+    Route("readiness.sign_off", "POST", "view", _locality_criterion, ok=frozenset({302})),
+    Route("readiness.withdraw_sign_off", "POST", "view", _locality_criterion, ok=frozenset({302})),
+    *_both("readiness.exception", "manage_gate", _locality_criterion),
+    Route("readiness.clear_exception", "POST", "manage_gate", _locality_criterion),
+    Route("readiness.gate", "GET", "view", _programme),
+    Route("readiness.threshold", "POST", "manage_gate", _criterion, ok=frozenset({302})),
+    *_both("readiness.new_criterion", "manage_gate", _programme),
+    Route("readiness.remove_criterion", "POST", "manage_gate", _criterion, ok=frozenset({302})),
+    Route("readiness_api.api_readiness", "GET", "view", _locality, json=True),
+    Route(
+        "readiness_api.api_go_live",
+        "POST",
+        "decide_go_live",
+        _locality,
+        ok=frozenset({415}),  # the walk posts a form, not JSON: refused before anything is read
+        json=True,
+    ),
     # Last in the table only for readability: each case runs against a fresh database.
     Route("auth.logout", "POST", "view"),
 ]
@@ -279,6 +341,8 @@ def _route_id(route: Route) -> str:
 def outcome(response) -> str:
     if response.status_code == 403:
         return FORBIDDEN
+    if response.status_code == 401 and response.is_json:  # a JSON route's "sign in first"
+        return SIGN_IN
     if is_sign_in_challenge(response):
         return SIGN_IN
     return ALLOWED
@@ -298,6 +362,8 @@ def test_each_route_answers_each_role_as_the_permission_table_says(app, client, 
         f"{route.method} {route.endpoint} as {role}: expected {expected}, "
         f"got {response.status_code} {response.headers.get('Location', '')}"
     )
+    if route.json:
+        assert response.is_json, f"{route.method} {route.endpoint} as {role} answered non-JSON"
     if expected == ALLOWED:
         assert response.status_code in route.accepted, (
             f"{route.method} {route.endpoint} as {role} answered {response.status_code}"
