@@ -7,6 +7,7 @@ readiness snapshot replaces that day's earlier one), so a restart or a second ru
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,6 +17,9 @@ from flask import Flask
 
 from programme.clock import today
 from programme.services import readiness
+from programme.services.errors import Conflict
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,10 @@ class Job:
 
 
 def take_readiness_snapshots() -> readiness.SnapshotRun:
-    return readiness.take_snapshots(today())
+    try:
+        return readiness.take_snapshots(today())
+    except Conflict:  # another run stored the day's rows at the same moment: replace them
+        return readiness.take_snapshots(today())
 
 
 JOBS = (
@@ -65,7 +72,11 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
 
 
 def catch_up(app: Flask) -> None:
-    """On start, store today's snapshot if the job has not yet (a scheduler down overnight)."""
+    """On start, store today's snapshot if the job has not yet (a scheduler down overnight). A
+    failure is logged, not raised: the schedule still starts and the job runs at its time."""
     with app.app_context():
-        if not readiness.snapshots_taken_on(today()):
-            take_readiness_snapshots()
+        try:
+            if not readiness.snapshots_taken_on(today()):
+                take_readiness_snapshots()
+        except Exception:
+            log.exception("Catching up on today's readiness snapshots failed")

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from programme.extensions import db
 from programme.models import ReadinessSnapshot
 from programme.scheduler import JOBS, build_scheduler, catch_up, in_app_context
+from programme.services import readiness
+from programme.services.errors import Conflict
 from tests.builders import create_locality, create_programme
 from tests.conftest import TODAY
 
@@ -76,3 +78,36 @@ def test_a_malformed_cron_setting_is_refused_before_anything_runs(app, runner):
 
     assert result.exit_code == 1
     assert "READINESS_SNAPSHOT_CRON='every night'" in result.output
+
+
+def test_the_job_replaces_rows_another_run_stored_at_the_same_moment(app, monkeypatch):
+    programme = create_programme(slug="somerset")
+    create_locality(programme, slug="mendip")
+    calls = []
+    real = readiness.take_snapshots
+
+    def racing(day):
+        calls.append(day)
+        if len(calls) == 1:
+            real(day)  # the other run commits first ...
+            raise Conflict("clash")  # ... so this one's insert hit the unique key
+        return real(day)
+
+    monkeypatch.setattr(readiness, "take_snapshots", racing)
+    [job] = [job for job in JOBS if job.id == "readiness_snapshots"]
+
+    run = in_app_context(app, job)()
+
+    assert (run.created, run.updated) == (0, 1)
+    assert len(_snapshots()) == 1
+
+
+def test_a_failing_catch_up_does_not_stop_the_scheduler_starting(app, monkeypatch, caplog):
+    def broken(day):
+        raise RuntimeError("database away")
+
+    monkeypatch.setattr(readiness, "snapshots_taken_on", broken)
+
+    catch_up(app)
+
+    assert "Catching up on today's readiness snapshots failed" in caplog.text

@@ -63,6 +63,11 @@ KIND_LABELS = {
 }
 # The kinds a programme manager may add; the others come with the programme.
 ADDABLE_KINDS = (CriterionKind.MILESTONE, CriterionKind.WORKSTREAM, CriterionKind.MANUAL_CHECK)
+# Done or not: counted 1 of 1 when met, so their threshold is always 100% (a lower one would make
+# an unsigned check "met"); a locality can only be excused from them.
+ALL_OR_NOTHING = (CriterionKind.MILESTONE, CriterionKind.MANUAL_CHECK)
+# A sign-off has no date to project from.
+NOT_FORECAST = (CriterionKind.MANUAL_CHECK,)
 # Steps after which a post has an offer out: with a start date, it is a known future event.
 OFFER_MADE = PIPELINE[PIPELINE.index(PostStatus.OFFERED) :]
 
@@ -252,7 +257,7 @@ def evaluate_one(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Cri
     threshold = criterion.threshold
     if exception is not None and exception.waived:
         return CriterionResult(
-            criterion, share, threshold, True, shortfall, f"Waived: {exception.reason}", exception
+            criterion, share, threshold, True, (), f"Waived: {exception.reason}", exception
         )
     if exception is not None and exception.threshold is not None:
         threshold = exception.threshold
@@ -412,22 +417,24 @@ def evidence(readiness: Readiness) -> dict:
 
 @dataclass(frozen=True)
 class Projection:
-    """When a criterion's threshold is expected to be met, from events already known: offers
-    with start dates and booked training. A projection, not a promise."""
+    """When a criterion's threshold is expected to be met, from what is already known: offers
+    with start dates, booked training and milestones' due dates. A projection, not a promise."""
 
     key: str
     on: date | None  # None: not reached by the events known
     met_now: bool
     go_live: date
+    forecast: bool = True  # False for criteria nothing dated can foresee (a sign-off)
 
     @property
     def reachable_by_go_live(self) -> bool:
         return self.on is not None and self.on <= self.go_live
 
 
-def expected(facts: LocalityFacts) -> LocalityFacts:
-    """The facts as they will be if every offer starts on its start date and everyone booked on
-    a training session attends it."""
+def expected(facts: LocalityFacts, today: date) -> LocalityFacts:
+    """The facts as they will be if every offer starts on its start date, everyone booked on a
+    training session attends it, and every open milestone not yet overdue is done on its due
+    date (an overdue one has no date left to expect it on)."""
     posts = tuple(
         replace(post, history=(*post.history, (post.start_date, PostStatus.IN_POST.value)))
         if post.start_date is not None and post.status in OFFER_MADE
@@ -438,7 +445,13 @@ def expected(facts: LocalityFacts) -> LocalityFacts:
         key: replace(course, attended=course.attended + course.booked)
         for key, course in facts.courses.items()
     }
-    return replace(facts, posts=posts, courses=courses)
+    milestones = tuple(
+        replace(m, status=MilestoneStatus.DONE.value, completed_on=m.due)
+        if not m.done_on(today) and m.due is not None and m.due >= today
+        else m
+        for m in facts.milestones
+    )
+    return replace(facts, posts=posts, courses=courses, milestones=milestones)
 
 
 def event_days(facts: LocalityFacts, since: date) -> list[date]:
@@ -447,20 +460,23 @@ def event_days(facts: LocalityFacts, since: date) -> list[date]:
     days |= {person.start_date for person in facts.staff if person.start_date}
     days |= {person.leaving_date for person in facts.staff if person.leaving_date}
     days |= {a.on for course in facts.courses.values() for a in course.booked}
+    days |= {m.due for m in facts.milestones if m.due}
     return sorted(day for day in days if day >= since)
 
 
 def project(criteria: Iterable[Criterion], facts: LocalityFacts, today: date) -> list[Projection]:
     """For each criterion, the first known day on which it will be met."""
-    future = expected(facts)
+    future = expected(facts, today)
     days = event_days(facts, today)
     projections = []
     for criterion in criteria:
         if evaluate_one(criterion, facts, today).met:
             projections.append(Projection(criterion.key, today, True, facts.go_live))
-            continue
-        on = next((day for day in days if evaluate_one(criterion, future, day).met), None)
-        projections.append(Projection(criterion.key, on, False, facts.go_live))
+        elif criterion.kind in NOT_FORECAST:
+            projections.append(Projection(criterion.key, None, False, facts.go_live, False))
+        else:
+            on = next((day for day in days if evaluate_one(criterion, future, day).met), None)
+            projections.append(Projection(criterion.key, on, False, facts.go_live))
     return projections
 
 

@@ -8,6 +8,7 @@ from programme.domain.readiness import ADDABLE_KINDS
 from programme.forms.base import BaseForm, select_choices
 
 _PERCENT = NumberRange(0, 100, "Enter a threshold from 0 to 100.")
+NOTE_MAX = 5000
 
 
 class ThresholdForm(BaseForm):
@@ -76,7 +77,7 @@ class SignOffForm(BaseForm):
 class GoLiveForm(BaseForm):
     note = TextAreaField(
         "Minutes note",
-        validators=[Optional(), Length(max=5000)],
+        validators=[Optional(), Length(max=NOTE_MAX)],
         description="What the board minuted, for example the meeting and its date.",
     )
 

@@ -12,11 +12,13 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -56,6 +58,9 @@ class GateCriterion(db.Model):
         ForeignKey("workstream.id", ondelete="CASCADE")
     )
     signer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # A criterion's trend starts here, so one added later under a removed one's key never shows
+    # the removed one's readings.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
@@ -88,7 +93,8 @@ class GateException(db.Model):
     __table_args__ = (
         UniqueConstraint("locality_id", "criterion_id"),
         CheckConstraint(
-            "waived OR (threshold >= 0 AND threshold <= 100)", name="threshold_or_waived"
+            "waived OR (threshold IS NOT NULL AND threshold >= 0 AND threshold <= 100)",
+            name="threshold_or_waived",
         ),
     )
 
@@ -142,6 +148,16 @@ class GoLiveDecision(db.Model):
     """The board's decision that a locality goes live, with the evidence it was taken on."""
 
     __tablename__ = "go_live_decision"
+    __table_args__ = (
+        # At most one decision in force per locality, whatever two board members do at once.
+        Index(
+            "uq_go_live_decision_in_force",
+            "locality_id",
+            unique=True,
+            sqlite_where=text("rescinded_at IS NULL"),
+            postgresql_where=text("rescinded_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     locality_id: Mapped[int] = mapped_column(
@@ -173,6 +189,11 @@ def _refuse_changed_record(mapper, connection, decision: GoLiveDecision) -> None
     for name in DECISION_RECORD:
         if state.attrs[name].history.has_changes():
             raise DecisionIsFinal(f"A go-live decision's {name} cannot be changed.")
+
+
+@event.listens_for(GoLiveDecision, "before_delete")
+def _refuse_deleted_record(mapper, connection, decision: GoLiveDecision) -> None:
+    raise DecisionIsFinal("A go-live decision stays on record; rescind it instead.")
 
 
 class ReadinessSnapshot(db.Model):

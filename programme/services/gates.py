@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from programme.domain.readiness import (
     ADDABLE_KINDS,
+    ALL_OR_NOTHING,
     Criterion,
     CriterionKind,
     check_threshold,
@@ -99,11 +100,21 @@ def _refuse_if_stale(record, expected_version: int | None, what: str) -> None:
         )
 
 
+def _refuse_if_all_or_nothing(criterion: GateCriterion, field: str) -> None:
+    if CriterionKind(criterion.kind) in ALL_OR_NOTHING:
+        raise ServiceError(
+            f"“{criterion.label}” is done or not: it has no threshold to change (a locality can "
+            "only be excused from it).",
+            field,
+        )
+
+
 @transactional
 def set_threshold(
     criterion: GateCriterion, threshold: int | None, actor: User | None, expected_version=None
 ) -> bool:
     """Change a criterion's threshold; False when it already had that threshold."""
+    _refuse_if_all_or_nothing(criterion, "threshold")
     threshold = _checked_threshold(threshold)
     _refuse_if_stale(criterion, expected_version, f"“{criterion.label}”")
     if threshold == criterion.threshold:
@@ -162,15 +173,7 @@ def _new_criterion_fields(programme: Programme, new: NewCriterion) -> dict:
             raise ServiceError("Enter the milestone's title.", "milestone_title")
         fields["milestone_title"] = title
     else:
-        signer = db.session.scalar(
-            select(User).where(User.email == (new.signer_email or "").strip().lower())
-        )
-        if signer is None or not signer.active:
-            raise ServiceError(
-                "Enter the e-mail address of the user who must sign the check off.",
-                "signer_email",
-            )
-        fields["signer_id"] = signer.id
+        fields["signer_id"] = _active_user(new.signer_email).id
     return fields
 
 
@@ -228,7 +231,51 @@ def remove_criterion(criterion: GateCriterion, actor: User | None) -> None:
         programme_id=criterion.programme_id,
         before={"key": criterion.key, "label": criterion.label, "threshold": criterion.threshold},
     )
+    # Its exceptions and sign-offs go with it: say so in each locality's own trail.
+    for model, what in ((GateException, "exception"), (CheckSignOff, "sign-off")):
+        for record in db.session.scalars(select(model).where(model.criterion_id == criterion.id)):
+            locality = db.session.get(Locality, record.locality_id)
+            _audit_locality(
+                actor,
+                "delete",
+                locality,
+                criterion,
+                f"{locality.name}: its {what} of “{criterion.label}” went with the criterion",
+            )
     db.session.delete(criterion)
+
+
+@transactional
+def set_signer(criterion: GateCriterion, email: str, actor: User | None) -> bool:
+    """Name another person to sign a manual check off; False when it is the same person.
+    Sign-offs already given stand."""
+    if criterion.kind != CriterionKind.MANUAL_CHECK:
+        raise ServiceError(f"“{criterion.label}” is not a check to sign off.", "signer_email")
+    signer = _active_user(email)
+    if signer.id == criterion.signer_id:
+        return False
+    before = criterion.signer.email if criterion.signer else None
+    criterion.signer = signer
+    audit.record(
+        actor,
+        "update",
+        "gate_criterion",
+        criterion.id,
+        f"{signer.name} now signs off “{criterion.label}”",
+        programme_id=criterion.programme_id,
+        before={"signer": before},
+        after={"signer": signer.email},
+    )
+    return True
+
+
+def _active_user(email: str | None) -> User:
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None or not user.active:
+        raise ServiceError(
+            "Enter the e-mail address of the user who must sign the check off.", "signer_email"
+        )
+    return user
 
 
 # --- Locality exceptions and sign-offs ---------------------------------------------------------
@@ -288,6 +335,8 @@ def set_exception(
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Give the reason for the exception; the board will read it.", "reason")
+    if not waived:
+        _refuse_if_all_or_nothing(criterion, "waived")
     threshold = None if waived else _checked_threshold(threshold)
     exception = _exception(locality, criterion)
     before = (

@@ -319,16 +319,20 @@ def locality_readiness(locality: Locality, as_of: date, today: date) -> Locality
         criteria,
         readiness,
         projections,
-        trends(locality, {result.key: result.threshold for result in readiness.results}, today),
+        trends(locality, criteria, readiness, today),
         next((d for d in history if d.in_force), None),
         history,
         {e.criterion.key: e for e in gates.exceptions(locality)},
     )
 
 
-def trends(locality: Locality, thresholds: dict[str, int], today: date) -> dict[str, Sparkline]:
+def trends(
+    locality: Locality, criteria: list[GateCriterion], readiness: Readiness, today: date
+) -> dict[str, Sparkline]:
     """Each criterion's readings over the last TREND_DAYS days, against the threshold the
-    locality is held to (its exception's, if it has one)."""
+    locality is held to (its exception's, if it has one). An added criterion's trend starts
+    the day it was added, so it never shows readings of a removed one that had its key."""
+    since = {c.key: c.created_at.date() for c in criteria if not c.standard}
     points: dict[str, list[TrendPoint]] = defaultdict(list)
     for taken_on, documents in db.session.execute(
         select(ReadinessSnapshot.taken_on, ReadinessSnapshot.criteria)
@@ -340,8 +344,12 @@ def trends(locality: Locality, thresholds: dict[str, int], today: date) -> dict[
         .order_by(ReadinessSnapshot.taken_on)
     ):
         for document in documents:
-            points[document["key"]].append(TrendPoint(taken_on, document["actual"]))
-    return {key: sparkline(points[key], threshold) for key, threshold in thresholds.items()}
+            key = document["key"]
+            if taken_on >= since.get(key, taken_on):
+                points[key].append(TrendPoint(taken_on, document["actual"]))
+    return {
+        result.key: sparkline(points[result.key], result.threshold) for result in readiness.results
+    }
 
 
 # --- The board's view ---------------------------------------------------------------------------

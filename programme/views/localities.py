@@ -61,7 +61,7 @@ def show(programme_slug: str, slug: str):
         locality=locality,
         programme=locality.programme,
         groups=milestones.locality_milestones(locality, today()),
-        gate=readiness.evaluate_locality(locality, today()),
+        gate=None if locality.state == "live" else readiness.evaluate_locality(locality, today()),
         today=today(),
     )
 

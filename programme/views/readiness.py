@@ -9,10 +9,11 @@ from flask_login import current_user
 
 from programme.auth import PERMISSIONS, can, requires
 from programme.clock import today
-from programme.domain.readiness import CriterionKind, criterion_document
+from programme.domain.readiness import ALL_OR_NOTHING, CriterionKind, criterion_document
 from programme.extensions import csrf
 from programme.forms.base import select_choices
 from programme.forms.readiness import (
+    NOTE_MAX,
     CriterionForm,
     ExceptionForm,
     GoLiveForm,
@@ -140,7 +141,9 @@ def sign_off(programme_slug: str, slug: str, criterion_id: int):
     locality = _locality(programme_slug, slug)
     criterion = _criterion(locality.programme, criterion_id)
     form = SignOffForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        flash(" ".join(form.note.errors) or "The form expired. Reload the page and try again.")
+    else:
         try:
             gates.sign_off(locality, criterion, current_user, today(), form.note.data or "")
         except ServiceError as error:
@@ -221,7 +224,13 @@ def clear_exception(programme_slug: str, slug: str, criterion_id: int):
 @bp.route("/readiness/gate")
 @requires("view")
 def gate(programme_slug: str):
-    programme = _programme(programme_slug)
+    return _gate_page(_programme(programme_slug))
+
+
+def _gate_page(programme, failed=None, errors=(), status=200):
+    """The gate's criteria, each threshold in its own form; `failed` is (criterion, form) for a
+    submission that was refused, shown with its `errors` in the error summary and beside its
+    field (a done-or-not criterion has no threshold field to point at)."""
     criteria = gates.criteria(programme)
     forms = {
         criterion.id: ThresholdForm(
@@ -229,8 +238,23 @@ def gate(programme_slug: str):
         )
         for criterion in criteria
     }
-    return render_template(
-        "readiness/gate.html", programme=programme, criteria=criteria, forms=forms
+    failed_id = None
+    if failed is not None:
+        criterion, form = failed
+        forms[criterion.id] = form
+        if CriterionKind(criterion.kind) not in ALL_OR_NOTHING:
+            failed_id = criterion.id
+    return (
+        render_template(
+            "readiness/gate.html",
+            programme=programme,
+            criteria=criteria,
+            forms=forms,
+            failed_id=failed_id,
+            errors=list(errors),
+            people=active_users(),
+        ),
+        status,
     )
 
 
@@ -240,17 +264,32 @@ def threshold(programme_slug: str, criterion_id: int):
     programme = _programme(programme_slug)
     criterion = _criterion(programme, criterion_id)
     form = ThresholdForm()
-    if form.validate_on_submit():
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
-        try:
-            changed = gates.set_threshold(criterion, form.threshold.data, current_user, version)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            message = f"“{criterion.label}” now needs {criterion.threshold}%."
-            flash(message if changed else "Nothing changed.", "success")
+    if not form.validate_on_submit():
+        errors = form.threshold.errors or ["The form expired. Reload the page and try again."]
+        return _gate_page(programme, (criterion, form), errors, 400)
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    try:
+        changed = gates.set_threshold(criterion, form.threshold.data, current_user, version)
+    except ServiceError as error:
+        status = 409 if isinstance(error, Conflict) else 400
+        return _gate_page(programme, (criterion, form), [error.message], status)
+    message = f"“{criterion.label}” now needs {criterion.threshold}%."
+    flash(message if changed else "Nothing changed.", "success")
+    return redirect(url_for(".gate", programme_slug=programme_slug, _anchor=f"c-{criterion.key}"))
+
+
+@bp.route("/readiness/gate/<int:criterion_id>/signer", methods=["POST"])
+@requires("manage_gate")
+def signer(programme_slug: str, criterion_id: int):
+    programme = _programme(programme_slug)
+    criterion = _criterion(programme, criterion_id)
+    try:
+        changed = gates.set_signer(criterion, request.form.get("signer_email", ""), current_user)
+    except ServiceError as error:
+        flash(error.message, "error")
     else:
-        flash(" ".join(form.threshold.errors) or "Enter a threshold from 0 to 100.", "error")
+        who = criterion.signer.name
+        flash(f"{who} now signs off “{criterion.label}”." if changed else "Nothing changed.")
     return redirect(url_for(".gate", programme_slug=programme_slug, _anchor=f"c-{criterion.key}"))
 
 
@@ -377,8 +416,8 @@ def api_go_live(programme_slug: str, slug: str):
     if not isinstance(body, dict):
         raise _JsonError(400, 'Send a JSON object, for example {"note": "Board minutes"}.')
     note = body.get("note", "")
-    if not isinstance(note, str):
-        raise _JsonError(400, "note must be text.")
+    if not isinstance(note, str) or len(note) > NOTE_MAX:
+        raise _JsonError(400, f"note must be text of at most {NOTE_MAX} characters.")
     try:
         decision = readiness.go_live(locality, current_user, note, today())
     except readiness.GateNotMet as refusal:

@@ -810,7 +810,7 @@ def test_expected_starts_every_offer_on_its_start_date_and_attends_every_booking
         courses={"trained_mi": mi(attended(1, 1, 2, 3), (booking,))},
     )
 
-    future = expected(locality)
+    future = expected(locality, TODAY)
 
     assert future.posts[0].history == ((EARLIER, "offered"), (NEXT_MONTH, "in_post"))
     assert future.posts[0].status_on(NEXT_MONTH) == "in_post"
@@ -905,13 +905,7 @@ def test_evidence_keeps_everything_the_board_saw_about_each_criterion():
                 "kind": "manual_check",
                 "note": "Waived: ICT shared with the county",
                 "exception": "ICT shared with the county",
-                "shortfall": [
-                    {
-                        "kind": "check",
-                        "label": "Workbook ICT ready",
-                        "detail": "Awaiting sign-off by Head of ICT",
-                    }
-                ],
+                "shortfall": [],  # excused: nothing stands in its way
             },
         ],
     }
@@ -1069,3 +1063,62 @@ def test_thresholds_of_0_and_100_are_allowed():
         (0, CriterionKind.GATE_MILESTONES),
         (100, CriterionKind.RECRUITED),
     ]
+
+
+# ------------------------------------------------------------------ milestones and checks ahead
+
+
+def test_gate_milestones_are_projected_to_be_met_when_the_last_open_one_falls_due():
+    locality = facts(
+        milestones=(
+            milestone(1, status="done", gate=True, completed=EARLIER),
+            milestone(2, gate=True, due=NEXT_MONTH),
+            milestone(3, gate=True, due=date(2026, 12, 20)),
+        )
+    )
+
+    [projection] = project([GATE_MILESTONES], locality, TODAY)
+
+    assert (projection.on, projection.forecast) == (date(2026, 12, 20), True)
+    assert projection.reachable_by_go_live
+
+
+def test_an_overdue_milestone_has_no_date_left_to_project_it_on():
+    locality = facts(
+        milestones=(
+            milestone(1, gate=True, due=date(2026, 11, 2)),
+            milestone(2, gate=True, due=NEXT_MONTH),
+        )
+    )
+
+    [projection] = project([GATE_MILESTONES], locality, TODAY)
+
+    assert projection.on is None
+    assert not projection.reachable_by_go_live
+
+
+def test_a_milestone_due_after_go_live_is_projected_past_it():
+    locality = facts(milestones=(milestone(1, gate=True, due=date(2027, 2, 1)),))
+
+    [projection] = project([GATE_MILESTONES], locality, TODAY)
+
+    assert projection.on == date(2027, 2, 1)
+    assert not projection.reachable_by_go_live
+
+
+def test_a_sign_off_is_not_forecast_at_all():
+    [projection] = project([ICT_CHECK], facts(), TODAY)
+
+    assert (projection.on, projection.met_now, projection.forecast) == (None, False, False)
+
+
+def test_a_waived_criterion_is_met_with_nothing_left_in_its_way():
+    locality = facts(
+        posts=posts(1, 4),
+        exceptions={RECRUITED.key: LocalityException("Shared with the county", waived=True)},
+    )
+
+    result = evaluate_one(RECRUITED, locality, TODAY)
+
+    assert (result.met, result.shortfall, result.share) == (True, (), Share(1, 4))
+    assert result.note == "Waived: Shared with the county"

@@ -3,10 +3,11 @@ locality's readiness from real rows, the board, go-live decisions and daily snap
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from programme.extensions import db
 from programme.models import (
@@ -47,7 +48,12 @@ STANDARD_KEYS = [
     "trained_fs_workshops",
     "gate_milestones_done",
 ]
-THRESHOLDS = dict(zip(STANDARD_KEYS, (70, 70, 70, 100), strict=True))
+
+
+def trends_of(locality, today=TODAY):
+    """The locality's trend charts as its readiness page draws them on `today`."""
+    criteria = gates.criteria(locality.programme)
+    return readiness.trends(locality, criteria, readiness.evaluate_locality(locality, today), today)
 
 
 def somerset(slug: str = "somerset"):
@@ -1091,7 +1097,7 @@ def test_trends_draw_a_sparkline_per_criterion_once_snapshots_exist(app):
     programme = somerset()
     team = a_team(programme)
     posts = add_posts(team, recruited=0, total=4)
-    empty = readiness.trends(team.locality, THRESHOLDS, TODAY)
+    empty = trends_of(team.locality)
 
     assert list(empty) == STANDARD_KEYS
     assert (empty["adult_specialists_recruited"].points, empty["trained_mi"].first) == ("", None)
@@ -1102,13 +1108,13 @@ def test_trends_draw_a_sparkline_per_criterion_once_snapshots_exist(app):
         db.session.commit()
         readiness.take_snapshots(TODAY - timedelta(days=days_ago))
 
-    trend = readiness.trends(team.locality, THRESHOLDS, TODAY)["adult_specialists_recruited"]
+    trend = trends_of(team.locality)["adult_specialists_recruited"]
 
     assert len(trend.points.split()) == 3
     assert (trend.first.on, trend.first.actual) == (TODAY - timedelta(days=20), 25)
     assert (trend.last.on, trend.last.actual) == (TODAY, 75)
     assert trend.threshold_y == pytest.approx(40 - 70 * 40 / 100)
-    assert readiness.trends(team.locality, THRESHOLDS, TODAY - timedelta(days=15))[
+    assert trends_of(team.locality, TODAY - timedelta(days=15))[
         "adult_specialists_recruited"
     ].last.on == TODAY - timedelta(days=20)
 
@@ -1118,7 +1124,7 @@ def test_snapshots_older_than_the_trend_window_are_left_out(app):
     readiness.take_snapshots(TODAY - timedelta(days=readiness.TREND_DAYS))
     readiness.take_snapshots(TODAY)
 
-    trend = readiness.trends(locality, THRESHOLDS, TODAY)
+    trend = trends_of(locality)
 
     assert trend["trained_mi"].first.on == TODAY
 
@@ -1347,3 +1353,100 @@ def test_a_trend_s_threshold_line_is_the_threshold_the_locality_is_held_to(app):
     _criterion, found, _projection, trend = page.rows[1]
     assert found.threshold == 50
     assert trend.threshold_y == 20.0  # 50% of a 40-unit-high chart
+
+
+def test_an_added_criterion_s_trend_starts_the_day_it_was_added(app):
+    programme = somerset()
+    locality = create_locality(programme)
+    added = gates.add_criterion(
+        programme, NewCriterion("milestone", "ISA signed", milestone_title="ISA signed"), None
+    )
+    readiness.take_snapshots(TODAY)
+    gates.remove_criterion(added, None)
+    again = gates.add_criterion(
+        programme, NewCriterion("milestone", "ISA signed", milestone_title="ISA signed"), None
+    )
+    again.created_at = again.created_at + timedelta(days=1)  # added the next day
+    db.session.commit()
+
+    trend = trends_of(locality, TODAY + timedelta(days=1))
+
+    assert again.key == added.key
+    assert trend[again.key].first is None  # the removed criterion's reading is not its history
+    assert trend["trained_mi"].first.on == TODAY
+
+
+@pytest.mark.parametrize("kind", ["milestone", "manual_check"])
+def test_a_done_or_not_criterion_has_no_threshold_to_lower(app, kind):
+    programme = somerset()
+    locality = create_locality(programme)
+    signer = create_user("board_member")
+    added = gates.add_criterion(
+        programme,
+        NewCriterion(kind, "ISA signed", milestone_title="ISA signed", signer_email=signer.email),
+        None,
+    )
+
+    with pytest.raises(ServiceError, match="done or not"):
+        gates.set_threshold(added, 0, None)
+    with pytest.raises(ServiceError, match="done or not"):
+        gates.set_exception(locality, added, "Not needed", None, threshold=0)
+    gates.set_exception(locality, added, "Signed at county level", None, waived=True)
+
+    result = readiness.evaluate_locality(locality, TODAY).results[-1]
+    assert (result.key, result.met, result.threshold) == (added.key, True, 100)
+
+
+def test_removing_a_criterion_says_in_each_locality_s_trail_what_went_with_it(app):
+    programme = somerset()
+    waived, signed = create_locality(programme), create_locality(programme)
+    signer = create_user("board_member")
+    check = gates.add_criterion(
+        programme, NewCriterion("manual_check", "ISA signed", signer_email=signer.email), None
+    )
+    gates.set_exception(waived, check, "Signed at county level", None, waived=True)
+    gates.sign_off(signed, check, signer, TODAY)
+
+    gates.remove_criterion(check, None)
+
+    trails = {
+        locality.id: [
+            e.summary
+            for e in db.session.scalars(
+                select(AuditEvent).where(AuditEvent.locality_id == locality.id)
+            )
+            if e.action == "delete"
+        ]
+        for locality in (waived, signed)
+    }
+    assert trails[waived.id] == [
+        f"{waived.name}: its exception of “ISA signed” went with the criterion"
+    ]
+    assert trails[signed.id] == [
+        f"{signed.name}: its sign-off of “ISA signed” went with the criterion"
+    ]
+    assert count_rows(GateException) == count_rows(CheckSignOff) == 0
+
+
+def test_the_database_holds_at_most_one_decision_in_force_and_none_is_deleted(app):
+    locality = create_locality(somerset())
+
+    def decision(**values):
+        return GoLiveDecision(
+            locality_id=locality.id, decided_by_name="Chair", evidence={}, **values
+        )
+
+    db.session.add_all([decision(), decision()])
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+    rescinded = decision(rescinded_at=datetime(2026, 11, 1, tzinfo=UTC), rescind_reason="x")
+    db.session.add_all([rescinded, decision()])
+    db.session.commit()  # a rescinded decision beside the one in force is fine
+
+    db.session.delete(rescinded)
+    with pytest.raises(DecisionIsFinal):
+        db.session.commit()
+    db.session.rollback()
+    assert count_rows(GoLiveDecision) == 2

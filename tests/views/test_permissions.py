@@ -315,9 +315,10 @@ ROUTES: list[Route] = [
     *_both("readiness.exception", "manage_gate", _locality_criterion),
     Route("readiness.clear_exception", "POST", "manage_gate", _locality_criterion),
     Route("readiness.gate", "GET", "view", _programme),
-    Route("readiness.threshold", "POST", "manage_gate", _criterion, ok=frozenset({302})),
+    Route("readiness.threshold", "POST", "manage_gate", _criterion, ok=frozenset({400})),
     *_both("readiness.new_criterion", "manage_gate", _programme),
     Route("readiness.remove_criterion", "POST", "manage_gate", _criterion, ok=frozenset({302})),
+    Route("readiness.signer", "POST", "manage_gate", _criterion, ok=frozenset({302})),
     Route("readiness_api.api_readiness", "GET", "view", _locality, json=True),
     Route(
         "readiness_api.api_go_live",

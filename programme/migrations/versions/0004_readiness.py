@@ -2,9 +2,11 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-30 06:08:12.738135
+Create Date: 2026-11-30 06:43:12.749361
 
 """
+from datetime import datetime, timezone
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -30,6 +32,7 @@ def upgrade():
     sa.Column('milestone_title', sa.String(length=300), nullable=True),
     sa.Column('workstream_id', sa.Integer(), nullable=True),
     sa.Column('signer_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("kind IN ('adult_specialists_recruited', 'trained', 'gate_milestones', 'milestone', 'workstream_milestones', 'manual_check')", name=op.f('ck_gate_criterion_kind')),
     sa.CheckConstraint('threshold >= 0 AND threshold <= 100', name=op.f('ck_gate_criterion_threshold')),
@@ -59,6 +62,7 @@ def upgrade():
     )
     with op.batch_alter_table('go_live_decision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_go_live_decision_locality_id'), ['locality_id'], unique=False)
+        batch_op.create_index('uq_go_live_decision_in_force', ['locality_id'], unique=True, sqlite_where=sa.text('rescinded_at IS NULL'), postgresql_where=sa.text('rescinded_at IS NULL'))
 
     op.create_table('readiness_snapshot',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -101,7 +105,7 @@ def upgrade():
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('set_by_id', sa.Integer(), nullable=True),
     sa.Column('set_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint('waived OR (threshold >= 0 AND threshold <= 100)', name=op.f('ck_gate_exception_threshold_or_waived')),
+    sa.CheckConstraint('waived OR (threshold IS NOT NULL AND threshold >= 0 AND threshold <= 100)', name=op.f('ck_gate_exception_threshold_or_waived')),
     sa.ForeignKeyConstraint(['criterion_id'], ['gate_criterion.id'], name=op.f('fk_gate_exception_criterion_id_gate_criterion'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['locality_id'], ['locality.id'], name=op.f('fk_gate_exception_locality_id_locality'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['set_by_id'], ['user.id'], name=op.f('fk_gate_exception_set_by_id_user'), ondelete='SET NULL'),
@@ -130,6 +134,7 @@ def downgrade():
 
     op.drop_table('readiness_snapshot')
     with op.batch_alter_table('go_live_decision', schema=None) as batch_op:
+        batch_op.drop_index('uq_go_live_decision_in_force', sqlite_where=sa.text('rescinded_at IS NULL'), postgresql_where=sa.text('rescinded_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_go_live_decision_locality_id'))
 
     op.drop_table('go_live_decision')
@@ -163,10 +168,12 @@ def _install_default_gates():
         sa.column("position", sa.Integer),
         sa.column("standard", sa.Boolean),
         sa.column("version", sa.Integer),
+        sa.column("created_at", sa.DateTime(timezone=True)),
     )
+    now = datetime.now(timezone.utc)
     rows = [
         dict(programme_id=programme_id, key=key, label=label, kind=kind, threshold=threshold,
-             position=position, standard=True, version=1)
+             position=position, standard=True, version=1, created_at=now)
         for programme_id in programmes
         for position, (key, label, kind, threshold) in enumerate(DEFAULT_GATE)
     ]
