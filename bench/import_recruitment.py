@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import io
 import random
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -29,8 +28,8 @@ from datetime import date, timedelta
 
 import openpyxl
 from sqlalchemy import func, select
+from throwaway import throwaway_database  # bench/throwaway.py, beside this script
 
-from programme import create_app
 from programme.domain.imports import synonyms
 from programme.domain.recruitment_import import FIELDS
 from programme.domain.spreadsheet import ReadLimits, read_table
@@ -130,17 +129,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000, help="data rows (default 10000)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            {"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite"}
-        )
-        with app.app_context():
-            db.create_all()
-            try:
-                run(args.rows)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
+    with throwaway_database():
+        run(args.rows)
 
 
 def run(rows: int) -> None:

@@ -14,14 +14,13 @@ answers within a second for 50 localities.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
 from sqlalchemy import event, func, select
+from throwaway import throwaway_database  # bench/throwaway.py, beside this script
 
-from programme import create_app
 from programme.extensions import db
 from programme.models import (
     Attendance,
@@ -148,17 +147,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--localities", type=int, default=50, help="localities (default 50)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            {"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite"}
-        )
-        with app.app_context():
-            db.create_all()
-            try:
-                run(args.localities)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
+    with throwaway_database():
+        run(args.localities)
 
 
 if __name__ == "__main__":
