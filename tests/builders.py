@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from itertools import count
 
@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from programme.extensions import db
 from programme.models import Locality, Milestone, Post, Programme, Role, Team, User, Workstream
-from programme.services import programmes, timeline
+from programme.services import programmes, timeline, training
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 _sequence = count(1)
@@ -166,4 +166,18 @@ def create_session(course, module: int = 1, on: date | None = None, **overrides)
     session = TrainingSession(**fields)
     db.session.add(session)
     db.session.commit()
+    return session
+
+
+def attend(course, module: int, people, status: str = "present", on: date | None = None):
+    """A held session of the module (a month before the tests' today, unless `on`) with
+    everyone in `people` enrolled and marked `status` on its register."""
+    from tests.conftest import TODAY
+
+    on = on or TODAY - timedelta(days=30)
+    session = create_session(course, module, on)
+    training.enrol(session, [person.id for person in people], None)
+    training.save_register(
+        session, dict.fromkeys((p.id for p in people), status), None, today=TODAY
+    )
     return session

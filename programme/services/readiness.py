@@ -38,7 +38,6 @@ from programme.extensions import db
 from programme.models import (
     Attendance,
     CheckSignOff,
-    CourseModule,
     GateCriterion,
     GateException,
     GoLiveDecision,
@@ -51,12 +50,12 @@ from programme.models import (
     Role,
     StaffMember,
     Team,
-    TrainingSession,
     User,
 )
 from programme.models._columns import utcnow
 from programme.services import audit, gates, training
 from programme.services.errors import Conflict, NotFound, ServiceError
+from programme.services.lookup import get_within
 from programme.services.transaction import transactional
 
 # Who may record a go-live decision: the operational board (and administrators).
@@ -147,20 +146,12 @@ def _training(
     # (locality id, course id) -> records
     attended: dict[tuple[int, int], list[Attended]] = defaultdict(list)
     booked: dict[tuple[int, int], list[Attended]] = defaultdict(list)
-    for locality_id, course_id, staff_id, number, status, on in db.session.execute(
-        select(
-            Team.locality_id,
-            TrainingSession.course_id,
-            Attendance.staff_id,
-            CourseModule.number,
-            Attendance.status,
-            TrainingSession.on,
-        )
-        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-        .join(CourseModule, CourseModule.id == TrainingSession.module_id)
+    for course_id, staff_id, number, status, on, locality_id in db.session.execute(
+        training.places(programme)
+        .add_columns(Team.locality_id)
         .join(StaffMember, StaffMember.id == Attendance.staff_id)
         .join(Team, Team.id == StaffMember.team_id)
-        .where(TrainingSession.programme_id == programme.id, Team.locality_id.in_(locality_ids))
+        .where(Team.locality_id.in_(locality_ids))
     ):
         if status is not None:
             attended[locality_id, course_id].append(Attended(staff_id, number, status, on))
@@ -433,6 +424,16 @@ def unmet_sentence(result) -> str:
     return (
         f"{result.label} is {result.actual}% ({share.numerator} of {share.denominator}), "
         f"below {result.threshold}%"
+    )
+
+
+def get_decision(locality: Locality, decision_id: int) -> GoLiveDecision:
+    return get_within(
+        GoLiveDecision,
+        decision_id,
+        "locality_id",
+        locality.id,
+        f"{locality.name} has no go-live decision {decision_id}.",
     )
 
 

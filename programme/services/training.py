@@ -463,9 +463,10 @@ def _staff_facts(members) -> list[StaffFacts]:
     return [StaffFacts(m.id, m.role_id, m.start_date, m.leaving_date) for m in members]
 
 
-def _attended(programme: Programme, staff_ids=None) -> dict[int, list[Attended]]:
-    """Every recorded attendance in the programme (or of these people), by course id."""
-    query = (
+def places(programme: Programme):
+    """Every place at the programme's sessions as (course id, staff id, module number, status,
+    day); status is None for an enrolment not yet marked."""
+    return (
         select(
             TrainingSession.course_id,
             Attendance.staff_id,
@@ -475,8 +476,13 @@ def _attended(programme: Programme, staff_ids=None) -> dict[int, list[Attended]]
         )
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .join(CourseModule, CourseModule.id == TrainingSession.module_id)
-        .where(TrainingSession.programme_id == programme.id, Attendance.status.is_not(None))
+        .where(TrainingSession.programme_id == programme.id)
     )
+
+
+def _attended(programme: Programme, staff_ids=None) -> dict[int, list[Attended]]:
+    """Every recorded attendance in the programme (or of these people), by course id."""
+    query = places(programme).where(Attendance.status.is_not(None))
     if staff_ids is not None:
         query = query.where(Attendance.staff_id.in_(staff_ids))
     by_course: dict[int, list[Attended]] = defaultdict(list)

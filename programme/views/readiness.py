@@ -127,9 +127,7 @@ def rescind(programme_slug: str, slug: str):
 @requires("view")
 def decision(programme_slug: str, slug: str, decision_id: int):
     locality = _locality(programme_slug, slug)
-    found = next((d for d in readiness.decisions(locality) if d.id == decision_id), None)
-    if found is None:
-        abort(404)
+    found = or_404(lambda: readiness.get_decision(locality, decision_id))
     return render_template(
         "readiness/decision.html", locality=locality, programme=locality.programme, decision=found
     )

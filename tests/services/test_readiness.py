@@ -27,6 +27,7 @@ from programme.services.gates import NewCriterion
 from programme.services.readiness import GateNotMet
 from tests.builders import (
     apply_lancashire,
+    attend,
     create_locality,
     create_milestone,
     create_post,
@@ -70,16 +71,6 @@ def add_posts(team, recruited: int, total: int, role_key: str = "da_victims") ->
         create_post(team, role_key, status="in_post" if n < recruited else "advertised")
         for n in range(total)
     ]
-
-
-def attend(course, module: int, people, status: str = "present", on: date = LAST_MONTH):
-    """A held session of the module with everyone in `people` marked `status`."""
-    session = create_session(course, module, on)
-    training.enrol(session, [person.id for person in people], None)
-    training.save_register(
-        session, dict.fromkeys((p.id for p in people), status), None, today=TODAY
-    )
-    return session
 
 
 def complete(course, people, on: date = LAST_MONTH) -> None:

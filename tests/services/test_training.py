@@ -21,6 +21,7 @@ from programme.models import (
 from programme.services import training
 from programme.services.errors import Conflict, NotFound, ServiceError
 from tests.builders import (
+    attend,
     create_locality,
     create_programme,
     create_session,
@@ -45,16 +46,6 @@ def course_programme(course):
 def a_team(programme=None, **overrides):
     programme = programme or create_programme(slug="somerset")
     return create_team(create_locality(programme), **overrides)
-
-
-def attend(course, module: int, people, status: str = "present", on: date = LAST_MONTH):
-    """A held session of the module with everyone in `people` marked `status`."""
-    session = create_session(course, module, on)
-    training.enrol(session, [person.id for person in people], None)
-    training.save_register(
-        session, dict.fromkeys((p.id for p in people), status), None, today=TODAY
-    )
-    return session
 
 
 def complete(course, people, on: date = LAST_MONTH):
