@@ -1,4 +1,5 @@
-"""Who may do what: the single permission table, the user loader and the `@requires` decorator."""
+"""Permissions in the web app: the user loader and the `@requires` decorator over the table in
+`programme/domain/permissions.py`."""
 
 from __future__ import annotations
 
@@ -9,51 +10,24 @@ from typing import TypeVar
 from flask import Flask, abort, session
 from flask_login import current_user, login_required
 
+from programme.domain.permissions import PERMISSIONS, may_edit_milestone, permits
 from programme.extensions import db, login_manager
 from programme.models import Milestone, User
-
-ALL_ROLES = frozenset(
-    {"admin", "programme_manager", "board_member", "hr_lead", "trainer", "viewer"}
-)
-
-# The one place permissions are decided. Every route names one of these (or is `public`).
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "view": ALL_ROLES,
-    "view_audit": frozenset({"admin", "programme_manager", "board_member"}),
-    "manage_programme": frozenset({"admin", "programme_manager"}),
-    "edit_milestones": frozenset({"admin", "programme_manager"}),
-    # Posts, establishment templates and HR spreadsheet imports.
-    "manage_recruitment": frozenset({"admin", "programme_manager", "hr_lead"}),
-    # Any spreadsheet import; each kind then needs its own permission (views/imports.py).
-    "import_spreadsheets": frozenset({"admin", "programme_manager", "hr_lead", "trainer"}),
-    # Trainers schedule sessions, add staff and take registers.
-    "manage_training": frozenset({"admin", "programme_manager", "trainer"}),
-    "record_attendance": frozenset({"admin", "programme_manager", "trainer"}),
-    # The go-live gate's criteria, thresholds and locality exceptions.
-    "manage_gate": frozenset({"admin", "programme_manager"}),
-    # The operational board records (and rescinds) go-live decisions.
-    "decide_go_live": frozenset({"admin", "board_member"}),
-    "manage_users": frozenset({"admin"}),
-}
 
 F = TypeVar("F", bound=Callable)
 
 
 def can(user, permission: str) -> bool:
+    """Whether a (possibly anonymous) user may do `permission`: the table decides, by role."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.role in PERMISSIONS[permission]
+    return permits(user.role, permission)
 
 
 def can_edit_milestone(user, milestone: Milestone) -> bool:
-    """Programme managers edit any milestone; anyone but a viewer may update one they own."""
-    if can(user, "edit_milestones"):
-        return True
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.role != "viewer"
-        and milestone.owner_id == user.id
-    )
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return may_edit_milestone(user.role, user.id, milestone.owner_id)
 
 
 def requires(permission: str) -> Callable[[F], F]:

@@ -3,9 +3,9 @@
 import click
 from flask.cli import with_appcontext
 
-from programme.auth import can_edit_milestone
 from programme.cli.common import ISO_DATE, fail, print_json, run_service
 from programme.clock import today
+from programme.domain.permissions import may_edit_milestone
 from programme.seed_files import DEFAULT_TIMELINE_KEY
 from programme.services import localities, milestones, timeline, users
 
@@ -84,7 +84,7 @@ def update_milestone_command(milestone_id, status, owner_email, due, notes, by_e
     """Change a milestone as that user would in the UI."""
     actor = run_service(lambda: users.require_user(by_email))
     milestone = run_service(lambda: milestones.get_milestone(milestone_id))
-    if not actor.active or not can_edit_milestone(actor, milestone):
+    if not actor.active or not may_edit_milestone(actor.role, actor.id, milestone.owner_id):
         fail(f"{actor.email} ({actor.role_label}) may not change milestone {milestone_id}.")
     changes = {}
     if owner_email is not None:

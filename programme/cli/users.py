@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from programme.cli.common import fail, run_service
-from programme.models import ROLES
+from programme.domain.permissions import ROLES
 from programme.services import users
 
 

@@ -1,8 +1,8 @@
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from programme.domain.permissions import ROLES
 from programme.forms.base import BaseForm, select_choices
-from programme.models import ROLES
 
 ROLE_CHOICES = select_choices(ROLES.items())
 

@@ -34,10 +34,9 @@ from programme.models.training import (
     TrainingSession,
     course_role,
 )
-from programme.models.users import ROLES, LoginAttempt, User
+from programme.models.users import LoginAttempt, User
 
 __all__ = [
-    "ROLES",
     "Attendance",
     "AuditEvent",
     "CheckSignOff",

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from programme.clock import utc_now
 from programme.extensions import db
-from programme.models._columns import utcnow
 
 if TYPE_CHECKING:
     from programme.models.users import User
@@ -23,7 +23,7 @@ class AuditEvent(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # Plain ids rather than foreign keys: the trail outlives what it describes.
     programme_id: Mapped[int | None]

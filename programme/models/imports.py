@@ -17,8 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from programme.clock import utc_now
 from programme.extensions import db
-from programme.models._columns import utcnow
 
 if TYPE_CHECKING:
     from programme.models.users import User
@@ -37,7 +37,7 @@ class ImportRecord(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     state: Mapped[str] = mapped_column(String(20), default="previewed")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -100,5 +100,5 @@ class ColumnMapping(db.Model):
     # field -> the column index it was mapped to (None: the file has no such column).
     mapping: Mapped[dict[str, int | None]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        DateTime(timezone=True), default=utc_now, onupdate=utc_now
     )

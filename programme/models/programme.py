@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from programme.clock import utc_now
 from programme.domain.recruitment import DEFAULT_RECRUITED
 from programme.extensions import db
-from programme.models._columns import utcnow
 
 if TYPE_CHECKING:
     from programme.models.recruitment import EstablishmentTemplate, Post, Role
@@ -25,7 +25,7 @@ class Programme(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     # The post statuses that count as recruited; None means the default (appointed, in post).
     recruited_statuses: Mapped[list[str] | None] = mapped_column(JSON)
 
@@ -64,7 +64,7 @@ class Locality(db.Model):
     wave: Mapped[int | None]
     go_live: Mapped[date]
     state: Mapped[str] = mapped_column(String(20), default="planning")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
     programme: Mapped[Programme] = relationship(back_populates="localities")
     teams: Mapped[list[Team]] = relationship(back_populates="locality", order_by="Team.name")

@@ -22,9 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from programme.clock import utc_now
 from programme.domain.readiness import Criterion, CriterionKind
 from programme.extensions import db
-from programme.models._columns import utcnow
 
 if TYPE_CHECKING:
     from programme.models.programme import Locality, Programme
@@ -60,7 +60,7 @@ class GateCriterion(db.Model):
     signer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # A criterion's trend starts here, so one added later under a removed one's key never shows
     # the removed one's readings.
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
@@ -107,7 +107,7 @@ class GateException(db.Model):
     waived: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str] = mapped_column(Text)
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
     criterion: Mapped[GateCriterion] = relationship()
     set_by: Mapped[User | None] = relationship()
@@ -128,7 +128,7 @@ class CheckSignOff(db.Model):
     signed_by_name: Mapped[str] = mapped_column(String(200))
     signed_on: Mapped[date]
     note: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
     criterion: Mapped[GateCriterion] = relationship()
 
@@ -165,7 +165,7 @@ class GoLiveDecision(db.Model):
     )
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decided_by_name: Mapped[str] = mapped_column(String(200))
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     note: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
     rescinded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -210,4 +210,4 @@ class ReadinessSnapshot(db.Model):
     ready: Mapped[bool] = mapped_column(Boolean)
     # [{"key", "actual", "threshold", "met", "numerator", "denominator"}]
     criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

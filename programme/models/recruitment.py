@@ -19,9 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from programme.clock import utc_now
 from programme.domain.recruitment import POST_STATUSES, PostStatus
 from programme.extensions import db
-from programme.models._columns import utcnow
 
 if TYPE_CHECKING:
     from programme.models.programme import Programme, Team
@@ -126,9 +126,9 @@ class Post(db.Model):
     import_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_record.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        DateTime(timezone=True), default=utc_now, onupdate=utc_now
     )
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -161,7 +161,7 @@ class PostStatusChange(db.Model):
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(30))
     changed_on: Mapped[date]
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     import_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_record.id", ondelete="SET NULL"), index=True

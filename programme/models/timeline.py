@@ -17,9 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from programme.clock import utc_now
 from programme.domain.timeline import MilestoneStatus, Offset
 from programme.extensions import db
-from programme.models._columns import utcnow
 
 if TYPE_CHECKING:
     from programme.models.programme import Locality, Programme
@@ -119,7 +119,7 @@ class Milestone(db.Model):
     gate_critical: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        DateTime(timezone=True), default=utc_now, onupdate=utc_now
     )
 
     # SQLAlchemy bumps `version` on every UPDATE and refuses one whose row moved on meanwhile.

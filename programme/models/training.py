@@ -21,9 +21,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from programme.clock import utc_now
 from programme.domain.training import ATTENDANCE_STATUSES, DEFAULT_COUNTED
 from programme.extensions import db
-from programme.models._columns import utcnow
 
 if TYPE_CHECKING:
     from programme.models.programme import Team
@@ -52,9 +52,9 @@ class StaffMember(db.Model):
     email: Mapped[str] = mapped_column(String(254))  # lower-case; people are matched by it
     start_date: Mapped[date | None]
     leaving_date: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        DateTime(timezone=True), default=utc_now, onupdate=utc_now
     )
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -127,7 +127,7 @@ class TrainingSession(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     # When the trainer last saved the register; a past session without one is flagged.
     register_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
     course: Mapped[Course] = relationship()
     module: Mapped[CourseModule] = relationship()

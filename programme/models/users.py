@@ -8,27 +8,15 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from programme.clock import utc_now
+from programme.domain.permissions import ROLES, role_label
 from programme.extensions import db
-from programme.models._columns import utcnow
-
-ROLES: dict[str, str] = {
-    "admin": "Administrator",
-    "programme_manager": "Programme manager",
-    "board_member": "Operational board member",
-    "hr_lead": "HR lead",
-    "trainer": "Trainer",
-    "viewer": "Viewer",
-}
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "user"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('admin', 'programme_manager', 'board_member', 'hr_lead', 'trainer', "
-            "'viewer')",
-            name="role",
-        ),
+        CheckConstraint("role IN (" + ", ".join(f"'{role}'" for role in ROLES) + ")", name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,7 +27,7 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped at logout and deactivation: cookies carrying an older number stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def get_id(self) -> str:
@@ -51,7 +39,7 @@ class User(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        return ROLES.get(self.role, self.role)
+        return role_label(self.role)
 
 
 class LoginAttempt(db.Model):
@@ -64,5 +52,5 @@ class LoginAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import insert, select, update
 
 from programme import clock
+from programme.clock import utc_now
 from programme.domain.attendance_import import (
     FIELDS,
     CourseRef,
@@ -33,7 +34,6 @@ from programme.models import (
     TrainingSession,
     User,
 )
-from programme.models._columns import utcnow
 from programme.services import audit, imports
 from programme.services.errors import StaleEdit
 
@@ -107,7 +107,7 @@ def _write_and_audit(
         return
     sessions = sorted({row.values["session_id"] for row in recorded})
     _refuse_if_changed(recorded, sessions)
-    now, actor_id = utcnow(), (actor.id if actor else None)
+    now, actor_id = utc_now(), (actor.id if actor else None)
     walk_ins = [row for row in recorded if row.target_id is None]
     if walk_ins:
         db.session.execute(

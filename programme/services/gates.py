@@ -11,6 +11,7 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from programme.clock import utc_now
 from programme.domain.readiness import (
     ADDABLE_KINDS,
     ALL_OR_NOTHING,
@@ -31,7 +32,6 @@ from programme.models import (
     User,
     Workstream,
 )
-from programme.models._columns import utcnow
 from programme.seed_files import GATE_FILE
 from programme.services import audit
 from programme.services.errors import Conflict, NotFound, ServiceError
@@ -348,7 +348,7 @@ def set_exception(
         exception = GateException(locality_id=locality.id, criterion_id=criterion.id)
         db.session.add(exception)
     exception.threshold, exception.waived, exception.reason = threshold, waived, reason
-    exception.set_by_id, exception.set_at = (actor.id if actor else None), utcnow()
+    exception.set_by_id, exception.set_at = (actor.id if actor else None), utc_now()
     what = "waived" if waived else f"threshold {threshold}%"
     _audit_locality(
         actor,

@@ -11,6 +11,7 @@ from pathlib import PurePath
 
 from sqlalchemy import select
 
+from programme.clock import utc_now
 from programme.domain.imports import (
     ImportField,
     ImportPlan,
@@ -23,7 +24,6 @@ from programme.domain.imports import (
 from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table, read_table
 from programme.extensions import db
 from programme.models import ColumnMapping, ImportRecord, Programme, User
-from programme.models._columns import utcnow
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.transaction import transactional
 
@@ -358,7 +358,7 @@ def apply_import(
 
 
 def _apply(importer, programme, record, preview: Preview, actor, today: date) -> None:
-    record.state, record.applied_by, record.applied_at = "applied", actor, utcnow()
+    record.state, record.applied_by, record.applied_at = "applied", actor, utc_now()
     _note_outcome(importer, record, preview)
     db.session.flush()  # the rows written name the record
     importer.write(programme, preview.plan, record, actor, today)

@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from programme.clock import utc_now
+from programme.domain.permissions import permits, role_label
 from programme.domain.readiness import (
     CourseFacts,
     CriterionKind,
@@ -52,14 +54,12 @@ from programme.models import (
     Team,
     User,
 )
-from programme.models._columns import utcnow
 from programme.services import audit, gates, training
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.lookup import get_within
 from programme.services.transaction import transactional
 
 # Who may record a go-live decision: the operational board (and administrators).
-DECIDERS = frozenset({"board_member", "admin"})
 TREND_DAYS = 90
 
 # --- Loading the facts: a fixed number of queries for any number of localities ---------------
@@ -450,9 +450,9 @@ def decisions(locality: Locality) -> list[GoLiveDecision]:
 def check_decider(user: User | None) -> User:
     if user is None or not user.active:
         raise NotFound("There is no active user with that e-mail address.", "by")
-    if user.role not in DECIDERS:
+    if not permits(user.role, "decide_go_live"):
         raise ServiceError(
-            f"{user.name} is a {user.role.replace('_', ' ')}; only board members record go-live "
+            f"{user.name} is a {role_label(user.role).lower()}; only board members record go-live "
             "decisions.",
             "by",
         )
@@ -507,7 +507,7 @@ def rescind(locality: Locality, actor: User, reason: str) -> GoLiveDecision:
     decision = _decisions_in_force([locality.id]).get(locality.id)
     if decision is None:
         raise Conflict(f"{locality.name} has no go-live decision in force to rescind.")
-    decision.rescinded_at = utcnow()
+    decision.rescinded_at = utc_now()
     decision.rescinded_by_name = actor.name
     decision.rescind_reason = reason
     locality.state = "planning"
@@ -578,7 +578,7 @@ def take_snapshots(as_of: date, programmes: Iterable[Programme] | None = None) -
                 run.updated += 1
             snapshot.ready = readiness.ready
             snapshot.criteria = _snapshot_criteria(readiness)
-            snapshot.at = utcnow()
+            snapshot.at = utc_now()
     return run
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import Date, DateTime, Integer, delete, func, insert, literal, select
 
+from programme.clock import utc_now
 from programme.domain.recruitment_import import (
     FIELDS,
     POST_FIELDS,
@@ -32,7 +33,6 @@ from programme.models import (
     Team,
     User,
 )
-from programme.models._columns import utcnow
 from programme.services import audit, imports, recruitment
 from programme.services.errors import Conflict, StaleEdit
 from programme.services.transaction import transactional
@@ -134,7 +134,7 @@ def _insert_first_steps(record: ImportRecord, actor: User | None, today: date) -
                 Post.id,
                 Post.status,
                 literal(today, Date),
-                literal(utcnow(), DateTime(timezone=True)),
+                literal(utc_now(), DateTime(timezone=True)),
                 literal(actor.id if actor else None, Integer),
                 literal(record.id),
             ).where(Post.import_id == record.id),
@@ -261,7 +261,7 @@ def undo_import(record: ImportRecord, actor: User | None) -> int:
         if change.action == "updated":
             _put_back(posts[change.post_id], change)
     _redate_statuses(record)
-    record.state, record.undone_by, record.undone_at = "undone", actor, utcnow()
+    record.state, record.undone_by, record.undone_at = "undone", actor, utc_now()
     for locality_id in touched or [None]:
         audit.record(
             actor,

@@ -10,6 +10,7 @@ from functools import cache
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from programme.clock import utc_now
 from programme.domain.recruitment import Share, is_email
 from programme.domain.training import (
     ATTENDANCE_STATUSES,
@@ -38,7 +39,6 @@ from programme.models import (
     TrainingSession,
     User,
 )
-from programme.models._columns import utcnow
 from programme.seed_files import COURSES_FILE
 from programme.services import audit, recruitment
 from programme.services.errors import Conflict, NotFound, ServiceError
@@ -437,10 +437,10 @@ def save_register(
         place = places[staff_id]
         if place.status != status:
             changes[place.staff.email] = (place.status, status)
-            place.status, place.recorded_at = status, utcnow()
+            place.status, place.recorded_at = status, utc_now()
             place.recorded_by_id = actor.id if actor else None  # the model has no relationship
     if changes or session.register_saved_at is None:  # an empty register is a register too
-        session.register_saved_at = utcnow()
+        session.register_saved_at = utc_now()
     if changes:
         audit.record(
             actor,

@@ -9,10 +9,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from programme.clock import utc_now
 from programme.domain.passwords import password_problems
+from programme.domain.permissions import ROLES
 from programme.extensions import db
-from programme.models import ROLES, LoginAttempt, User
-from programme.models._columns import utcnow
+from programme.models import LoginAttempt, User
 from programme.services import audit
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.transaction import transactional
@@ -154,7 +155,7 @@ def _recent_failures(column, value: str, since: datetime) -> int:
 
 
 def _throttled(email: str, address: str, settings: dict) -> bool:
-    since = utcnow() - timedelta(minutes=settings["LOGIN_THROTTLE_WINDOW_MINUTES"])
+    since = utc_now() - timedelta(minutes=settings["LOGIN_THROTTLE_WINDOW_MINUTES"])
     return (
         _recent_failures(LoginAttempt.email, email, since)
         >= settings["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
@@ -180,5 +181,5 @@ def sign_in(email: str, password: str, address: str, settings: dict) -> SignInRe
         return SignInResult(None, "The e-mail address or password is not right.")
     if not user.active:
         return SignInResult(None, "This account has been deactivated. Ask an administrator.")
-    user.last_login_at = utcnow()
+    user.last_login_at = utc_now()
     return SignInResult(user, None)

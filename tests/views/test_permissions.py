@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 from flask import url_for
 
-from programme.auth import ALL_ROLES, PERMISSIONS
+from programme.domain.permissions import ALL_ROLES, PERMISSIONS, ROLES
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.services import gates, readiness, recruitment_import, training
@@ -29,7 +29,6 @@ from tests.builders import (
 from tests.conftest import TODAY, sign_in_as
 from tests.pages import is_sign_in_challenge
 
-ROLES = ("admin", "programme_manager", "board_member", "hr_lead", "trainer", "viewer")
 ANONYMOUS = "anonymous"
 
 ALLOWED, FORBIDDEN, SIGN_IN = "allowed", "forbidden", "sent to sign in"

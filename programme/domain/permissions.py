@@ -1,0 +1,69 @@
+"""Who may do what: the roles and the one permission table, as plain rules.
+
+Views (`@requires`), the CLI, the API and services all ask `permits(role, action)`; nothing else
+keeps a list of roles. Per-programme membership will plug in here: it decides which role a user
+holds in a programme, and this table still decides what that role may do.
+"""
+
+from __future__ import annotations
+
+# Each role with the name people see. The order is the order forms and listings offer them in.
+ROLES: dict[str, str] = {
+    "admin": "Administrator",
+    "programme_manager": "Programme manager",
+    "board_member": "Operational board member",
+    "hr_lead": "HR lead",
+    "trainer": "Trainer",
+    "viewer": "Viewer",
+}
+
+ALL_ROLES = frozenset(ROLES)
+
+# Every route, command and service check names one of these actions.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view": ALL_ROLES,
+    "view_audit": frozenset({"admin", "programme_manager", "board_member"}),
+    "manage_programme": frozenset({"admin", "programme_manager"}),
+    "edit_milestones": frozenset({"admin", "programme_manager"}),
+    # Anyone but a viewer may update a milestone they own (see `may_edit_milestone`).
+    "edit_own_milestones": ALL_ROLES - {"viewer"},
+    # Posts, establishment templates and HR spreadsheet imports.
+    "manage_recruitment": frozenset({"admin", "programme_manager", "hr_lead"}),
+    # Any spreadsheet import; each kind then needs its own permission.
+    "import_spreadsheets": frozenset({"admin", "programme_manager", "hr_lead", "trainer"}),
+    # Trainers schedule sessions, add staff and take registers.
+    "manage_training": frozenset({"admin", "programme_manager", "trainer"}),
+    "record_attendance": frozenset({"admin", "programme_manager", "trainer"}),
+    # The go-live gate's criteria, thresholds and locality exceptions.
+    "manage_gate": frozenset({"admin", "programme_manager"}),
+    # The operational board records (and rescinds) go-live decisions.
+    "decide_go_live": frozenset({"admin", "board_member"}),
+    "manage_users": frozenset({"admin"}),
+}
+
+
+def is_role(role: str) -> bool:
+    return role in ROLES
+
+
+def role_label(role: str) -> str:
+    return ROLES.get(role, role.replace("_", " "))
+
+
+def permits(role: str | None, action: str) -> bool:
+    """Whether `role` may do `action`. An unknown action is a programming error, not a refusal."""
+    if action not in PERMISSIONS:
+        raise KeyError(f"unknown permission {action!r}")
+    return role in PERMISSIONS[action]
+
+
+def roles_permitted(action: str) -> list[str]:
+    """The roles that may do `action`, in the order ROLES lists them."""
+    return [role for role in ROLES if permits(role, action)]
+
+
+def may_edit_milestone(role: str, user_id: int, owner_id: int | None) -> bool:
+    """Programme managers edit any milestone; anyone but a viewer may update one they own."""
+    if permits(role, "edit_milestones"):
+        return True
+    return permits(role, "edit_own_milestones") and owner_id == user_id
