@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -15,12 +15,23 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
 
 from programme import create_app
 from programme.extensions import db
 from tests.pages import page_problems
 
 TODAY = date(2026, 11, 30)  # a Monday
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_without_disk_syncing(dbapi_connection, _record) -> None:
+    """A test database is thrown away: waiting for the disk at every commit buys nothing."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA journal_mode=MEMORY")
+        cursor.close()
 
 
 def _database_url(tmp_dir: Path) -> str:
@@ -86,7 +97,7 @@ def _migrated(database_url: str) -> str:
     return database_url
 
 
-def _empty_tables() -> None:
+def empty_tables() -> None:
     # DELETE rather than TRUNCATE: on PostgreSQL, truncating twenty small tables costs far more
     # than deleting their few rows, and tests never rely on ids starting at 1.
     for table in reversed(db.metadata.sorted_tables):
@@ -98,7 +109,7 @@ def _empty_tables() -> None:
 def app(_migrated: str):
     app = make_app(_migrated)
     with app.app_context():
-        _empty_tables()
+        empty_tables()
         yield app
         db.session.remove()
         db.engine.dispose()
@@ -154,6 +165,51 @@ def sign_in(client):
         return client
 
     return sign_in_user
+
+
+@contextmanager
+def one_shared_transaction(app) -> Iterator[Callable[[], AbstractContextManager]]:
+    """Run everything inside, services and test-client requests alike, on one connection in one
+    transaction that is rolled back at the end. Each session commits to a SAVEPOINT instead, so a
+    module can build its world once and give each case a savepoint to roll back to: yields a
+    function making such a savepoint.
+
+    Call it inside `app`'s app context, before the app has connected to its database.
+    """
+    db.session.remove()
+    engine = db.engine
+    engine.dispose()
+    if engine.dialect.name == "sqlite":
+        # pysqlite begins transactions lazily and mishandles SAVEPOINT; SQLAlchemy's recipe
+        # takes that over, so a savepoint is a savepoint.
+        event.listen(engine, "connect", _sqlite_manual_transactions)
+        event.listen(engine, "begin", _sqlite_begin)
+    connection = engine.connect()
+    outer = connection.begin()
+    db.session.remove()
+    db.session.configure(join_transaction_mode="create_savepoint")
+    engines = db.engines
+    engines[None] = connection  # every session of this app now runs on this one connection
+    def savepoint():
+        db.session.remove()  # a session left open would hold a savepoint around this one
+        return connection.begin_nested()
+
+    try:
+        yield savepoint
+    finally:
+        db.session.remove()
+        engines[None] = engine
+        outer.rollback()
+        connection.close()
+        engine.dispose()
+
+
+def _sqlite_manual_transactions(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 class QueryCounter:
