@@ -9,6 +9,7 @@ from itertools import count
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from programme import clock
 from programme.extensions import db
 from programme.models import Locality, Milestone, Post, Programme, Role, Team, User, Workstream
 from programme.services import programmes, timeline, training
@@ -150,15 +151,14 @@ def create_staff(team: Team, role_key: str = "social_worker", **overrides):
 
 
 def create_session(course, module: int = 1, on: date | None = None, **overrides):
-    """A session of `course`'s module `module`, on `on` (the tests' today by default)."""
+    """A session of `course`'s module `module`, on `on` (the pinned today by default)."""
     from programme.models import TrainingSession
-    from tests.conftest import TODAY
 
     fields = {
         "programme_id": course.programme_id,
         "course": course,
         "module": next(m for m in course.modules if m.number == module),
-        "on": on or TODAY,
+        "on": on or clock.today(),
         "capacity": course.capacity,
         "cost_pence": 0,
     }
@@ -170,14 +170,12 @@ def create_session(course, module: int = 1, on: date | None = None, **overrides)
 
 
 def attend(course, module: int, people, status: str = "present", on: date | None = None):
-    """A held session of the module (a month before the tests' today, unless `on`) with
+    """A held session of the module (a month before the pinned today, unless `on`) with
     everyone in `people` enrolled and marked `status` on its register."""
-    from tests.conftest import TODAY
-
-    on = on or TODAY - timedelta(days=30)
+    on = on or clock.today() - timedelta(days=30)
     session = create_session(course, module, on)
     training.enrol(session, [person.id for person in people], None)
     training.save_register(
-        session, dict.fromkeys((p.id for p in people), status), None, today=TODAY
+        session, dict.fromkeys((p.id for p in people), status), None, today=clock.today()
     )
     return session

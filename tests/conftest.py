@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from programme import create_app
 from programme.extensions import db
 from tests.pages import page_problems
 
+# The day every test runs on, unless it pins another with the `pin_clock` fixture.
 TODAY = date(2026, 11, 30)  # a Monday
 
 
@@ -141,6 +142,18 @@ def _check_page(response) -> None:
 
 
 @pytest.fixture
+def pin_clock(app) -> Callable[..., None]:
+    """Pin `programme.clock` for the rest of the test: `pin_clock(day)` fixes today (the time of
+    day still runs), `pin_clock(at=aware_datetime)` fixes the exact moment. Requests, services and
+    commands of this app all see it."""
+
+    def pin(day: date | None = None, *, at: datetime | None = None) -> None:
+        app.config["TODAY"], app.config["NOW"] = (None, at) if at else (day, None)
+
+    return pin
+
+
+@pytest.fixture
 def client(app):
     app.test_client_class = IsolatedClient
     return app.test_client()
@@ -190,6 +203,7 @@ def one_shared_transaction(app) -> Iterator[Callable[[], AbstractContextManager]
     db.session.configure(join_transaction_mode="create_savepoint")
     engines = db.engines
     engines[None] = connection  # every session of this app now runs on this one connection
+
     def savepoint():
         db.session.remove()  # a session left open would hold a savepoint around this one
         return connection.begin_nested()
