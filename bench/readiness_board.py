@@ -32,7 +32,9 @@ from programme.models import (
     Team,
     TrainingSession,
 )
-from programme.services import localities, programmes, readiness, timeline, training
+from programme.services import localities, programmes, timeline
+from programme.services.readiness import board, locality_page, snapshots
+from programme.services.training import catalogue
 from programme.services.transaction import transactional
 
 TEAMS_PER_LOCALITY, STAFF_PER_TEAM = 4, 12
@@ -84,7 +86,7 @@ def _deliver_training(programme: Programme) -> None:
         staff_by_locality.setdefault(locality_id, []).append(staff_id)
     for index, (_locality_id, staff_ids) in enumerate(sorted(staff_by_locality.items())):
         past = index % 2 == 0
-        for course in training.list_courses(programme):
+        for course in catalogue.list_courses(programme):
             for module in course.modules:
                 on = TODAY + timedelta(days=(-30 if past else 30) + module.number)
                 session = TrainingSession(
@@ -133,14 +135,14 @@ def run(count: int) -> None:
         f"in {time.perf_counter() - start:.1f}s\n"
     )
     db.session.expire_all()
-    timed("board view (every locality, every criterion)", lambda: readiness.board(programme, TODAY))
+    timed("board view (every locality, every criterion)", lambda: board.board(programme, TODAY))
     booked = db.session.scalar(select(Locality).where(Locality.name == "Locality 002"))
     timed(
         "one locality's page (with projections)",
-        lambda: readiness.locality_readiness(booked, TODAY, TODAY),
+        lambda: locality_page.locality_readiness(booked, TODAY, TODAY),
     )
-    timed("daily snapshot (every locality)", lambda: readiness.take_snapshots(TODAY))
-    timed("daily snapshot again (replaces the day's)", lambda: readiness.take_snapshots(TODAY))
+    timed("daily snapshot (every locality)", lambda: snapshots.take_snapshots(TODAY))
+    timed("daily snapshot again (replaces the day's)", lambda: snapshots.take_snapshots(TODAY))
 
 
 def main() -> None:

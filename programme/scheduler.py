@@ -16,8 +16,8 @@ from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
 from programme.clock import today
-from programme.services import readiness
 from programme.services.errors import Conflict
+from programme.services.readiness import snapshots
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +30,11 @@ class Job:
     description: str
 
 
-def take_readiness_snapshots() -> readiness.SnapshotRun:
+def take_readiness_snapshots() -> snapshots.SnapshotRun:
     try:
-        return readiness.take_snapshots(today())
+        return snapshots.take_snapshots(today())
     except Conflict:  # another run stored the day's rows at the same moment: replace them
-        return readiness.take_snapshots(today())
+        return snapshots.take_snapshots(today())
 
 
 JOBS = (
@@ -76,7 +76,7 @@ def catch_up(app: Flask) -> None:
     failure is logged, not raised: the schedule still starts and the job runs at its time."""
     with app.app_context():
         try:
-            if not readiness.snapshots_taken_on(today()):
+            if not snapshots.snapshots_taken_on(today()):
                 take_readiness_snapshots()
         except Exception:
             log.exception("Catching up on today's readiness snapshots failed")

@@ -12,7 +12,8 @@ from werkzeug.security import generate_password_hash
 from programme import clock
 from programme.extensions import db
 from programme.models import Locality, Milestone, Post, Programme, Role, Team, User, Workstream
-from programme.services import programmes, timeline, training
+from programme.services import programmes, timeline
+from programme.services.training import enrolment, registers
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 _sequence = count(1)
@@ -174,8 +175,8 @@ def attend(course, module: int, people, status: str = "present", on: date | None
     everyone in `people` enrolled and marked `status` on its register."""
     on = on or clock.today() - timedelta(days=30)
     session = create_session(course, module, on)
-    training.enrol(session, [person.id for person in people], None)
-    training.save_register(
+    enrolment.enrol(session, [person.id for person in people], None)
+    registers.save_register(
         session, dict.fromkeys((p.id for p in people), status), None, today=clock.today()
     )
     return session

@@ -16,7 +16,9 @@ from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import AuditEvent, GoLiveDecision, ReadinessSnapshot
 from programme.scheduler import take_readiness_snapshots
-from programme.services import readiness, recruitment_import, training
+from programme.services import recruitment_import
+from programme.services.readiness import evaluation
+from programme.services.training import catalogue, registers, schedule
 from tests.builders import (
     attend,
     create_locality,
@@ -51,7 +53,7 @@ def _ready_locality(day: date):
     worker = create_staff(team, start_date=day - timedelta(days=400))
     for course, modules in (("mi", (1, 2, 3, 4)), ("fs_workshops", (1, 2, 3))):
         for module in modules:
-            attend(training.get_course(programme, course), module, [worker])
+            attend(catalogue.get_course(programme, course), module, [worker])
     create_milestone(
         locality,
         gate_critical=True,
@@ -89,9 +91,9 @@ def test_a_go_live_decision_and_its_rescinding_are_dated_the_pinned_day(
 def test_registers_imports_and_snapshots_are_dated_the_pinned_day(app, pin_clock, day):
     pin_clock(day)
     programme, locality = _ready_locality(day)
-    session = training.create_session(training.get_course(programme, "mi"), 1, day, None)
+    session = schedule.create_session(catalogue.get_course(programme, "mi"), 1, day, None)
 
-    training.save_register(session, {}, None, today=clock.today())
+    registers.save_register(session, {}, None, today=clock.today())
     record, _preview = recruitment_import.upload(
         programme, b"Locality,Team,Role,Status\n", "empty.csv", None, ReadLimits()
     )
@@ -102,7 +104,7 @@ def test_registers_imports_and_snapshots_are_dated_the_pinned_day(app, pin_clock
     assert run.taken_on == day
     snapshot = app_snapshot(locality.id)
     assert (snapshot.taken_on, _local_day(snapshot.at)) == (day, day)
-    assert readiness.evaluate_locality(locality, clock.today()).ready
+    assert evaluation.evaluate_locality(locality, clock.today()).ready
 
 
 def test_today_is_the_date_in_the_programmes_time_zone_not_in_utc(app, pin_clock):

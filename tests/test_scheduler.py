@@ -8,8 +8,8 @@ from sqlalchemy import select
 from programme.extensions import db
 from programme.models import ReadinessSnapshot
 from programme.scheduler import JOBS, build_scheduler, catch_up, in_app_context
-from programme.services import readiness
 from programme.services.errors import Conflict
+from programme.services.readiness import snapshots
 from tests.builders import create_locality, create_programme
 from tests.conftest import TODAY
 
@@ -84,7 +84,7 @@ def test_the_job_replaces_rows_another_run_stored_at_the_same_moment(app, monkey
     programme = create_programme(slug="somerset")
     create_locality(programme, slug="mendip")
     calls = []
-    real = readiness.take_snapshots
+    real = snapshots.take_snapshots
 
     def racing(day):
         calls.append(day)
@@ -93,7 +93,7 @@ def test_the_job_replaces_rows_another_run_stored_at_the_same_moment(app, monkey
             raise Conflict("clash")  # ... so this one's insert hit the unique key
         return real(day)
 
-    monkeypatch.setattr(readiness, "take_snapshots", racing)
+    monkeypatch.setattr(snapshots, "take_snapshots", racing)
     [job] = [job for job in JOBS if job.id == "readiness_snapshots"]
 
     run = in_app_context(app, job)()
@@ -106,7 +106,7 @@ def test_a_failing_catch_up_does_not_stop_the_scheduler_starting(app, monkeypatc
     def broken(day):
         raise RuntimeError("database away")
 
-    monkeypatch.setattr(readiness, "snapshots_taken_on", broken)
+    monkeypatch.setattr(snapshots, "snapshots_taken_on", broken)
 
     catch_up(app)
 

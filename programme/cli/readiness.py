@@ -5,8 +5,9 @@ from flask.cli import with_appcontext
 
 from programme.cli.common import ISO_DATE, fail, print_json, run_service
 from programme.clock import today
-from programme.services import localities, readiness, users
+from programme.services import localities, users
 from programme.services.errors import ServiceError
+from programme.services.readiness import decisions, evaluation, snapshots
 
 
 @click.group("readiness", help="Localities' go-live readiness and the go-live decision.")
@@ -27,9 +28,9 @@ def _locality(slug: str, programme_slug: str | None):
 def show_command(locality_slug, as_of, programme_slug, as_json) -> None:
     """Evaluate the locality's go-live gate."""
     locality = _locality(locality_slug, programme_slug)
-    result = readiness.evaluate_locality(locality, as_of or today())
+    result = evaluation.evaluate_locality(locality, as_of or today())
     if as_json:
-        print_json(readiness.show_document(locality, result))
+        print_json(evaluation.show_document(locality, result))
         return
     verdict = "ready to go live" if result.ready else "not ready to go live"
     click.echo(
@@ -57,13 +58,13 @@ def show_command(locality_slug, as_of, programme_slug, as_json) -> None:
 def go_live_command(locality_slug, by_email, note, programme_slug) -> None:
     """Record the go-live decision; refused (exit 1) while any criterion is unmet."""
     locality = _locality(locality_slug, programme_slug)
-    actor = run_service(lambda: readiness.check_decider(users.find_user(by_email)))
+    actor = run_service(lambda: decisions.check_decider(users.find_user(by_email)))
     try:
-        decision = readiness.go_live(locality, actor, note, today())
-    except readiness.GateNotMet as refusal:
+        decision = decisions.go_live(locality, actor, note, today())
+    except decisions.GateNotMet as refusal:
         click.echo(f"{locality.name} cannot go live; these criteria are not met:", err=True)
         for item in refusal.readiness.unmet:
-            click.echo(f"  {readiness.unmet_sentence(item)}", err=True)
+            click.echo(f"  {decisions.unmet_sentence(item)}", err=True)
         raise SystemExit(1) from None
     except ServiceError as error:
         fail(error.message)
@@ -78,7 +79,7 @@ def go_live_command(locality_slug, by_email, note, programme_slug) -> None:
 @with_appcontext
 def snapshot_command(as_of, as_json) -> None:
     """Store every locality's readiness for the day (the daily job does this too)."""
-    run = run_service(lambda: readiness.take_snapshots(as_of or today()))
+    run = run_service(lambda: snapshots.take_snapshots(as_of or today()))
     if as_json:
         print_json(
             {"as_of": run.taken_on.isoformat(), "created": run.created, "updated": run.updated}

@@ -5,7 +5,8 @@ import click
 from flask.cli import with_appcontext
 
 from programme.cli.common import ISO_DATE, fail, print_json, run_service
-from programme.services import programmes, training, users
+from programme.services import programmes, users
+from programme.services.training import catalogue, schedule
 
 
 @click.group("courses", help="A programme's training courses.")
@@ -20,9 +21,9 @@ def courses_group() -> None:
 def list_courses_command(programme_slug: str, as_json: bool) -> None:
     """List the programme's courses with their modules."""
     programme = run_service(lambda: programmes.get_programme(programme_slug))
-    courses = training.list_courses(programme)
+    courses = catalogue.list_courses(programme)
     if as_json:
-        print_json({"courses": [training.course_document(course) for course in courses]})
+        print_json({"courses": [catalogue.course_document(course) for course in courses]})
         return
     if not courses:
         click.echo(f"{programme.name} has no courses.")
@@ -53,7 +54,7 @@ def create_session_command(
 ) -> None:
     """Schedule a training session; prints its id."""
     programme = run_service(lambda: programmes.get_programme(programme_slug))
-    course = run_service(lambda: training.get_course(programme, course_key))
+    course = run_service(lambda: catalogue.get_course(programme, course_key))
     trainer = None
     if trainer_email is not None:
         trainer = users.find_user(trainer_email)
@@ -62,7 +63,7 @@ def create_session_command(
         if not trainer.active:
             fail(f"{trainer.email} is deactivated and cannot run a session.")
     session = run_service(
-        lambda: training.create_session(
+        lambda: schedule.create_session(
             course, module_number, on, None, trainer=trainer, capacity=capacity, venue=venue
         )
     )

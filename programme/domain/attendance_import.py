@@ -26,7 +26,7 @@ from programme.domain.spreadsheet import (
     normalise,
     parse_date,
 )
-from programme.domain.training import AttendanceStatus
+from programme.domain.training import AttendanceStatus, register_open
 
 FIELDS: dict[str, ImportField] = {
     "course": ImportField(
@@ -476,7 +476,7 @@ def _choose_session(
             )
             return
         session = enrolled[0]
-    if session.on > today:
+    if not register_open(session.on, today):
         plan.action = "rejected"
         plan.errors.append(
             RowError(

@@ -113,6 +113,15 @@ def load_courses(path: Path) -> tuple[CourseSpec, ...]:
     return parse_courses(path.read_text(encoding="utf-8"), path.name)
 
 
+# --- Registers ---------------------------------------------------------------------------------
+
+
+def register_open(session_on: date, today: date) -> bool:
+    """A session's register can be recorded on or after the session's day, never before: who
+    attended a session still to come is not known yet."""
+    return session_on <= today
+
+
 # --- Completion --------------------------------------------------------------------------------
 
 

@@ -6,10 +6,9 @@ from collections import defaultdict
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from programme import clock
-from programme.clock import utc_now
 from programme.domain.attendance_import import (
     FIELDS,
     CourseRef,
@@ -36,6 +35,7 @@ from programme.models import (
 )
 from programme.services import audit, imports
 from programme.services.errors import StaleEdit
+from programme.services.training import registers
 
 KIND = "attendance"
 
@@ -91,8 +91,9 @@ def _plan(programme: Programme, table: Table, mapping: dict[str, int]) -> Import
 def _write_and_audit(
     programme: Programme, plan: ImportPlan, record: ImportRecord, actor: User | None, today: date
 ) -> None:
-    """New places (walk-ins) are inserted by one statement and recorded places updated by
-    another; each session recorded has its register marked saved and its own audit event."""
+    """Every row recorded goes through the one writer of attendance, set-based (walk-ins
+    inserted by one statement, recorded places updated by another); each session recorded has
+    its register marked saved and its own audit entry."""
     recorded = [row for row in plan.rows if row.action in ("created", "updated")]
     if not recorded:
         audit.record(
@@ -105,45 +106,21 @@ def _write_and_audit(
             after={"import": record.id, **plan.counts},
         )
         return
-    sessions = sorted({row.values["session_id"] for row in recorded})
-    _refuse_if_changed(recorded, sessions)
-    now, actor_id = utc_now(), (actor.id if actor else None)
-    walk_ins = [row for row in recorded if row.target_id is None]
-    if walk_ins:
-        db.session.execute(
-            insert(Attendance),
-            [
-                {
-                    "session_id": row.values["session_id"],
-                    "staff_id": row.values["staff_id"],
-                    "status": row.values["status"],
-                    "walk_in": True,
-                    "recorded_at": now,
-                    "recorded_by_id": actor_id,
-                }
-                for row in walk_ins
-            ],
-        )
-    enrolled = [row for row in recorded if row.target_id is not None]
-    if enrolled:
-        db.session.execute(
-            update(Attendance),
-            [
-                {
-                    "id": row.target_id,
-                    "status": row.values["status"],
-                    "recorded_at": now,
-                    "recorded_by_id": actor_id,
-                }
-                for row in enrolled
-            ],
-        )
-    db.session.execute(
-        update(TrainingSession)
-        .where(TrainingSession.id.in_(sessions))
-        .values(register_saved_at=now)
+    _refuse_if_changed(recorded, sorted({row.values["session_id"] for row in recorded}))
+    registers.record_attendance(
+        [
+            registers.Mark(
+                row.values["session_id"], row.values["staff_id"], row.values["status"], row.key
+            )
+            for row in recorded
+        ],
+        actor,
+        today=today,
+        action="import",
+        describe=lambda _session, changed: (
+            f"Attendance import of {record.original_name}: {changed} recorded"
+        ),
     )
-    _audit(programme, recorded, record, actor)
 
 
 def _refuse_if_changed(rows: list[RowPlan], sessions: list[int]) -> None:
@@ -166,25 +143,6 @@ def _refuse_if_changed(rows: list[RowPlan], sessions: list[int]) -> None:
                 f"Row {row.row}'s attendance was recorded while the import ran. Nothing was "
                 "saved: try the import again."
             )
-
-
-def _audit(programme: Programme, rows: list[RowPlan], record: ImportRecord, actor) -> None:
-    """One entry per session the import recorded attendance at, so each session's trail
-    shows it."""
-    by_session: dict[int, list[RowPlan]] = defaultdict(list)
-    for row in rows:
-        by_session[row.values["session_id"]].append(row)
-    for session_id, recorded in sorted(by_session.items()):
-        audit.record(
-            actor,
-            "import",
-            "training_session",
-            session_id,
-            f"Attendance import of {record.original_name}: {len(recorded)} recorded",
-            programme_id=programme.id,
-            before={row.key: row.changes.get("status", (None,))[0] for row in recorded},
-            after={row.key: row.values["status"] for row in recorded},
-        )
 
 
 ATTENDANCE = imports.Importer(

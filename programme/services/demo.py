@@ -25,16 +25,9 @@ from programme.models import (
     User,
 )
 from programme.seed_files import DEMO_RECRUITMENT_FILE, SEED_DIR
-from programme.services import (
-    audit,
-    localities,
-    programmes,
-    readiness,
-    recruitment_import,
-    timeline,
-    training,
-    users,
-)
+from programme.services import audit, localities, programmes, recruitment_import, timeline, users
+from programme.services.readiness import snapshots
+from programme.services.training import catalogue, enrolment, registers, schedule, staff_members
 from programme.services.transaction import transactional
 
 DEMO_FILE = SEED_DIR / "demo.toml"
@@ -91,7 +84,7 @@ def _take_snapshots(programme: Programme, config: dict, today: date) -> None:
     """Readiness as the daily job would have recorded it on past days, for the trend charts."""
     every = config["snapshot_every_days"]
     for days_ago in range(config["snapshot_days"], -1, -every):
-        readiness.take_snapshots(today - timedelta(days=days_ago), [programme])
+        snapshots.take_snapshots(today - timedelta(days=days_ago), [programme])
 
 
 def _next_monday(day: date) -> date:
@@ -204,7 +197,7 @@ def _load_staff(programme: Programme, teams: list[Team], config: dict, today: da
             else:
                 continue  # a vacancy
             taken.add(email)
-            training.create_staff(
+            staff_members.create_staff(
                 team,
                 None,
                 name=name,
@@ -220,7 +213,7 @@ def _load_staff(programme: Programme, teams: list[Team], config: dict, today: da
             select(Role).where(Role.programme_id == programme.id, Role.key == person["role"])
         )
         left = person.get("left_days_ago")
-        training.create_staff(
+        staff_members.create_staff(
             team,
             None,
             name=person["name"],
@@ -245,7 +238,7 @@ def _run_course(
     today: date,
 ) -> None:
     """One course delivered to a locality's relevant staff, in cohorts of the course's size."""
-    course = training.get_course(programme, run["course"])
+    course = catalogue.get_course(programme, run["course"])
     numbers = run.get("modules") or [m.number for m in course.modules if m.required]
     first_day = today + timedelta(days=run["first_module_in_days"])
     role_ids = {role.id for role in course.roles}
@@ -275,10 +268,10 @@ def _run_course(
     for position, number in enumerate(numbers):
         for k, cohort in enumerate(cohorts):
             on = _weekday(first_day + timedelta(days=position * every + 2 * k))
-            session = training.create_session(
+            session = schedule.create_session(
                 course, number, on, None, trainer=trainer, venue=venue, starts_at=STARTS_AT
             )
-            training.enrol(session, [person.id for person in cohort], None)
+            enrolment.enrol(session, [person.id for person in cohort], None)
             if on >= today or number in run.get("no_register", []):
                 continue
             marks = {}
@@ -292,4 +285,4 @@ def _run_course(
                     elif person.id in left_early:
                         status = AttendanceStatus.LEFT_EARLY
                 marks[person.id] = status.value
-            training.save_register(session, marks, trainer, today=today)
+            registers.save_register(session, marks, trainer, today=today)

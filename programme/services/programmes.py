@@ -21,9 +21,11 @@ from programme.models import (
     Workstream,
 )
 from programme.seed_files import TIMELINES_DIR
-from programme.services import audit, gates, recruitment, training
+from programme.services import audit, recruitment
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.lookup import get_within
+from programme.services.readiness import gate_criteria
+from programme.services.training import catalogue
 from programme.services.transaction import transactional
 
 
@@ -65,8 +67,8 @@ def create_programme(name: str, slug: str | None, actor: User | None) -> Program
         _add_template(programme, load_template(path))
     recruitment.install_defaults(programme)
     db.session.flush()  # the courses name the roles just added
-    training.install_courses(programme)
-    gates.install_gate(programme)
+    catalogue.install_courses(programme)
+    gate_criteria.install_gate(programme)
     db.session.flush()
     audit.record(
         actor,

@@ -7,8 +7,9 @@ from programme.auth import requires
 from programme.clock import today
 from programme.forms.base import select_choices
 from programme.forms.programmes import LocalityEditForm, LocalityForm, TeamForm
-from programme.services import audit, localities, milestones, programmes, readiness, timeline
+from programme.services import audit, localities, milestones, programmes, timeline
 from programme.services.errors import NeedsConfirmation, ServiceError
+from programme.services.readiness import evaluation
 from programme.views.common import or_404, render_form
 
 bp = Blueprint("localities", __name__, url_prefix="/programmes/<programme_slug>/localities")
@@ -61,7 +62,7 @@ def show(programme_slug: str, slug: str):
         locality=locality,
         programme=locality.programme,
         groups=milestones.locality_milestones(locality, today()),
-        gate=None if locality.state == "live" else readiness.evaluate_locality(locality, today()),
+        gate=None if locality.state == "live" else evaluation.evaluate_locality(locality, today()),
         today=today(),
     )
 

@@ -21,8 +21,17 @@ from programme.forms.readiness import (
     SignOffForm,
     ThresholdForm,
 )
-from programme.services import gates, localities, programmes, readiness
+from programme.services import localities, programmes
 from programme.services.errors import Conflict, NotFound, ServiceError
+from programme.services.readiness import board as readiness_board  # `board` is the view below
+from programme.services.readiness import (
+    decisions,
+    evaluation,
+    gate_criteria,
+    gate_exceptions,
+    locality_page,
+    sign_offs,
+)
 from programme.services.users import active_users
 from programme.views.common import or_404, render_form
 
@@ -41,7 +50,7 @@ def _locality(programme_slug: str, slug: str):
 
 
 def _criterion(programme, criterion_id: int):
-    return or_404(lambda: gates.get_criterion(programme, criterion_id))
+    return or_404(lambda: gate_criteria.get_criterion(programme, criterion_id))
 
 
 # --- The board's view ---------------------------------------------------------------------------
@@ -54,7 +63,7 @@ def board(programme_slug: str):
     return render_template(
         "readiness/board.html",
         programme=programme,
-        board=readiness.board(programme, today()),
+        board=readiness_board.board(programme, today()),
         printable=request.args.get("print") == "1",
     )
 
@@ -69,7 +78,7 @@ def _locality_page(locality, go_live_form=None, rescind_form=None, refusal=None,
             "readiness/locality.html",
             locality=locality,
             programme=locality.programme,
-            page=readiness.locality_readiness(locality, as_of, as_of),
+            page=locality_page.locality_readiness(locality, as_of, as_of),
             go_live_form=go_live_form or GoLiveForm(formdata=None),
             rescind_form=rescind_form or RescindForm(formdata=None),
             sign_off_form=SignOffForm(formdata=None),
@@ -94,8 +103,8 @@ def go_live(programme_slug: str, slug: str):
     if not form.validate_on_submit():
         return _locality_page(locality, go_live_form=form, status=400)
     try:
-        readiness.go_live(locality, current_user, form.note.data or "", today())
-    except readiness.GateNotMet as refusal:
+        decisions.go_live(locality, current_user, form.note.data or "", today())
+    except decisions.GateNotMet as refusal:
         return _locality_page(locality, go_live_form=form, refusal=refusal, status=409)
     except ServiceError as error:
         form.add_service_error(None, error.message)
@@ -111,7 +120,7 @@ def rescind(programme_slug: str, slug: str):
     form = RescindForm()
     if form.validate_on_submit():
         try:
-            readiness.rescind(locality, current_user, form.reason.data)
+            decisions.rescind(locality, current_user, form.reason.data)
         except Conflict as error:  # nothing in force to rescind: a refusal, not a bad reason
             form.add_service_error(None, error.message)
             return _locality_page(locality, rescind_form=form, status=409)
@@ -127,7 +136,7 @@ def rescind(programme_slug: str, slug: str):
 @requires("view")
 def decision(programme_slug: str, slug: str, decision_id: int):
     locality = _locality(programme_slug, slug)
-    found = or_404(lambda: readiness.get_decision(locality, decision_id))
+    found = or_404(lambda: decisions.get_decision(locality, decision_id))
     return render_template(
         "readiness/decision.html", locality=locality, programme=locality.programme, decision=found
     )
@@ -143,7 +152,7 @@ def sign_off(programme_slug: str, slug: str, criterion_id: int):
         flash(" ".join(form.note.errors) or "The form expired. Reload the page and try again.")
     else:
         try:
-            gates.sign_off(locality, criterion, current_user, today(), form.note.data or "")
+            sign_offs.sign_off(locality, criterion, current_user, today(), form.note.data or "")
         except ServiceError as error:
             flash(error.message, "error")
         else:
@@ -157,7 +166,7 @@ def withdraw_sign_off(programme_slug: str, slug: str, criterion_id: int):
     locality = _locality(programme_slug, slug)
     criterion = _criterion(locality.programme, criterion_id)
     try:
-        gates.withdraw_sign_off(locality, criterion, current_user)
+        sign_offs.withdraw_sign_off(locality, criterion, current_user)
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -174,11 +183,13 @@ def withdraw_sign_off(programme_slug: str, slug: str, criterion_id: int):
 def set_exception(programme_slug: str, slug: str, criterion_id: int):
     locality = _locality(programme_slug, slug)
     criterion = _criterion(locality.programme, criterion_id)
-    current = next((e for e in gates.exceptions(locality) if e.criterion_id == criterion.id), None)
+    current = next(
+        (e for e in gate_exceptions.exceptions(locality) if e.criterion_id == criterion.id), None
+    )
     form = ExceptionForm(obj=current)
     if form.validate_on_submit():
         try:
-            gates.set_exception(
+            gate_exceptions.set_exception(
                 locality,
                 criterion,
                 form.reason.data,
@@ -207,7 +218,7 @@ def clear_exception(programme_slug: str, slug: str, criterion_id: int):
     locality = _locality(programme_slug, slug)
     criterion = _criterion(locality.programme, criterion_id)
     try:
-        gates.clear_exception(locality, criterion, current_user)
+        gate_exceptions.clear_exception(locality, criterion, current_user)
     except NotFound:
         abort(404)
     flash(
@@ -229,7 +240,7 @@ def _gate_page(programme, failed=None, errors=(), status=200):
     """The gate's criteria, each threshold in its own form; `failed` is (criterion, form) for a
     submission that was refused, shown with its `errors` in the error summary and beside its
     field (a done-or-not criterion has no threshold field to point at)."""
-    criteria = gates.criteria(programme)
+    criteria = gate_criteria.criteria(programme)
     forms = {
         criterion.id: ThresholdForm(
             formdata=None, threshold=criterion.threshold, version=criterion.version
@@ -267,7 +278,7 @@ def threshold(programme_slug: str, criterion_id: int):
         return _gate_page(programme, (criterion, form), errors, 400)
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
     try:
-        changed = gates.set_threshold(criterion, form.threshold.data, current_user, version)
+        changed = gate_criteria.set_threshold(criterion, form.threshold.data, current_user, version)
     except ServiceError as error:
         status = 409 if isinstance(error, Conflict) else 400
         return _gate_page(programme, (criterion, form), [error.message], status)
@@ -282,7 +293,9 @@ def signer(programme_slug: str, criterion_id: int):
     programme = _programme(programme_slug)
     criterion = _criterion(programme, criterion_id)
     try:
-        changed = gates.set_signer(criterion, request.form.get("signer_email", ""), current_user)
+        changed = gate_criteria.set_signer(
+            criterion, request.form.get("signer_email", ""), current_user
+        )
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -307,9 +320,9 @@ def new_criterion(programme_slug: str):
     )
     if form.validate_on_submit():
         try:
-            criterion = gates.add_criterion(
+            criterion = gate_criteria.add_criterion(
                 programme,
-                gates.NewCriterion(
+                gate_criteria.NewCriterion(
                     kind=form.kind.data,
                     label=form.label.data,
                     threshold=form.threshold.data,
@@ -338,7 +351,7 @@ def remove_criterion(programme_slug: str, criterion_id: int):
     programme = _programme(programme_slug)
     criterion = _criterion(programme, criterion_id)
     try:
-        gates.remove_criterion(criterion, current_user)
+        gate_criteria.remove_criterion(criterion, current_user)
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -398,8 +411,8 @@ def api_readiness(programme_slug: str, slug: str):
             as_of = date.fromisoformat(request.args["as_of"])
         except ValueError:
             raise _JsonError(400, "as_of must be a date in the form YYYY-MM-DD.") from None
-    result = readiness.evaluate_locality(locality, as_of)
-    return jsonify({**readiness.show_document(locality, result), "state": locality.state})
+    result = evaluation.evaluate_locality(locality, as_of)
+    return jsonify({**evaluation.show_document(locality, result), "state": locality.state})
 
 
 @api.route("/localities/<slug>/go-live", methods=["POST"])
@@ -417,8 +430,8 @@ def api_go_live(programme_slug: str, slug: str):
     if not isinstance(note, str) or len(note) > NOTE_MAX:
         raise _JsonError(400, f"note must be text of at most {NOTE_MAX} characters.")
     try:
-        decision = readiness.go_live(locality, current_user, note, today())
-    except readiness.GateNotMet as refusal:
+        decision = decisions.go_live(locality, current_user, note, today())
+    except decisions.GateNotMet as refusal:
         raise _JsonError(
             409,
             refusal.message,

@@ -9,8 +9,16 @@ from programme.clock import today
 from programme.domain.training import ATTENDANCE_LABELS, ATTENDANCE_STATUSES, CRITERIA
 from programme.forms.base import select_choices
 from programme.forms.training import EnrolForm, SessionForm, StaffForm
-from programme.services import localities, programmes, recruitment, training, users
+from programme.services import localities, programmes, recruitment, users
 from programme.services.errors import ServiceError
+from programme.services.training import (
+    catalogue,
+    completion,
+    enrolment,
+    registers,
+    schedule,
+    staff_members,
+)
 from programme.views.common import or_404, owner_choices, render_form
 
 bp = Blueprint("training", __name__, url_prefix="/programmes/<programme_slug>")
@@ -26,7 +34,7 @@ def _locality(programme_slug: str, slug: str):
 
 def _session(programme_slug: str, session_id: int):
     programme = _programme(programme_slug)
-    return programme, or_404(lambda: training.get_session(programme, session_id))
+    return programme, or_404(lambda: schedule.get_session(programme, session_id))
 
 
 @bp.route("/training")
@@ -36,7 +44,7 @@ def overview(programme_slug: str):
     return render_template(
         "training/overview.html",
         programme=programme,
-        summary=training.programme_training(programme, today(), today()),
+        summary=completion.programme_training(programme, today(), today()),
         criteria=CRITERIA,
         attendance_labels=ATTENDANCE_LABELS,
     )
@@ -49,7 +57,7 @@ def sessions(programme_slug: str):
     return render_template(
         "training/sessions.html",
         programme=programme,
-        schedule=training.schedule(programme, today()),
+        schedule=schedule.schedule(programme, today()),
         today=today(),
     )
 
@@ -66,7 +74,7 @@ def _module_choices(courses) -> list[tuple[str, str]]:
 @requires("manage_training")
 def new_session(programme_slug: str):
     programme = _programme(programme_slug)
-    courses = training.list_courses(programme)
+    courses = catalogue.list_courses(programme)
     form = SessionForm()
     form.module.choices = select_choices(
         [("", "Choose a course and module"), *_module_choices(courses)]
@@ -80,8 +88,8 @@ def new_session(programme_slug: str):
     if form.validate_on_submit():
         key, number = form.module_choice()
         try:
-            session = training.create_session(
-                training.get_course(programme, key),
+            session = schedule.create_session(
+                catalogue.get_course(programme, key),
                 number,
                 form.on.data,
                 current_user,
@@ -125,14 +133,14 @@ def _enrol_form(candidates) -> EnrolForm:
 
 
 def _session_page(programme, session, enrol_form: EnrolForm | None = None):
-    places = training.register(session)
+    places = registers.register(session)
     register_open = session.on <= today()
     wants_candidates = can(current_user, "manage_training") or (
         register_open and can(current_user, "record_attendance")
     )
-    candidates = training.enrolment_candidates(session) if wants_candidates else []
+    candidates = enrolment.enrolment_candidates(session) if wants_candidates else []
     enrol_form = enrol_form or _enrol_form(candidates)
-    summary = training.SessionSummary(
+    summary = schedule.SessionSummary(
         session, len(places), sum(1 for place in places if place.status)
     )
     return render_template(
@@ -163,12 +171,12 @@ def save_register(programme_slug: str, session_id: int):
     programme, session = _session(programme_slug, session_id)
     marks = {
         place.staff_id: request.form[f"mark-{place.staff_id}"]
-        for place in training.register(session)
+        for place in registers.register(session)
         if request.form.get(f"mark-{place.staff_id}")
     }
     walk_ins = [int(value) for value in request.form.getlist("walk_ins") if value.isdigit()]
     try:
-        changed = training.save_register(
+        changed = registers.save_register(
             session, marks, current_user, today=today(), walk_ins=walk_ins
         )
     except ServiceError as error:
@@ -188,7 +196,7 @@ def save_register(programme_slug: str, session_id: int):
 @requires("manage_training")
 def enrol(programme_slug: str, session_id: int):
     programme, session = _session(programme_slug, session_id)
-    form = _enrol_form(training.enrolment_candidates(session))
+    form = _enrol_form(enrolment.enrolment_candidates(session))
     back = url_for(
         ".session", programme_slug=programme.slug, session_id=session.id, _anchor="enrolled"
     )
@@ -202,9 +210,9 @@ def enrol(programme_slug: str, session_id: int):
             try:
                 results = []
                 if form.staff.data:
-                    results.append(training.enrol(session, form.staff.data, current_user))
+                    results.append(enrolment.enrol(session, form.staff.data, current_user))
                 if form.team.data:
-                    results.append(training.enrol_team(session, int(form.team.data), current_user))
+                    results.append(enrolment.enrol_team(session, int(form.team.data), current_user))
             except ServiceError as error:
                 form.add_service_error(
                     error.field if error.field == "team" else "staff", error.message
@@ -215,7 +223,7 @@ def enrol(programme_slug: str, session_id: int):
     return _session_page(programme, session, form)
 
 
-def _flash_enrolment(results: list[training.Enrolment]) -> None:
+def _flash_enrolment(results: list[enrolment.Enrolment]) -> None:
     added = sum(len(result.added) for result in results)
     last = results[-1]
     if added:
@@ -234,7 +242,7 @@ def _flash_enrolment(results: list[training.Enrolment]) -> None:
 def locality(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
     as_of = today()
-    summary = training.locality_training(locality, as_of)
+    summary = completion.locality_training(locality, as_of)
     teams = list(zip(summary.groups, summary.matrices, strict=True))
     return render_template(
         "training/locality.html",
@@ -255,7 +263,7 @@ def new_staff(programme_slug: str, slug: str, team_id: int):
     form.role.choices = [(role.id, role.name) for role in locality.programme.roles]
     if form.validate_on_submit():
         try:
-            staff = training.create_staff(
+            staff = staff_members.create_staff(
                 team,
                 current_user,
                 name=form.name.data,

@@ -21,7 +21,8 @@ from sqlalchemy import select
 
 from programme.extensions import db
 from programme.models import GateCriterion, Role, User
-from programme.services import readiness, training
+from programme.services.readiness import decisions
+from programme.services.training import catalogue, enrolment, registers, schedule, staff_members
 from tests.browser.conftest import assert_accessible, sign_in_through_form
 from tests.builders import (
     create_locality,
@@ -80,7 +81,7 @@ def plan(live_server) -> Plan:
     create_post(north, "da_victims", status="advertised", reference="SOM-001")
     create_post(north, "adult_mental_health", status="vacant", reference="SOM-002")
     for n in (1, 2):
-        training.create_staff(
+        staff_members.create_staff(
             north,
             None,
             name=f"Worker {n}",
@@ -97,21 +98,21 @@ def plan(live_server) -> Plan:
     )
     south = create_team(taunton, name="FS Team South")
     create_post(south, "da_victims", status="in_post")
-    trained = training.create_staff(
+    trained = staff_members.create_staff(
         south, None, name="Tia Trained", email="tia@example.org", role_id=social_worker.id
     )
     for course, modules in (("mi", (1, 2, 3, 4)), ("fs_workshops", (1, 2, 3))):
         for module in modules:
-            held = training.create_session(
-                training.get_course(programme, course), module, TODAY - timedelta(days=7), None
+            held = schedule.create_session(
+                catalogue.get_course(programme, course), module, TODAY - timedelta(days=7), None
             )
-            training.enrol(held, [trained.id], None)
-            training.save_register(held, {trained.id: "present"}, None, today=TODAY)
+            enrolment.enrol(held, [trained.id], None)
+            registers.save_register(held, {trained.id: "present"}, None, today=TODAY)
     create_milestone(
         taunton, gate_critical=True, status="done", completed_on=TODAY - timedelta(days=3)
     )
     board_member = create_user("board_member", name="Bea Board")
-    decision = readiness.go_live(taunton, board_member, "Board of 23 November", TODAY)
+    decision = decisions.go_live(taunton, board_member, "Board of 23 November", TODAY)
 
     recruited = db.session.scalar(
         select(GateCriterion).where(

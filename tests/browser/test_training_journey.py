@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from programme.extensions import db
 from programme.models import Role, User
-from programme.services import training
+from programme.services.training import catalogue, enrolment, registers, schedule, staff_members
 from tests.browser.conftest import assert_accessible, sign_in_through_form
 from tests.builders import create_locality, create_programme, create_team, create_user
 from tests.conftest import TODAY
@@ -56,7 +56,7 @@ def plan(live_server) -> Plan:
         select(Role).where(Role.programme_id == programme.id, Role.key == "social_worker")
     )
     people = [
-        training.create_staff(
+        staff_members.create_staff(
             team,
             None,
             name=f"Worker {n:02d}",
@@ -66,14 +66,14 @@ def plan(live_server) -> Plan:
         for n in range(1, 17)
     ]
     ids = [person.id for person in people]
-    mi = training.get_course(programme, "mi")
+    mi = catalogue.get_course(programme, "mi")
     trainer = create_user("trainer", name="Tess Trainer")
     for module in (1, 2, 3):
-        held = training.create_session(mi, module, TODAY - timedelta(weeks=4 - module), None)
-        training.enrol(held, ids, None)
-        training.save_register(held, dict.fromkeys(ids, "present"), None, today=TODAY)
-    session = training.create_session(mi, 4, TODAY, None, trainer=trainer, venue="Bridgwater House")
-    training.enrol(session, ids, None)
+        held = schedule.create_session(mi, module, TODAY - timedelta(weeks=4 - module), None)
+        enrolment.enrol(held, ids, None)
+        registers.save_register(held, dict.fromkeys(ids, "present"), None, today=TODAY)
+    session = schedule.create_session(mi, 4, TODAY, None, trainer=trainer, venue="Bridgwater House")
+    enrolment.enrol(session, ids, None)
     return Plan(trainer, programme.slug, locality.slug, team.id, session.id)
 
 

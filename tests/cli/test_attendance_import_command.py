@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from programme.extensions import db
 from programme.models import Attendance, ImportRecord, TrainingSession
-from programme.services import training
+from programme.services.training import catalogue, enrolment
 from tests.builders import (
     create_locality,
     create_programme,
@@ -33,9 +33,9 @@ def a_programme() -> None:
     team = create_team(create_locality(programme, name="Bridgwater"))
     ann = create_staff(team, name="Ann Lee", email="ann.lee@example.org")
     create_staff(team, name="Sam Patel", email="sam.patel@example.org")
-    mi = training.get_course(programme, "mi")
+    mi = catalogue.get_course(programme, "mi")
     session = create_session(mi, 1, date(2026, 11, 2))
-    training.enrol(session, [ann.id], None)
+    enrolment.enrol(session, [ann.id], None)
 
 
 def write(tmp_path, name: str, data: bytes):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from programme.extensions import db
 from programme.models import AuditEvent, GoLiveDecision, ReadinessSnapshot
-from programme.services import training
+from programme.services.training import catalogue, enrolment, registers
 from tests.builders import (
     create_locality,
     create_milestone,
@@ -32,12 +32,12 @@ CRITERION_KEYS = ["key", "label", "actual", "threshold", "met", "numerator", "de
 
 def complete_both_courses(programme, people) -> None:
     for key in ("mi", "fs_workshops"):
-        course = training.get_course(programme, key)
+        course = catalogue.get_course(programme, key)
         for module in course.modules:
             if module.required:
                 session = create_session(course, module.number, LAST_MONTH)
-                training.enrol(session, [p.id for p in people], None)
-                training.save_register(
+                enrolment.enrol(session, [p.id for p in people], None)
+                registers.save_register(
                     session, dict.fromkeys((p.id for p in people), "present"), None, today=TODAY
                 )
 

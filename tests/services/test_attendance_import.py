@@ -20,9 +20,10 @@ from programme.models import (
     StaffMember,
     TrainingSession,
 )
-from programme.services import attendance_import, training
+from programme.services import attendance_import
 from programme.services.attendance_import import ImportRejected, PreviewChanged
 from programme.services.importers import importer_for
+from programme.services.training import catalogue, enrolment, registers
 from tests.builders import (
     create_locality,
     create_programme,
@@ -57,15 +58,15 @@ class Setting:
         self.sam = create_staff(team, name="Sam Patel", email=f"sam.patel@{slug}.example.org")
         self.team = team
         self.people = [self.ann, self.zoe, self.sam]
-        mi = training.get_course(self.programme, "mi")
-        fs = training.get_course(self.programme, "fs_workshops")
+        mi = catalogue.get_course(self.programme, "mi")
+        fs = catalogue.get_course(self.programme, "fs_workshops")
         self.mi_1 = create_session(mi, 1, MI_1_ON)
         self.mi_2 = create_session(mi, 2, MI_2_ON)
         self.fs_1 = create_session(fs, 1, FS_1_ON)
         self.mi_3 = create_session(mi, 3, MI_3_ON)
 
     def enrol(self, session: TrainingSession, *people: StaffMember) -> None:
-        training.enrol(session, [person.id for person in people], None)
+        enrolment.enrol(session, [person.id for person in people], None)
 
 
 def name_for(data: bytes) -> str:
@@ -212,7 +213,7 @@ def test_a_person_not_enrolled_is_enrolled_as_a_walk_in(app):
 def test_a_changed_attendance_is_updated_and_an_equal_one_left_alone(app):
     s = Setting()
     s.enrol(s.mi_1, s.ann, s.zoe)
-    training.save_register(s.mi_1, {s.ann.id: "present", s.zoe.id: "present"}, None, today=TODAY)
+    registers.save_register(s.mi_1, {s.ann.id: "present", s.zoe.id: "present"}, None, today=TODAY)
     before = attendance_as_stored()
 
     plan = import_(
@@ -424,7 +425,7 @@ def test_a_register_saved_after_the_preview_stops_the_import(app):
         None,
         LIMITS,
     )
-    training.save_register(s.mi_1, {s.ann.id: "absent"}, None, today=TODAY)
+    registers.save_register(s.mi_1, {s.ann.id: "absent"}, None, today=TODAY)
     before = everything()
 
     with pytest.raises(PreviewChanged):

@@ -18,8 +18,9 @@ from programme.models import (
     TrainingSession,
 )
 from programme.seed_files import DEMO_RECRUITMENT_FILE
-from programme.services import demo, recruitment, recruitment_import, training
+from programme.services import demo, recruitment, recruitment_import
 from programme.services.recruitment import programme_recruitment
+from programme.services.training import completion, schedule
 from tests.conftest import TODAY
 from tests.queries import count_rows
 
@@ -92,7 +93,7 @@ def test_seed_demo_refuses_to_load_half_when_the_spreadsheet_has_a_bad_row(
 def test_seed_demo_shows_localities_above_and_below_the_training_line(app):
     programme = demo.load_demo(TODAY).programme
 
-    summary = training.programme_training(programme, TODAY, TODAY)
+    summary = completion.programme_training(programme, TODAY, TODAY)
     shares = {
         course.criterion: {group.name: group.shares[n] for group in summary.groups}
         for n, course in enumerate(summary.courses)
@@ -110,18 +111,18 @@ def test_seed_demo_shows_localities_above_and_below_the_training_line(app):
 def test_seed_demo_has_upcoming_sessions_with_places_and_a_past_one_without_a_register(app):
     programme = demo.load_demo(TODAY).programme
 
-    schedule = training.schedule(programme, TODAY)
+    planned = schedule.schedule(programme, TODAY)
 
-    assert schedule.upcoming
-    assert all(summary.enrolled > 0 for summary in schedule.upcoming)
-    assert all(summary.recorded == 0 for summary in schedule.upcoming)
-    [missing] = schedule.missing_registers
+    assert planned.upcoming
+    assert all(summary.enrolled > 0 for summary in planned.upcoming)
+    assert all(summary.recorded == 0 for summary in planned.upcoming)
+    [missing] = planned.missing_registers
     assert missing.session.on < TODAY
     assert (missing.enrolled, missing.recorded) == (16, 0)
-    held = [s for s in schedule.past if s.session.register_saved_at is not None]
+    held = [s for s in planned.past if s.session.register_saved_at is not None]
     assert held and all(s.recorded == s.enrolled for s in held)
-    assert not any(s.over_capacity for s in schedule.past + schedule.upcoming)
-    assert {s.session.trainer.email for s in schedule.past} == {"trainer@example.org"}
+    assert not any(s.over_capacity for s in planned.past + planned.upcoming)
+    assert {s.session.trainer.email for s in planned.past} == {"trainer@example.org"}
 
 
 def test_seed_demo_staff_fill_the_posts_that_have_someone_in_them(app):

@@ -21,10 +21,21 @@ from programme.models import (
     Role,
 )
 from programme.models.readiness import DecisionIsFinal
-from programme.services import gates, milestones, readiness, recruitment, training
+from programme.services import milestones, recruitment
 from programme.services.errors import Conflict, NotFound, ServiceError
-from programme.services.gates import NewCriterion
-from programme.services.readiness import GateNotMet
+from programme.services.readiness import (
+    board,
+    decisions,
+    evaluation,
+    gate_criteria,
+    gate_exceptions,
+    locality_page,
+    sign_offs,
+    snapshots,
+)
+from programme.services.readiness.decisions import GateNotMet
+from programme.services.readiness.gate_criteria import NewCriterion
+from programme.services.training import catalogue, enrolment
 from tests.builders import (
     apply_lancashire,
     attend,
@@ -53,8 +64,10 @@ STANDARD_KEYS = [
 
 def trends_of(locality, today=TODAY):
     """The locality's trend charts as its readiness page draws them on `today`."""
-    criteria = gates.criteria(locality.programme)
-    return readiness.trends(locality, criteria, readiness.evaluate_locality(locality, today), today)
+    criteria = gate_criteria.criteria(locality.programme)
+    return snapshots.trends(
+        locality, criteria, evaluation.evaluate_locality(locality, today), today
+    )
 
 
 def somerset(slug: str = "somerset"):
@@ -81,7 +94,7 @@ def complete(course, people, on: date = LAST_MONTH) -> None:
 
 def train(programme, people, keys=("mi", "fs_workshops")) -> None:
     for key in keys:
-        complete(training.get_course(programme, key), people)
+        complete(catalogue.get_course(programme, key), people)
 
 
 def gate_milestone(locality, done: bool = True, **fields):
@@ -107,7 +120,7 @@ def ready_locality(programme=None, **fields):
 
 
 def criterion(programme, key: str) -> GateCriterion:
-    return next(c for c in gates.criteria(programme) if c.key == key)
+    return next(c for c in gate_criteria.criteria(programme) if c.key == key)
 
 
 def result(found, key: str):
@@ -115,7 +128,7 @@ def result(found, key: str):
 
 
 def manual_check(programme, signer):
-    return gates.add_criterion(
+    return gate_criteria.add_criterion(
         programme, NewCriterion("manual_check", "Estates ready", signer_email=signer.email), None
     )
 
@@ -130,7 +143,7 @@ def board_member(**overrides):
 def test_a_new_programme_gets_the_four_standard_criteria_of_the_default_gate(app):
     programme = somerset()
 
-    gate = gates.criteria(programme)
+    gate = gate_criteria.criteria(programme)
 
     assert [c.key for c in gate] == STANDARD_KEYS
     assert [c.threshold for c in gate] == [70, 70, 70, 100]
@@ -148,7 +161,7 @@ def test_a_new_programme_gets_the_four_standard_criteria_of_the_default_gate(app
 def test_each_programme_has_its_own_gate(app):
     one, two = somerset("one"), somerset("two")
 
-    gates.set_threshold(criterion(one, "trained_mi"), 80, None)
+    gate_criteria.set_threshold(criterion(one, "trained_mi"), 80, None)
 
     assert count_rows(GateCriterion) == 8
     assert criterion(two, "trained_mi").threshold == 70
@@ -157,7 +170,7 @@ def test_each_programme_has_its_own_gate(app):
 def test_a_locality_with_nothing_recorded_is_not_ready_and_says_why(app):
     locality = create_locality(somerset())
 
-    found = readiness.evaluate_locality(locality, TODAY)
+    found = evaluation.evaluate_locality(locality, TODAY)
 
     assert not found.ready
     assert [r.key for r in found.unmet] == STANDARD_KEYS
@@ -175,7 +188,9 @@ def test_seven_of_ten_adult_specialist_posts_recruited_meets_the_threshold(app):
     team = a_team()
     add_posts(team, recruited=7, total=10)
 
-    found = result(readiness.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited")
+    found = result(
+        evaluation.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited"
+    )
 
     assert found.met
     assert (found.share.numerator, found.share.denominator, found.actual) == (7, 10, 70)
@@ -186,7 +201,9 @@ def test_six_of_ten_does_not_and_lists_the_four_posts_still_to_fill(app):
     team = a_team()
     add_posts(team, recruited=6, total=10)
 
-    found = result(readiness.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited")
+    found = result(
+        evaluation.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited"
+    )
 
     assert not found.met
     assert (found.share.numerator, found.share.denominator, found.actual) == (6, 10, 60)
@@ -204,7 +221,9 @@ def test_every_adult_specialist_role_counts_and_other_roles_and_frozen_posts_do_
     create_post(team, "team_manager", status="vacant")
     create_post(team, "adult_mental_health", status="vacant", frozen=True)
 
-    found = result(readiness.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited")
+    found = result(
+        evaluation.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited"
+    )
 
     assert (found.share.numerator, found.share.denominator) == (4, 5)
     assert found.met
@@ -215,9 +234,11 @@ def test_a_post_appointed_to_start_next_month_counts_only_from_its_start_date(ap
     add_posts(team, recruited=6, total=9)
     create_post(team, "da_victims", status="appointed", start_date=NEXT_MONTH)
 
-    today = result(readiness.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited")
-    eve = readiness.evaluate_locality(team.locality, NEXT_MONTH - timedelta(days=1))
-    on_the_day = readiness.evaluate_locality(team.locality, NEXT_MONTH)
+    today = result(
+        evaluation.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited"
+    )
+    eve = evaluation.evaluate_locality(team.locality, NEXT_MONTH - timedelta(days=1))
+    on_the_day = evaluation.evaluate_locality(team.locality, NEXT_MONTH)
 
     assert (today.share.numerator, today.share.denominator, today.met) == (6, 10, False)
     assert "Appointed, starts 31/12/2026" in [s.detail for s in today.shortfall]
@@ -236,8 +257,8 @@ def test_a_post_s_dated_history_decides_its_status_on_an_earlier_day(app):
     values = recruitment.PostInput(role_id=role.id, agency=role.agency, status="in_post")
     recruitment.create_post(team, values, None, today=TODAY - timedelta(days=10))
 
-    before = readiness.evaluate_locality(team.locality, TODAY - timedelta(days=20))
-    after = readiness.evaluate_locality(team.locality, TODAY)
+    before = evaluation.evaluate_locality(team.locality, TODAY - timedelta(days=20))
+    after = evaluation.evaluate_locality(team.locality, TODAY)
 
     assert result(before, "adult_specialists_recruited").share.numerator == 0
     assert result(after, "adult_specialists_recruited").share.numerator == 1
@@ -252,10 +273,10 @@ def test_staff_who_completed_a_course_count_toward_its_criterion(app):
     people = [create_staff(team, name=f"Person {n}") for n in range(10)]
     create_staff(team, "team_coordinator")  # the courses are not for co-ordinators
     create_staff(team, leaving_date=TODAY - timedelta(days=1))  # left: not counted
-    complete(training.get_course(programme, "mi"), people[:7])
-    complete(training.get_course(programme, "fs_workshops"), people[:6])
+    complete(catalogue.get_course(programme, "mi"), people[:7])
+    complete(catalogue.get_course(programme, "fs_workshops"), people[:6])
 
-    found = readiness.evaluate_locality(team.locality, TODAY)
+    found = evaluation.evaluate_locality(team.locality, TODAY)
 
     mi, workshops = result(found, "trained_mi"), result(found, "trained_fs_workshops")
     assert (mi.share.numerator, mi.share.denominator, mi.met) == (7, 10, True)
@@ -274,12 +295,12 @@ def test_someone_who_missed_a_required_day_is_in_progress_not_trained(app):
     programme = somerset()
     team = a_team(programme)
     ann = create_staff(team, name="Ann")
-    course = training.get_course(programme, "mi")
+    course = catalogue.get_course(programme, "mi")
     for module in (1, 2, 3):
         attend(course, module, [ann])
     attend(course, 4, [ann], status="absent")
 
-    found = result(readiness.evaluate_locality(team.locality, TODAY), "trained_mi")
+    found = result(evaluation.evaluate_locality(team.locality, TODAY), "trained_mi")
 
     assert (found.share.numerator, found.share.denominator) == (0, 1)
     [shortfall] = found.shortfall
@@ -291,10 +312,10 @@ def test_training_completed_after_the_as_of_day_does_not_count_then(app):
     team = a_team(programme)
     train(programme, [create_staff(team)])
 
-    before = readiness.evaluate_locality(team.locality, LAST_MONTH - timedelta(days=1))
+    before = evaluation.evaluate_locality(team.locality, LAST_MONTH - timedelta(days=1))
 
     assert result(before, "trained_mi").share.numerator == 0
-    assert result(readiness.evaluate_locality(team.locality, TODAY), "trained_mi").met
+    assert result(evaluation.evaluate_locality(team.locality, TODAY), "trained_mi").met
 
 
 # ------------------------------------------------------------------ gate-critical milestones
@@ -306,7 +327,7 @@ def test_every_gate_critical_milestone_must_be_done(app):
     open_one = gate_milestone(locality, done=False, title="Workbook goes live")
     create_milestone(locality, status="not_started")  # not gate-critical: not counted
 
-    found = result(readiness.evaluate_locality(locality, TODAY), "gate_milestones_done")
+    found = result(evaluation.evaluate_locality(locality, TODAY), "gate_milestones_done")
 
     assert (found.share.numerator, found.share.denominator, found.met) == (1, 2, False)
     [shortfall] = found.shortfall
@@ -321,25 +342,25 @@ def test_every_gate_critical_milestone_must_be_done(app):
         open_one.id, None, today=TODAY, expected_version=None, status="done"
     )
 
-    assert result(readiness.evaluate_locality(locality, TODAY), "gate_milestones_done").met
+    assert result(evaluation.evaluate_locality(locality, TODAY), "gate_milestones_done").met
 
 
 def test_a_milestone_completed_after_the_as_of_day_was_not_done_then(app):
     locality = create_locality(somerset())
     gate_milestone(locality)
 
-    earlier = readiness.evaluate_locality(locality, LAST_MONTH - timedelta(days=1))
+    earlier = evaluation.evaluate_locality(locality, LAST_MONTH - timedelta(days=1))
 
     assert not result(earlier, "gate_milestones_done").met
 
 
 def test_the_lancashire_timeline_brings_gate_critical_milestones_to_count(app):
     locality = create_locality(somerset())
-    milestones_before = readiness.evaluate_locality(locality, TODAY)
+    milestones_before = evaluation.evaluate_locality(locality, TODAY)
 
     apply_lancashire(locality)
 
-    found = result(readiness.evaluate_locality(locality, TODAY), "gate_milestones_done")
+    found = result(evaluation.evaluate_locality(locality, TODAY), "gate_milestones_done")
     assert result(milestones_before, "gate_milestones_done").share.denominator == 0
     assert found.share.denominator >= 1
     assert found.share.numerator == 0
@@ -354,11 +375,13 @@ def test_changing_a_threshold_is_audited_and_changes_the_evaluation(app):
     manager = create_user("programme_manager")
     recruited = criterion(team.locality.programme, "adult_specialists_recruited")
 
-    changed = gates.set_threshold(recruited, 60, manager)
+    changed = gate_criteria.set_threshold(recruited, 60, manager)
 
     assert changed is True
     assert reread(recruited).threshold == 60
-    found = result(readiness.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited")
+    found = result(
+        evaluation.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited"
+    )
     assert (found.threshold, found.met) == (60, True)
     [event] = audit_events_for("gate_criterion", recruited.id)
     assert (event.action, event.actor_id, event.before, event.after) == (
@@ -373,7 +396,7 @@ def test_changing_a_threshold_is_audited_and_changes_the_evaluation(app):
 def test_setting_the_same_threshold_again_writes_nothing(app):
     recruited = criterion(somerset(), "adult_specialists_recruited")
 
-    assert gates.set_threshold(recruited, 70, None) is False
+    assert gate_criteria.set_threshold(recruited, 70, None) is False
 
     assert count_rows(AuditEvent, AuditEvent.entity_type == "gate_criterion") == 0
 
@@ -383,7 +406,7 @@ def test_a_threshold_out_of_range_is_refused_naming_the_field(app, threshold):
     recruited = criterion(somerset(), "adult_specialists_recruited")
 
     with pytest.raises(ServiceError, match="from 0 to 100") as refused:
-        gates.set_threshold(recruited, threshold, None)
+        gate_criteria.set_threshold(recruited, threshold, None)
 
     assert refused.value.field == "threshold"
     assert reread(recruited).threshold == 70
@@ -393,10 +416,10 @@ def test_a_threshold_out_of_range_is_refused_naming_the_field(app, threshold):
 def test_a_threshold_changed_since_the_page_was_opened_is_refused(app):
     recruited = criterion(somerset(), "adult_specialists_recruited")
     seen = recruited.version
-    gates.set_threshold(recruited, 75, None)
+    gate_criteria.set_threshold(recruited, 75, None)
 
     with pytest.raises(Conflict, match="Someone else changed"):
-        gates.set_threshold(reread(recruited), 80, None, expected_version=seen)
+        gate_criteria.set_threshold(reread(recruited), 80, None, expected_version=seen)
 
     assert reread(recruited).threshold == 75
 
@@ -409,7 +432,7 @@ def test_a_named_milestone_criterion_is_added_audited_and_met_once_that_mileston
     locality = create_locality(programme)
     manager = create_user("programme_manager")
 
-    added = gates.add_criterion(
+    added = gate_criteria.add_criterion(
         programme,
         NewCriterion("milestone", " ISA signed ", milestone_title=" Data sharing agreement "),
         manager,
@@ -426,7 +449,7 @@ def test_a_named_milestone_criterion_is_added_audited_and_met_once_that_mileston
         False,
         4,
     )
-    assert [c.key for c in gates.criteria(programme)] == [*STANDARD_KEYS, "isa_signed"]
+    assert [c.key for c in gate_criteria.criteria(programme)] == [*STANDARD_KEYS, "isa_signed"]
     [event] = audit_events_for("gate_criterion", added.id)
     assert (event.action, event.actor_id, event.after["key"]) == (
         "create",
@@ -434,17 +457,17 @@ def test_a_named_milestone_criterion_is_added_audited_and_met_once_that_mileston
         "isa_signed",
     )
 
-    missing = result(readiness.evaluate_locality(locality, TODAY), "isa_signed")
+    missing = result(evaluation.evaluate_locality(locality, TODAY), "isa_signed")
     assert not missing.met
     assert missing.note == "This locality has no milestone called “Data sharing agreement”."
 
     agreement = create_milestone(locality, title="data sharing agreement")
-    assert not result(readiness.evaluate_locality(locality, TODAY), "isa_signed").met
+    assert not result(evaluation.evaluate_locality(locality, TODAY), "isa_signed").met
 
     milestones.update_milestone(
         agreement.id, None, today=TODAY, expected_version=None, status="done"
     )
-    found = result(readiness.evaluate_locality(locality, TODAY), "isa_signed")
+    found = result(evaluation.evaluate_locality(locality, TODAY), "isa_signed")
     assert (found.share.numerator, found.share.denominator, found.met) == (1, 1, True)
 
 
@@ -457,7 +480,7 @@ def test_a_workstream_criterion_counts_the_share_of_that_workstream_s_milestones
     create_milestone(locality, workstream=ict)
     create_milestone(locality, workstream=other)
 
-    added = gates.add_criterion(
+    added = gate_criteria.add_criterion(
         programme,
         NewCriterion("workstream_milestones", "ICT ready", threshold=50, workstream_id=ict.id),
         None,
@@ -468,10 +491,10 @@ def test_a_workstream_criterion_counts_the_share_of_that_workstream_s_milestones
         50,
         ict.id,
     )
-    found = result(readiness.evaluate_locality(locality, TODAY), "ict_ready")
+    found = result(evaluation.evaluate_locality(locality, TODAY), "ict_ready")
     assert (found.share.numerator, found.share.denominator, found.met) == (1, 2, True)
-    gates.set_threshold(reread(added), 51, None)
-    assert not result(readiness.evaluate_locality(locality, TODAY), "ict_ready").met
+    gate_criteria.set_threshold(reread(added), 51, None)
+    assert not result(evaluation.evaluate_locality(locality, TODAY), "ict_ready").met
 
 
 def test_a_workstream_criterion_with_no_milestones_names_the_workstream(app):
@@ -479,13 +502,13 @@ def test_a_workstream_criterion_with_no_milestones_names_the_workstream(app):
     locality = create_locality(programme)
     ict = create_workstream(programme, "ICT")
 
-    gates.add_criterion(
+    gate_criteria.add_criterion(
         programme,
         NewCriterion("workstream_milestones", "ICT", threshold=80, workstream_id=ict.id),
         None,
     )
 
-    found = result(readiness.evaluate_locality(locality, TODAY), "ict")
+    found = result(evaluation.evaluate_locality(locality, TODAY), "ict")
     assert not found.met
     assert found.note == "This locality has no milestones in ICT."
 
@@ -495,29 +518,29 @@ def test_a_manual_check_is_met_once_its_named_signer_signs_it_off(app):
     locality = create_locality(programme, name="Bridgwater")
     signer = create_user("board_member", name="Dana Reed", email="dana.reed@example.org")
 
-    added = gates.add_criterion(
+    added = gate_criteria.add_criterion(
         programme,
         NewCriterion("manual_check", "Estates ready", signer_email=" Dana.Reed@Example.org "),
         None,
     )
 
     assert (added.kind, added.signer_id, added.threshold) == ("manual_check", signer.id, 100)
-    waiting = result(readiness.evaluate_locality(locality, TODAY), "estates_ready")
+    waiting = result(evaluation.evaluate_locality(locality, TODAY), "estates_ready")
     assert (waiting.share.numerator, waiting.share.denominator, waiting.met) == (0, 1, False)
     assert [s.detail for s in waiting.shortfall] == ["Awaiting sign-off by Dana Reed"]
 
-    signed = gates.sign_off(locality, added, signer, TODAY, note=" Keys handed over ")
+    signed = sign_offs.sign_off(locality, added, signer, TODAY, note=" Keys handed over ")
 
     assert (signed.signed_by_name, signed.signed_on, signed.note) == (
         "Dana Reed",
         TODAY,
         "Keys handed over",
     )
-    found = result(readiness.evaluate_locality(locality, TODAY), "estates_ready")
+    found = result(evaluation.evaluate_locality(locality, TODAY), "estates_ready")
     assert found.met
     assert found.note == "Signed off by Dana Reed on 30/11/2026."
     assert not result(
-        readiness.evaluate_locality(locality, TODAY - timedelta(days=1)), "estates_ready"
+        evaluation.evaluate_locality(locality, TODAY - timedelta(days=1)), "estates_ready"
     ).met
     event = audit_events_for("gate_criterion", added.id)[-1]
     assert (event.action, event.locality_id) == ("sign_off", locality.id)
@@ -548,10 +571,10 @@ def test_an_invalid_new_criterion_is_refused_naming_the_field_and_nothing_is_add
     programme = somerset()
 
     with pytest.raises(ServiceError) as refused:
-        gates.add_criterion(programme, new, None)
+        gate_criteria.add_criterion(programme, new, None)
 
     assert refused.value.field == field
-    assert [c.key for c in gates.criteria(programme)] == STANDARD_KEYS
+    assert [c.key for c in gate_criteria.criteria(programme)] == STANDARD_KEYS
     assert count_rows(AuditEvent, AuditEvent.entity_type == "gate_criterion") == 0
 
 
@@ -560,7 +583,7 @@ def test_a_deactivated_signer_is_refused(app):
     create_user("board_member", email="gone@example.org", active=False)
 
     with pytest.raises(ServiceError) as refused:
-        gates.add_criterion(
+        gate_criteria.add_criterion(
             programme,
             NewCriterion("manual_check", "Estates", signer_email="gone@example.org"),
             None,
@@ -574,21 +597,21 @@ def test_a_workstream_of_another_programme_is_not_found(app):
     theirs = create_workstream(somerset("elsewhere"), "ICT")
 
     with pytest.raises(NotFound):
-        gates.add_criterion(
+        gate_criteria.add_criterion(
             programme,
             NewCriterion("workstream_milestones", "ICT", threshold=50, workstream_id=theirs.id),
             None,
         )
 
-    assert len(gates.criteria(programme)) == 4
+    assert len(gate_criteria.criteria(programme)) == 4
 
 
 def test_two_criteria_with_the_same_label_get_distinct_keys(app):
     programme = somerset()
     new = NewCriterion("milestone", "ISA signed", milestone_title="ISA")
 
-    first = gates.add_criterion(programme, new, None)
-    second = gates.add_criterion(programme, new, None)
+    first = gate_criteria.add_criterion(programme, new, None)
+    second = gate_criteria.add_criterion(programme, new, None)
 
     assert (first.key, second.key) == ("isa_signed", "isa_signed_2")
     assert (first.position, second.position) == (4, 5)
@@ -599,22 +622,22 @@ def test_a_standard_criterion_cannot_be_removed(app):
     recruited = criterion(programme, "adult_specialists_recruited")
 
     with pytest.raises(ServiceError, match="standard criteria"):
-        gates.remove_criterion(recruited, None)
+        gate_criteria.remove_criterion(recruited, None)
 
-    assert [c.key for c in gates.criteria(programme)] == STANDARD_KEYS
+    assert [c.key for c in gate_criteria.criteria(programme)] == STANDARD_KEYS
     assert audit_events_for("gate_criterion", recruited.id) == []
 
 
 def test_an_added_criterion_can_be_removed_and_the_removal_is_audited(app):
     programme = somerset()
-    added = gates.add_criterion(
+    added = gate_criteria.add_criterion(
         programme, NewCriterion("milestone", "ISA signed", milestone_title="ISA"), None
     )
     added_id = added.id
 
-    gates.remove_criterion(added, create_user("programme_manager"))
+    gate_criteria.remove_criterion(added, create_user("programme_manager"))
 
-    assert [c.key for c in gates.criteria(programme)] == STANDARD_KEYS
+    assert [c.key for c in gate_criteria.criteria(programme)] == STANDARD_KEYS
     event = audit_events_for("gate_criterion", added_id)[-1]
     assert (event.action, event.before["key"]) == ("delete", "isa_signed")
 
@@ -624,13 +647,13 @@ def test_removing_a_criterion_removes_its_exceptions_and_sign_offs(app):
     locality = create_locality(programme)
     signer = create_user("board_member")
     check = manual_check(programme, signer)
-    gates.sign_off(locality, check, signer, TODAY)
-    gates.set_exception(locality, check, "Not needed here", None, waived=True)
+    sign_offs.sign_off(locality, check, signer, TODAY)
+    gate_exceptions.set_exception(locality, check, "Not needed here", None, waived=True)
 
-    gates.remove_criterion(check, None)
+    gate_criteria.remove_criterion(check, None)
 
     assert (count_rows(CheckSignOff), count_rows(GateException)) == (0, 0)
-    assert [r.key for r in readiness.evaluate_locality(locality, TODAY).results] == STANDARD_KEYS
+    assert [r.key for r in evaluation.evaluate_locality(locality, TODAY).results] == STANDARD_KEYS
 
 
 # ------------------------------------------------------------------ exceptions
@@ -644,7 +667,7 @@ def test_an_exception_holds_one_locality_to_another_threshold_and_is_audited(app
     recruited = criterion(programme, "adult_specialists_recruited")
     manager = create_user("programme_manager")
 
-    exception = gates.set_exception(
+    exception = gate_exceptions.set_exception(
         team.locality, recruited, " Psychologists shared with Taunton ", manager, threshold=60
     )
 
@@ -653,11 +676,13 @@ def test_an_exception_holds_one_locality_to_another_threshold_and_is_audited(app
         False,
         "Psychologists shared with Taunton",
     )
-    found = result(readiness.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited")
+    found = result(
+        evaluation.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited"
+    )
     assert (found.threshold, found.met) == (60, True)
     assert found.exception.reason == "Psychologists shared with Taunton"
     assert not result(
-        readiness.evaluate_locality(other_team.locality, TODAY), "adult_specialists_recruited"
+        evaluation.evaluate_locality(other_team.locality, TODAY), "adult_specialists_recruited"
     ).met
     [event] = audit_events_for("gate_criterion", recruited.id)
     assert (event.action, event.actor_id, event.locality_id) == (
@@ -678,24 +703,26 @@ def test_a_waived_criterion_is_met_whatever_its_share(app):
     locality = create_locality(programme)
     mi = criterion(programme, "trained_mi")
 
-    gates.set_exception(locality, mi, "Trained under the previous model", None, waived=True)
+    gate_exceptions.set_exception(
+        locality, mi, "Trained under the previous model", None, waived=True
+    )
 
-    found = result(readiness.evaluate_locality(locality, TODAY), "trained_mi")
+    found = result(evaluation.evaluate_locality(locality, TODAY), "trained_mi")
     assert found.met
     assert found.note == "Waived: Trained under the previous model"
-    assert reread(gates.exceptions(locality)[0]).threshold is None
+    assert reread(gate_exceptions.exceptions(locality)[0]).threshold is None
 
 
 def test_setting_an_exception_again_replaces_it_and_records_what_it_was(app):
     programme = somerset()
     locality = create_locality(programme)
     mi = criterion(programme, "trained_mi")
-    gates.set_exception(locality, mi, "First reason", None, threshold=50)
+    gate_exceptions.set_exception(locality, mi, "First reason", None, threshold=50)
 
-    gates.set_exception(locality, mi, "Second reason", None, waived=True)
+    gate_exceptions.set_exception(locality, mi, "Second reason", None, waived=True)
 
     assert count_rows(GateException) == 1
-    [exception] = gates.exceptions(locality)
+    [exception] = gate_exceptions.exceptions(locality)
     assert (exception.waived, exception.reason) == (True, "Second reason")
     event = audit_events_for("gate_criterion", mi.id)[-1]
     assert event.before == {"threshold": 50, "waived": False, "reason": "First reason"}
@@ -716,7 +743,7 @@ def test_an_exception_needs_a_reason_and_a_threshold_or_a_waiver(app, reason, op
     mi = criterion(programme, "trained_mi")
 
     with pytest.raises(ServiceError) as refused:
-        gates.set_exception(locality, mi, reason, None, **options)
+        gate_exceptions.set_exception(locality, mi, reason, None, **options)
 
     assert refused.value.field == field
     assert count_rows(GateException) == 0
@@ -727,12 +754,14 @@ def test_clearing_an_exception_returns_the_locality_to_the_programme_s_threshold
     team = a_team()
     add_posts(team, recruited=6, total=10)
     recruited = criterion(team.locality.programme, "adult_specialists_recruited")
-    gates.set_exception(team.locality, recruited, "Shared posts", None, threshold=60)
+    gate_exceptions.set_exception(team.locality, recruited, "Shared posts", None, threshold=60)
 
-    gates.clear_exception(team.locality, recruited, None)
+    gate_exceptions.clear_exception(team.locality, recruited, None)
 
     assert count_rows(GateException) == 0
-    found = result(readiness.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited")
+    found = result(
+        evaluation.evaluate_locality(team.locality, TODAY), "adult_specialists_recruited"
+    )
     assert (found.threshold, found.met, found.exception) == (70, False, None)
     event = audit_events_for("gate_criterion", recruited.id)[-1]
     assert (event.action, event.before) == ("exception_cleared", {"threshold": 60, "waived": False})
@@ -743,7 +772,7 @@ def test_clearing_an_exception_that_does_not_exist_is_not_found(app):
     locality = create_locality(programme)
 
     with pytest.raises(NotFound):
-        gates.clear_exception(locality, criterion(programme, "trained_mi"), None)
+        gate_exceptions.clear_exception(locality, criterion(programme, "trained_mi"), None)
 
 
 # ------------------------------------------------------------------ sign-offs
@@ -758,7 +787,7 @@ def test_only_the_named_signer_may_sign_a_check_off(app):
 
     for someone_else in (create_user("admin"), create_user("board_member")):
         with pytest.raises(ServiceError, match="Only Dana Reed can sign off “Estates ready”"):
-            gates.sign_off(locality, check, someone_else, TODAY)
+            sign_offs.sign_off(locality, check, someone_else, TODAY)
 
     assert count_rows(CheckSignOff) == 0
     assert count_rows(AuditEvent) == before
@@ -769,10 +798,10 @@ def test_a_check_already_signed_off_is_a_conflict(app):
     locality = create_locality(programme)
     signer = create_user("board_member")
     check = manual_check(programme, signer)
-    gates.sign_off(locality, check, signer, TODAY)
+    sign_offs.sign_off(locality, check, signer, TODAY)
 
     with pytest.raises(Conflict, match="already signed off"):
-        gates.sign_off(locality, check, signer, TODAY)
+        sign_offs.sign_off(locality, check, signer, TODAY)
 
     assert count_rows(CheckSignOff) == 1
 
@@ -781,7 +810,7 @@ def test_a_criterion_that_is_not_a_check_cannot_be_signed_off(app):
     programme = somerset()
 
     with pytest.raises(ServiceError, match="is not a check to sign off"):
-        gates.sign_off(
+        sign_offs.sign_off(
             create_locality(programme), criterion(programme, "trained_mi"), create_user(), TODAY
         )
 
@@ -793,21 +822,21 @@ def test_the_signer_may_withdraw_a_sign_off_and_the_check_is_unmet_again(app):
     locality = create_locality(programme)
     signer = create_user("board_member")
     check = manual_check(programme, signer)
-    gates.sign_off(locality, check, signer, TODAY)
+    sign_offs.sign_off(locality, check, signer, TODAY)
 
     with pytest.raises(ServiceError, match="Only"):
-        gates.withdraw_sign_off(locality, check, create_user("admin"))
+        sign_offs.withdraw_sign_off(locality, check, create_user("admin"))
     assert count_rows(CheckSignOff) == 1
 
-    gates.withdraw_sign_off(locality, check, signer)
+    sign_offs.withdraw_sign_off(locality, check, signer)
 
     assert count_rows(CheckSignOff) == 0
-    assert not result(readiness.evaluate_locality(locality, TODAY), "estates_ready").met
+    assert not result(evaluation.evaluate_locality(locality, TODAY), "estates_ready").met
     event = audit_events_for("gate_criterion", check.id)[-1]
     assert (event.action, event.before["by"]) == ("sign_off_withdrawn", signer.name)
 
     with pytest.raises(NotFound):
-        gates.withdraw_sign_off(locality, check, signer)
+        sign_offs.withdraw_sign_off(locality, check, signer)
 
 
 # ------------------------------------------------------------------ go-live
@@ -823,7 +852,7 @@ def test_go_live_is_refused_while_a_criterion_is_unmet_and_nothing_is_written(ap
     audit_before = count_rows(AuditEvent)
 
     with pytest.raises(GateNotMet) as refused:
-        readiness.go_live(team.locality, board, "Board minutes 12", TODAY)
+        decisions.go_live(team.locality, board, "Board minutes 12", TODAY)
 
     assert isinstance(refused.value, Conflict)
     assert [r.key for r in refused.value.readiness.unmet] == ["adult_specialists_recruited"]
@@ -839,7 +868,7 @@ def test_go_live_with_nothing_to_count_names_why_in_the_refusal(app):
     locality = create_locality(somerset(), name="Taunton")
 
     with pytest.raises(GateNotMet) as refused:
-        readiness.go_live(locality, board_member(), "", TODAY)
+        decisions.go_live(locality, board_member(), "", TODAY)
 
     assert "Adult specialist workers recruited — No adult specialist posts" in (
         refused.value.message
@@ -851,7 +880,7 @@ def test_go_live_when_every_criterion_is_met_records_the_decision_and_its_eviden
     locality = ready_locality(name="Bridgwater")
     board = board_member(name="Chair Person")
 
-    decision = readiness.go_live(locality, board, "  Board minutes 12  ", TODAY)
+    decision = decisions.go_live(locality, board, "  Board minutes 12  ", TODAY)
 
     decision = reread(decision)
     assert (decision.locality_id, decision.decided_by_id, decision.decided_by_name) == (
@@ -887,11 +916,11 @@ def test_waived_training_criteria_let_a_locality_go_live_and_the_evidence_says_s
     create_staff(team)  # untrained
     gate_milestone(team.locality)
     for key in ("trained_mi", "trained_fs_workshops"):
-        gates.set_exception(
+        gate_exceptions.set_exception(
             team.locality, criterion(programme, key), "Trained in 2024", None, waived=True
         )
 
-    decision = readiness.go_live(team.locality, create_user("admin"), "", TODAY)
+    decision = decisions.go_live(team.locality, create_user("admin"), "", TODAY)
 
     by_key = {c["key"]: c for c in reread(decision).evidence["criteria"]}
     assert by_key["trained_mi"]["exception"] == "Trained in 2024"
@@ -905,7 +934,7 @@ def test_waived_training_criteria_let_a_locality_go_live_and_the_evidence_says_s
 )
 def test_what_a_decision_recorded_cannot_be_changed_afterwards(app, name, value):
     locality = ready_locality()
-    decision = readiness.go_live(locality, board_member(), "Minutes", TODAY)
+    decision = decisions.go_live(locality, board_member(), "Minutes", TODAY)
     kept = reread(decision).evidence
 
     setattr(decision, name, value)
@@ -920,17 +949,17 @@ def test_what_a_decision_recorded_cannot_be_changed_afterwards(app, name, value)
 def test_a_locality_already_live_cannot_go_live_again(app):
     locality = ready_locality(name="Bridgwater")
     board = board_member()
-    readiness.go_live(locality, board, "", TODAY)
+    decisions.go_live(locality, board, "", TODAY)
 
     with pytest.raises(Conflict, match="Bridgwater is already live"):
-        readiness.go_live(locality, board, "", TODAY)
+        decisions.go_live(locality, board, "", TODAY)
 
     assert count_rows(GoLiveDecision) == 1
 
 
 def test_a_live_locality_stays_live_when_its_criteria_later_drop(app):
     locality = ready_locality()
-    decision = readiness.go_live(locality, board_member(), "", TODAY)
+    decision = decisions.go_live(locality, board_member(), "", TODAY)
     post = db.session.scalar(select(Post))
     role = post.role
     recruitment.update_post(
@@ -941,7 +970,7 @@ def test_a_live_locality_stays_live_when_its_criteria_later_drop(app):
         expected_version=None,
     )
 
-    [row] = readiness.board(locality.programme, TODAY).rows
+    [row] = board.board(locality.programme, TODAY).rows
 
     assert not row.readiness.ready
     assert row.live
@@ -952,14 +981,14 @@ def test_a_live_locality_stays_live_when_its_criteria_later_drop(app):
 def test_rescinding_needs_a_reason_and_returns_the_locality_to_planning(app):
     locality = ready_locality(name="Bridgwater")
     board = board_member(name="Chair Person")
-    decision = readiness.go_live(locality, board, "", TODAY)
+    decision = decisions.go_live(locality, board, "", TODAY)
 
     with pytest.raises(ServiceError) as refused:
-        readiness.rescind(locality, board, "   ")
+        decisions.rescind(locality, board, "   ")
     assert refused.value.field == "reason"
     assert reread(locality).state == "live"
 
-    readiness.rescind(locality, board, " Workbook not live after all ")
+    decisions.rescind(locality, board, " Workbook not live after all ")
 
     assert reread(locality).state == "planning"
     kept = reread(decision)
@@ -970,7 +999,7 @@ def test_rescinding_needs_a_reason_and_returns_the_locality_to_planning(app):
     )
     assert not kept.in_force
     assert kept.evidence["ready"] is True
-    assert readiness.decisions(locality) == [kept]
+    assert decisions.decisions(locality) == [kept]
     event = audit_events_for("locality", locality.id)[-1]
     assert (event.action, event.after) == (
         "go_live_rescinded",
@@ -981,21 +1010,21 @@ def test_rescinding_needs_a_reason_and_returns_the_locality_to_planning(app):
 def test_after_a_rescinded_decision_a_new_one_may_be_recorded(app):
     locality = ready_locality()
     board = board_member()
-    first = readiness.go_live(locality, board, "", TODAY)
-    readiness.rescind(locality, board, "Too early")
+    first = decisions.go_live(locality, board, "", TODAY)
+    decisions.rescind(locality, board, "Too early")
 
-    second = readiness.go_live(locality, board, "Second time", TODAY)
+    second = decisions.go_live(locality, board, "Second time", TODAY)
 
     assert reread(locality).state == "live"
-    assert [d.id for d in readiness.decisions(locality)] == [second.id, first.id]
-    assert readiness.locality_readiness(locality, TODAY, TODAY).decision.id == second.id
+    assert [d.id for d in decisions.decisions(locality)] == [second.id, first.id]
+    assert locality_page.locality_readiness(locality, TODAY, TODAY).decision.id == second.id
 
 
 def test_rescinding_a_locality_with_no_decision_in_force_is_a_conflict(app):
     locality = create_locality(somerset())
 
     with pytest.raises(Conflict, match="no go-live decision in force"):
-        readiness.rescind(locality, board_member(), "Because")
+        decisions.rescind(locality, board_member(), "Because")
 
 
 def test_only_board_members_and_administrators_may_decide(app):
@@ -1003,7 +1032,7 @@ def test_only_board_members_and_administrators_may_decide(app):
     audit_before = count_rows(AuditEvent)
 
     with pytest.raises(ServiceError, match="only board members record go-live") as refused:
-        readiness.go_live(locality, create_user("programme_manager"), "", TODAY)
+        decisions.go_live(locality, create_user("programme_manager"), "", TODAY)
 
     assert refused.value.field == "by"
     assert not isinstance(refused.value, GateNotMet)
@@ -1011,19 +1040,19 @@ def test_only_board_members_and_administrators_may_decide(app):
     assert count_rows(GoLiveDecision) == 0
     assert count_rows(AuditEvent) == audit_before
     with pytest.raises(NotFound):
-        readiness.go_live(locality, board_member(active=False), "", TODAY)
+        decisions.go_live(locality, board_member(active=False), "", TODAY)
 
-    readiness.go_live(locality, create_user("admin"), "", TODAY)
+    decisions.go_live(locality, create_user("admin"), "", TODAY)
 
     assert reread(locality).state == "live"
 
 
 def test_a_programme_manager_cannot_rescind_either(app):
     locality = ready_locality()
-    readiness.go_live(locality, board_member(), "", TODAY)
+    decisions.go_live(locality, board_member(), "", TODAY)
 
     with pytest.raises(ServiceError, match="only board members"):
-        readiness.rescind(locality, create_user("programme_manager"), "Because")
+        decisions.rescind(locality, create_user("programme_manager"), "Because")
 
     assert reread(locality).state == "live"
 
@@ -1037,14 +1066,14 @@ def test_snapshots_store_each_locality_s_readiness_once_a_day(app):
     not_ready = create_locality(programme)
     create_locality(somerset("elsewhere"))
 
-    run = readiness.take_snapshots(TODAY)
+    run = snapshots.take_snapshots(TODAY)
 
     assert (run.taken_on, run.created, run.updated) == (TODAY, 3, 0)
-    snapshots = {s.locality_id: s for s in db.session.scalars(select(ReadinessSnapshot))}
-    assert snapshots[ready.id].ready and not snapshots[not_ready.id].ready
-    assert snapshots[ready.id].taken_on == TODAY
-    assert [c["key"] for c in snapshots[ready.id].criteria] == STANDARD_KEYS
-    assert set(snapshots[ready.id].criteria[0]) == {
+    stored = {s.locality_id: s for s in db.session.scalars(select(ReadinessSnapshot))}
+    assert stored[ready.id].ready and not stored[not_ready.id].ready
+    assert stored[ready.id].taken_on == TODAY
+    assert [c["key"] for c in stored[ready.id].criteria] == STANDARD_KEYS
+    assert set(stored[ready.id].criteria[0]) == {
         "key",
         "actual",
         "threshold",
@@ -1053,7 +1082,7 @@ def test_snapshots_store_each_locality_s_readiness_once_a_day(app):
         "denominator",
     }
 
-    again = readiness.take_snapshots(TODAY)
+    again = snapshots.take_snapshots(TODAY)
 
     assert (again.created, again.updated) == (0, 3)
     assert count_rows(ReadinessSnapshot) == 3
@@ -1063,11 +1092,11 @@ def test_taking_snapshots_again_the_same_day_replaces_them_with_today_s_readines
     programme = somerset()
     team = a_team(programme)
     posts = add_posts(team, recruited=0, total=1)
-    readiness.take_snapshots(TODAY)
+    snapshots.take_snapshots(TODAY)
     posts[0].status = "in_post"
     db.session.commit()
 
-    readiness.take_snapshots(TODAY)
+    snapshots.take_snapshots(TODAY)
 
     [snapshot] = db.session.scalars(select(ReadinessSnapshot))
     assert snapshot.criteria[0]["numerator"] == 1
@@ -1079,7 +1108,7 @@ def test_snapshots_can_be_limited_to_some_programmes(app):
     create_locality(mine)
     create_locality(somerset("elsewhere"))
 
-    run = readiness.take_snapshots(TODAY, [mine])
+    run = snapshots.take_snapshots(TODAY, [mine])
 
     assert (run.created, count_rows(ReadinessSnapshot)) == (1, 1)
 
@@ -1097,7 +1126,7 @@ def test_trends_draw_a_sparkline_per_criterion_once_snapshots_exist(app):
         for post in posts[:filled]:
             post.status = "in_post"
         db.session.commit()
-        readiness.take_snapshots(TODAY - timedelta(days=days_ago))
+        snapshots.take_snapshots(TODAY - timedelta(days=days_ago))
 
     trend = trends_of(team.locality)["adult_specialists_recruited"]
 
@@ -1112,8 +1141,8 @@ def test_trends_draw_a_sparkline_per_criterion_once_snapshots_exist(app):
 
 def test_snapshots_older_than_the_trend_window_are_left_out(app):
     locality = create_locality(somerset())
-    readiness.take_snapshots(TODAY - timedelta(days=readiness.TREND_DAYS))
-    readiness.take_snapshots(TODAY)
+    snapshots.take_snapshots(TODAY - timedelta(days=snapshots.TREND_DAYS))
+    snapshots.take_snapshots(TODAY)
 
     trend = trends_of(locality)
 
@@ -1130,16 +1159,16 @@ def test_the_board_groups_localities_by_wave_in_go_live_order(app):
     second = create_locality(programme, name="Taunton", wave=2, go_live=date(2027, 9, 6))
     unplanned = create_locality(programme, name="West", wave=None, go_live=date(2027, 3, 1))
 
-    board = readiness.board(programme, TODAY)
+    view = board.board(programme, TODAY)
 
-    assert [(wave, [row.locality for row in rows]) for wave, rows in board.waves] == [
+    assert [(wave, [row.locality for row in rows]) for wave, rows in view.waves] == [
         (1, [sooner, later]),
         (2, [second]),
         (None, [unplanned]),
     ]
-    assert [c.key for c in board.criteria] == STANDARD_KEYS
-    assert board.as_of == TODAY
-    rows = {row.locality.name: row for row in board.rows}
+    assert [c.key for c in view.criteria] == STANDARD_KEYS
+    assert view.as_of == TODAY
+    rows = {row.locality.name: row for row in view.rows}
     assert rows["Bridgwater"].days_to_go_live == 35
     assert rows["Mendip"].days_to_go_live == (date(2027, 6, 1) - TODAY).days
     assert rows["Bridgwater"].readiness.ready
@@ -1150,9 +1179,9 @@ def test_the_board_groups_localities_by_wave_in_go_live_order(app):
 def test_the_board_shows_the_decision_in_force(app):
     programme = somerset()
     locality = ready_locality(programme)
-    decision = readiness.go_live(locality, board_member(), "", TODAY)
+    decision = decisions.go_live(locality, board_member(), "", TODAY)
 
-    [row] = readiness.board(programme, TODAY).rows
+    [row] = board.board(programme, TODAY).rows
 
     assert row.live and row.decision.id == decision.id
 
@@ -1165,12 +1194,12 @@ def busy_programme(slug: str, localities: int, posts: int, staff: int):
     signer = create_user("board_member")
     ict = create_workstream(programme, "ICT")
     check = manual_check(programme, signer)
-    gates.add_criterion(
+    gate_criteria.add_criterion(
         programme,
         NewCriterion("workstream_milestones", "ICT ready", threshold=50, workstream_id=ict.id),
         None,
     )
-    mi = training.get_course(programme, "mi")
+    mi = catalogue.get_course(programme, "mi")
     for n in range(localities):
         locality = create_locality(programme, wave=n % 2 + 1)
         people = []
@@ -1182,10 +1211,10 @@ def busy_programme(slug: str, localities: int, posts: int, staff: int):
         gate_milestone(locality)
         gate_milestone(locality, done=False)
         create_milestone(locality, workstream=ict)
-        gates.set_exception(
+        gate_exceptions.set_exception(
             locality, criterion(programme, "trained_mi"), "Shared", None, threshold=40
         )
-        gates.sign_off(locality, check, signer, TODAY)
+        sign_offs.sign_off(locality, check, signer, TODAY)
     return programme
 
 
@@ -1196,7 +1225,7 @@ def test_the_board_runs_a_fixed_number_of_queries_however_many_localities(app, c
     def queries(programme) -> int:
         db.session.expire_all()
         with count_queries() as counter:
-            board = readiness.board(programme, TODAY)
+            view = board.board(programme, TODAY)
             seen = [
                 (
                     row.locality.name,
@@ -1205,14 +1234,14 @@ def test_the_board_runs_a_fixed_number_of_queries_however_many_localities(app, c
                     row.decision,
                     [(r.label, r.actual, r.met, len(r.shortfall)) for r in row.readiness.results],
                 )
-                for row in board.rows
+                for row in view.rows
             ]
-            assert [c.label for c in board.criteria]
+            assert [c.label for c in view.criteria]
         assert seen
         return counter.count
 
     assert queries(small) == queries(large)
-    rows = readiness.board(large, TODAY).rows
+    rows = board.board(large, TODAY).rows
     assert len(rows) == 4
     assert [r.key for r in rows[0].readiness.results][-2:] == ["estates_ready", "ict_ready"]
     assert result(rows[0].readiness, "trained_mi").met  # 5 of 10 against the exception's 40%
@@ -1230,7 +1259,7 @@ def test_locality_readiness_projects_an_offered_post_to_its_start_date(app):
     create_post(team, "da_victims", status="offered", start_date=NEXT_MONTH)
     create_post(team, "da_victims", status="offered")  # no start date known: not projected
 
-    page = readiness.locality_readiness(team.locality, TODAY, TODAY)
+    page = locality_page.locality_readiness(team.locality, TODAY, TODAY)
 
     projection = page.projections["adult_specialists_recruited"]
     assert (projection.on, projection.met_now, projection.go_live) == (
@@ -1251,7 +1280,7 @@ def test_locality_readiness_projects_an_offered_post_to_its_start_date(app):
 def test_a_criterion_met_today_is_projected_to_today(app):
     locality = ready_locality()
 
-    page = readiness.locality_readiness(locality, TODAY, TODAY)
+    page = locality_page.locality_readiness(locality, TODAY, TODAY)
 
     assert page.readiness.ready
     assert all(p.on == TODAY and p.met_now for p in page.projections.values())
@@ -1261,15 +1290,15 @@ def test_booked_training_projects_the_training_criterion_to_the_last_session(app
     programme = somerset()
     team = a_team(programme)
     people = [create_staff(team) for _ in range(2)]
-    course = training.get_course(programme, "mi")
+    course = catalogue.get_course(programme, "mi")
     last_day = TODAY
     for module in course.modules:
         if module.required:
             last_day = TODAY + timedelta(days=7 * module.number)
             session = create_session(course, module.number, last_day)
-            training.enrol(session, [p.id for p in people], None)
+            enrolment.enrol(session, [p.id for p in people], None)
 
-    page = readiness.locality_readiness(team.locality, TODAY, TODAY)
+    page = locality_page.locality_readiness(team.locality, TODAY, TODAY)
 
     assert not result(page.readiness, "trained_mi").met
     assert page.projections["trained_mi"].on == last_day
@@ -1281,7 +1310,7 @@ def test_locality_readiness_as_of_another_day_evaluates_that_day(app):
     add_posts(team, recruited=6, total=9)
     create_post(team, "da_victims", status="appointed", start_date=NEXT_MONTH)
 
-    page = readiness.locality_readiness(team.locality, NEXT_MONTH, TODAY)
+    page = locality_page.locality_readiness(team.locality, NEXT_MONTH, TODAY)
 
     assert page.readiness.as_of == NEXT_MONTH
     assert result(page.readiness, "adult_specialists_recruited").met
@@ -1290,9 +1319,11 @@ def test_locality_readiness_as_of_another_day_evaluates_that_day(app):
 def test_locality_readiness_lists_the_locality_s_exceptions_by_criterion_key(app):
     programme = somerset()
     locality = create_locality(programme)
-    gates.set_exception(locality, criterion(programme, "trained_mi"), "Shared", None, waived=True)
+    gate_exceptions.set_exception(
+        locality, criterion(programme, "trained_mi"), "Shared", None, waived=True
+    )
 
-    page = readiness.locality_readiness(locality, TODAY, TODAY)
+    page = locality_page.locality_readiness(locality, TODAY, TODAY)
 
     assert list(page.exceptions) == ["trained_mi"]
     assert page.exceptions["trained_mi"].reason == "Shared"
@@ -1301,7 +1332,7 @@ def test_locality_readiness_lists_the_locality_s_exceptions_by_criterion_key(app
 def test_the_show_document_has_the_shape_of_readiness_show_json(app):
     locality = ready_locality(slug="bridgwater")
 
-    document = readiness.show_document(locality, readiness.evaluate_locality(locality, TODAY))
+    document = evaluation.show_document(locality, evaluation.evaluate_locality(locality, TODAY))
 
     assert list(document) == ["locality", "as_of", "ready", "criteria"]
     assert (document["locality"], document["as_of"], document["ready"]) == (
@@ -1325,7 +1356,7 @@ def test_an_offer_starting_today_is_projected_to_today(app):
     team = a_team()
     create_post(team, "da_victims", status="offered", start_date=TODAY)
 
-    page = readiness.locality_readiness(team.locality, TODAY, TODAY)
+    page = locality_page.locality_readiness(team.locality, TODAY, TODAY)
 
     assert not result(page.readiness, "adult_specialists_recruited").met
     assert page.projections["adult_specialists_recruited"].on == TODAY
@@ -1334,12 +1365,12 @@ def test_an_offer_starting_today_is_projected_to_today(app):
 def test_a_trend_s_threshold_line_is_the_threshold_the_locality_is_held_to(app):
     programme = somerset()
     locality = create_locality(programme)
-    gates.set_exception(
+    gate_exceptions.set_exception(
         locality, criterion(programme, "trained_mi"), "Shared trainers", None, threshold=50
     )
-    readiness.take_snapshots(TODAY)
+    snapshots.take_snapshots(TODAY)
 
-    page = readiness.locality_readiness(locality, TODAY, TODAY)
+    page = locality_page.locality_readiness(locality, TODAY, TODAY)
 
     _criterion, found, _projection, trend = page.rows[1]
     assert found.threshold == 50
@@ -1349,12 +1380,12 @@ def test_a_trend_s_threshold_line_is_the_threshold_the_locality_is_held_to(app):
 def test_an_added_criterion_s_trend_starts_the_day_it_was_added(app):
     programme = somerset()
     locality = create_locality(programme)
-    added = gates.add_criterion(
+    added = gate_criteria.add_criterion(
         programme, NewCriterion("milestone", "ISA signed", milestone_title="ISA signed"), None
     )
-    readiness.take_snapshots(TODAY)
-    gates.remove_criterion(added, None)
-    again = gates.add_criterion(
+    snapshots.take_snapshots(TODAY)
+    gate_criteria.remove_criterion(added, None)
+    again = gate_criteria.add_criterion(
         programme, NewCriterion("milestone", "ISA signed", milestone_title="ISA signed"), None
     )
     again.created_at = again.created_at + timedelta(days=1)  # added the next day
@@ -1372,19 +1403,19 @@ def test_a_done_or_not_criterion_has_no_threshold_to_lower(app, kind):
     programme = somerset()
     locality = create_locality(programme)
     signer = create_user("board_member")
-    added = gates.add_criterion(
+    added = gate_criteria.add_criterion(
         programme,
         NewCriterion(kind, "ISA signed", milestone_title="ISA signed", signer_email=signer.email),
         None,
     )
 
     with pytest.raises(ServiceError, match="done or not"):
-        gates.set_threshold(added, 0, None)
+        gate_criteria.set_threshold(added, 0, None)
     with pytest.raises(ServiceError, match="done or not"):
-        gates.set_exception(locality, added, "Not needed", None, threshold=0)
-    gates.set_exception(locality, added, "Signed at county level", None, waived=True)
+        gate_exceptions.set_exception(locality, added, "Not needed", None, threshold=0)
+    gate_exceptions.set_exception(locality, added, "Signed at county level", None, waived=True)
 
-    result = readiness.evaluate_locality(locality, TODAY).results[-1]
+    result = evaluation.evaluate_locality(locality, TODAY).results[-1]
     assert (result.key, result.met, result.threshold) == (added.key, True, 100)
 
 
@@ -1392,13 +1423,13 @@ def test_removing_a_criterion_says_in_each_locality_s_trail_what_went_with_it(ap
     programme = somerset()
     waived, signed = create_locality(programme), create_locality(programme)
     signer = create_user("board_member")
-    check = gates.add_criterion(
+    check = gate_criteria.add_criterion(
         programme, NewCriterion("manual_check", "ISA signed", signer_email=signer.email), None
     )
-    gates.set_exception(waived, check, "Signed at county level", None, waived=True)
-    gates.sign_off(signed, check, signer, TODAY)
+    gate_exceptions.set_exception(waived, check, "Signed at county level", None, waived=True)
+    sign_offs.sign_off(signed, check, signer, TODAY)
 
-    gates.remove_criterion(check, None)
+    gate_criteria.remove_criterion(check, None)
 
     trails = {
         locality.id: [

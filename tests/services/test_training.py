@@ -18,8 +18,15 @@ from programme.models import (
     StaffMember,
     TrainingSession,
 )
-from programme.services import training
 from programme.services.errors import Conflict, NotFound, ServiceError
+from programme.services.training import (
+    catalogue,
+    completion,
+    enrolment,
+    registers,
+    schedule,
+    staff_members,
+)
 from tests.builders import (
     attend,
     create_locality,
@@ -36,7 +43,7 @@ LAST_MONTH = TODAY - timedelta(days=30)
 
 
 def mi(programme=None):
-    return training.get_course(programme or create_programme(slug="somerset"), "mi")
+    return catalogue.get_course(programme or create_programme(slug="somerset"), "mi")
 
 
 def course_programme(course):
@@ -60,7 +67,7 @@ def complete(course, people, on: date = LAST_MONTH):
 def test_a_new_programme_has_both_courses_for_every_role_but_the_team_co_ordinator(app):
     programme = create_programme(slug="somerset")
 
-    courses = training.list_courses(programme)
+    courses = catalogue.list_courses(programme)
 
     assert [(c.key, c.criterion) for c in courses] == [
         ("mi", "trained_mi"),
@@ -83,7 +90,7 @@ def test_each_programme_has_its_own_courses(app):
 
 
 def test_a_course_document_has_the_shape_of_courses_list_json(app):
-    document = training.course_document(training.get_course(create_programme(), "fs_workshops"))
+    document = catalogue.course_document(catalogue.get_course(create_programme(), "fs_workshops"))
 
     assert set(document) == {"key", "name", "modules", "criterion"}
     assert document["key"] == "fs_workshops"
@@ -99,11 +106,11 @@ def test_an_unknown_course_is_not_found_and_the_message_names_the_known_ones(app
     programme = create_programme()
 
     with pytest.raises(NotFound, match=r"no course 'yoga' \(known: mi, fs_workshops\)"):
-        training.get_course(programme, "yoga")
+        catalogue.get_course(programme, "yoga")
 
 
 def test_the_completion_rule_of_a_course_is_its_required_modules_and_counted_statuses(app):
-    rule = training.course_rule(training.get_course(create_programme(), "fs_workshops"))
+    rule = catalogue.course_rule(catalogue.get_course(create_programme(), "fs_workshops"))
 
     assert rule.required_modules == {1, 2, 3}
     assert rule.counted == {"present", "late"}
@@ -114,9 +121,9 @@ def test_the_completion_rule_of_a_course_is_its_required_modules_and_counted_sta
 
 def test_staff_are_created_with_a_lower_case_e_mail_and_audited(app):
     team = a_team()
-    role = training.get_course(team.locality.programme, "mi").roles[0]
+    role = catalogue.get_course(team.locality.programme, "mi").roles[0]
 
-    staff = training.create_staff(
+    staff = staff_members.create_staff(
         team, None, name=" Ann Lee ", email="Ann.Lee@Example.org ", role_id=role.id
     )
 
@@ -126,7 +133,7 @@ def test_staff_are_created_with_a_lower_case_e_mail_and_audited(app):
         team.locality.programme_id,
     )
     assert [e.action for e in audit_events_for("staff", staff.id)] == ["create"]
-    assert training.find_staff(team.locality.programme, "ANN.LEE@example.org") == staff
+    assert staff_members.find_staff(team.locality.programme, "ANN.LEE@example.org") == staff
 
 
 def test_an_e_mail_already_in_the_programme_is_a_conflict(app):
@@ -134,7 +141,7 @@ def test_an_e_mail_already_in_the_programme_is_a_conflict(app):
     existing = create_staff(team, email="ann@example.org")
 
     with pytest.raises(Conflict):
-        training.create_staff(
+        staff_members.create_staff(
             team, None, name="Ann Again", email="ANN@example.org", role_id=existing.role_id
         )
 
@@ -151,11 +158,11 @@ def test_an_e_mail_already_in_the_programme_is_a_conflict(app):
 )
 def test_invalid_staff_are_refused_naming_the_field(app, changes, field):
     team = a_team()
-    role_id = training.get_course(team.locality.programme, "mi").roles[0].id
+    role_id = catalogue.get_course(team.locality.programme, "mi").roles[0].id
     fields = {"name": "Ann Lee", "email": "ann@example.org", "role_id": role_id, **changes}
 
     with pytest.raises(ServiceError) as refused:
-        training.create_staff(team, None, **fields)
+        staff_members.create_staff(team, None, **fields)
 
     assert refused.value.field == field
     assert count_rows(StaffMember) == 0
@@ -168,7 +175,7 @@ def test_a_session_takes_the_course_s_capacity_and_its_share_of_the_cohort_cost(
     course = mi()
     trainer = create_user("trainer")
 
-    session = training.create_session(
+    session = schedule.create_session(
         course, 2, TODAY, None, trainer=trainer, venue="  County Hall  "
     )
 
@@ -179,14 +186,14 @@ def test_a_session_takes_the_course_s_capacity_and_its_share_of_the_cohort_cost(
 
 
 def test_a_session_s_capacity_and_cost_can_be_set(app):
-    session = training.create_session(mi(), 1, TODAY, None, capacity=20, cost_pence=99)
+    session = schedule.create_session(mi(), 1, TODAY, None, capacity=20, cost_pence=99)
 
     assert (session.capacity, session.cost_pence) == (20, 99)
 
 
 def test_a_module_the_course_does_not_have_is_refused_and_listed(app):
     with pytest.raises(ServiceError, match="has modules 1, 2, 3, 4; there is no module 5") as no:
-        training.create_session(mi(), 5, TODAY, None)
+        schedule.create_session(mi(), 5, TODAY, None)
 
     assert no.value.field == "module"
     assert count_rows(TrainingSession) == 0
@@ -195,7 +202,7 @@ def test_a_module_the_course_does_not_have_is_refused_and_listed(app):
 @pytest.mark.parametrize("capacity", [0, -1, 501])
 def test_a_capacity_out_of_range_is_refused(app, capacity):
     with pytest.raises(ServiceError) as refused:
-        training.create_session(mi(), 1, TODAY, None, capacity=capacity)
+        schedule.create_session(mi(), 1, TODAY, None, capacity=capacity)
 
     assert refused.value.field == "capacity"
     assert count_rows(TrainingSession) == 0
@@ -205,7 +212,7 @@ def test_a_deactivated_trainer_is_refused(app):
     gone = create_user("trainer", active=False)
 
     with pytest.raises(ServiceError, match="deactivated") as refused:
-        training.create_session(mi(), 1, TODAY, None, trainer=gone)
+        schedule.create_session(mi(), 1, TODAY, None, trainer=gone)
 
     assert refused.value.field == "trainer"
     assert count_rows(TrainingSession) == 0
@@ -216,17 +223,17 @@ def test_the_schedule_splits_upcoming_from_past_and_flags_past_sessions_without_
     team = a_team(course_programme(course))
     person = create_staff(team)
     unrecorded = create_session(course, 1, TODAY - timedelta(days=14))
-    training.enrol(unrecorded, [person.id], None)
+    enrolment.enrol(unrecorded, [person.id], None)
     recorded = attend(course, 2, [person], on=TODAY - timedelta(days=7))
     today = create_session(course, 3, TODAY)
     later = create_session(course, 4, TODAY + timedelta(days=7))
 
-    schedule = training.schedule(course_programme(course), TODAY)
+    planned = schedule.schedule(course_programme(course), TODAY)
 
-    assert [s.session for s in schedule.upcoming] == [today, later]
-    assert [s.session for s in schedule.past] == [recorded, unrecorded]
-    assert [s.session for s in schedule.missing_registers] == [unrecorded]
-    assert [(s.enrolled, s.recorded) for s in schedule.past] == [(1, 1), (1, 0)]
+    assert [s.session for s in planned.upcoming] == [today, later]
+    assert [s.session for s in planned.past] == [recorded, unrecorded]
+    assert [s.session for s in planned.missing_registers] == [unrecorded]
+    assert [(s.enrolled, s.recorded) for s in planned.past] == [(1, 1), (1, 0)]
 
 
 # ------------------------------------------------------------------ enrolment
@@ -238,8 +245,8 @@ def test_enrolling_someone_twice_changes_nothing_the_second_time(app):
     ann, bob = create_staff(team), create_staff(team)
     session = create_session(course, 1, TODAY + timedelta(days=7))
 
-    first = training.enrol(session, [ann.id, bob.id, ann.id], None)
-    again = training.enrol(session, [bob.id, ann.id], None)
+    first = enrolment.enrol(session, [ann.id, bob.id, ann.id], None)
+    again = enrolment.enrol(session, [bob.id, ann.id], None)
 
     assert (first.added, first.already, first.enrolled) == ([ann, bob], [], 2)
     assert (again.added, again.already, again.enrolled) == ([], [bob, ann], 2)
@@ -253,10 +260,10 @@ def test_enrolling_past_capacity_is_allowed_and_reported(app):
     people = [create_staff(team) for _ in range(3)]
     session = create_session(course, 1, TODAY + timedelta(days=7), capacity=2)
 
-    result = training.enrol(session, [p.id for p in people], None)
+    result = enrolment.enrol(session, [p.id for p in people], None)
 
     assert (result.enrolled, result.capacity, result.over_capacity) == (3, 2, True)
-    [summary] = training.schedule(course_programme(course), TODAY).upcoming
+    [summary] = schedule.schedule(course_programme(course), TODAY).upcoming
     assert summary.over_capacity
 
 
@@ -267,7 +274,7 @@ def test_enrolling_someone_from_another_programme_is_refused_and_enrols_nobody(a
     session = create_session(course, 1, TODAY)
 
     with pytest.raises(NotFound):
-        training.enrol(session, [ours.id, theirs.id], None)
+        enrolment.enrol(session, [ours.id, theirs.id], None)
 
     assert count_rows(Attendance) == 0
 
@@ -280,7 +287,7 @@ def enrolled_session(size: int = 3, on: date = TODAY):
     team = a_team(course_programme(course))
     people = [create_staff(team, name=f"Person {n}") for n in range(size)]
     session = create_session(course, 1, on)
-    training.enrol(session, [p.id for p in people], None)
+    enrolment.enrol(session, [p.id for p in people], None)
     return session, people
 
 
@@ -295,7 +302,7 @@ def test_saving_a_register_records_each_status_once_and_a_second_identical_save_
     trainer = create_user("trainer")
     marks = {ann.id: "present", bob.id: "late", cat.id: "left_early"}
 
-    changed = training.save_register(session, dict(marks), trainer, today=TODAY)
+    changed = registers.save_register(session, dict(marks), trainer, today=TODAY)
 
     assert changed == 3
     assert statuses(session) == marks
@@ -308,7 +315,7 @@ def test_saving_a_register_records_each_status_once_and_a_second_identical_save_
     assert events[-1].after == {ann.email: "present", bob.email: "late", cat.email: "left_early"}
     audit_before = count_rows(AuditEvent)
 
-    again = training.save_register(session, dict(marks), trainer, today=TODAY)
+    again = registers.save_register(session, dict(marks), trainer, today=TODAY)
 
     assert again == 0
     assert count_rows(AuditEvent) == audit_before
@@ -318,9 +325,9 @@ def test_saving_a_register_records_each_status_once_and_a_second_identical_save_
 
 def test_changing_one_mark_changes_and_audits_only_that_one(app):
     session, (ann, bob, _cat) = enrolled_session()
-    training.save_register(session, {ann.id: "present", bob.id: "present"}, None, today=TODAY)
+    registers.save_register(session, {ann.id: "present", bob.id: "present"}, None, today=TODAY)
 
-    changed = training.save_register(
+    changed = registers.save_register(
         session, {ann.id: "present", bob.id: "absent"}, None, today=TODAY
     )
 
@@ -333,7 +340,7 @@ def test_a_register_for_a_session_still_to_come_is_refused(app):
     session, (ann, *_rest) = enrolled_session(on=TODAY + timedelta(days=1))
 
     with pytest.raises(ServiceError, match="record attendance on or after the day"):
-        training.save_register(session, {ann.id: "present"}, None, today=TODAY)
+        registers.save_register(session, {ann.id: "present"}, None, today=TODAY)
 
     assert statuses(session)[ann.id] is None
     assert reread(session).register_saved_at is None
@@ -344,7 +351,7 @@ def test_an_unknown_status_is_refused_and_nothing_is_written(app):
     audit_before = count_rows(AuditEvent)
 
     with pytest.raises(ServiceError, match="Unknown attendance asleep"):
-        training.save_register(session, {ann.id: "present", bob.id: "asleep"}, None, today=TODAY)
+        registers.save_register(session, {ann.id: "present", bob.id: "asleep"}, None, today=TODAY)
 
     assert set(statuses(session).values()) == {None}
     assert count_rows(AuditEvent) == audit_before
@@ -355,7 +362,7 @@ def test_a_mark_for_someone_not_enrolled_is_refused_and_nothing_is_written(app):
     stranger = create_staff(reread(ann).team)
 
     with pytest.raises(ServiceError, match="not enrolled"):
-        training.save_register(
+        registers.save_register(
             session, {ann.id: "present", stranger.id: "present"}, None, today=TODAY
         )
 
@@ -366,7 +373,7 @@ def test_walk_ins_are_added_as_present_and_marked_as_walk_ins(app):
     session, (ann, _bob, _cat) = enrolled_session()
     walk_in = create_staff(reread(ann).team, name="Walk In")
 
-    changed = training.save_register(
+    changed = registers.save_register(
         session, {ann.id: "absent"}, None, today=TODAY, walk_ins=[walk_in.id]
     )
 
@@ -380,7 +387,7 @@ def test_a_walk_in_marked_otherwise_keeps_that_mark(app):
     session, (ann, *_rest) = enrolled_session()
     walk_in = create_staff(reread(ann).team, name="Walk In")
 
-    training.save_register(session, {walk_in.id: "late"}, None, today=TODAY, walk_ins=[walk_in.id])
+    registers.save_register(session, {walk_in.id: "late"}, None, today=TODAY, walk_ins=[walk_in.id])
 
     assert statuses(session)[walk_in.id] == "late"
 
@@ -388,7 +395,7 @@ def test_a_walk_in_marked_otherwise_keeps_that_mark(app):
 def test_a_walk_in_already_enrolled_is_not_made_a_walk_in(app):
     session, (ann, *_rest) = enrolled_session()
 
-    training.save_register(session, {ann.id: "present"}, None, today=TODAY, walk_ins=[ann.id])
+    registers.save_register(session, {ann.id: "present"}, None, today=TODAY, walk_ins=[ann.id])
 
     place = db.session.scalar(select(Attendance).where(Attendance.staff_id == ann.id))
     assert (place.status, place.walk_in) == ("present", False)
@@ -398,7 +405,7 @@ def test_a_walk_in_already_enrolled_is_not_made_a_walk_in(app):
 def test_saving_an_empty_register_still_clears_the_no_register_flag(app):
     session, _people = enrolled_session()
 
-    assert training.save_register(session, {}, None, today=TODAY) == 0
+    assert registers.save_register(session, {}, None, today=TODAY) == 0
 
     assert reread(session).register_saved_at is not None
 
@@ -431,7 +438,7 @@ def a_small_programme():
         "hal": create_staff(taunton_team, "psychologist", name="Hal"),
         "ian": create_staff(taunton_team, name="Ian"),
     }
-    course = training.get_course(programme, "mi")
+    course = catalogue.get_course(programme, "mi")
     p = people
     attend(course, 1, [p["ann"], p["bob"], p["dee"], p["gus"], p["hal"]])
     attend(course, 1, [p["fay"]], status="late")
@@ -446,7 +453,7 @@ def a_small_programme():
 def test_the_team_matrix_shows_each_person_s_completion_and_the_share_trained(app):
     _programme, _places, (team1, _team2, _taunton), p = a_small_programme()
 
-    matrix = training.team_matrix(team1, TODAY)
+    matrix = completion.team_matrix(team1, TODAY)
 
     assert [c.key for c in matrix.courses] == ["mi", "fs_workshops"]
     rows = {row.staff.name: row for row in matrix.rows}
@@ -464,8 +471,8 @@ def test_the_team_matrix_shows_each_person_s_completion_and_the_share_trained(ap
 def test_the_team_matrix_as_of_an_earlier_day_counts_the_leaver_and_not_later_sessions(app):
     _programme, _places, (team1, _team2, _taunton), _p = a_small_programme()
 
-    before_training = training.team_matrix(team1, LAST_MONTH - timedelta(days=1))
-    while_dee_was_here = training.team_matrix(team1, TODAY - timedelta(days=8))
+    before_training = completion.team_matrix(team1, LAST_MONTH - timedelta(days=1))
+    while_dee_was_here = completion.team_matrix(team1, TODAY - timedelta(days=8))
 
     assert before_training.shares[0] == Share(0, 3)
     assert while_dee_was_here.shares[0] == Share(2, 3)
@@ -474,13 +481,13 @@ def test_the_team_matrix_as_of_an_earlier_day_counts_the_leaver_and_not_later_se
 def test_a_new_starter_counts_untrained_once_started(app):
     _programme, _places, (team1, _team2, _taunton), _p = a_small_programme()
 
-    assert training.team_matrix(team1, TODAY + timedelta(days=7)).shares[0] == Share(1, 3)
+    assert completion.team_matrix(team1, TODAY + timedelta(days=7)).shares[0] == Share(1, 3)
 
 
 def test_locality_training_gives_each_team_s_share_and_the_locality_s(app):
     _programme, (bridgwater, _taunton), _teams, _p = a_small_programme()
 
-    summary = training.locality_training(bridgwater, TODAY)
+    summary = completion.locality_training(bridgwater, TODAY)
 
     assert [c.key for c in summary.courses] == ["mi", "fs_workshops"]
     assert [(g.name, g.shares[0]) for g in summary.groups] == [
@@ -493,7 +500,7 @@ def test_locality_training_gives_each_team_s_share_and_the_locality_s(app):
 def test_programme_training_gives_each_locality_s_share_the_total_and_the_cost(app):
     programme, _places, _teams, _p = a_small_programme()
 
-    summary = training.programme_training(programme, TODAY, TODAY)
+    summary = completion.programme_training(programme, TODAY, TODAY)
 
     assert [(g.name, g.shares) for g in summary.groups] == [
         ("Bridgwater", [Share(2, 4), Share(0, 4)]),
@@ -511,14 +518,14 @@ def test_the_cost_counts_the_sessions_held_and_what_they_cost(app):
     team = a_team(course_programme(course))
     people = [create_staff(team) for _ in range(4)]
     for module in (1, 2, 3, 4):
-        session = training.create_session(course, module, LAST_MONTH, None)
-        training.enrol(session, [p.id for p in people], None)
-        training.save_register(
+        session = schedule.create_session(course, module, LAST_MONTH, None)
+        enrolment.enrol(session, [p.id for p in people], None)
+        registers.save_register(
             session, dict.fromkeys((p.id for p in people), "present"), None, today=TODAY
         )
-    training.create_session(course, 1, TODAY + timedelta(days=7), None)  # not held yet
+    schedule.create_session(course, 1, TODAY + timedelta(days=7), None)  # not held yet
 
-    cost = training.programme_training(course_programme(course), TODAY, TODAY).costs[0]
+    cost = completion.programme_training(course_programme(course), TODAY, TODAY).costs[0]
 
     assert (cost.cohorts, cost.total_pence, cost.trained) == (1, 600_000, 4)
     assert (cost.per_cohort_pence, cost.per_person_pence) == (600_000, 150_000)
@@ -531,10 +538,10 @@ def trained_team(programme, size: int, name: str):
     """A team of `size` people, half complete in MI, and a quarter started on the workshops."""
     team = create_team(create_locality(programme, name=name, slug=name.lower()), name=name)
     people = [create_staff(team, name=f"{name} {n}") for n in range(size)]
-    course = training.get_course(programme, "mi")
+    course = catalogue.get_course(programme, "mi")
     complete(course, people[: size // 2])
     attend(course, 1, people[size // 2 :])
-    attend(training.get_course(programme, "fs_workshops"), 1, people[: size // 4 or 1])
+    attend(catalogue.get_course(programme, "fs_workshops"), 1, people[: size // 4 or 1])
     return team
 
 
@@ -545,13 +552,13 @@ def test_the_team_matrix_runs_as_many_queries_for_30_staff_as_for_3(app, count_q
     def queries(team) -> int:
         db.session.expire_all()
         with count_queries() as counter:
-            matrix = training.team_matrix(team, TODAY)
+            matrix = completion.team_matrix(team, TODAY)
             cells = [(row.staff.name, row.staff.role.name, row.cells) for row in matrix.rows]
         assert cells
         return counter.count
 
     assert queries(small) == queries(large)
-    assert training.team_matrix(large, TODAY).shares[0] == Share(15, 30)
+    assert completion.team_matrix(large, TODAY).shares[0] == Share(15, 30)
 
 
 def test_programme_training_runs_as_many_queries_for_30_staff_as_for_3(app, count_queries):
@@ -562,7 +569,7 @@ def test_programme_training_runs_as_many_queries_for_30_staff_as_for_3(app, coun
     def queries(programme) -> int:
         db.session.expire_all()
         with count_queries() as counter:
-            summary = training.programme_training(programme, TODAY, TODAY)
+            summary = completion.programme_training(programme, TODAY, TODAY)
             assert summary.total[0].denominator > 0
         return counter.count
 
@@ -576,7 +583,7 @@ def test_locality_training_runs_as_many_queries_for_30_staff_as_for_3(app, count
     def queries(team) -> int:
         db.session.expire_all()
         with count_queries() as counter:
-            training.locality_training(team.locality, TODAY)
+            completion.locality_training(team.locality, TODAY)
         return counter.count
 
     assert queries(small) == queries(large)

@@ -17,7 +17,9 @@ from flask import url_for
 from programme.domain.permissions import ALL_ROLES, PERMISSIONS, ROLES
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
-from programme.services import gates, readiness, recruitment_import, training
+from programme.services import recruitment_import
+from programme.services.readiness import decisions, gate_criteria, gate_exceptions
+from programme.services.training import catalogue, enrolment, schedule, staff_members
 from tests.builders import (
     create_locality,
     create_milestone,
@@ -82,27 +84,27 @@ def build_world() -> World:
         ReadLimits(),
     )
     # A session held today, with one person enrolled, so the register is open and has a row.
-    session = training.create_session(training.get_course(programme, "mi"), 1, TODAY, None)
-    staff = training.create_staff(
+    session = schedule.create_session(catalogue.get_course(programme, "mi"), 1, TODAY, None)
+    staff = staff_members.create_staff(
         team, None, name="Sam Carter", email="sam.carter@example.org", role_id=post.role_id
     )
-    training.enrol(session, [staff.id], None)
+    enrolment.enrol(session, [staff.id], None)
     # A manual check added to the gate, with an exception set for the locality (so clearing it
     # has something to clear), and a second locality taken live by the board, so there is a
     # go-live decision to show.
     board_member = create_user("board_member")
-    criterion = gates.add_criterion(
+    criterion = gate_criteria.add_criterion(
         programme,
-        gates.NewCriterion(
+        gate_criteria.NewCriterion(
             "manual_check", "Information-sharing agreement signed", signer_email=board_member.email
         ),
         None,
     )
-    gates.set_exception(locality, criterion, "Signed at county level", None, waived=True)
+    gate_exceptions.set_exception(locality, criterion, "Signed at county level", None, waived=True)
     live = create_locality(programme, name="Live locality", slug="live-locality")
-    for each in gates.criteria(programme):
-        gates.set_exception(live, each, "Agreed by the board", None, waived=True)
-    decision = readiness.go_live(live, board_member, "Board of 30 November", TODAY)
+    for each in gate_criteria.criteria(programme):
+        gate_exceptions.set_exception(live, each, "Agreed by the board", None, waived=True)
+    decision = decisions.go_live(live, board_member, "Board of 30 November", TODAY)
     return World(
         programme=programme.slug,
         locality=locality.slug,

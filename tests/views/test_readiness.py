@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from programme.extensions import db
 from programme.models import GateCriterion, GoLiveDecision, Locality, Role, StaffMember
-from programme.services import gates, readiness, training
+from programme.services.readiness import decisions, gate_criteria, gate_exceptions, snapshots
+from programme.services.training import catalogue, enrolment, registers, schedule, staff_members
 from tests.builders import (
     create_locality,
     create_milestone,
@@ -51,7 +52,7 @@ def _role(programme, key: str) -> Role:
 def _person(team, name: str, role_key: str = "social_worker") -> StaffMember:
     programme = team.locality.programme
     email = name.lower().replace(" ", ".") + f".{team.id}@example.org"
-    return training.create_staff(
+    return staff_members.create_staff(
         team, None, name=name, email=email, role_id=_role(programme, role_key).id
     )
 
@@ -59,10 +60,10 @@ def _person(team, name: str, role_key: str = "social_worker") -> StaffMember:
 def _held(programme, course: str, people, modules=(1, 2, 3, 4), on: date = PAST) -> None:
     """Sessions of `course`'s modules held on `on`, with `people` present at each."""
     for module in modules:
-        session = training.create_session(training.get_course(programme, course), module, on, None)
-        training.enrol(session, [person.id for person in people], None)
+        session = schedule.create_session(catalogue.get_course(programme, course), module, on, None)
+        enrolment.enrol(session, [person.id for person in people], None)
         marks = {person.id: "present" for person in people}
-        training.save_register(session, marks, None, today=TODAY)
+        registers.save_register(session, marks, None, today=TODAY)
 
 
 def _trained(programme, people) -> None:
@@ -214,7 +215,7 @@ def test_the_board_lists_localities_by_wave_with_each_criterions_rag(app, sign_i
 def test_the_board_shows_a_live_locality_as_live(app, sign_in):
     programme, locality, team = _setting()
     _make_ready(programme, locality, team)
-    readiness.go_live(locality, create_user("board_member", name="Bea Board"), "", TODAY)
+    decisions.go_live(locality, create_user("board_member", name="Bea Board"), "", TODAY)
     client = sign_in(create_user("viewer"))
 
     row = _board_row(page_of(client.get(_board_url(programme))), "bridgwater")
@@ -262,9 +263,9 @@ def test_the_board_runs_the_same_queries_for_one_locality_or_four(app, sign_in, 
         create_milestone(other, gate_critical=True, status="done", completed_on=PAST)
         create_milestone(other, gate_critical=True, status="in_progress")
         trained_mi = _criterion(programme, "trained_mi")
-        gates.set_exception(other, trained_mi, "Agreed by the board", None, threshold=40)
+        gate_exceptions.set_exception(other, trained_mi, "Agreed by the board", None, threshold=40)
     # One locality live, so the board also shows a decision in force.
-    readiness.go_live(locality, create_user("board_member"), "", TODAY)
+    decisions.go_live(locality, create_user("board_member"), "", TODAY)
     assert count_rows(Locality) == 4
 
     assert queries() == one
@@ -282,10 +283,10 @@ def test_the_locality_page_shows_each_criterion_its_shortfall_and_projection(app
     create_post(team, "substance_misuse", status="advertised", reference="SOM-003")
     # Nobody trained in MI yet, but both workers are booked on every module: projected.
     ann, ben = _person(team, "Ann Able"), _person(team, "Ben Bell")
-    mi = training.get_course(programme, "mi")
+    mi = catalogue.get_course(programme, "mi")
     for module in (1, 2, 3, 4):
-        session = training.create_session(mi, module, FUTURE + timedelta(days=module), None)
-        training.enrol(session, [ann.id, ben.id], None)
+        session = schedule.create_session(mi, module, FUTURE + timedelta(days=module), None)
+        enrolment.enrol(session, [ann.id, ben.id], None)
     # Both trained in the workshops: met now.
     _held(programme, "fs_workshops", [ann, ben], modules=(1, 2, 3))
     milestone = create_milestone(
@@ -367,7 +368,7 @@ def test_the_trend_chart_appears_once_there_are_snapshots_on_two_days(app, sign_
     assert "<svg" not in page
     assert "No readings yet" in visible_text(_section(page, "adult_specialists_recruited"))
 
-    readiness.take_snapshots(TODAY - timedelta(days=7))
+    snapshots.take_snapshots(TODAY - timedelta(days=7))
     page = page_of(client.get(_url(locality)))
     assert "<svg" not in page
     assert "One reading so far (50% on 23 Nov 2026)" in visible_text(
@@ -375,7 +376,7 @@ def test_the_trend_chart_appears_once_there_are_snapshots_on_two_days(app, sign_
     )
 
     create_post(team, "substance_misuse", status="in_post")
-    readiness.take_snapshots(TODAY)
+    snapshots.take_snapshots(TODAY)
     page = page_of(client.get(_url(locality)))
 
     section = _section(page, "adult_specialists_recruited")
@@ -482,7 +483,7 @@ def test_rescinding_needs_a_reason_and_returns_the_locality_to_planning(app, sig
     programme, locality, team = _setting()
     _make_ready(programme, locality, team)
     board_member = create_user("board_member", name="Bea Board")
-    decision = readiness.go_live(locality, board_member, "", TODAY)
+    decision = decisions.go_live(locality, board_member, "", TODAY)
     client = sign_in(board_member)
 
     response = client.post(_url(locality, "rescind"), data={"reason": "  "})
@@ -505,10 +506,10 @@ def test_rescinding_needs_a_reason_and_returns_the_locality_to_planning(app, sig
     page = page_of(client.get(response.location))
     assert "The go-live decision for Bridgwater is rescinded." in _flashes(page)
     assert "Planning" in visible_text(re.search(r'id="locality-state">(.*?)</dd>', page, re.S)[1])
-    decisions = visible_text(
+    history = visible_text(
         re.search(r'<table class="app-table" id="decisions">.*?</table>', page, re.S)[0]
     )
-    assert "Rescinded 30 Nov 2026 by Bea Board: The MH trust withdrew its secondments." in decisions
+    assert "Rescinded 30 Nov 2026 by Bea Board: The MH trust withdrew its secondments." in history
     # The decision and its evidence stay on record.
     page = page_of(client.get(_url(locality, f"decisions/{decision.id}")))
     assert "Reason: The MH trust withdrew its secondments." in visible_text(page)
@@ -545,7 +546,7 @@ def test_a_refused_form_for_a_form_not_on_the_page_lists_its_errors_without_link
     programme, locality, team = _setting()
     _make_ready(programme, locality, team)
     board_member = create_user("board_member")
-    readiness.go_live(locality, board_member, "", TODAY)
+    decisions.go_live(locality, board_member, "", TODAY)
     client = sign_in(board_member)
 
     # The go-live form is not shown on a live locality: its error cannot link to its field
@@ -560,7 +561,7 @@ def test_a_refused_form_for_a_form_not_on_the_page_lists_its_errors_without_link
 def test_a_decision_of_another_locality_is_not_found(app, sign_in):
     programme, locality, team = _setting()
     _make_ready(programme, locality, team)
-    decision = readiness.go_live(locality, create_user("board_member"), "", TODAY)
+    decision = decisions.go_live(locality, create_user("board_member"), "", TODAY)
     other = create_locality(programme, name="Yeovil", slug="yeovil")
     client = sign_in(create_user("viewer"))
 
@@ -930,7 +931,7 @@ def test_an_exception_needs_a_reason_and_a_waiver_makes_the_criterion_met(app, s
     response = client.post(url, data={"threshold": "", "reason": "Neither waived nor a threshold"})
     assert response.status_code == 400
     assert "Enter a threshold from 0 to 100." in _error_summary(page_of(response))
-    assert gates.exceptions(locality) == []
+    assert gate_exceptions.exceptions(locality) == []
 
     response = client.post(
         url, data={"waived": "y", "reason": "The MH trust's posts are hosted in Taunton."}
@@ -988,7 +989,7 @@ def test_a_board_member_may_not_set_an_exception(app, sign_in):
         _url(locality, f"exceptions/{criterion.id}"), data={"waived": "y", "reason": "Because"}
     )
     assert response.status_code == 403
-    assert gates.exceptions(locality) == []
+    assert gate_exceptions.exceptions(locality) == []
 
 
 def test_json_go_live_answers_in_json_with_csrf_protection_on(app, _migrated):
@@ -1013,9 +1014,9 @@ def test_json_go_live_answers_in_json_with_csrf_protection_on(app, _migrated):
 def test_a_programme_manager_names_another_person_to_sign_a_check_off(app, sign_in):
     programme, locality, _team = _setting()
     first, second = create_user("board_member"), create_user("hr_lead")
-    check = gates.add_criterion(
+    check = gate_criteria.add_criterion(
         programme,
-        gates.NewCriterion("manual_check", "ISA signed", signer_email=first.email),
+        gate_criteria.NewCriterion("manual_check", "ISA signed", signer_email=first.email),
         None,
     )
     client = sign_in(create_user("programme_manager"))

@@ -9,7 +9,14 @@ from sqlalchemy import select
 
 from programme.extensions import db
 from programme.models import Attendance, Programme, Role, StaffMember, TrainingSession
-from programme.services import training
+from programme.services.training import (
+    catalogue,
+    completion,
+    enrolment,
+    registers,
+    schedule,
+    staff_members,
+)
 from tests.builders import create_locality, create_programme, create_team, create_user
 from tests.conftest import TODAY
 from tests.pages import page_of, visible_text
@@ -28,7 +35,7 @@ def _role(programme, key: str) -> Role:
 def _person(team, name: str, role_key: str = "social_worker", **dates) -> StaffMember:
     programme = team.locality.programme
     email = name.lower().replace(" ", ".") + f".{team.id}@example.org"
-    return training.create_staff(
+    return staff_members.create_staff(
         team, None, name=name, email=email, role_id=_role(programme, role_key).id, **dates
     )
 
@@ -38,17 +45,17 @@ def _people(team, how_many: int, prefix: str = "Worker") -> list[StaffMember]:
 
 
 def _session(programme, module: int = 1, on: date = TODAY, course: str = "mi", **options):
-    return training.create_session(
-        training.get_course(programme, course), module, on, None, **options
+    return schedule.create_session(
+        catalogue.get_course(programme, course), module, on, None, **options
     )
 
 
 def _held(programme, module: int, people, on: date = PAST, course: str = "mi", **marks):
     """A session held on `on` with `people` enrolled and marked present (or as `marks` say)."""
     session = _session(programme, module, on, course)
-    training.enrol(session, [person.id for person in people], None)
+    enrolment.enrol(session, [person.id for person in people], None)
     statuses = {person.id: marks.get(person.name, "present") for person in people}
-    training.save_register(session, statuses, None, today=TODAY)
+    registers.save_register(session, statuses, None, today=TODAY)
     return session
 
 
@@ -158,7 +165,7 @@ def test_the_schedule_lists_upcoming_and_past_sessions_and_flags_a_missing_regis
     upcoming = _session(
         programme, 3, FUTURE, venue="Bridgwater House", starts_at=time(9, 30), trainer=trainer
     )
-    training.enrol(upcoming, [person.id for person in people], None)
+    enrolment.enrol(upcoming, [person.id for person in people], None)
     client = sign_in(create_user("viewer"))
 
     page = page_of(client.get(f"/programmes/{programme.slug}/training/sessions"))
@@ -282,7 +289,7 @@ def test_the_register_saves_statuses_and_saving_it_again_changes_nothing(app, si
     programme, _locality, team = _setting()
     ann, ben, cat = _person(team, "Ann Able"), _person(team, "Ben Bell"), _person(team, "Cat Cole")
     session = _session(programme, 1, TODAY)
-    training.enrol(session, [ann.id, ben.id, cat.id], None)
+    enrolment.enrol(session, [ann.id, ben.id, cat.id], None)
     client = sign_in(create_user("trainer"))
 
     page = page_of(client.get(_session_url(session)))
@@ -332,7 +339,7 @@ def test_a_future_session_shows_its_enrolment_but_refuses_attendance(app, sign_i
     programme, _locality, team = _setting()
     ann = _person(team, "Ann Able")
     session = _session(programme, 1, FUTURE)
-    training.enrol(session, [ann.id], None)
+    enrolment.enrol(session, [ann.id], None)
     client = sign_in(create_user("trainer"))
 
     page = page_of(client.get(_session_url(session)))
@@ -353,7 +360,7 @@ def test_a_walk_in_is_enrolled_and_marked_present(app, sign_in):
     programme, _locality, team = _setting()
     ann, walker = _person(team, "Ann Able"), _person(team, "Will Walker")
     session = _session(programme, 1, TODAY)
-    training.enrol(session, [ann.id], None)
+    enrolment.enrol(session, [ann.id], None)
     client = sign_in(create_user("trainer"))
 
     page = page_of(client.get(_session_url(session)))
@@ -447,7 +454,7 @@ def test_enrolling_when_everyone_is_enrolled_says_so(app, sign_in):
     programme, _locality, team = _setting()
     ann = _person(team, "Ann Able")
     session = _session(programme, 1, FUTURE)
-    training.enrol(session, [ann.id], None)
+    enrolment.enrol(session, [ann.id], None)
     client = sign_in(create_user("trainer"))
 
     page = page_of(client.get(_session_url(session)))
@@ -546,7 +553,7 @@ def test_the_team_matrix_runs_the_same_queries_for_3_staff_or_30(app, count_quer
         _held(programme, 1, _people(team, how_many, prefix))
         db.session.expire_all()
         with count_queries() as counter:
-            matrix = training.team_matrix(team, TODAY)
+            matrix = completion.team_matrix(team, TODAY)
         assert len(matrix.rows) == count_rows(StaffMember)
         return counter.count
 
@@ -649,7 +656,7 @@ def test_a_trainer_adds_a_person_to_a_team(app, sign_in):
 )
 def test_adding_a_person_refuses_bad_input_naming_the_field(app, sign_in, changes, field, message):
     programme, locality, team = _setting()
-    training.create_staff(
+    staff_members.create_staff(
         team,
         None,
         name="Taken",

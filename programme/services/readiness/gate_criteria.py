@@ -1,17 +1,15 @@
-"""The go-live gate's definition: its criteria and thresholds, locality exceptions and the
-sign-offs of manual checks. Every change is audited. How a locality measures up against the gate
-is `services/readiness.py`."""
+"""The go-live gate's criteria: the defaults a programme starts with, thresholds, criteria added
+and removed, and who signs a manual check off. Every change is audited. A locality's exceptions
+are `gate_exceptions.py`, its sign-offs `sign_offs.py`, and how it measures up `evaluation.py`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from programme.clock import utc_now
 from programme.domain.readiness import (
     ADDABLE_KINDS,
     ALL_OR_NOTHING,
@@ -34,7 +32,7 @@ from programme.models import (
 )
 from programme.seed_files import GATE_FILE
 from programme.services import audit
-from programme.services.errors import Conflict, NotFound, ServiceError
+from programme.services.errors import Conflict, ServiceError
 from programme.services.lookup import get_within
 from programme.services.transaction import transactional
 
@@ -82,7 +80,7 @@ def get_criterion(programme: Programme, criterion_id: int) -> GateCriterion:
     )
 
 
-def _checked_threshold(threshold: int | None) -> int:
+def checked_threshold(threshold: int | None) -> int:
     if threshold is None:
         raise ServiceError("Enter a threshold from 0 to 100.", "threshold")
     try:
@@ -100,7 +98,7 @@ def _refuse_if_stale(record, expected_version: int | None, what: str) -> None:
         )
 
 
-def _refuse_if_all_or_nothing(criterion: GateCriterion, field: str) -> None:
+def refuse_if_all_or_nothing(criterion: GateCriterion, field: str) -> None:
     if CriterionKind(criterion.kind) in ALL_OR_NOTHING:
         raise ServiceError(
             f"“{criterion.label}” is done or not: it has no threshold to change (a locality can "
@@ -114,8 +112,8 @@ def set_threshold(
     criterion: GateCriterion, threshold: int | None, actor: User | None, expected_version=None
 ) -> bool:
     """Change a criterion's threshold; False when it already had that threshold."""
-    _refuse_if_all_or_nothing(criterion, "threshold")
-    threshold = _checked_threshold(threshold)
+    refuse_if_all_or_nothing(criterion, "threshold")
+    threshold = checked_threshold(threshold)
     _refuse_if_stale(criterion, expected_version, f"“{criterion.label}”")
     if threshold == criterion.threshold:
         return False
@@ -156,7 +154,7 @@ def _new_criterion_fields(programme: Programme, new: NewCriterion) -> dict:
         raise ServiceError("Enter what the criterion checks, for example “ISA signed”.", "label")
     fields = {"kind": kind.value, "label": label, "threshold": 100}
     if kind is CriterionKind.WORKSTREAM:
-        fields["threshold"] = _checked_threshold(new.threshold)
+        fields["threshold"] = checked_threshold(new.threshold)
         if new.workstream_id is None:
             raise ServiceError("Choose the workstream whose milestones count.", "workstream_id")
         get_within(
@@ -235,7 +233,7 @@ def remove_criterion(criterion: GateCriterion, actor: User | None) -> None:
     for model, what in ((GateException, "exception"), (CheckSignOff, "sign-off")):
         for record in db.session.scalars(select(model).where(model.criterion_id == criterion.id)):
             locality = db.session.get(Locality, record.locality_id)
-            _audit_locality(
+            audit_locality(
                 actor,
                 "delete",
                 locality,
@@ -278,10 +276,7 @@ def _active_user(email: str | None) -> User:
     return user
 
 
-# --- Locality exceptions and sign-offs ---------------------------------------------------------
-
-
-def _audit_locality(
+def audit_locality(
     actor: User | None,
     action: str,
     locality: Locality,
@@ -300,139 +295,3 @@ def _audit_locality(
         locality_id=locality.id,
         **values,
     )
-
-
-def _exception(locality: Locality, criterion: GateCriterion) -> GateException | None:
-    return db.session.scalar(
-        select(GateException).where(
-            GateException.locality_id == locality.id,
-            GateException.criterion_id == criterion.id,
-        )
-    )
-
-
-def exceptions(locality: Locality) -> list[GateException]:
-    return list(
-        db.session.scalars(
-            select(GateException)
-            .where(GateException.locality_id == locality.id)
-            .options(joinedload(GateException.criterion), joinedload(GateException.set_by))
-        )
-    )
-
-
-@transactional
-def set_exception(
-    locality: Locality,
-    criterion: GateCriterion,
-    reason: str,
-    actor: User | None,
-    *,
-    threshold: int | None = None,
-    waived: bool = False,
-) -> GateException:
-    """Hold one locality to another threshold for a criterion, or excuse it, for a reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("Give the reason for the exception; the board will read it.", "reason")
-    if not waived:
-        _refuse_if_all_or_nothing(criterion, "waived")
-    threshold = None if waived else _checked_threshold(threshold)
-    exception = _exception(locality, criterion)
-    before = (
-        {"threshold": exception.threshold, "waived": exception.waived, "reason": exception.reason}
-        if exception
-        else None
-    )
-    if exception is None:
-        exception = GateException(locality_id=locality.id, criterion_id=criterion.id)
-        db.session.add(exception)
-    exception.threshold, exception.waived, exception.reason = threshold, waived, reason
-    exception.set_by_id, exception.set_at = (actor.id if actor else None), utc_now()
-    what = "waived" if waived else f"threshold {threshold}%"
-    _audit_locality(
-        actor,
-        "exception",
-        locality,
-        criterion,
-        f"{locality.name}: “{criterion.label}” {what} ({reason})",
-        before=before,
-        after={"threshold": threshold, "waived": waived, "reason": reason},
-    )
-    return exception
-
-
-@transactional
-def clear_exception(locality: Locality, criterion: GateCriterion, actor: User | None) -> None:
-    exception = _exception(locality, criterion)
-    if exception is None:
-        raise NotFound(f"{locality.name} has no exception for “{criterion.label}”.")
-    _audit_locality(
-        actor,
-        "exception_cleared",
-        locality,
-        criterion,
-        f"{locality.name}: “{criterion.label}” back to the programme's threshold",
-        before={"threshold": exception.threshold, "waived": exception.waived},
-    )
-    db.session.delete(exception)
-
-
-def _sign_off(locality: Locality, criterion: GateCriterion) -> CheckSignOff | None:
-    return db.session.scalar(
-        select(CheckSignOff).where(
-            CheckSignOff.locality_id == locality.id, CheckSignOff.criterion_id == criterion.id
-        )
-    )
-
-
-def _check_signer(criterion: GateCriterion, actor: User) -> None:
-    if criterion.kind != CriterionKind.MANUAL_CHECK:
-        raise ServiceError(f"“{criterion.label}” is not a check to sign off.")
-    if criterion.signer_id != actor.id:
-        signer = criterion.signer.name if criterion.signer else "the person it names"
-        raise ServiceError(f"Only {signer} can sign off “{criterion.label}”.")
-
-
-@transactional
-def sign_off(
-    locality: Locality, criterion: GateCriterion, actor: User, today: date, note: str = ""
-) -> CheckSignOff:
-    _check_signer(criterion, actor)
-    if _sign_off(locality, criterion) is not None:
-        raise Conflict(f"“{criterion.label}” is already signed off for {locality.name}.")
-    signed = CheckSignOff(
-        locality_id=locality.id,
-        criterion_id=criterion.id,
-        signed_by_id=actor.id,
-        signed_by_name=actor.name,
-        signed_on=today,
-        note=(note or "").strip(),
-    )
-    db.session.add(signed)
-    _audit_locality(
-        actor,
-        "sign_off",
-        locality,
-        criterion,
-        f"{locality.name}: signed off “{criterion.label}”",
-        after={"signed_on": today, "note": signed.note},
-    )
-    return signed
-
-
-@transactional
-def withdraw_sign_off(locality: Locality, criterion: GateCriterion, actor: User) -> None:
-    _check_signer(criterion, actor)
-    signed = _sign_off(locality, criterion)
-    if signed is None:
-        raise NotFound(f"“{criterion.label}” is not signed off for {locality.name}.")
-    _audit_locality(
-        actor,
-        "sign_off_withdrawn",
-        locality,
-        criterion,
-        f"{locality.name}: withdrew the sign-off of “{criterion.label}”",
-        before={"signed_on": signed.signed_on, "by": signed.signed_by_name},
-    )
-    db.session.delete(signed)

@@ -1,0 +1,313 @@
+"""Plain facts about localities, loaded in a fixed number of queries however many localities,
+posts, staff or places there are.
+
+Everything that judges or counts a locality's progress reads through this module: the go-live
+gate (evaluation, board, go-live decisions, snapshots, projections) and the training pages
+(a team's matrix, a locality's and the programme's shares trained). It answers with the plain
+values of `programme.domain` (`PostFacts`, `StaffFacts`, `Attended`, `CourseFacts`,
+`MilestoneFacts`, `SignOff`, `LocalityException`, `LocalityFacts`), never with records, so what
+it returns can be judged by the domain and kept, compared or printed without a session.
+
+`load` gives each locality everything its gate is decided on. The narrower loaders serve a page
+that needs only part of it; each takes any number of localities (or people) at once and says how
+many queries it runs. The gate's criteria themselves are read by `readiness.gate_criteria`, whose
+records the pages show and edit; `load` takes them so that the caller reads them once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlalchemy import Select, select
+
+from programme.domain.readiness import (
+    CourseFacts,
+    CriterionKind,
+    LocalityException,
+    LocalityFacts,
+    MilestoneFacts,
+    SignOff,
+)
+from programme.domain.recruitment import PostFacts
+from programme.domain.training import Attended, StaffFacts
+from programme.extensions import db
+from programme.models import (
+    Attendance,
+    CheckSignOff,
+    CourseModule,
+    GateCriterion,
+    GateException,
+    Locality,
+    Milestone,
+    Post,
+    PostStatusChange,
+    Programme,
+    Role,
+    StaffMember,
+    Team,
+    TrainingSession,
+)
+from programme.services.training import catalogue
+
+
+def load(
+    programme: Programme,
+    localities: Sequence[Locality],
+    criteria: Sequence[GateCriterion],
+    today: date,
+) -> dict[int, LocalityFacts]:
+    """Everything the gate of each locality is decided on, by locality id: its posts with their
+    status history, its staff, the attendance and bookings (on sessions from `today` on) at the
+    course of each training criterion among `criteria`, its milestones, and its exceptions and
+    sign-offs. Ten queries, however many localities."""
+    ids = [locality.id for locality in localities]
+    posts, staff, milestones = posts_of(ids), staff_of(ids), milestones_of(ids)
+    courses = courses_of(programme, criteria, ids, today)
+    exceptions, sign_offs = exceptions_of(ids), sign_offs_of(ids)
+    return {
+        locality.id: LocalityFacts(
+            go_live=locality.go_live,
+            posts=tuple(posts[locality.id]),
+            recruited=programme.recruited,
+            staff=tuple(staff[locality.id]),
+            courses=courses[locality.id],
+            milestones=tuple(milestones[locality.id]),
+            sign_offs=sign_offs[locality.id],
+            exceptions=exceptions[locality.id],
+        )
+        for locality in localities
+    }
+
+
+# --- Posts and staff ---------------------------------------------------------------------------
+
+
+def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
+    """Each locality's posts by team name, each with the history of its status (oldest first)
+    and a label naming its role, team and reference. Two queries."""
+    locality_ids = list(locality_ids)
+    history: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    for post_id, changed_on, status in db.session.execute(
+        select(PostStatusChange.post_id, PostStatusChange.changed_on, PostStatusChange.status)
+        .join(Post, Post.id == PostStatusChange.post_id)
+        .join(Team, Team.id == Post.team_id)
+        .where(Team.locality_id.in_(locality_ids))
+        .order_by(PostStatusChange.changed_on, PostStatusChange.id)
+    ):
+        history[post_id].append((changed_on, status))
+    posts: dict[int, list[PostFacts]] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            Post.id,
+            Post.reference,
+            Post.status,
+            Post.start_date,
+            Post.frozen,
+            Team.locality_id,
+            Team.name.label("team"),
+            Role.name.label("role"),
+            Role.adult_specialist,
+        )
+        .join(Team, Team.id == Post.team_id)
+        .join(Role, Role.id == Post.role_id)
+        .where(Team.locality_id.in_(locality_ids))
+        .order_by(Team.name, Post.id)
+    ):
+        label = f"{row.role}, {row.team}" + (f" ({row.reference})" if row.reference else "")
+        posts[row.locality_id].append(
+            PostFacts(
+                row.status,
+                row.adult_specialist,
+                row.frozen,
+                row.start_date,
+                tuple(history[row.id]),
+                row.id,
+                label,
+            )
+        )
+    return posts
+
+
+def staff_of(locality_ids: Iterable[int]) -> dict[int, list[StaffFacts]]:
+    """Each locality's staff by name, labelled "name, team" for lists of who is still to
+    train. One query."""
+    staff: dict[int, list[StaffFacts]] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            StaffMember.id,
+            StaffMember.name,
+            StaffMember.role_id,
+            StaffMember.start_date,
+            StaffMember.leaving_date,
+            Team.locality_id,
+            Team.name.label("team"),
+        )
+        .join(Team, Team.id == StaffMember.team_id)
+        .where(Team.locality_id.in_(list(locality_ids)))
+        .order_by(StaffMember.name, StaffMember.id)
+    ):
+        staff[row.locality_id].append(
+            StaffFacts(
+                row.id, row.role_id, row.start_date, row.leaving_date, f"{row.name}, {row.team}"
+            )
+        )
+    return staff
+
+
+def staff_facts(members: Iterable[StaffMember]) -> list[StaffFacts]:
+    """The facts of staff records a page has already loaded to show (no query)."""
+    return [StaffFacts(m.id, m.role_id, m.start_date, m.leaving_date) for m in members]
+
+
+# --- Training places ---------------------------------------------------------------------------
+
+
+def _places(programme: Programme, *columns) -> Select:
+    """Every place at the programme's sessions as (course id, staff id, module number, status,
+    day, *columns); status is None for an enrolment not yet marked. Private: each loader below
+    finishes it, so no caller builds on a half-made query."""
+    return (
+        select(
+            TrainingSession.course_id,
+            Attendance.staff_id,
+            CourseModule.number,
+            Attendance.status,
+            TrainingSession.on,
+            *columns,
+        )
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .join(CourseModule, CourseModule.id == TrainingSession.module_id)
+        .where(TrainingSession.programme_id == programme.id)
+    )
+
+
+def attendance_of(
+    programme: Programme, staff_ids: Iterable[int] | None = None
+) -> dict[int, list[Attended]]:
+    """Every recorded attendance at the programme's sessions (or only these people's), by
+    course id. One query."""
+    query = _places(programme).where(Attendance.status.is_not(None))
+    if staff_ids is not None:
+        query = query.where(Attendance.staff_id.in_(list(staff_ids)))
+    by_course: dict[int, list[Attended]] = defaultdict(list)
+    for course_id, staff_id, module, status, on in db.session.execute(query):
+        by_course[course_id].append(Attended(staff_id, module, status, on))
+    return by_course
+
+
+def courses_of(
+    programme: Programme,
+    criteria: Sequence[GateCriterion],
+    locality_ids: Iterable[int],
+    today: date,
+) -> dict[int, dict[str, CourseFacts]]:
+    """Per locality and training criterion key, the course counting toward it (the first, if
+    two name one criterion) with the attendance of the locality's staff and their bookings on
+    sessions from `today` on (counted as if attended, for projections). Each locality sees
+    only its own people, so the work grows linearly. Four queries."""
+    locality_ids = list(locality_ids)
+    keys = {c.key for c in criteria if c.kind == CriterionKind.TRAINED}
+    courses = {
+        course.criterion: course
+        for course in reversed(catalogue.list_courses(programme))  # the first course wins
+        if course.criterion in keys
+    }
+    # (locality id, course id) -> records
+    attended: dict[tuple[int, int], list[Attended]] = defaultdict(list)
+    booked: dict[tuple[int, int], list[Attended]] = defaultdict(list)
+    for course_id, staff_id, number, status, on, locality_id in db.session.execute(
+        _places(programme, Team.locality_id)
+        .join(StaffMember, StaffMember.id == Attendance.staff_id)
+        .join(Team, Team.id == StaffMember.team_id)
+        .where(Team.locality_id.in_(locality_ids))
+    ):
+        if status is not None:
+            attended[locality_id, course_id].append(Attended(staff_id, number, status, on))
+        elif on >= today:
+            booked[locality_id, course_id].append(Attended(staff_id, number, "present", on))
+    rules = {
+        key: (catalogue.course_rule(course), frozenset(role.id for role in course.roles))
+        for key, course in courses.items()
+    }
+    return {
+        locality_id: {
+            key: CourseFacts(
+                course.name,
+                *rules[key],
+                tuple(attended[locality_id, course.id]),
+                tuple(booked[locality_id, course.id]),
+            )
+            for key, course in courses.items()
+        }
+        for locality_id in locality_ids
+    }
+
+
+# --- Milestones and the gate's settings per locality ------------------------------------------
+
+
+def milestones_of(locality_ids: Iterable[int]) -> dict[int, list[MilestoneFacts]]:
+    """Each locality's milestones by due date. One query."""
+    milestones: dict[int, list[MilestoneFacts]] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            Milestone.id,
+            Milestone.title,
+            Milestone.workstream_id,
+            Milestone.status,
+            Milestone.gate_critical,
+            Milestone.completed_on,
+            Milestone.due,
+            Milestone.locality_id,
+        )
+        .where(Milestone.locality_id.in_(list(locality_ids)))
+        .order_by(Milestone.due, Milestone.id)
+    ):
+        milestones[row.locality_id].append(
+            MilestoneFacts(
+                row.id,
+                row.title,
+                row.workstream_id,
+                row.status,
+                row.gate_critical,
+                row.completed_on,
+                row.due,
+            )
+        )
+    return milestones
+
+
+def exceptions_of(locality_ids: Iterable[int]) -> dict[int, dict[str, LocalityException]]:
+    """Each locality's exceptions to the gate, by criterion key. One query."""
+    return {
+        locality_id: {
+            key: LocalityException(e.reason, e.threshold, e.waived) for key, e in found.items()
+        }
+        for locality_id, found in _by_locality(GateException, locality_ids).items()
+    }
+
+
+def sign_offs_of(locality_ids: Iterable[int]) -> dict[int, dict[str, SignOff]]:
+    """Each locality's signed-off checks, by criterion key. One query."""
+    return {
+        locality_id: {
+            key: SignOff(signed.signed_by_name, signed.signed_on) for key, signed in found.items()
+        }
+        for locality_id, found in _by_locality(CheckSignOff, locality_ids).items()
+    }
+
+
+def _by_locality(model, locality_ids: Iterable[int]) -> dict[int, dict[str, object]]:
+    """Exceptions or sign-offs per locality (every locality asked about, even with none),
+    keyed by their criterion's key."""
+    locality_ids = list(locality_ids)
+    found: dict[int, dict[str, object]] = {locality_id: {} for locality_id in locality_ids}
+    for record, key in db.session.execute(
+        select(model, GateCriterion.key)
+        .join(GateCriterion, GateCriterion.id == model.criterion_id)
+        .where(model.locality_id.in_(locality_ids))
+    ):
+        found[record.locality_id][key] = record
+    return found

@@ -1,0 +1,148 @@
+"""Go-live decisions: the board's decision recorded with its evidence when every criterion is
+met, a decision rescinded for a reason, and each locality's history of them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from programme.clock import utc_now
+from programme.domain.permissions import permits, role_label
+from programme.domain.readiness import Readiness, evidence
+from programme.extensions import db
+from programme.models import GoLiveDecision, Locality, User
+from programme.services import audit
+from programme.services.errors import Conflict, NotFound, ServiceError
+from programme.services.lookup import get_within
+from programme.services.readiness.evaluation import evaluate_locality
+from programme.services.transaction import transactional
+
+
+class GateNotMet(Conflict):
+    """Go-live refused: the readiness that refused it says which criteria are unmet."""
+
+    def __init__(self, locality: Locality, readiness: Readiness):
+        unmet = "; ".join(unmet_sentence(result) for result in readiness.unmet)
+        super().__init__(f"{locality.name} cannot go live: {unmet}.")
+        self.locality = locality
+        self.readiness = readiness
+
+
+def unmet_sentence(result) -> str:
+    share = result.share
+    if share.denominator == 0:
+        return f"{result.label} — {result.note or 'nothing to count'}"
+    return (
+        f"{result.label} is {result.actual}% ({share.numerator} of {share.denominator}), "
+        f"below {result.threshold}%"
+    )
+
+
+def get_decision(locality: Locality, decision_id: int) -> GoLiveDecision:
+    return get_within(
+        GoLiveDecision,
+        decision_id,
+        "locality_id",
+        locality.id,
+        f"{locality.name} has no go-live decision {decision_id}.",
+    )
+
+
+def decisions(locality: Locality) -> list[GoLiveDecision]:
+    return list(
+        db.session.scalars(
+            select(GoLiveDecision)
+            .where(GoLiveDecision.locality_id == locality.id)
+            .order_by(GoLiveDecision.decided_at.desc(), GoLiveDecision.id.desc())
+        )
+    )
+
+
+def check_decider(user: User | None) -> User:
+    if user is None or not user.active:
+        raise NotFound("There is no active user with that e-mail address.", "by")
+    if not permits(user.role, "decide_go_live"):
+        raise ServiceError(
+            f"{user.name} is a {role_label(user.role).lower()}; only board members record go-live "
+            "decisions.",
+            "by",
+        )
+    return user
+
+
+@transactional
+def go_live(locality: Locality, actor: User, note: str, today: date) -> GoLiveDecision:
+    """Record the board's go-live decision, if every criterion is met today. The evidence of
+    every criterion at this moment is kept with it, unchangeable."""
+    check_decider(actor)
+    # Lock the locality so two board members deciding at once cannot both record a decision.
+    db.session.refresh(locality, with_for_update=True)
+    if locality.state == "live":
+        raise Conflict(f"{locality.name} is already live.")
+    readiness = evaluate_locality(locality, today)
+    if not readiness.ready:
+        raise GateNotMet(locality, readiness)
+    decision = GoLiveDecision(
+        locality_id=locality.id,
+        decided_by_id=actor.id,
+        decided_by_name=actor.name,
+        note=(note or "").strip(),
+        evidence=evidence(readiness),
+    )
+    db.session.add(decision)
+    locality.state = "live"
+    db.session.flush()
+    audit.record(
+        actor,
+        "go_live",
+        "locality",
+        locality.id,
+        f"Recorded the go-live decision for {locality.name}",
+        programme_id=locality.programme_id,
+        locality_id=locality.id,
+        before={"state": "planning"},
+        after={"state": "live", "decision": decision.id, "note": decision.note},
+    )
+    return decision
+
+
+@transactional
+def rescind(locality: Locality, actor: User, reason: str) -> GoLiveDecision:
+    """Withdraw the decision in force; the locality returns to planning. The decision and its
+    evidence stay on record, marked rescinded with the reason."""
+    check_decider(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Give the reason the decision is rescinded.", "reason")
+    db.session.refresh(locality, with_for_update=True)
+    decision = decisions_in_force([locality.id]).get(locality.id)
+    if decision is None:
+        raise Conflict(f"{locality.name} has no go-live decision in force to rescind.")
+    decision.rescinded_at = utc_now()
+    decision.rescinded_by_name = actor.name
+    decision.rescind_reason = reason
+    locality.state = "planning"
+    audit.record(
+        actor,
+        "go_live_rescinded",
+        "locality",
+        locality.id,
+        f"Rescinded the go-live decision for {locality.name}: {reason}",
+        programme_id=locality.programme_id,
+        locality_id=locality.id,
+        before={"state": "live", "decision": decision.id},
+        after={"state": "planning", "reason": reason},
+    )
+    return decision
+
+
+def decisions_in_force(locality_ids: list[int]) -> dict[int, GoLiveDecision]:
+    return {
+        decision.locality_id: decision
+        for decision in db.session.scalars(
+            select(GoLiveDecision).where(
+                GoLiveDecision.locality_id.in_(locality_ids), GoLiveDecision.rescinded_at.is_(None)
+            )
+        )
+    }

@@ -1,0 +1,47 @@
+"""Each locality's readiness: the gate's criteria decided on the facts of a day.
+
+Readiness is always loaded for a set of localities at once, in a fixed number of queries
+(`services/facts.py`), and decided by `programme.domain.readiness`; the locality page, the board,
+the CLI, the JSON routes, go-live decisions and the snapshot job all go through `readiness_of`,
+so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from programme.domain.readiness import LocalityFacts, Readiness, criterion_document, evaluate
+from programme.models import GateCriterion, Locality, Programme
+from programme.services import facts
+from programme.services.readiness import gate_criteria
+
+
+def readiness_of(
+    programme: Programme, localities: Sequence[Locality], as_of: date, today: date | None = None
+) -> tuple[list[GateCriterion], dict[int, Readiness], dict[int, LocalityFacts]]:
+    """The gate and each locality's readiness on `as_of` (bookings counted from `today`), with
+    the facts it was decided on."""
+    criteria = gate_criteria.criteria(programme)
+    found = facts.load(programme, localities, criteria, today or as_of)
+    definitions = [criterion.definition() for criterion in criteria]
+    return (
+        criteria,
+        {key: evaluate(definitions, locality, as_of) for key, locality in found.items()},
+        found,
+    )
+
+
+def evaluate_locality(locality: Locality, as_of: date) -> Readiness:
+    _criteria, results, _facts = readiness_of(locality.programme, [locality], as_of)
+    return results[locality.id]
+
+
+def show_document(locality: Locality, readiness: Readiness) -> dict:
+    """The `readiness show --json` document (CLI.md), also served as JSON."""
+    return {
+        "locality": locality.slug,
+        "as_of": readiness.as_of.isoformat(),
+        "ready": readiness.ready,
+        "criteria": [criterion_document(result) for result in readiness.results],
+    }

@@ -1,0 +1,50 @@
+"""A locality's readiness page: each criterion's result with its projection and trend, the
+locality's exceptions, and its go-live decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from programme.domain.readiness import Projection, Readiness, Sparkline, project
+from programme.models import GateCriterion, GateException, GoLiveDecision, Locality
+from programme.services.readiness import decisions, gate_exceptions, snapshots
+from programme.services.readiness.evaluation import readiness_of
+
+
+@dataclass
+class LocalityReadiness:
+    locality: Locality
+    criteria: list[GateCriterion]
+    readiness: Readiness
+    projections: dict[str, Projection]
+    trends: dict[str, Sparkline]
+    decision: GoLiveDecision | None
+    decisions: list[GoLiveDecision]
+    exceptions: dict[str, GateException] = field(default_factory=dict)
+
+    @property
+    def rows(self):
+        """(criterion, result, projection, trend) per criterion, in the gate's order."""
+        return [
+            (c, r, self.projections.get(c.key), self.trends.get(c.key))
+            for c, r in zip(self.criteria, self.readiness.results, strict=True)
+        ]
+
+
+def locality_readiness(locality: Locality, as_of: date, today: date) -> LocalityReadiness:
+    criteria, results, facts = readiness_of(locality.programme, [locality], as_of, today)
+    readiness = results[locality.id]
+    definitions = [c.definition() for c in criteria]
+    projections = {p.key: p for p in project(definitions, facts[locality.id], today)}
+    history = decisions.decisions(locality)
+    return LocalityReadiness(
+        locality,
+        criteria,
+        readiness,
+        projections,
+        snapshots.trends(locality, criteria, readiness, today),
+        next((d for d in history if d.in_force), None),
+        history,
+        {e.criterion.key: e for e in gate_exceptions.exceptions(locality)},
+    )

@@ -1,0 +1,82 @@
+"""The course catalogue: each programme's courses and their modules, from seed/courses.toml."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from programme.domain.training import CourseRule, CourseSpec, load_courses
+from programme.extensions import db
+from programme.models import Course, CourseModule, Programme
+from programme.seed_files import COURSES_FILE
+from programme.services.errors import NotFound
+
+
+@cache
+def default_courses() -> tuple[CourseSpec, ...]:
+    return load_courses(COURSES_FILE)
+
+
+def install_courses(programme: Programme) -> None:
+    """Give a new programme the default courses; its role taxonomy must be installed first."""
+    roles = {role.key: role for role in programme.roles}
+    for position, spec in enumerate(default_courses()):
+        course = Course(
+            programme_id=programme.id,
+            key=spec.key,
+            name=spec.name,
+            criterion=spec.criterion,
+            cost_per_cohort_pence=spec.cost_per_cohort_pence,
+            capacity=spec.capacity,
+            counted=list(spec.counted),
+            position=position,
+            modules=[
+                CourseModule(number=m.number, title=m.title, required=m.required)
+                for m in spec.modules
+            ],
+            roles=[roles[key] for key in spec.roles if key in roles],
+        )
+        db.session.add(course)
+
+
+def list_courses(programme: Programme) -> list[Course]:
+    """The programme's courses in order, with their modules and roles: three queries."""
+    return list(
+        db.session.scalars(
+            select(Course)
+            .where(Course.programme_id == programme.id)
+            .options(selectinload(Course.modules), selectinload(Course.roles))
+            .order_by(Course.position, Course.id)
+        )
+    )
+
+
+def get_course(programme: Programme, key: str) -> Course:
+    course = db.session.scalar(
+        select(Course).where(Course.programme_id == programme.id, Course.key == key)
+    )
+    if course is None:
+        known = ", ".join(c.key for c in list_courses(programme)) or "none"
+        raise NotFound(f"{programme.name} has no course {key!r} (known: {known}).", "course")
+    return course
+
+
+def course_rule(course: Course) -> CourseRule:
+    required = frozenset(m.number for m in course.modules if m.required)
+    return CourseRule(
+        required or frozenset(m.number for m in course.modules), frozenset(course.counted)
+    )
+
+
+def course_document(course: Course) -> dict:
+    """A course as `courses list --json` prints it (CLI.md)."""
+    return {
+        "key": course.key,
+        "name": course.name,
+        "modules": [
+            {"number": m.number, "title": m.title, "required": m.required} for m in course.modules
+        ],
+        "criterion": course.criterion,
+    }

@@ -1,0 +1,256 @@
+"""A session's register, and the one writer of attendance.
+
+Attendance arrives two ways: a trainer's register form (`save_register`) and the import of
+trainers' spreadsheets (`services/attendance_import.py`). Both record it through
+`record_attendance`, so the same rules hold whichever way it came: never before the session's
+day, only known statuses, `recorded_at` and the register's `register_saved_at` set, and one audit
+entry per session whose attendance changed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import joinedload
+
+from programme.clock import utc_now
+from programme.domain.training import ATTENDANCE_STATUSES, register_open
+from programme.extensions import db
+from programme.models import Attendance, Course, CourseModule, StaffMember, TrainingSession, User
+from programme.services import audit
+from programme.services.errors import ServiceError
+from programme.services.training.enrolment import enrol
+from programme.services.transaction import transactional
+
+
+def register(session: TrainingSession) -> list[Attendance]:
+    """The session's places with their people, by name."""
+    return list(
+        db.session.scalars(
+            select(Attendance)
+            .where(Attendance.session_id == session.id)
+            .join(StaffMember)
+            .options(joinedload(Attendance.staff).joinedload(StaffMember.team))
+            .order_by(StaffMember.name, StaffMember.id)
+        )
+    )
+
+
+@transactional
+def save_register(
+    session: TrainingSession,
+    marks: dict[int, str],
+    actor: User | None,
+    *,
+    today: date,
+    walk_ins: list[int] | None = None,
+) -> int:
+    """Record attendance for the people enrolled (and walk-ins), all at once.
+
+    `marks` maps a staff id to present, late, left_early or absent. A mark equal to what is
+    recorded changes nothing, so saving the same register twice writes nothing the second time.
+    Walk-ins are enrolled (and marked present unless marked otherwise). Returns how many
+    people's attendance changed.
+    """
+    check_recordable(session.on, marks.values(), today)  # before enrolling any walk-in
+    marks = dict(marks)  # walk-ins are added to it; the caller's stays as it was
+    arrived = {staff.id for staff in enrol(session, walk_ins, actor).added} if walk_ins else set()
+    db.session.flush()  # every place has its staff id
+    places = {place.staff_id: place for place in session.places}
+    for staff_id in arrived:
+        marks.setdefault(staff_id, "present")
+    if set(marks) - set(places):
+        raise ServiceError("Someone on the register is not enrolled; reload the page.", "register")
+    marked = [
+        Mark(session.id, staff_id, status, places[staff_id].staff.email, staff_id in arrived)
+        for staff_id, status in marks.items()
+    ]
+    changed = record_attendance(
+        marked,
+        actor,
+        today=today,
+        action="register",
+        describe=_register_summary,
+        registers=[session.id],
+    )
+    return changed[session.id]
+
+
+def _register_summary(session: RegisterSession, changed: int) -> str:
+    return (
+        f"Recorded attendance for {changed} on {session.course}, module {session.module}, "
+        f"{session.on.isoformat()}"
+    )
+
+
+# --- The one writer of attendance -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One person's attendance at one session, to be recorded."""
+
+    session_id: int
+    staff_id: int
+    status: str
+    who: str  # how the audit trail names them: their e-mail address
+    walk_in: bool = False  # came without being enrolled (a place made for them just now)
+
+
+@dataclass(frozen=True)
+class RegisterSession:
+    """What the writer knows of a session whose attendance it records."""
+
+    id: int
+    programme_id: int
+    on: date
+    register_saved_at: datetime | None
+    course: str  # its course's name
+    module: int  # its module's number
+
+
+def check_recordable(on: date, statuses: Iterable[str], today: date) -> None:
+    """Refuse attendance at a session on `on` that cannot be recorded `today`: before the
+    session's day, or with a status that is not an attendance status."""
+    if not register_open(on, today):
+        raise ServiceError(
+            f"This session is on {on:%d/%m/%Y}; record attendance on or after the day.",
+            "register",
+        )
+    valid = {status.value for status in ATTENDANCE_STATUSES}
+    bad = sorted({status for status in statuses if status not in valid})
+    if bad:
+        raise ServiceError(f"Unknown attendance {', '.join(bad)}.", "register")
+
+
+@transactional
+def record_attendance(
+    marks: Sequence[Mark],
+    actor: User | None,
+    *,
+    today: date,
+    action: str,
+    describe: Callable[[RegisterSession, int], str],
+    registers: Collection[int] = (),
+) -> dict[int, int]:
+    """Record attendance, set-based: the same statements for five marks or five thousand.
+
+    A person with no place at the session gets one, as a walk-in; a mark equal to what is
+    recorded changes nothing. Each session whose attendance changed, and each of `registers`
+    (sessions whose register is being saved) never saved before, has its register marked
+    saved; each session whose attendance changed gets one audit entry, with the `action` and
+    the summary `describe` gives it. All or nothing: a session before its day or an unknown
+    status refuses every mark. Returns, per session, how many people's attendance changed.
+    """
+    session_ids = sorted({mark.session_id for mark in marks} | set(registers))
+    sessions = _sessions(session_ids)
+    by_session: dict[int, list[Mark]] = defaultdict(list)
+    for mark in marks:
+        by_session[mark.session_id].append(mark)
+    for session_id in session_ids:
+        statuses = (mark.status for mark in by_session[session_id])
+        check_recordable(sessions[session_id].on, statuses, today)
+    places = _places(session_ids)
+    now, actor_id = utc_now(), (actor.id if actor else None)
+    recorded = {"status": None, "recorded_at": now, "recorded_by_id": actor_id}
+    new, updated = [], []
+    changes: dict[int, list[tuple[Mark, str | None]]] = defaultdict(list)
+    for mark in marks:
+        place = places.get((mark.session_id, mark.staff_id))
+        if place is None:
+            new.append(
+                {
+                    **recorded,
+                    "session_id": mark.session_id,
+                    "staff_id": mark.staff_id,
+                    "status": mark.status,
+                    "walk_in": True,
+                }
+            )
+        elif place.status != mark.status:
+            walk_in = place.walk_in or mark.walk_in
+            updated.append({**recorded, "id": place.id, "status": mark.status, "walk_in": walk_in})
+        else:
+            continue
+        changes[mark.session_id].append((mark, None if place is None else place.status))
+    if new:
+        db.session.execute(insert(Attendance), new)
+    if updated:
+        db.session.execute(update(Attendance), updated)
+    saved = [
+        session_id
+        for session_id in session_ids
+        if changes[session_id]
+        or (session_id in registers and sessions[session_id].register_saved_at is None)
+    ]
+    if saved:
+        db.session.execute(
+            update(TrainingSession)
+            .where(TrainingSession.id.in_(saved))
+            .values(register_saved_at=now)
+        )
+    _audit(sessions, changes, actor, action, describe)
+    return {session_id: len(changes[session_id]) for session_id in session_ids}
+
+
+def _sessions(session_ids: list[int]) -> dict[int, RegisterSession]:
+    return {
+        row[0]: RegisterSession(*row)
+        for row in db.session.execute(
+            select(
+                TrainingSession.id,
+                TrainingSession.programme_id,
+                TrainingSession.on,
+                TrainingSession.register_saved_at,
+                Course.name,
+                CourseModule.number,
+            )
+            .join(Course, Course.id == TrainingSession.course_id)
+            .join(CourseModule, CourseModule.id == TrainingSession.module_id)
+            .where(TrainingSession.id.in_(session_ids))
+        )
+    }
+
+
+def _places(session_ids: list[int]) -> dict[tuple[int, int], tuple]:
+    """Everyone with a place at these sessions, by (session id, staff id)."""
+    return {
+        (row.session_id, row.staff_id): row
+        for row in db.session.execute(
+            select(
+                Attendance.id,
+                Attendance.session_id,
+                Attendance.staff_id,
+                Attendance.status,
+                Attendance.walk_in,
+            ).where(Attendance.session_id.in_(session_ids))
+        )
+    }
+
+
+def _audit(
+    sessions: dict[int, RegisterSession],
+    changes: dict[int, list[tuple[Mark, str | None]]],
+    actor: User | None,
+    action: str,
+    describe: Callable[[RegisterSession, int], str],
+) -> None:
+    """One entry per session whose attendance changed, so each session's trail shows it."""
+    for session_id, changed in sorted(changes.items()):
+        if not changed:
+            continue
+        session = sessions[session_id]
+        audit.record(
+            actor,
+            action,
+            "training_session",
+            session_id,
+            describe(session, len(changed)),
+            programme_id=session.programme_id,
+            before={mark.who: before for mark, before in changed},
+            after={mark.who: mark.status for mark, _before in changed},
+        )

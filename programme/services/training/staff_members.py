@@ -1,0 +1,82 @@
+"""Staff records: the people in a programme's teams whose training is tracked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from programme.domain.recruitment import is_email
+from programme.extensions import db
+from programme.models import Programme, StaffMember, Team, User
+from programme.services import audit, recruitment
+from programme.services.errors import Conflict, ServiceError
+from programme.services.lookup import get_within
+from programme.services.transaction import transactional
+
+
+def get_staff(programme: Programme, staff_id: int) -> StaffMember:
+    return get_within(
+        StaffMember,
+        staff_id,
+        "programme_id",
+        programme.id,
+        f"{programme.name} has no staff member {staff_id}.",
+    )
+
+
+def find_staff(programme: Programme, email: str) -> StaffMember | None:
+    return db.session.scalar(
+        select(StaffMember).where(
+            StaffMember.programme_id == programme.id,
+            StaffMember.email == email.strip().lower(),
+        )
+    )
+
+
+@transactional
+def create_staff(
+    team: Team,
+    actor: User | None,
+    *,
+    name: str,
+    email: str,
+    role_id: int,
+    start_date: date | None = None,
+    leaving_date: date | None = None,
+    post_id: int | None = None,
+) -> StaffMember:
+    programme = team.locality.programme
+    name, email = name.strip(), email.strip().lower()
+    if not name:
+        raise ServiceError("Enter the person's name.", "name")
+    if not is_email(email):
+        raise ServiceError("Enter the person's e-mail address, like name@example.org.", "email")
+    if leaving_date and start_date and leaving_date < start_date:
+        raise ServiceError("The leaving date must be on or after the start date.", "leaving_date")
+    recruitment.get_role(programme, role_id)  # a role of this programme, or NotFound
+    if find_staff(programme, email) is not None:
+        raise Conflict(f"{email} is already in {programme.name}.", "email")
+    staff = StaffMember(
+        programme_id=programme.id,
+        team=team,
+        role_id=role_id,
+        post_id=post_id,
+        name=name,
+        email=email,
+        start_date=start_date,
+        leaving_date=leaving_date,
+    )
+    db.session.add(staff)
+    db.session.flush()
+    audit.record(
+        actor,
+        "create",
+        "staff",
+        staff.id,
+        f"Added {name} to {team.name}",
+        programme_id=programme.id,
+        locality_id=team.locality_id,
+        after={"name": name, "email": email, "team": team.name},
+    )
+    return staff
