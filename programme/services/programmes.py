@@ -21,9 +21,10 @@ from programme.models import (
     Workstream,
 )
 from programme.seed_files import TIMELINES_DIR
-from programme.services import audit, gates, recruitment, training
+from programme.services import audit, gates, training
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.lookup import get_within
+from programme.services.recruitment import establishments
 from programme.services.transaction import transactional
 
 
@@ -63,7 +64,7 @@ def create_programme(name: str, slug: str | None, actor: User | None) -> Program
     db.session.add(programme)
     for path in sorted(TIMELINES_DIR.glob("*.toml")):
         _add_template(programme, load_template(path))
-    recruitment.install_defaults(programme)
+    establishments.install_defaults(programme)
     db.session.flush()  # the courses name the roles just added
     training.install_courses(programme)
     gates.install_gate(programme)

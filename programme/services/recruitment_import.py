@@ -33,8 +33,9 @@ from programme.models import (
     Team,
     User,
 )
-from programme.services import audit, imports, recruitment
+from programme.services import audit, imports
 from programme.services.errors import Conflict, StaleEdit
+from programme.services.recruitment.roles import taxonomy
 from programme.services.transaction import transactional
 
 KIND = "recruitment"
@@ -57,7 +58,7 @@ def lookups_for(programme: Programme) -> Lookups:
         [LocalityRef(*row) for row in localities],
         [TeamRef(*row) for row in teams],
         [RoleRef(r.id, r.name, r.key, r.agency, tuple(r.names)) for r in roles],
-        recruitment.taxonomy().agencies,
+        taxonomy().agencies,
     )
 
 

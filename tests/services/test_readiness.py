@@ -21,10 +21,11 @@ from programme.models import (
     Role,
 )
 from programme.models.readiness import DecisionIsFinal
-from programme.services import gates, milestones, readiness, recruitment, training
+from programme.services import gates, milestones, readiness, training
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.gates import NewCriterion
 from programme.services.readiness import GateNotMet
+from programme.services.recruitment import posts as post_service
 from tests.builders import (
     apply_lancashire,
     attend,
@@ -233,8 +234,8 @@ def test_a_post_s_dated_history_decides_its_status_on_an_earlier_day(app):
             Role.programme_id == team.locality.programme_id, Role.key == "da_victims"
         )
     )
-    values = recruitment.PostInput(role_id=role.id, agency=role.agency, status="in_post")
-    recruitment.create_post(team, values, None, today=TODAY - timedelta(days=10))
+    values = post_service.PostInput(role_id=role.id, agency=role.agency, status="in_post")
+    post_service.create_post(team, values, None, today=TODAY - timedelta(days=10))
 
     before = readiness.evaluate_locality(team.locality, TODAY - timedelta(days=20))
     after = readiness.evaluate_locality(team.locality, TODAY)
@@ -933,9 +934,9 @@ def test_a_live_locality_stays_live_when_its_criteria_later_drop(app):
     decision = readiness.go_live(locality, board_member(), "", TODAY)
     post = db.session.scalar(select(Post))
     role = post.role
-    recruitment.update_post(
+    post_service.update_post(
         post,
-        recruitment.PostInput(role_id=role.id, agency=post.agency, status="vacant"),
+        post_service.PostInput(role_id=role.id, agency=post.agency, status="vacant"),
         None,
         today=TODAY,
         expected_version=None,

@@ -22,9 +22,10 @@ from programme.models import (
     Team,
     post_values,
 )
-from programme.services import imports, localities, recruitment, recruitment_import
+from programme.services import imports, localities, recruitment_import
 from programme.services.errors import Conflict, ServiceError
-from programme.services.recruitment import PostInput
+from programme.services.recruitment.establishments import apply_establishment
+from programme.services.recruitment.posts import PostInput, remove_post, update_post
 from programme.services.recruitment_import import ColumnsMissing, ImportRejected
 from tests.builders import create_locality, create_programme, create_user
 from tests.conftest import TODAY, QueryCounter
@@ -717,7 +718,7 @@ def _without_version(values: dict) -> dict:
 def test_undo_removes_only_the_status_history_the_import_added(app):
     programme = a_programme(established=date(2026, 10, 1))
     post = post_of("Bridgwater FS Team", "da_perpetrators")
-    recruitment.update_post(
+    update_post(
         post,
         PostInput(role_id=post.role_id, agency=post.agency, status="advertised"),
         None,
@@ -740,7 +741,7 @@ def test_undo_is_refused_when_a_post_was_edited_after_the_import(app):
     record, _ = upload(programme, one_row_csv(["BW-01", *BRIDGWATER_TEAM, "DA officer", "Offer"]))
     apply(record)
     post = post_with("BW-01")
-    recruitment.update_post(
+    update_post(
         post,
         PostInput(role_id=post.role_id, agency=post.agency, reference="BW-01", status="appointed"),
         None,
@@ -764,7 +765,7 @@ def test_undo_is_refused_when_a_created_post_was_removed_since(app):
     programme = a_programme()
     record, _ = upload(programme, one_row_csv(["TN-01", *TAUNTON_TEAM, "IDVA", "Vacant"]))
     apply(record)
-    recruitment.remove_post(post_with("TN-01"), None, expected_version=None)
+    remove_post(post_with("TN-01"), None, expected_version=None)
 
     with pytest.raises(Conflict):
         recruitment_import.undo_import(reread(record), None)
@@ -947,6 +948,6 @@ def test_an_establishment_template_is_not_applied_to_a_team_that_has_posts(app):
     counts, _posts = everything()
 
     with pytest.raises(Conflict, match="already has 11 posts"):
-        recruitment.apply_establishment(team, "lancashire", None, today=TODAY)
+        apply_establishment(team, "lancashire", None, today=TODAY)
 
     assert table_counts() == counts
