@@ -34,8 +34,9 @@ from programme.models import (
     User,
 )
 from programme.services import audit, imports
-from programme.services.errors import Conflict, StaleEdit
+from programme.services.errors import Conflict
 from programme.services.recruitment.roles import taxonomy
+from programme.services.stale import refuse_if_changed
 from programme.services.transaction import transactional
 
 KIND = "recruitment"
@@ -153,11 +154,12 @@ def _update_posts(
     stepped = []
     for row in rows:
         post = posts[row.post_id]
-        if any(getattr(post, name) != old for name, (old, _new) in row.changes.items()):
-            raise StaleEdit(
-                f"Row {row.row}'s post was changed while the import ran. Nothing was saved: "
-                "try the import again."
-            )
+        refuse_if_changed(
+            post,
+            {name: old for name, (old, _new) in row.changes.items()},
+            f"Row {row.row}'s post was changed while the import ran. Nothing was saved: "
+            "try the import again.",
+        )
         for name, (_old, new) in row.changes.items():
             setattr(post, name, new)
         if "status" in row.changes:

@@ -7,7 +7,6 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from programme.domain.recruitment import MAX_LENGTHS, POST_STATUSES, PostStatus, is_email, valid_fte
 from programme.extensions import db
@@ -22,9 +21,10 @@ from programme.models import (
     post_values,
 )
 from programme.services import audit
-from programme.services.errors import Conflict, ServiceError, StaleEdit
+from programme.services.errors import Conflict, ServiceError
 from programme.services.lookup import get_within
 from programme.services.recruitment.roles import agencies, get_role
+from programme.services.stale import flush_or_refuse, refuse_if_stale
 from programme.services.transaction import transactional
 
 
@@ -146,22 +146,18 @@ def create_post(team: Team, values: PostInput, actor: User | None, *, today: dat
     return post
 
 
-def _refuse_if_stale(post: Post, expected_version: int | None) -> None:
-    if expected_version is not None and post.version != expected_version:
-        raise StaleEdit(
-            f"Someone else changed this {post.role.name} post after you opened it. Your changes "
-            "were not saved: review the current values and make your change again."
-        )
+def _changed_since_opened(post: Post) -> str:
+    return (
+        f"Someone else changed this {post.role.name} post after you opened it. Your changes "
+        "were not saved: review the current values and make your change again."
+    )
 
 
-def _flush_or_refuse(post_name: str) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise StaleEdit(
-            f"Someone else saved this {post_name} post at the same moment. Your changes were not "
-            "saved: review the current values and make your change again."
-        ) from None
+def _saved_at_same_moment(role_name: str) -> str:
+    return (
+        f"Someone else saved this {role_name} post at the same moment. Your changes were not "
+        "saved: review the current values and make your change again."
+    )
 
 
 @transactional
@@ -174,7 +170,7 @@ def update_post(
     expected_version: int | None,
 ) -> list[str]:
     """Change a post; returns the names of the fields that changed (none: nothing written)."""
-    _refuse_if_stale(post, expected_version)
+    refuse_if_stale(post, expected_version, _changed_since_opened(post))
     role_name = post.role.name
     with db.session.no_autoflush:
         cleaned = _checked(post.team.locality.programme, values, post)
@@ -193,14 +189,14 @@ def update_post(
             before=old,
             after=new,
         )
-    _flush_or_refuse(role_name)
+    flush_or_refuse(_saved_at_same_moment(role_name))
     return list(new)
 
 
 @transactional
 def set_frozen(post: Post, frozen: bool, actor: User | None, expected_version: int | None) -> None:
     """Freeze a post (out of the counted establishment) or bring it back."""
-    _refuse_if_stale(post, expected_version)
+    refuse_if_stale(post, expected_version, _changed_since_opened(post))
     if post.frozen == frozen:
         return
     post.frozen = frozen
@@ -212,12 +208,12 @@ def set_frozen(post: Post, frozen: bool, actor: User | None, expected_version: i
         before={"frozen": not frozen},
         after={"frozen": frozen},
     )
-    _flush_or_refuse(post.role.name)
+    flush_or_refuse(_saved_at_same_moment(post.role.name))
 
 
 @transactional
 def remove_post(post: Post, actor: User | None, expected_version: int | None) -> None:
-    _refuse_if_stale(post, expected_version)
+    refuse_if_stale(post, expected_version, _changed_since_opened(post))
     _audit_post(
         actor,
         "delete",
@@ -226,7 +222,7 @@ def remove_post(post: Post, actor: User | None, expected_version: int | None) ->
         before=post_values(post),
     )
     db.session.delete(post)
-    _flush_or_refuse(post.role.name)
+    flush_or_refuse(_saved_at_same_moment(post.role.name))
 
 
 def post_trail(post: Post, limit: int = 200) -> list:
