@@ -7,12 +7,13 @@ from functools import cache
 from sqlalchemy import func, select
 
 from programme.domain.recruitment import POST_STATUSES, Taxonomy, load_taxonomy
-from programme.domain.slugs import slugify
+from programme.domain.slugs import name_key
 from programme.extensions import db
 from programme.models import Programme, Role, User
 from programme.seed_files import ROLES_FILE
 from programme.services import audit
 from programme.services.errors import Conflict, ServiceError
+from programme.services.keys import free_key
 from programme.services.lookup import get_within
 from programme.services.transaction import transactional
 
@@ -74,12 +75,10 @@ def create_role(
 ) -> Role:
     name = name.strip()
     _check_role(programme, name, agency)
-    key = slugify(name).replace("-", "_")[:70] or "role"
-    if db.session.scalar(select(Role.id).where(Role.programme_id == programme.id, Role.key == key)):
-        key = f"{key}_{len(programme.roles) + 1}"
     role = Role(
         programme=programme,
-        key=key,
+        # The key stays as made when the role is renamed: seeds and spreadsheets may use it.
+        key=free_key(programme, Role.key, name_key(name, "role", max_length=70)),
         name=name,
         adult_specialist=adult_specialist,
         agency=agency,
