@@ -322,17 +322,3 @@ RECRUITMENT = imports.Importer(
     write=_write_and_audit,
     undo=undo_import,
 )
-
-# The recruitment import through the shared flow, for the CLI, the demo and the tests.
-ImportRejected = imports.ImportRejected
-ColumnsMissing = imports.ColumnsMissing
-PreviewChanged = imports.PreviewChanged
-Preview = imports.Preview
-
-
-preview_file = RECRUITMENT.preview_file
-upload = RECRUITMENT.upload
-preview_record = RECRUITMENT.preview_record
-set_mapping = RECRUITMENT.set_mapping
-apply_import = RECRUITMENT.apply_import
-import_file = RECRUITMENT.import_file

@@ -110,9 +110,6 @@ def _audit(programme: Programme, plan: ImportPlan, record: ImportRecord, actor) 
 STAFF = imports.Importer(kind=KIND, title="a staff list", fields=FIELDS, plan=_plan, write=_write)
 
 
-import_file = STAFF.import_file
-
-
 def staff_count(programme: Programme) -> int:
     return db.session.scalar(
         select(func.count(StaffMember.id)).where(StaffMember.programme_id == programme.id)

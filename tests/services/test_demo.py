@@ -39,7 +39,7 @@ def test_seed_demo_shows_localities_above_and_below_the_recruitment_line(app):
     assert [name for name, share in shares.items() if share.meets(GATE)]
     assert [name for name, share in shares.items() if not share.meets(GATE)]
 
-    again = recruitment_import.import_file(
+    again = recruitment_import.RECRUITMENT.import_file(
         programme,
         DEMO_RECRUITMENT_FILE.read_bytes(),
         DEMO_RECRUITMENT_FILE.name,
