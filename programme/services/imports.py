@@ -217,7 +217,8 @@ def _refuse_unless_previewed(record: ImportRecord) -> None:
 
 
 def lock(programme: Programme) -> None:
-    """Imports and undos of one programme take turns (PostgreSQL; SQLite has one writer)."""
+    """Imports, undos and new keys of one programme take turns (PostgreSQL; SQLite has one
+    writer)."""
     db.session.execute(select(Programme.id).where(Programme.id == programme.id).with_for_update())
 
 
@@ -311,6 +312,7 @@ class Importer:
         self._apply(programme, record, preview, actor, today)
         return preview.plan
 
+    @transactional
     def import_file(
         self,
         programme: Programme,
@@ -322,24 +324,27 @@ class Importer:
         limits: ReadLimits,
         dry_run: bool = False,
     ) -> ImportPlan:
-        """The command-line import: the same preview and the same all-or-nothing apply."""
-        preview = self.preview_file(programme, data, filename, limits)
+        """The command-line import: the same preview and the same all-or-nothing apply.
+
+        The programme is locked before the rows are planned, so no other import or undo can
+        change what they were planned against before they are written (the web import gets the
+        same by planning again under the lock). A dry run writes nothing, so like a web preview
+        it takes no lock.
+        """
+        table = read_file(data, filename, self.fields, limits)
+        if not dry_run:
+            lock(programme)
+        mapping = mapping_for(programme, self.kind, self.fields, table.headers)
+        preview = self._preview(programme, table, mapping)
         if preview.plan is None:
-            raise ColumnsMissing(self.fields, preview.missing, list(preview.table.headers))
+            raise ColumnsMissing(self.fields, preview.missing, list(table.headers))
         if dry_run or preview.plan.count("rejected"):
             return preview.plan
-        self._store_and_apply(programme, data, filename, preview, actor, today)
-        return preview.plan
-
-    @transactional
-    def _store_and_apply(self, programme, data, filename, preview, actor, today) -> ImportRecord:
-        """Keep the file and apply the plan just made from it, in the transaction that made it."""
-        lock(programme)
         record = store_upload(
             programme, self.kind, data, filename, actor, preview.table, preview.mapping
         )
         self._apply(programme, record, preview, actor, today)
-        return record
+        return preview.plan
 
     def _preview(self, programme: Programme, table: Table, mapping) -> Preview:
         missing = missing_fields(self.fields, mapping)
