@@ -35,7 +35,8 @@ from programme.domain.recruitment_import import FIELDS
 from programme.domain.spreadsheet import ReadLimits, read_table
 from programme.extensions import db
 from programme.models import Post, Programme
-from programme.services import localities, programmes, recruitment_import
+from programme.services import localities, programmes
+from programme.services.recruitment_import import RECRUITMENT
 from programme.services.transaction import transactional
 
 LOCALITIES, TEAMS_PER_LOCALITY = 50, 4
@@ -146,10 +147,10 @@ def run(rows: int) -> None:
     print(f"File: {rows:,} rows, {len(data) / 1024:,.0f} KB\n")
 
     def preview():
-        return recruitment_import.preview_file(programme, data, FILENAME, limits)
+        return RECRUITMENT.preview_file(programme, data, FILENAME, limits)
 
     def commit():
-        return recruitment_import.import_file(
+        return RECRUITMENT.import_file(
             programme, data, FILENAME, None, today=TODAY, limits=limits
         )
 

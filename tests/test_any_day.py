@@ -94,7 +94,7 @@ def test_registers_imports_and_snapshots_are_dated_the_pinned_day(app, pin_clock
     session = schedule.create_session(catalogue.get_course(programme, "mi"), 1, day, None)
 
     registers.save_register(session, {}, None, today=clock.today())
-    record, _preview = recruitment_import.upload(
+    record, _preview = recruitment_import.RECRUITMENT.upload(
         programme, b"Locality,Team,Role,Status\n", "empty.csv", None, ReadLimits()
     )
     run = take_readiness_snapshots()

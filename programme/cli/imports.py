@@ -39,8 +39,7 @@ def run_import(
         limit = limits.max_bytes / (1024 * 1024)
         report_import(nothing, [_file_error(f"The file is larger than {limit:g} MB.")], as_json)
     try:
-        plan = imports.import_file(
-            importer,
+        plan = importer.import_file(
             programme,
             file.read_bytes(),
             file.name,

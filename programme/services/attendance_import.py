@@ -153,17 +153,3 @@ ATTENDANCE = imports.Importer(
     write=_write_and_audit,
     undo=None,
 )
-
-# The attendance import through the shared flow, for the CLI and the tests.
-ImportRejected = imports.ImportRejected
-ColumnsMissing = imports.ColumnsMissing
-PreviewChanged = imports.PreviewChanged
-Preview = imports.Preview
-
-
-preview_file = ATTENDANCE.preview_file
-upload = ATTENDANCE.upload
-preview_record = ATTENDANCE.preview_record
-set_mapping = ATTENDANCE.set_mapping
-apply_import = ATTENDANCE.apply_import
-import_file = ATTENDANCE.import_file

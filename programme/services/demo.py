@@ -134,7 +134,7 @@ def _load_locality(
 
 def _import_recruitment(programme: Programme, today: date) -> None:
     """Fill the template posts in from the demo HR spreadsheet, through the users' importer."""
-    plan = recruitment_import.import_file(
+    plan = recruitment_import.RECRUITMENT.import_file(
         programme,
         DEMO_RECRUITMENT_FILE.read_bytes(),
         DEMO_RECRUITMENT_FILE.name,

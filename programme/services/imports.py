@@ -169,40 +169,6 @@ def last_applied(programme: Programme, kind: str = "recruitment") -> ImportRecor
 # --- The flow every import follows: read, map columns, preview, apply all rows or none ----------
 
 
-@dataclass(frozen=True)
-class Importer:
-    """One kind of spreadsheet import: the columns it reads, how it plans and writes rows."""
-
-    kind: str  # stored on the import record: recruitment, staff, attendance
-    title: str  # what "Import …" is followed by: "an HR recruitment spreadsheet"
-    fields: Mapping[str, ImportField]
-    # (programme, table, mapping) -> the plan for every row, reading what the programme holds.
-    plan: Callable[[Programme, Table, dict[str, int]], ImportPlan]
-    # (programme, plan, record, actor, today) -> writes the plan's rows; audits them.
-    write: Callable[[Programme, ImportPlan, ImportRecord, User | None, date], None]
-    # Takes back an applied import; None when this kind cannot be undone.
-    undo: Callable[[ImportRecord, User | None], int] | None = None
-
-    # The shared flow, bound to this importer (see the functions below).
-    def preview_file(self, programme, data: bytes, filename: str, limits: ReadLimits):
-        return preview_file(self, programme, data, filename, limits)
-
-    def upload(self, programme, data: bytes, filename: str, actor, limits: ReadLimits):
-        return upload(self, programme, data, filename, actor, limits)
-
-    def preview_record(self, record: ImportRecord, limits: ReadLimits):
-        return preview_record(self, record, limits)
-
-    def set_mapping(self, record: ImportRecord, choices: Mapping[str, int | None]) -> None:
-        set_mapping(self, record, choices)
-
-    def apply_import(self, record: ImportRecord, actor, **options) -> ImportPlan:
-        return apply_import(self, record, actor, **options)
-
-    def import_file(self, programme, data: bytes, filename: str, actor, **options) -> ImportPlan:
-        return import_file(self, programme, data, filename, actor, **options)
-
-
 class ImportRejected(ServiceError):
     """Some rows were refused, so nothing was written. `plan` says which and why."""
 
@@ -241,64 +207,8 @@ class Preview:
     missing: list[str]
 
 
-def _preview(importer: Importer, programme: Programme, table: Table, mapping) -> Preview:
-    missing = missing_fields(importer.fields, mapping)
-    plan = None if missing else importer.plan(programme, table, mapping)
-    return Preview(table, mapping, plan, missing)
-
-
-def preview_file(
-    importer: Importer, programme: Programme, data: bytes, filename: str, limits: ReadLimits
-) -> Preview:
-    """Read a file and plan its import without writing anything."""
-    table = read_file(data, filename, importer.fields, limits)
-    mapping = mapping_for(programme, importer.kind, importer.fields, table.headers)
-    return _preview(importer, programme, table, mapping)
-
-
-@transactional
-def upload(
-    importer: Importer,
-    programme: Programme,
-    data: bytes,
-    filename: str,
-    actor: User | None,
-    limits: ReadLimits,
-) -> tuple[ImportRecord, Preview]:
-    """Keep an uploaded file (under a generated name) with its preview; nothing else changes."""
-    preview = preview_file(importer, programme, data, filename, limits)
-    record = store_upload(
-        programme, importer.kind, data, filename, actor, preview.table, preview.mapping
-    )
-    _note_outcome(importer, record, preview)
-    return record, preview
-
-
-def _note_outcome(importer: Importer, record: ImportRecord, preview: Preview) -> None:
-    if preview.plan is None:
-        record.errors = [
-            {
-                "row": record.header_row,
-                "column": importer.fields[name].label,
-                "message": "No column chosen.",
-            }
-            for name in preview.missing
-        ]
-        return
-    counts = preview.plan.counts
-    record.created, record.updated = counts["created"], counts["updated"]
-    record.unchanged, record.rejected = counts["unchanged"], counts["rejected"]
-    record.errors = [error.as_dict() for error in preview.plan.errors]
-
-
 def programme_of(record: ImportRecord) -> Programme:
     return db.session.get(Programme, record.programme_id)
-
-
-def preview_record(importer: Importer, record: ImportRecord, limits: ReadLimits) -> Preview:
-    """Plan the stored file again, against the programme as it is now."""
-    table = read_file(record.content, record.stored_name, importer.fields, limits)
-    return _preview(importer, programme_of(record), table, dict(record.mapping))
 
 
 def _refuse_unless_previewed(record: ImportRecord) -> None:
@@ -306,91 +216,159 @@ def _refuse_unless_previewed(record: ImportRecord) -> None:
         raise Conflict(f"This import was already {record.state}; upload the file again.")
 
 
-@transactional
-def set_mapping(
-    importer: Importer, record: ImportRecord, choices: Mapping[str, int | None]
-) -> None:
-    """Use the user's column choices for this import and remember them for files like it."""
-    _refuse_unless_previewed(record)
-    mapping = {name: index for name, index in choices.items() if index is not None}
-    problems = mapping_problems(importer.fields, mapping, record.headers)
-    if problems:
-        raise ServiceError(" ".join(problems), "mapping")
-    record.mapping = mapping
-    remember_mapping(programme_of(record), importer.kind, record.headers, dict(choices))
-
-
 def lock(programme: Programme) -> None:
-    """Imports and undos of one programme take turns (PostgreSQL; SQLite has one writer)."""
+    """Imports, undos and new keys of one programme take turns (PostgreSQL; SQLite has one
+    writer)."""
     db.session.execute(select(Programme.id).where(Programme.id == programme.id).with_for_update())
 
 
-@transactional
-def apply_import(
-    importer: Importer,
-    record: ImportRecord,
-    actor: User | None,
-    *,
-    today: date,
-    limits: ReadLimits,
-    confirmed: str | None = None,
-) -> ImportPlan:
-    """Apply every row of a previewed import, or none if any row is refused.
+@dataclass(frozen=True)
+class Importer:
+    """One kind of spreadsheet import: the columns it reads, how it plans and writes rows.
 
-    `confirmed` is the fingerprint of the preview the user saw; if the programme has changed
-    since so that the rows would now do something else, nothing is written.
+    Its methods are the one way to run an import, from the web pages, the CLI and the demo alike:
+    reach an importer through `importers.importer_for(kind)` or its kind module's constant.
     """
-    _refuse_unless_previewed(record)
-    programme = programme_of(record)
-    lock(programme)
-    preview = preview_record(importer, record, limits)
-    if preview.plan is None:
-        raise ColumnsMissing(importer.fields, preview.missing, record.headers)
-    if preview.plan.count("rejected"):
-        raise ImportRejected(preview.plan)
-    if confirmed is not None and confirmed != preview.plan.fingerprint():
-        raise PreviewChanged(
-            "The programme changed after this preview was made, so the rows would now do "
-            "something else. Nothing was saved: check the new preview below and save again."
+
+    kind: str  # stored on the import record: recruitment, staff, attendance
+    title: str  # what "Import …" is followed by: "an HR recruitment spreadsheet"
+    fields: Mapping[str, ImportField]
+    # (programme, table, mapping) -> the plan for every row, reading what the programme holds.
+    plan: Callable[[Programme, Table, dict[str, int]], ImportPlan]
+    # (programme, plan, record, actor, today) -> writes the plan's rows; audits them.
+    write: Callable[[Programme, ImportPlan, ImportRecord, User | None, date], None]
+    # Takes back an applied import; None when this kind cannot be undone.
+    undo: Callable[[ImportRecord, User | None], int] | None = None
+
+    def preview_file(
+        self, programme: Programme, data: bytes, filename: str, limits: ReadLimits
+    ) -> Preview:
+        """Read a file and plan its import without writing anything."""
+        table = read_file(data, filename, self.fields, limits)
+        mapping = mapping_for(programme, self.kind, self.fields, table.headers)
+        return self._preview(programme, table, mapping)
+
+    @transactional
+    def upload(
+        self,
+        programme: Programme,
+        data: bytes,
+        filename: str,
+        actor: User | None,
+        limits: ReadLimits,
+    ) -> tuple[ImportRecord, Preview]:
+        """Keep an uploaded file (under a generated name) with its preview; nothing else changes."""
+        preview = self.preview_file(programme, data, filename, limits)
+        record = store_upload(
+            programme, self.kind, data, filename, actor, preview.table, preview.mapping
         )
-    _apply(importer, programme, record, preview, actor, today)
-    return preview.plan
+        self._note_outcome(record, preview)
+        return record, preview
 
+    def preview_record(self, record: ImportRecord, limits: ReadLimits) -> Preview:
+        """Plan the stored file again, against the programme as it is now."""
+        table = read_file(record.content, record.stored_name, self.fields, limits)
+        return self._preview(programme_of(record), table, dict(record.mapping))
 
-def _apply(importer, programme, record, preview: Preview, actor, today: date) -> None:
-    record.state, record.applied_by, record.applied_at = "applied", actor, utc_now()
-    _note_outcome(importer, record, preview)
-    db.session.flush()  # the rows written name the record
-    importer.write(programme, preview.plan, record, actor, today)
+    @transactional
+    def set_mapping(self, record: ImportRecord, choices: Mapping[str, int | None]) -> None:
+        """Use the user's column choices for this import and remember them for files like it."""
+        _refuse_unless_previewed(record)
+        mapping = {name: index for name, index in choices.items() if index is not None}
+        problems = mapping_problems(self.fields, mapping, record.headers)
+        if problems:
+            raise ServiceError(" ".join(problems), "mapping")
+        record.mapping = mapping
+        remember_mapping(programme_of(record), self.kind, record.headers, dict(choices))
 
+    @transactional
+    def apply_import(
+        self,
+        record: ImportRecord,
+        actor: User | None,
+        *,
+        today: date,
+        limits: ReadLimits,
+        confirmed: str | None = None,
+    ) -> ImportPlan:
+        """Apply every row of a previewed import, or none if any row is refused.
 
-def import_file(
-    importer: Importer,
-    programme: Programme,
-    data: bytes,
-    filename: str,
-    actor: User | None,
-    *,
-    today: date,
-    limits: ReadLimits,
-    dry_run: bool = False,
-) -> ImportPlan:
-    """The command-line import: the same preview and the same all-or-nothing apply."""
-    preview = preview_file(importer, programme, data, filename, limits)
-    if preview.plan is None:
-        raise ColumnsMissing(importer.fields, preview.missing, list(preview.table.headers))
-    if dry_run or preview.plan.count("rejected"):
+        `confirmed` is the fingerprint of the preview the user saw; if the programme has changed
+        since so that the rows would now do something else, nothing is written.
+        """
+        _refuse_unless_previewed(record)
+        programme = programme_of(record)
+        lock(programme)
+        preview = self.preview_record(record, limits)
+        if preview.plan is None:
+            raise ColumnsMissing(self.fields, preview.missing, record.headers)
+        if preview.plan.count("rejected"):
+            raise ImportRejected(preview.plan)
+        if confirmed is not None and confirmed != preview.plan.fingerprint():
+            raise PreviewChanged(
+                "The programme changed after this preview was made, so the rows would now do "
+                "something else. Nothing was saved: check the new preview below and save again."
+            )
+        self._apply(programme, record, preview, actor, today)
         return preview.plan
-    _store_and_apply(importer, programme, data, filename, preview, actor, today)
-    return preview.plan
 
+    @transactional
+    def import_file(
+        self,
+        programme: Programme,
+        data: bytes,
+        filename: str,
+        actor: User | None,
+        *,
+        today: date,
+        limits: ReadLimits,
+        dry_run: bool = False,
+    ) -> ImportPlan:
+        """The command-line import: the same preview and the same all-or-nothing apply.
 
-@transactional
-def _store_and_apply(importer, programme, data, filename, preview, actor, today) -> ImportRecord:
-    """Keep the file and apply the plan just made from it, in the transaction that made it."""
-    lock(programme)
-    record = store_upload(
-        programme, importer.kind, data, filename, actor, preview.table, preview.mapping
-    )
-    _apply(importer, programme, record, preview, actor, today)
-    return record
+        The programme is locked before the rows are planned, so no other import or undo can
+        change what they were planned against before they are written (the web import gets the
+        same by planning again under the lock). A dry run writes nothing, so like a web preview
+        it takes no lock.
+        """
+        table = read_file(data, filename, self.fields, limits)
+        if not dry_run:
+            lock(programme)
+        mapping = mapping_for(programme, self.kind, self.fields, table.headers)
+        preview = self._preview(programme, table, mapping)
+        if preview.plan is None:
+            raise ColumnsMissing(self.fields, preview.missing, list(table.headers))
+        if dry_run or preview.plan.count("rejected"):
+            return preview.plan
+        record = store_upload(
+            programme, self.kind, data, filename, actor, preview.table, preview.mapping
+        )
+        self._apply(programme, record, preview, actor, today)
+        return preview.plan
+
+    def _preview(self, programme: Programme, table: Table, mapping) -> Preview:
+        missing = missing_fields(self.fields, mapping)
+        plan = None if missing else self.plan(programme, table, mapping)
+        return Preview(table, mapping, plan, missing)
+
+    def _note_outcome(self, record: ImportRecord, preview: Preview) -> None:
+        if preview.plan is None:
+            record.errors = [
+                {
+                    "row": record.header_row,
+                    "column": self.fields[name].label,
+                    "message": "No column chosen.",
+                }
+                for name in preview.missing
+            ]
+            return
+        counts = preview.plan.counts
+        record.created, record.updated = counts["created"], counts["updated"]
+        record.unchanged, record.rejected = counts["unchanged"], counts["rejected"]
+        record.errors = [error.as_dict() for error in preview.plan.errors]
+
+    def _apply(self, programme, record, preview: Preview, actor, today: date) -> None:
+        record.state, record.applied_by, record.applied_at = "applied", actor, utc_now()
+        self._note_outcome(record, preview)
+        db.session.flush()  # the rows written name the record
+        self.write(programme, preview.plan, record, actor, today)

@@ -11,9 +11,10 @@ from programme.domain.planning_window import go_live_problem
 from programme.domain.timeline import Offset, due_date
 from programme.extensions import db
 from programme.models import Locality, Milestone, MilestoneStatus, Programme, Team, User
-from programme.services import audit, recruitment
+from programme.services import audit
 from programme.services.errors import Conflict, NeedsConfirmation, NotFound, ServiceError
 from programme.services.programmes import checked_slug, get_programme
+from programme.services.recruitment import establishments
 from programme.services.transaction import transactional
 
 
@@ -229,5 +230,5 @@ def create_team(
     if establishment:
         if today is None:
             raise ValueError("today is needed to date the new posts")
-        recruitment.apply_establishment(team, establishment, actor, today=today)
+        establishments.apply_establishment(team, establishment, actor, today=today)
     return team

@@ -7,7 +7,6 @@ from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from programme.domain.planning_window import due_date_problem
 from programme.domain.timeline import (
@@ -20,7 +19,8 @@ from programme.domain.timeline import (
 from programme.extensions import db
 from programme.models import Locality, Milestone, MilestoneStatus, User, Workstream
 from programme.services import audit
-from programme.services.errors import NotFound, ServiceError, StaleEdit
+from programme.services.errors import NotFound, ServiceError
+from programme.services.stale import flush_or_refuse, refuse_if_stale
 from programme.services.transaction import transactional
 
 
@@ -171,12 +171,11 @@ def _due_warning(milestone: Milestone) -> str | None:
 _UNCHANGED = object()
 
 
-def _refuse_if_stale(milestone: Milestone, expected_version: int | None) -> None:
-    if expected_version is not None and milestone.version != expected_version:
-        raise StaleEdit(
-            f"Someone else changed “{milestone.title}” after you opened it. Your changes were "
-            "not saved: review the current values and make your change again."
-        )
+def _changed_since_opened(milestone: Milestone) -> str:
+    return (
+        f"Someone else changed “{milestone.title}” after you opened it. Your changes were "
+        "not saved: review the current values and make your change again."
+    )
 
 
 def _apply_changes(milestone: Milestone, today: date, status, owner_email, due, notes) -> None:
@@ -194,14 +193,11 @@ def _apply_changes(milestone: Milestone, today: date, status, owner_email, due, 
         milestone.notes = notes.strip()
 
 
-def _flush_or_refuse(title: str) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise StaleEdit(
-            f"Someone else saved “{title}” at the same moment. Your changes were not "
-            "saved: review the current values and make your change again."
-        ) from None
+def _saved_at_same_moment(title: str) -> str:
+    return (
+        f"Someone else saved “{title}” at the same moment. Your changes were not "
+        "saved: review the current values and make your change again."
+    )
 
 
 @transactional
@@ -221,7 +217,7 @@ def update_milestone(
     A stale edit, or one that loses a race with another save, raises StaleEdit and writes nothing.
     """
     milestone = get_milestone(milestone_id)
-    _refuse_if_stale(milestone, expected_version)
+    refuse_if_stale(milestone, expected_version, _changed_since_opened(milestone))
     # Only the guarded flush below may write: an autoflush (e.g. when looking up the new owner)
     # would let a lost race escape as StaleDataError instead of StaleEdit.
     with db.session.no_autoflush:
@@ -244,7 +240,8 @@ def update_milestone(
             before=old,
             after=new,
         )
-    _flush_or_refuse(milestone.title)  # read the title now: a failed flush expires it
+    # Read the title now: a failed flush expires it.
+    flush_or_refuse(_saved_at_same_moment(milestone.title))
     return change
 
 

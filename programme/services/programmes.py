@@ -21,10 +21,11 @@ from programme.models import (
     Workstream,
 )
 from programme.seed_files import TIMELINES_DIR
-from programme.services import audit, recruitment
+from programme.services import audit
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.lookup import get_within
 from programme.services.readiness import gate_criteria
+from programme.services.recruitment import establishments
 from programme.services.training import catalogue
 from programme.services.transaction import transactional
 
@@ -65,7 +66,7 @@ def create_programme(name: str, slug: str | None, actor: User | None) -> Program
     db.session.add(programme)
     for path in sorted(TIMELINES_DIR.glob("*.toml")):
         _add_template(programme, load_template(path))
-    recruitment.install_defaults(programme)
+    establishments.install_defaults(programme)
     db.session.flush()  # the courses name the roles just added
     catalogue.install_courses(programme)
     gate_criteria.install_gate(programme)

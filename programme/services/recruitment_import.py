@@ -33,8 +33,10 @@ from programme.models import (
     Team,
     User,
 )
-from programme.services import audit, imports, recruitment
-from programme.services.errors import Conflict, StaleEdit
+from programme.services import audit, imports
+from programme.services.errors import Conflict
+from programme.services.recruitment.roles import taxonomy
+from programme.services.stale import refuse_if_changed
 from programme.services.transaction import transactional
 
 KIND = "recruitment"
@@ -57,7 +59,7 @@ def lookups_for(programme: Programme) -> Lookups:
         [LocalityRef(*row) for row in localities],
         [TeamRef(*row) for row in teams],
         [RoleRef(r.id, r.name, r.key, r.agency, tuple(r.names)) for r in roles],
-        recruitment.taxonomy().agencies,
+        taxonomy().agencies,
     )
 
 
@@ -152,11 +154,12 @@ def _update_posts(
     stepped = []
     for row in rows:
         post = posts[row.post_id]
-        if any(getattr(post, name) != old for name, (old, _new) in row.changes.items()):
-            raise StaleEdit(
-                f"Row {row.row}'s post was changed while the import ran. Nothing was saved: "
-                "try the import again."
-            )
+        refuse_if_changed(
+            post,
+            {name: old for name, (old, _new) in row.changes.items()},
+            f"Row {row.row}'s post was changed while the import ran. Nothing was saved: "
+            "try the import again.",
+        )
         for name, (_old, new) in row.changes.items():
             setattr(post, name, new)
         if "status" in row.changes:
@@ -319,17 +322,3 @@ RECRUITMENT = imports.Importer(
     write=_write_and_audit,
     undo=undo_import,
 )
-
-# The recruitment import through the shared flow, for the CLI, the demo and the tests.
-ImportRejected = imports.ImportRejected
-ColumnsMissing = imports.ColumnsMissing
-PreviewChanged = imports.PreviewChanged
-Preview = imports.Preview
-
-
-preview_file = RECRUITMENT.preview_file
-upload = RECRUITMENT.upload
-preview_record = RECRUITMENT.preview_record
-set_mapping = RECRUITMENT.set_mapping
-apply_import = RECRUITMENT.apply_import
-import_file = RECRUITMENT.import_file

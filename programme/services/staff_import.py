@@ -18,8 +18,8 @@ from programme.domain.staff_import import (
 from programme.extensions import db
 from programme.models import ImportRecord, Post, Programme, StaffMember, Team, User
 from programme.services import audit, imports
-from programme.services.errors import StaleEdit
 from programme.services.recruitment_import import lookups_for
+from programme.services.stale import refuse_if_changed
 
 KIND = "staff"
 
@@ -68,11 +68,12 @@ def _write(
             row = updated.get(person.id)
             if row is None:
                 continue
-            if any(getattr(person, name) != old for name, (old, _new) in row.changes.items()):
-                raise StaleEdit(
-                    f"Row {row.row}'s person was changed while the import ran. Nothing was "
-                    "saved: try the import again."
-                )
+            refuse_if_changed(
+                person,
+                {name: old for name, (old, _new) in row.changes.items()},
+                f"Row {row.row}'s person was changed while the import ran. Nothing was "
+                "saved: try the import again.",
+            )
             for name, (_old, new) in row.changes.items():
                 setattr(person, name, new)
         db.session.flush()
@@ -107,9 +108,6 @@ def _audit(programme: Programme, plan: ImportPlan, record: ImportRecord, actor) 
 
 
 STAFF = imports.Importer(kind=KIND, title="a staff list", fields=FIELDS, plan=_plan, write=_write)
-
-
-import_file = STAFF.import_file
 
 
 def staff_count(programme: Programme) -> int:

@@ -84,8 +84,7 @@ def upload(programme_slug: str, kind: str):
     if form.validate_on_submit():
         file = form.file.data
         try:
-            record, preview = imports.upload(
-                importer,
+            record, preview = importer.upload(
                 programme,
                 file.read(),
                 file.filename or "upload",
@@ -120,7 +119,7 @@ def columns(programme_slug: str, import_id: int):
             if (value := getattr(form, name).data) is not None
         }
         try:
-            imports.set_mapping(importer, record, choices)
+            importer.set_mapping(record, choices)
         except ServiceError as error:
             form.add_service_error(None, error.message)
         else:
@@ -141,7 +140,7 @@ def _render_preview(programme, importer, record, status: int = 200, form_errors=
     preview = None
     if record.state == "previewed":
         try:
-            preview = imports.preview_record(importer, record, _limits())
+            preview = importer.preview_record(record, _limits())
         except ServiceError as error:
             flash(error.message, "error")
             return redirect(url_for(".index", programme_slug=programme.slug))
@@ -175,8 +174,7 @@ def apply(programme_slug: str, import_id: int):
     if not ConfirmForm().validate_on_submit():
         return _render_preview(programme, importer, record, 400, ["The form expired. Try again."])
     try:
-        plan = imports.apply_import(
-            importer,
+        plan = importer.apply_import(
             record,
             current_user,
             today=today(),

@@ -16,8 +16,23 @@ from programme.forms.recruitment import (
     RecruitedStatusesForm,
     RoleForm,
 )
-from programme.services import localities, programmes, recruitment
+from programme.services import localities, programmes
 from programme.services.errors import ServiceError, StaleEdit
+from programme.services.recruitment import establishments, posts
+from programme.services.recruitment.csv import POSTS_CSV_HEADERS, posts_csv_rows
+from programme.services.recruitment.overview import (
+    PostFilters,
+    locality_recruitment,
+    programme_recruitment,
+)
+from programme.services.recruitment.roles import (
+    agencies,
+    agency_label,
+    create_role,
+    get_role,
+    set_recruited_statuses,
+    update_role,
+)
 from programme.views.common import or_404, render_form
 
 bp = Blueprint("recruitment", __name__, url_prefix="/programmes/<programme_slug>")
@@ -38,25 +53,25 @@ def overview(programme_slug: str):
     return render_template(
         "recruitment/overview.html",
         programme=programme,
-        summary=recruitment.programme_recruitment(programme, today()),
+        summary=programme_recruitment(programme, today()),
     )
 
 
-def _filters(form: PostFilterForm, programme) -> recruitment.PostFilters:
+def _filters(form: PostFilterForm, programme) -> PostFilters:
     form.role.choices = select_choices(
         [("", "All roles"), *((str(role.id), role.name) for role in programme.roles)]
     )
     form.status.choices = select_choices(
         [("", "All statuses"), *((status.value, status.label) for status in POST_STATUSES)]
     )
-    form.agency.choices = select_choices([("", "All agencies"), *recruitment.agencies().items()])
+    form.agency.choices = select_choices([("", "All agencies"), *agencies().items()])
     role = form.role.data or ""
     status = form.status.data or ""
     agency = form.agency.data or ""
-    return recruitment.PostFilters(
+    return PostFilters(
         role_id=int(role) if role.isdigit() else None,
         status=status if status in {s.value for s in POST_STATUSES} else None,
-        agency=agency if agency in recruitment.agencies() else None,
+        agency=agency if agency in agencies() else None,
     )
 
 
@@ -72,11 +87,11 @@ def locality(programme_slug: str, slug: str):
         "recruitment/locality.html",
         locality=locality,
         programme=locality.programme,
-        result=recruitment.locality_recruitment(locality, filters, today()),
+        result=locality_recruitment(locality, filters, today()),
         filters=filters,
         form=form,
         establishment=establishment,
-        agencies=recruitment.agencies(),
+        agencies=agencies(),
     )
 
 
@@ -85,8 +100,8 @@ def locality(programme_slug: str, slug: str):
 def locality_csv(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
     filters = _filters(PostFilterForm(request.args), locality.programme)
-    result = recruitment.locality_recruitment(locality, filters, today())
-    body = csv_text(recruitment.POSTS_CSV_HEADERS, recruitment.posts_csv_rows(result))
+    result = locality_recruitment(locality, filters, today())
+    body = csv_text(POSTS_CSV_HEADERS, posts_csv_rows(result))
     return Response(
         body,
         mimetype="text/csv",
@@ -105,18 +120,18 @@ def _template_choices(programme):
 @requires("manage_recruitment")
 def apply_establishment(programme_slug: str, slug: str, team_id: int):
     locality = _locality(programme_slug, slug)
-    team = or_404(lambda: recruitment.get_team(locality, team_id))
+    team = or_404(lambda: posts.get_team(locality, team_id))
     form = EstablishmentForm()
     form.template.choices = _template_choices(locality.programme)
     if form.validate_on_submit():
         try:
-            posts = recruitment.apply_establishment(
+            added = establishments.apply_establishment(
                 team, form.template.data, current_user, today=today()
             )
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(f"Added {len(posts)} posts to {team.name}.", "success")
+            flash(f"Added {len(added)} posts to {team.name}.", "success")
     else:
         flash("Choose an establishment template.", "error")
     return redirect(
@@ -126,11 +141,11 @@ def apply_establishment(programme_slug: str, slug: str, team_id: int):
 
 def _post_form_choices(form: PostForm, programme) -> None:
     form.role.choices = [(role.id, role.name) for role in programme.roles]
-    form.agency.choices = select_choices(recruitment.agencies().items())
+    form.agency.choices = select_choices(agencies().items())
 
 
-def _post_input(form: PostForm) -> recruitment.PostInput:
-    return recruitment.PostInput(
+def _post_input(form: PostForm) -> posts.PostInput:
+    return posts.PostInput(
         role_id=form.role.data,
         agency=form.agency.data,
         fte=form.fte.data,
@@ -147,12 +162,12 @@ def _post_input(form: PostForm) -> recruitment.PostInput:
 @requires("manage_recruitment")
 def new_post(programme_slug: str, slug: str, team_id: int):
     locality = _locality(programme_slug, slug)
-    team = or_404(lambda: recruitment.get_team(locality, team_id))
+    team = or_404(lambda: posts.get_team(locality, team_id))
     form = PostForm()
     _post_form_choices(form, locality.programme)
     if form.validate_on_submit():
         try:
-            post = recruitment.create_post(team, _post_input(form), current_user, today=today())
+            post = posts.create_post(team, _post_input(form), current_user, today=today())
         except ServiceError as error:
             form.add_service_error(_field(error.field), error.message)
         else:
@@ -183,7 +198,7 @@ def _back(post) -> str:
 
 def _post(programme_slug: str, post_id: int):
     programme = _programme(programme_slug)
-    return or_404(lambda: recruitment.get_post(programme, post_id))
+    return or_404(lambda: posts.get_post(programme, post_id))
 
 
 @bp.route("/posts/<int:post_id>")
@@ -196,8 +211,8 @@ def post(programme_slug: str, post_id: int):
         post=post,
         locality=post.team.locality,
         programme=post.team.locality.programme,
-        agency_label=recruitment.agency_label,
-        events=recruitment.post_trail(post),
+        agency_label=agency_label,
+        events=posts.post_trail(post),
         back_url=_back(post),
     )
 
@@ -213,7 +228,7 @@ def edit_post(programme_slug: str, post_id: int):
     stale = False
     if form.validate_on_submit():
         try:
-            changed = recruitment.update_post(
+            changed = posts.update_post(
                 post,
                 _post_input(form),
                 current_user,
@@ -238,7 +253,7 @@ def edit_post(programme_slug: str, post_id: int):
         programme=post.team.locality.programme,
         form=form,
         stale=stale,
-        agency_label=recruitment.agency_label,
+        agency_label=agency_label,
     ), 409 if stale else (400 if form.errors else 200)
 
 
@@ -257,7 +272,7 @@ def freeze(programme_slug: str, post_id: int):
     post = _post(programme_slug, post_id)
     frozen = request.form.get("frozen") == "yes"
     try:
-        recruitment.set_frozen(post, frozen, current_user, _as_version(request.form.get("version")))
+        posts.set_frozen(post, frozen, current_user, _as_version(request.form.get("version")))
     except ServiceError as error:
         flash(error.message, "error")
     else:
@@ -279,7 +294,7 @@ def remove(programme_slug: str, post_id: int):
         back = _back(post)
         name, team = post.role.name, post.team.name
         try:
-            recruitment.remove_post(post, current_user, _as_version(request.form.get("version")))
+            posts.remove_post(post, current_user, _as_version(request.form.get("version")))
         except ServiceError as error:
             flash(error.message, "error")
             return redirect(url_for(".post", programme_slug=programme_slug, post_id=post_id))
@@ -298,14 +313,12 @@ def remove(programme_slug: str, post_id: int):
 @requires("view")
 def roles(programme_slug: str):
     programme = _programme(programme_slug)
-    return render_template(
-        "recruitment/roles.html", programme=programme, agency_label=recruitment.agency_label
-    )
+    return render_template("recruitment/roles.html", programme=programme, agency_label=agency_label)
 
 
 def _role_form(programme, role=None) -> RoleForm:
     form = RoleForm(obj=role)
-    form.agency.choices = select_choices(recruitment.agencies().items())
+    form.agency.choices = select_choices(agencies().items())
     if role is not None and not form.is_submitted():
         form.other_names.data = "\n".join(role.names)
     return form
@@ -319,8 +332,8 @@ def _save_role(programme, form: RoleForm, role=None):
         "names": (form.other_names.data or "").splitlines(),
     }
     if role is None:
-        return recruitment.create_role(programme, current_user, **values)
-    return recruitment.update_role(role, current_user, **values)
+        return create_role(programme, current_user, **values)
+    return update_role(role, current_user, **values)
 
 
 @bp.route("/roles/new", methods=["GET", "POST"])
@@ -333,7 +346,7 @@ def new_role(programme_slug: str):
 @requires("manage_programme")
 def edit_role(programme_slug: str, role_id: int):
     programme = _programme(programme_slug)
-    return _role_page(programme, or_404(lambda: recruitment.get_role(programme, role_id)))
+    return _role_page(programme, or_404(lambda: get_role(programme, role_id)))
 
 
 def _role_page(programme, role):
@@ -358,7 +371,7 @@ def settings(programme_slug: str):
         form.statuses.data = list(programme.recruited)
     if form.validate_on_submit():
         try:
-            recruitment.set_recruited_statuses(programme, form.statuses.data, current_user)
+            set_recruited_statuses(programme, form.statuses.data, current_user)
         except ServiceError as error:
             form.add_service_error(error.field, error.message)
         else:

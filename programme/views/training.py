@@ -9,8 +9,9 @@ from programme.clock import today
 from programme.domain.training import ATTENDANCE_LABELS, ATTENDANCE_STATUSES, CRITERIA
 from programme.forms.base import select_choices
 from programme.forms.training import EnrolForm, SessionForm, StaffForm
-from programme.services import localities, programmes, recruitment, users
+from programme.services import localities, programmes, users
 from programme.services.errors import ServiceError
+from programme.services.recruitment.posts import get_team
 from programme.services.training import (
     catalogue,
     completion,
@@ -258,7 +259,7 @@ def locality(programme_slug: str, slug: str):
 @requires("manage_training")
 def new_staff(programme_slug: str, slug: str, team_id: int):
     locality = _locality(programme_slug, slug)
-    team = or_404(lambda: recruitment.get_team(locality, team_id))
+    team = or_404(lambda: get_team(locality, team_id))
     form = StaffForm()
     form.role.choices = [(role.id, role.name) for role in locality.programme.roles]
     if form.validate_on_submit():

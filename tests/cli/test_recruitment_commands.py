@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from sqlalchemy import select
 
 from programme.extensions import db
 from programme.models import AuditEvent, ImportRecord, Post, Team
-from programme.services import localities
+from programme.services import imports, localities
 from tests.builders import create_locality, create_programme
 from tests.conftest import TODAY
 from tests.files import csv_bytes, xlsx_bytes
@@ -87,6 +88,55 @@ def test_recruitment_import_prints_the_counts_and_exits_0(app, runner, tmp_path)
         "posts.xlsx",
         None,
     )
+
+
+# A statement that reads what the rows are planned against (or the remembered columns).
+PLANNING = re.compile(r"\bFROM (locality|team|role|post|column_mapping)\b")
+
+
+def statements_with_locks(monkeypatch, counter) -> list[str]:
+    """The statements `counter` sees, with "LOCK" where the programme was locked."""
+    real_lock = imports.lock
+
+    def lock(programme):
+        counter.statements.append("LOCK")
+        real_lock(programme)
+
+    monkeypatch.setattr(imports, "lock", lock)
+    return counter.statements
+
+
+def test_recruitment_import_locks_the_programme_before_planning_the_file(
+    app, runner, tmp_path, monkeypatch, count_queries
+):
+    """As the web import re-plans under the lock: two imports at once cannot both plan
+    against the same posts."""
+    a_programme()
+    path = write(tmp_path, "posts.xlsx", xlsx_bytes([HEADER, *GOOD_ROWS]))
+
+    with count_queries() as counter:
+        statements = statements_with_locks(monkeypatch, counter)
+        result = runner.invoke(args=import_command(path))
+
+    assert result.exit_code == 0, result.output
+    assert statements.count("LOCK") == 1
+    first_planning = next(i for i, sql in enumerate(statements) if PLANNING.search(sql))
+    assert statements.index("LOCK") < first_planning
+
+
+def test_a_dry_run_plans_without_locking_as_a_web_preview_does(
+    app, runner, tmp_path, monkeypatch, count_queries
+):
+    a_programme()
+    path = write(tmp_path, "posts.xlsx", xlsx_bytes([HEADER, *GOOD_ROWS]))
+
+    with count_queries() as counter:
+        statements = statements_with_locks(monkeypatch, counter)
+        result = runner.invoke(args=import_command(path, "--dry-run"))
+
+    assert result.exit_code == 0, result.output
+    assert "LOCK" not in statements
+    assert any(PLANNING.search(sql) for sql in statements)
 
 
 def test_recruitment_import_of_a_csv_a_second_time_leaves_every_row_unchanged(

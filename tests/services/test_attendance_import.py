@@ -21,8 +21,8 @@ from programme.models import (
     TrainingSession,
 )
 from programme.services import attendance_import
-from programme.services.attendance_import import ImportRejected, PreviewChanged
 from programme.services.importers import importer_for
+from programme.services.imports import ColumnsMissing, ImportRejected, PreviewChanged
 from programme.services.training import catalogue, enrolment, registers
 from tests.builders import (
     create_locality,
@@ -74,7 +74,7 @@ def name_for(data: bytes) -> str:
 
 
 def import_(programme, data: bytes, filename: str | None = None, *, actor=None, **options):
-    return attendance_import.import_file(
+    return attendance_import.ATTENDANCE.import_file(
         programme, data, filename or name_for(data), actor, today=TODAY, limits=LIMITS, **options
     )
 
@@ -349,7 +349,7 @@ def test_the_same_person_twice_at_one_session_rejects_both_rows_and_writes_nothi
 
 def test_applying_an_upload_with_rejected_rows_writes_nothing(app):
     s = Setting()
-    record, _preview = attendance_import.upload(
+    record, _preview = attendance_import.ATTENDANCE.upload(
         s.programme,
         csv_bytes([HEADER, ["MI", 1, "02/11/2026", "nobody@example.org", "", "Y"]]),
         "register.csv",
@@ -359,7 +359,7 @@ def test_applying_an_upload_with_rejected_rows_writes_nothing(app):
     before = everything()
 
     with pytest.raises(ImportRejected):
-        attendance_import.apply_import(record, None, today=TODAY, limits=LIMITS)
+        attendance_import.ATTENDANCE.apply_import(record, None, today=TODAY, limits=LIMITS)
 
     assert everything() == before
     assert reread(record).state == "previewed"
@@ -382,7 +382,7 @@ def test_a_dry_run_reports_the_outcome_and_writes_nothing(app):
 def test_a_file_without_an_attended_column_names_what_is_missing(app):
     s = Setting()
 
-    with pytest.raises(attendance_import.ColumnsMissing) as caught:
+    with pytest.raises(ColumnsMissing) as caught:
         import_(s.programme, csv_bytes([HEADER[:5], ["MI", 1, "02/11/2026", s.ann.email, ""]]))
 
     assert caught.value.message.startswith("No column could be matched for the attended.")
@@ -396,7 +396,7 @@ def test_an_upload_is_previewed_then_applied_by_the_trainer(app):
     s = Setting()
     s.enrol(s.mi_1, s.ann)
     trainer = create_user("trainer")
-    record, preview = attendance_import.upload(
+    record, preview = attendance_import.ATTENDANCE.upload(
         s.programme,
         xlsx_bytes([HEADER, ["MI", 1, MI_1_ON, s.ann.email, None, "Y"]]),
         "register.xlsx",
@@ -406,7 +406,7 @@ def test_an_upload_is_previewed_then_applied_by_the_trainer(app):
     assert (record.kind, record.state, record.created) == ("attendance", "previewed", 1)
     assert status_of(s.mi_1, s.ann) is None
 
-    attendance_import.apply_import(
+    attendance_import.ATTENDANCE.apply_import(
         record, trainer, today=TODAY, limits=LIMITS, confirmed=preview.plan.fingerprint()
     )
 
@@ -418,7 +418,7 @@ def test_an_upload_is_previewed_then_applied_by_the_trainer(app):
 def test_a_register_saved_after_the_preview_stops_the_import(app):
     s = Setting()
     s.enrol(s.mi_1, s.ann)
-    record, preview = attendance_import.upload(
+    record, preview = attendance_import.ATTENDANCE.upload(
         s.programme,
         xlsx_bytes([HEADER, ["MI", 1, MI_1_ON, s.ann.email, None, "Y"]]),
         "register.xlsx",
@@ -429,7 +429,7 @@ def test_a_register_saved_after_the_preview_stops_the_import(app):
     before = everything()
 
     with pytest.raises(PreviewChanged):
-        attendance_import.apply_import(
+        attendance_import.ATTENDANCE.apply_import(
             record, None, today=TODAY, limits=LIMITS, confirmed=preview.plan.fingerprint()
         )
 

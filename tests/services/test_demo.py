@@ -18,8 +18,9 @@ from programme.models import (
     TrainingSession,
 )
 from programme.seed_files import DEMO_RECRUITMENT_FILE
-from programme.services import demo, recruitment, recruitment_import
-from programme.services.recruitment import programme_recruitment
+from programme.services import demo, recruitment_import
+from programme.services.recruitment.establishments import get_establishment
+from programme.services.recruitment.overview import programme_recruitment
 from programme.services.training import completion, schedule
 from tests.conftest import TODAY
 from tests.queries import count_rows
@@ -39,7 +40,7 @@ def test_seed_demo_shows_localities_above_and_below_the_recruitment_line(app):
     assert [name for name, share in shares.items() if share.meets(GATE)]
     assert [name for name, share in shares.items() if not share.meets(GATE)]
 
-    again = recruitment_import.import_file(
+    again = recruitment_import.RECRUITMENT.import_file(
         programme,
         DEMO_RECRUITMENT_FILE.read_bytes(),
         DEMO_RECRUITMENT_FILE.name,
@@ -57,7 +58,7 @@ def test_the_demo_spreadsheet_fills_in_the_template_posts_rather_than_adding_bes
 
     record = db.session.scalars(select(ImportRecord)).one()
     posts_by_kind = {
-        kind: recruitment.get_establishment(programme, key).post_count
+        kind: get_establishment(programme, key).post_count
         for kind, key in demo.read_demo()["establishments"].items()
     }
     template_posts = sum(posts_by_kind[team.kind] for team in db.session.scalars(select(Team)))

@@ -21,7 +21,7 @@ from programme.models import (
     Role,
 )
 from programme.models.readiness import DecisionIsFinal
-from programme.services import milestones, recruitment
+from programme.services import milestones
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.readiness import (
     board,
@@ -35,6 +35,7 @@ from programme.services.readiness import (
 )
 from programme.services.readiness.decisions import GateNotMet
 from programme.services.readiness.gate_criteria import NewCriterion
+from programme.services.recruitment import posts as post_service
 from programme.services.training import catalogue, enrolment
 from tests.builders import (
     apply_lancashire,
@@ -254,8 +255,8 @@ def test_a_post_s_dated_history_decides_its_status_on_an_earlier_day(app):
             Role.programme_id == team.locality.programme_id, Role.key == "da_victims"
         )
     )
-    values = recruitment.PostInput(role_id=role.id, agency=role.agency, status="in_post")
-    recruitment.create_post(team, values, None, today=TODAY - timedelta(days=10))
+    values = post_service.PostInput(role_id=role.id, agency=role.agency, status="in_post")
+    post_service.create_post(team, values, None, today=TODAY - timedelta(days=10))
 
     before = evaluation.evaluate_locality(team.locality, TODAY - timedelta(days=20))
     after = evaluation.evaluate_locality(team.locality, TODAY)
@@ -962,9 +963,9 @@ def test_a_live_locality_stays_live_when_its_criteria_later_drop(app):
     decision = decisions.go_live(locality, board_member(), "", TODAY)
     post = db.session.scalar(select(Post))
     role = post.role
-    recruitment.update_post(
+    post_service.update_post(
         post,
-        recruitment.PostInput(role_id=role.id, agency=post.agency, status="vacant"),
+        post_service.PostInput(role_id=role.id, agency=post.agency, status="vacant"),
         None,
         today=TODAY,
         expected_version=None,

@@ -22,10 +22,12 @@ from programme.models import (
     Team,
     post_values,
 )
-from programme.services import imports, localities, recruitment, recruitment_import
+from programme.services import imports, localities, recruitment_import
 from programme.services.errors import Conflict, ServiceError
-from programme.services.recruitment import PostInput
-from programme.services.recruitment_import import ColumnsMissing, ImportRejected
+from programme.services.imports import ColumnsMissing, ImportRejected, PreviewChanged
+from programme.services.recruitment.establishments import apply_establishment
+from programme.services.recruitment.posts import PostInput, remove_post, update_post
+from programme.services.recruitment_import import RECRUITMENT
 from tests.builders import create_locality, create_programme, create_user
 from tests.conftest import TODAY, QueryCounter
 from tests.files import csv_bytes, xlsx_bytes, zip_bomb
@@ -80,17 +82,17 @@ def name_for(data: bytes) -> str:
 
 
 def import_(programme, data: bytes, filename: str | None = None, *, limits=LIMITS, **options):
-    return recruitment_import.import_file(
+    return RECRUITMENT.import_file(
         programme, data, filename or name_for(data), None, today=TODAY, limits=limits, **options
     )
 
 
 def upload(programme, data: bytes, filename: str | None = None, actor=None, limits=LIMITS):
-    return recruitment_import.upload(programme, data, filename or name_for(data), actor, limits)
+    return RECRUITMENT.upload(programme, data, filename or name_for(data), actor, limits)
 
 
 def apply(record: ImportRecord, actor=None):
-    return recruitment_import.apply_import(record, actor, today=TODAY, limits=LIMITS)
+    return RECRUITMENT.apply_import(record, actor, today=TODAY, limits=LIMITS)
 
 
 def outcomes(plan) -> list[tuple[int, str]]:
@@ -415,9 +417,9 @@ def test_a_mapping_chosen_once_is_remembered_for_the_next_file_with_those_header
     record, preview = upload(programme, first)
     assert preview.plan is None and preview.missing == ["status"]
 
-    recruitment_import.set_mapping(record, {**record.mapping, "status": 3})
+    RECRUITMENT.set_mapping(record, {**record.mapping, "status": 3})
 
-    assert recruitment_import.preview_record(record, LIMITS).plan.count("created") == 1
+    assert RECRUITMENT.preview_record(record, LIMITS).plan.count("created") == 1
     second = xlsx_bytes([headers, [*TAUNTON_TEAM, "IDVA", "Shortlisted"]])
     _, next_preview = upload(programme, second)
     assert next_preview.missing == []
@@ -429,7 +431,7 @@ def test_a_remembered_mapping_applies_to_headers_differing_only_in_case_and_punc
     programme = a_programme()
     first = xlsx_bytes([["Locality", "Team", "Job title", "Where we are"], []])
     record, _ = upload(programme, first)
-    recruitment_import.set_mapping(record, {**record.mapping, "status": 3})
+    RECRUITMENT.set_mapping(record, {**record.mapping, "status": 3})
     second = xlsx_bytes(
         [["LOCALITY", "Team", "Job Title", "Where We Are."], [*TAUNTON_TEAM, "IDVA", "Vacant"]]
     )
@@ -444,7 +446,7 @@ def test_a_mapping_that_leaves_out_a_required_column_is_refused(app):
     programme = a_programme()
     record, _ = upload(programme, xlsx_bytes([["Locality", "Team", "Job title", "Where"], []]))
 
-    message = service_error(lambda: recruitment_import.set_mapping(record, record.mapping))
+    message = service_error(lambda: RECRUITMENT.set_mapping(record, record.mapping))
 
     assert message == "Choose the column that holds the status."
 
@@ -455,7 +457,7 @@ def test_a_mapped_upload_applies_with_the_chosen_columns(app):
         [["Locality", "Team", "Job title", "Where"], [*TAUNTON_TEAM, "IDVA", "Offer"]]
     )
     record, _ = upload(programme, data)
-    recruitment_import.set_mapping(record, {**record.mapping, "status": 3})
+    RECRUITMENT.set_mapping(record, {**record.mapping, "status": 3})
 
     plan = apply(reread(record))
 
@@ -717,7 +719,7 @@ def _without_version(values: dict) -> dict:
 def test_undo_removes_only_the_status_history_the_import_added(app):
     programme = a_programme(established=date(2026, 10, 1))
     post = post_of("Bridgwater FS Team", "da_perpetrators")
-    recruitment.update_post(
+    update_post(
         post,
         PostInput(role_id=post.role_id, agency=post.agency, status="advertised"),
         None,
@@ -740,7 +742,7 @@ def test_undo_is_refused_when_a_post_was_edited_after_the_import(app):
     record, _ = upload(programme, one_row_csv(["BW-01", *BRIDGWATER_TEAM, "DA officer", "Offer"]))
     apply(record)
     post = post_with("BW-01")
-    recruitment.update_post(
+    update_post(
         post,
         PostInput(role_id=post.role_id, agency=post.agency, reference="BW-01", status="appointed"),
         None,
@@ -764,7 +766,7 @@ def test_undo_is_refused_when_a_created_post_was_removed_since(app):
     programme = a_programme()
     record, _ = upload(programme, one_row_csv(["TN-01", *TAUNTON_TEAM, "IDVA", "Vacant"]))
     apply(record)
-    recruitment.remove_post(post_with("TN-01"), None, expected_version=None)
+    remove_post(post_with("TN-01"), None, expected_version=None)
 
     with pytest.raises(Conflict):
         recruitment_import.undo_import(reread(record), None)
@@ -913,10 +915,8 @@ def test_applying_a_preview_that_no_longer_matches_the_posts_writes_nothing(app)
     import_(programme, one_row_csv(["", *BRIDGWATER_TEAM, "IDVA", "Shortlisted"]))
     counts, posts = everything()
 
-    with pytest.raises(recruitment_import.PreviewChanged):
-        recruitment_import.apply_import(
-            reread(record), None, today=TODAY, limits=LIMITS, confirmed=seen
-        )
+    with pytest.raises(PreviewChanged):
+        RECRUITMENT.apply_import(reread(record), None, today=TODAY, limits=LIMITS, confirmed=seen)
 
     assert everything() == (counts, posts)
     assert reread(record).state == "previewed"
@@ -926,7 +926,7 @@ def test_a_preview_still_matching_the_posts_applies(app):
     programme = a_programme()
     record, preview = upload(programme, one_row_csv(["", *BRIDGWATER_TEAM, "IDVA", "Advertised"]))
 
-    plan = recruitment_import.apply_import(
+    plan = RECRUITMENT.apply_import(
         reread(record), None, today=TODAY, limits=LIMITS, confirmed=preview.plan.fingerprint()
     )
 
@@ -947,6 +947,6 @@ def test_an_establishment_template_is_not_applied_to_a_team_that_has_posts(app):
     counts, _posts = everything()
 
     with pytest.raises(Conflict, match="already has 11 posts"):
-        recruitment.apply_establishment(team, "lancashire", None, today=TODAY)
+        apply_establishment(team, "lancashire", None, today=TODAY)
 
     assert table_counts() == counts

@@ -31,7 +31,7 @@ def programme(app):
 
 
 def import_(programme, data: bytes, filename: str = "staff.xlsx", **options):
-    return staff_import.import_file(
+    return staff_import.STAFF.import_file(
         programme, data, filename, None, today=TODAY, limits=LIMITS, **options
     )
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from programme.extensions import db
 from programme.models import ColumnMapping, ImportRecord, Post, PostStatusChange, Role, Team
 from programme.services import localities as locality_service
-from programme.services import recruitment as recruitment_service
+from programme.services.recruitment import posts as post_service
 from tests.builders import create_locality, create_programme, create_user
 from tests.conftest import TODAY, IsolatedClient, make_app, sign_in_as
 from tests.files import xlsx_bytes
@@ -320,9 +320,9 @@ def test_an_import_is_not_undone_over_a_later_change_to_one_of_its_posts(app, si
     record = _only_record()
     client.post(_imports_url(programme, f"/{record.id}/apply"))
     da_worker = _post(team, "da_perpetrators")
-    recruitment_service.update_post(  # someone corrects the post after the import
+    post_service.update_post(  # someone corrects the post after the import
         da_worker,
-        recruitment_service.PostInput(
+        post_service.PostInput(
             role_id=da_worker.role_id,
             agency=da_worker.agency,
             reference=da_worker.reference,

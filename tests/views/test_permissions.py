@@ -76,7 +76,7 @@ def build_world() -> World:
     milestone = create_milestone(locality)  # owned by nobody
     team = create_team(locality)
     post = create_post(team)
-    record, _preview = recruitment_import.upload(
+    record, _preview = recruitment_import.RECRUITMENT.upload(
         programme,
         _IMPORT_CSV.format(locality=locality.name, team=team.name).encode(),
         "tracker.csv",

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from programme.extensions import db
 from programme.models import Post, PostStatusChange, Role, Team
 from programme.services import localities as locality_service
-from programme.services import recruitment as recruitment_service
+from programme.services.recruitment import posts as post_service
+from programme.services.recruitment.csv import POSTS_CSV_HEADERS
 from tests.builders import create_locality, create_programme, create_team, create_user
 from tests.conftest import TODAY
 from tests.pages import page_of, visible_text
@@ -278,7 +279,7 @@ def test_the_csv_download_has_the_filtered_rows_a_bom_the_headers_and_neutralise
     body = response.get_data().decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
-    assert rows[0] == list(recruitment_service.POSTS_CSV_HEADERS)
+    assert rows[0] == list(POSTS_CSV_HEADERS)
     assert rows[0][:4] == ["Post ref", "Locality", "Team", "Role"]
     assert len(rows) == 3  # the header and the two posts in post; the 9 vacant ones are left out
     by_role = {row[3]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
@@ -451,9 +452,9 @@ def test_a_form_opened_before_someone_else_saved_answers_409_with_the_current_va
     locality = create_locality()
     post = _only_post(_team_with_posts(locality), "adult_mental_health")
     opened = _edit_form(post)  # Helen opens the form ...
-    recruitment_service.update_post(  # ... and Alex saves first.
+    post_service.update_post(  # ... and Alex saves first.
         post,
-        recruitment_service.PostInput(
+        post_service.PostInput(
             role_id=post.role_id,
             agency=post.agency,
             fte=1.0,

@@ -19,7 +19,7 @@ from programme.domain.readiness import (
     load_gate,
 )
 from programme.domain.recruitment import SeedError
-from programme.domain.slugs import slugify
+from programme.domain.slugs import name_key
 from programme.extensions import db
 from programme.models import (
     CheckSignOff,
@@ -32,8 +32,10 @@ from programme.models import (
 )
 from programme.seed_files import GATE_FILE
 from programme.services import audit
-from programme.services.errors import Conflict, ServiceError
+from programme.services.errors import ServiceError
+from programme.services.keys import free_key
 from programme.services.lookup import get_within
+from programme.services.stale import refuse_if_stale
 from programme.services.transaction import transactional
 
 
@@ -90,14 +92,6 @@ def checked_threshold(threshold: int | None) -> int:
     return threshold
 
 
-def _refuse_if_stale(record, expected_version: int | None, what: str) -> None:
-    if expected_version is not None and record.version != expected_version:
-        raise Conflict(
-            f"Someone else changed {what} since you opened this page. Nothing was saved: "
-            "check the current values and try again."
-        )
-
-
 def refuse_if_all_or_nothing(criterion: GateCriterion, field: str) -> None:
     if CriterionKind(criterion.kind) in ALL_OR_NOTHING:
         raise ServiceError(
@@ -114,7 +108,12 @@ def set_threshold(
     """Change a criterion's threshold; False when it already had that threshold."""
     refuse_if_all_or_nothing(criterion, "threshold")
     threshold = checked_threshold(threshold)
-    _refuse_if_stale(criterion, expected_version, f"“{criterion.label}”")
+    refuse_if_stale(
+        criterion,
+        expected_version,
+        f"Someone else changed “{criterion.label}” since you opened this page. Nothing was "
+        "saved: check the current values and try again.",
+    )
     if threshold == criterion.threshold:
         return False
     before = criterion.threshold
@@ -175,26 +174,13 @@ def _new_criterion_fields(programme: Programme, new: NewCriterion) -> dict:
     return fields
 
 
-def _unique_key(programme: Programme, label: str) -> str:
-    base = slugify(label).replace("-", "_")[:60] or "criterion"
-    taken = set(
-        db.session.scalars(
-            select(GateCriterion.key).where(GateCriterion.programme_id == programme.id)
-        )
-    )
-    key, number = base, 2
-    while key in taken:
-        key, number = f"{base}_{number}", number + 1
-    return key
-
-
 @transactional
 def add_criterion(programme: Programme, new: NewCriterion, actor: User | None) -> GateCriterion:
     fields = _new_criterion_fields(programme, new)
     position = len(criteria(programme))
     criterion = GateCriterion(
         programme_id=programme.id,
-        key=_unique_key(programme, fields["label"]),
+        key=free_key(programme, GateCriterion.key, name_key(fields["label"], "criterion", 60)),
         position=position,
         standard=False,
         **fields,

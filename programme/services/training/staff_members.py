@@ -9,9 +9,10 @@ from sqlalchemy import select
 from programme.domain.recruitment import is_email
 from programme.extensions import db
 from programme.models import Programme, StaffMember, Team, User
-from programme.services import audit, recruitment
+from programme.services import audit
 from programme.services.errors import Conflict, ServiceError
 from programme.services.lookup import get_within
+from programme.services.recruitment import roles
 from programme.services.transaction import transactional
 
 
@@ -54,7 +55,7 @@ def create_staff(
         raise ServiceError("Enter the person's e-mail address, like name@example.org.", "email")
     if leaving_date and start_date and leaving_date < start_date:
         raise ServiceError("The leaving date must be on or after the start date.", "leaving_date")
-    recruitment.get_role(programme, role_id)  # a role of this programme, or NotFound
+    roles.get_role(programme, role_id)  # a role of this programme, or NotFound
     if find_staff(programme, email) is not None:
         raise Conflict(f"{email} is already in {programme.name}.", "email")
     staff = StaffMember(

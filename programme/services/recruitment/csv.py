@@ -1,0 +1,44 @@
+"""A locality's posts as a CSV download, in the columns the recruitment import reads back."""
+
+from __future__ import annotations
+
+from programme.services.recruitment.overview import LocalityRecruitment
+from programme.services.recruitment.roles import agency_label
+
+POSTS_CSV_HEADERS = (
+    "Post ref",
+    "Locality",
+    "Team",
+    "Role",
+    "Adult specialist",
+    "Agency",
+    "FTE",
+    "Status",
+    "Post holder",
+    "Email",
+    "Start date",
+    "Frozen",
+    "Notes",
+)
+
+
+def posts_csv_rows(result: LocalityRecruitment) -> list[list]:
+    """The filtered posts as rows under POSTS_CSV_HEADERS; the import reads these columns back."""
+    return [
+        [
+            post.reference,
+            result.locality.name,
+            team.name,
+            post.role.name,
+            post.role.adult_specialist,
+            agency_label(post.agency),
+            post.fte,
+            post.status_label,
+            post.holder_name,
+            post.holder_email,
+            post.start_date,
+            post.frozen,
+            post.notes,
+        ]
+        for team, post in result.rows
+    ]

@@ -1,0 +1,141 @@
+"""What the recruitment pages show: a locality's posts by team, and every locality's shares."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from programme.domain.recruitment import (
+    FunnelStage,
+    PostFacts,
+    Share,
+    adult_specialists_recruited,
+    pipeline_funnel,
+)
+from programme.extensions import db
+from programme.models import Locality, Post, Programme, Role, Team
+
+
+@dataclass(frozen=True)
+class PostFilters:
+    role_id: int | None = None
+    status: str | None = None
+    agency: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any((self.role_id, self.status, self.agency))
+
+    def keeps(self, post: Post) -> bool:
+        return (
+            (self.role_id is None or post.role_id == self.role_id)
+            and (self.status is None or post.status == self.status)
+            and (self.agency is None or post.agency == self.agency)
+        )
+
+
+@dataclass
+class TeamRecruitment:
+    team: Team
+    posts: list[Post]  # after the filters
+    share: Share  # adult specialists recruited, whatever the filters
+    total: int = 0  # posts before the filters
+
+
+@dataclass
+class LocalityRecruitment:
+    locality: Locality
+    teams: list[TeamRecruitment]
+    share: Share
+    funnel: list[FunnelStage]
+    shown: int = 0
+    total: int = 0
+
+    @property
+    def rows(self) -> list[tuple[Team, Post]]:
+        return [(entry.team, post) for entry in self.teams for post in entry.posts]
+
+
+def _facts(post: Post) -> PostFacts:
+    return PostFacts(post.status, post.role.adult_specialist, post.frozen, post.start_date)
+
+
+def locality_recruitment(
+    locality: Locality, filters: PostFilters = PostFilters(), as_of: date | None = None
+) -> LocalityRecruitment:
+    """The locality's posts by team, with shares and the funnel, in two queries. A share counts
+    a post once it is recruited and its holder has started by `as_of`, as the go-live gate does."""
+    recruited = locality.programme.recruited
+    teams = list(
+        db.session.scalars(select(Team).where(Team.locality_id == locality.id).order_by(Team.name))
+    )
+    posts_by_team: dict[int, list[Post]] = defaultdict(list)
+    for post in db.session.scalars(
+        select(Post)
+        .join(Team)
+        .where(Team.locality_id == locality.id)
+        .options(joinedload(Post.role))
+        .order_by(Post.id)
+    ):
+        posts_by_team[post.team_id].append(post)
+    entries = []
+    every_post = []
+    for team in teams:
+        posts = posts_by_team[team.id]
+        every_post += posts
+        share = adult_specialists_recruited(map(_facts, posts), recruited, as_of)
+        kept = [post for post in posts if filters.keeps(post)]
+        entries.append(TeamRecruitment(team, kept, share, len(posts)))
+    facts = [_facts(post) for post in every_post]
+    return LocalityRecruitment(
+        locality,
+        entries,
+        adult_specialists_recruited(facts, recruited, as_of),
+        pipeline_funnel(facts),
+        shown=sum(len(entry.posts) for entry in entries),
+        total=len(every_post),
+    )
+
+
+@dataclass
+class ProgrammeRecruitment:
+    localities: list[tuple[Locality, Share]]
+    share: Share
+    funnel: list[FunnelStage]
+    posts: int = 0
+
+
+def programme_recruitment(programme: Programme, as_of: date | None = None) -> ProgrammeRecruitment:
+    """Every locality's adult-specialist share and the programme's funnel, in two queries."""
+    facts_by_locality: dict[int, list[PostFacts]] = defaultdict(list)
+    rows = db.session.execute(
+        select(Team.locality_id, Post.status, Role.adult_specialist, Post.frozen, Post.start_date)
+        .join(Team, Team.id == Post.team_id)
+        .join(Role, Role.id == Post.role_id)
+        .where(Post.programme_id == programme.id)
+    )
+    for locality_id, status, adult, frozen, start_date in rows:
+        facts_by_locality[locality_id].append(PostFacts(status, adult, frozen, start_date))
+    localities = db.session.scalars(
+        select(Locality)
+        .where(Locality.programme_id == programme.id)
+        .order_by(Locality.wave.is_(None), Locality.wave, Locality.go_live, Locality.name)
+    )
+    recruited = programme.recruited
+    every = [fact for facts in facts_by_locality.values() for fact in facts]
+    return ProgrammeRecruitment(
+        [
+            (
+                locality,
+                adult_specialists_recruited(facts_by_locality[locality.id], recruited, as_of),
+            )
+            for locality in localities
+        ],
+        adult_specialists_recruited(every, recruited, as_of),
+        pipeline_funnel(every),
+        posts=len(every),
+    )
