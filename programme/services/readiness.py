@@ -28,9 +28,7 @@ from programme.domain.readiness import (
     SignOff,
     Sparkline,
     TrendPoint,
-    criterion_document,
     evaluate,
-    evidence,
     project,
     sparkline,
 )
@@ -54,6 +52,7 @@ from programme.models import (
     Team,
     User,
 )
+from programme.serialisers import criterion_document, evidence
 from programme.services import audit, gates, training
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.lookup import get_within
@@ -264,16 +263,6 @@ def readiness_of(
 def evaluate_locality(locality: Locality, as_of: date) -> Readiness:
     _criteria, results, _facts = readiness_of(locality.programme, [locality], as_of)
     return results[locality.id]
-
-
-def show_document(locality: Locality, readiness: Readiness) -> dict:
-    """The `readiness show --json` document (CLI.md), also served as JSON."""
-    return {
-        "locality": locality.slug,
-        "as_of": readiness.as_of.isoformat(),
-        "ready": readiness.ready,
-        "criteria": [criterion_document(result) for result in readiness.results],
-    }
 
 
 # --- The locality page ---------------------------------------------------------------------------

@@ -7,9 +7,10 @@ from functools import wraps
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from programme import serialisers
 from programme.auth import PERMISSIONS, can, requires
 from programme.clock import today
-from programme.domain.readiness import ALL_OR_NOTHING, CriterionKind, criterion_document
+from programme.domain.readiness import ALL_OR_NOTHING, CriterionKind
 from programme.extensions import csrf
 from programme.forms.base import select_choices
 from programme.forms.readiness import (
@@ -399,7 +400,7 @@ def api_readiness(programme_slug: str, slug: str):
         except ValueError:
             raise _JsonError(400, "as_of must be a date in the form YYYY-MM-DD.") from None
     result = readiness.evaluate_locality(locality, as_of)
-    return jsonify({**readiness.show_document(locality, result), "state": locality.state})
+    return jsonify({**serialisers.show_document(locality, result), "state": locality.state})
 
 
 @api.route("/localities/<slug>/go-live", methods=["POST"])
@@ -422,7 +423,7 @@ def api_go_live(programme_slug: str, slug: str):
         raise _JsonError(
             409,
             refusal.message,
-            unmet=[criterion_document(result) for result in refusal.readiness.unmet],
+            unmet=[serialisers.criterion_document(result) for result in refusal.readiness.unmet],
         ) from None
     except ServiceError as error:
         raise _JsonError(409, error.message) from None
