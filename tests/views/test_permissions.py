@@ -318,9 +318,9 @@ ROUTES: list[Route] = [
     *_both("readiness.new_criterion", "manage_gate", _programme),
     Route("readiness.remove_criterion", "POST", "manage_gate", _criterion, ok=frozenset({302})),
     Route("readiness.signer", "POST", "manage_gate", _criterion, ok=frozenset({302})),
-    Route("readiness_api.api_readiness", "GET", "view", _locality, json=True),
+    Route("api.locality_readiness", "GET", "view", _locality, json=True),
     Route(
-        "readiness_api.api_go_live",
+        "api.go_live",
         "POST",
         "decide_go_live",
         _locality,
