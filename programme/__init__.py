@@ -81,6 +81,7 @@ def _enforce_sqlite_foreign_keys(dbapi_connection, _record) -> None:
 def _register_blueprints(app: Flask) -> None:
     from programme import api
     from programme.views import (
+        account,
         admin,
         auth,
         imports,
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         readiness.bp,
         imports.bp,
         admin.bp,
+        account.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)
