@@ -79,7 +79,9 @@ def _enforce_sqlite_foreign_keys(dbapi_connection, _record) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from programme import api
     from programme.views import (
+        account,
         admin,
         auth,
         imports,
@@ -103,9 +105,10 @@ def _register_blueprints(app: Flask) -> None:
         recruitment.bp,
         training.bp,
         readiness.bp,
-        readiness.api,
         imports.bp,
         admin.bp,
+        account.bp,
+        api.bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -118,6 +121,8 @@ def _register_cli(app: Flask) -> None:
 
 def _register_error_pages(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
+
+    from programme.api.errors import answer_http_error, is_api_path
 
     def render_error(status: int, title: str, message: str):
         return render_template("errors/error.html", title=title, message=message), status
@@ -137,14 +142,20 @@ def _register_error_pages(app: Flask) -> None:
             403, "You do not have access", "Your role does not allow this. Ask an administrator."
         )
 
+    # An address under /api/ that matches no route (or not with this method) never reaches the
+    # API blueprint's handlers, so it is answered in JSON here.
     @app.errorhandler(404)
-    def not_found(_error):
+    def not_found(error):
+        if is_api_path():
+            return answer_http_error(error)
         return render_error(
             404, "Page not found", "Check the address, or start from the home page."
         )
 
     @app.errorhandler(405)
-    def method_not_allowed(_error):
+    def method_not_allowed(error):
+        if is_api_path():
+            return answer_http_error(error)
         return render_error(405, "Not allowed", "That action is not available at this address.")
 
     @app.errorhandler(413)

@@ -1,5 +1,5 @@
-"""Permissions in the web app: the user loader and the `@requires` decorator over the table in
-`programme/domain/permissions.py`."""
+"""Permissions in the web app: who the user is (a session cookie, or a personal API token on an
+API request) and the `@requires` decorator over the table in `programme/domain/permissions.py`."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import Flask, abort, session
+from flask import Flask, Request, abort, request, session
 from flask_login import current_user, login_required
 
 from programme.domain.permissions import PERMISSIONS, may_edit_milestone, permits
 from programme.extensions import db, login_manager
 from programme.models import Milestone, User
+from programme.services import api_tokens
 
 F = TypeVar("F", bound=Callable)
 
@@ -72,11 +73,29 @@ def init_login(app: Flask) -> None:
     def keep_session_alive():
         # A permanent session is refreshed on each request, so it expires after
         # PERMANENT_SESSION_LIFETIME of inactivity (the signed cookie carries its age).
-        session.permanent = True
+        # A request made with an API token starts no session, so it is sent no cookie.
+        if api_token_in(request) is None:
+            session.permanent = True
+
+
+def api_token_in(sent: Request) -> str | None:
+    """The token an API request names in `Authorization: Bearer <token>`, if it names one.
+
+    Tokens work on the API only: a page asks for a session and its forms for a CSRF token.
+    """
+    if sent.blueprint != "api":
+        return None
+    scheme, _, token = sent.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
 
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
+    # A request that names a token is judged by the token alone, never by a cookie it also
+    # carries, so a script's mistyped or revoked token is refused even in a signed-in browser.
+    if api_token_in(request) is not None:
+        return None
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
@@ -84,3 +103,10 @@ def load_user(session_id: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+@login_manager.request_loader
+def load_user_from_token(sent: Request) -> User | None:
+    """Called when the session names nobody: the API request's token names its user."""
+    token = api_token_in(sent)
+    return api_tokens.authenticate(token) if token is not None else None

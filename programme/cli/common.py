@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from programme import serialisers
 from programme.domain.imports import IMPORT_ACTIONS
 from programme.services.errors import ServiceError
 
@@ -64,7 +65,7 @@ def report_import(counts: dict[str, int], errors: list[dict], as_json: bool) -> 
     Exits 1 when anything was rejected, since then nothing was written.
     """
     if as_json:
-        print_json({**counts, "errors": errors})
+        print_json(serialisers.import_report(counts, errors))
     else:
         for error in errors:
             where = ", ".join(

@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from programme import serialisers
 from programme.cli.common import report_import, run_service
 from programme.clock import today
 from programme.domain.imports import IMPORT_ACTIONS
@@ -37,7 +38,9 @@ def run_import(
     nothing = dict.fromkeys(IMPORT_ACTIONS, 0)
     if file.stat().st_size > limits.max_bytes:
         limit = limits.max_bytes / (1024 * 1024)
-        report_import(nothing, [_file_error(f"The file is larger than {limit:g} MB.")], as_json)
+        report_import(
+            nothing, [serialisers.file_error(f"The file is larger than {limit:g} MB.")], as_json
+        )
     try:
         plan = importer.import_file(
             programme,
@@ -49,10 +52,6 @@ def run_import(
             dry_run=dry_run,
         )
     except ServiceError as error:
-        report_import(nothing, [_file_error(error.message)], as_json)
+        report_import(nothing, [serialisers.file_error(error.message)], as_json)
     else:
         report_import(plan.counts, [error.as_dict() for error in plan.errors], as_json)
-
-
-def _file_error(message: str) -> dict:
-    return {"row": None, "column": None, "message": message}

@@ -3,6 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
+from programme import serialisers
 from programme.cli.common import ISO_DATE, fail, print_json, run_service
 from programme.clock import today
 from programme.domain.permissions import may_edit_milestone
@@ -35,18 +36,6 @@ def milestones_group() -> None:
     pass
 
 
-def _milestone_document(milestone) -> dict:
-    return {
-        "id": milestone.id,
-        "workstream": milestone.workstream.name,
-        "title": milestone.title,
-        "due": milestone.due.isoformat() if milestone.due else None,
-        "status": milestone.status,
-        "owner": milestone.owner.email if milestone.owner else None,
-        "gate_critical": milestone.gate_critical,
-    }
-
-
 @milestones_group.command("list")
 @click.argument("locality_slug")
 @click.option("--programme", "programme_slug", help="Needed only if the locality slug is shared.")
@@ -58,9 +47,7 @@ def list_milestones_command(locality_slug, programme_slug, as_json):
     groups = milestones.locality_milestones(locality, today())
     rows = [row.milestone for group in groups for row in group.rows]
     if as_json:
-        print_json(
-            {"locality": locality.slug, "milestones": [_milestone_document(m) for m in rows]}
-        )
+        print_json(serialisers.milestones_document(locality, rows))
         return
     for group in groups:
         click.echo(f"{group.workstream.name} ({group.done}/{len(group.rows)} done)")

@@ -3,6 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
+from programme import serialisers
 from programme.cli.common import ISO_DATE, fail, print_json, run_service
 from programme.clock import today
 from programme.services import localities, users
@@ -30,7 +31,7 @@ def show_command(locality_slug, as_of, programme_slug, as_json) -> None:
     locality = _locality(locality_slug, programme_slug)
     result = evaluation.evaluate_locality(locality, as_of or today())
     if as_json:
-        print_json(evaluation.show_document(locality, result))
+        print_json(serialisers.show_document(locality, result))
         return
     verdict = "ready to go live" if result.ready else "not ready to go live"
     click.echo(
@@ -81,9 +82,7 @@ def snapshot_command(as_of, as_json) -> None:
     """Store every locality's readiness for the day (the daily job does this too)."""
     run = run_service(lambda: snapshots.take_snapshots(as_of or today()))
     if as_json:
-        print_json(
-            {"as_of": run.taken_on.isoformat(), "created": run.created, "updated": run.updated}
-        )
+        print_json(serialisers.snapshot_run_document(run))
         return
     click.echo(
         f"Readiness on {run.taken_on.isoformat()}: {run.created} snapshots stored, "

@@ -4,6 +4,7 @@ training_imports.py."""
 import click
 from flask.cli import with_appcontext
 
+from programme import serialisers
 from programme.cli.common import ISO_DATE, fail, print_json, run_service
 from programme.services import programmes, users
 from programme.services.training import catalogue, schedule
@@ -23,7 +24,7 @@ def list_courses_command(programme_slug: str, as_json: bool) -> None:
     programme = run_service(lambda: programmes.get_programme(programme_slug))
     courses = catalogue.list_courses(programme)
     if as_json:
-        print_json({"courses": [catalogue.course_document(course) for course in courses]})
+        print_json(serialisers.courses_document(courses))
         return
     if not courses:
         click.echo(f"{programme.name} has no courses.")

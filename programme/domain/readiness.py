@@ -375,43 +375,6 @@ _MEASURES = {
 }
 
 
-# --- Evidence: what is kept of an evaluation -----------------------------------------------------
-
-
-def criterion_document(result: CriterionResult) -> dict:
-    """The CLI.md shape of one criterion."""
-    return {
-        "key": result.key,
-        "label": result.label,
-        "actual": result.actual,
-        "threshold": result.threshold,
-        "met": result.met,
-        "numerator": result.share.numerator,
-        "denominator": result.share.denominator,
-    }
-
-
-def evidence(readiness: Readiness) -> dict:
-    """Everything the board saw about each criterion, to be kept unchanged with a decision."""
-    return {
-        "as_of": readiness.as_of.isoformat(),
-        "ready": readiness.ready,
-        "criteria": [
-            {
-                **criterion_document(result),
-                "kind": result.criterion.kind.value,
-                "note": result.note,
-                "exception": result.exception.reason if result.exception else None,
-                "shortfall": [
-                    {"kind": item.kind, "label": item.label, "detail": item.detail}
-                    for item in result.shortfall
-                ],
-            }
-            for result in readiness.results
-        ],
-    }
-
-
 # --- Projection --------------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """The ORM models, one module per aggregate. Import from here."""
 
+from programme.models.api_tokens import ApiToken
 from programme.models.audit import AuditEvent
 from programme.models.imports import ColumnMapping, ImportChange, ImportRecord
 from programme.models.programme import Locality, Programme, Team
@@ -37,6 +38,7 @@ from programme.models.training import (
 from programme.models.users import LoginAttempt, User
 
 __all__ = [
+    "ApiToken",
     "Attendance",
     "AuditEvent",
     "CheckSignOff",

@@ -1,19 +1,14 @@
-"""The go-live gate: the board's view, each locality's readiness and its go-live decision, the
-gate's settings, and the JSON routes that answer the same questions for scripts."""
+"""The go-live gate: the board's view, each locality's readiness and its go-live decision, and the
+gate's settings. The JSON routes for scripts are in `programme/api/readiness.py`."""
 
-from datetime import date
-from functools import wraps
-
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from programme.auth import PERMISSIONS, can, requires
+from programme.auth import requires
 from programme.clock import today
-from programme.domain.readiness import ALL_OR_NOTHING, CriterionKind, criterion_document
-from programme.extensions import csrf
+from programme.domain.readiness import ALL_OR_NOTHING, CriterionKind
 from programme.forms.base import select_choices
 from programme.forms.readiness import (
-    NOTE_MAX,
     CriterionForm,
     ExceptionForm,
     GoLiveForm,
@@ -26,7 +21,6 @@ from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.readiness import board as readiness_board  # `board` is the view below
 from programme.services.readiness import (
     decisions,
-    evaluation,
     gate_criteria,
     gate_exceptions,
     locality_page,
@@ -36,9 +30,6 @@ from programme.services.users import active_users
 from programme.views.common import or_404, render_form
 
 bp = Blueprint("readiness", __name__, url_prefix="/programmes/<programme_slug>")
-api = Blueprint("readiness_api", __name__, url_prefix="/api/programmes/<programme_slug>")
-# Scripts send JSON, not forms with a CSRF token: the JSON body requirement protects the API.
-csrf.exempt(api)
 
 
 def _programme(programme_slug: str):
@@ -357,99 +348,3 @@ def remove_criterion(programme_slug: str, criterion_id: int):
     else:
         flash(f"Removed “{criterion.label}” from the go-live gate.", "success")
     return redirect(url_for(".gate", programme_slug=programme_slug))
-
-
-# --- JSON routes --------------------------------------------------------------------------------
-
-
-def api_requires(permission: str):
-    """Like `requires`, but answers 401/403 in JSON rather than redirecting to the login page."""
-    if permission not in PERMISSIONS:
-        raise KeyError(permission)
-
-    def decorate(view):
-        @wraps(view)
-        def guarded(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return jsonify(error="Sign in first."), 401
-            if not can(current_user, permission):
-                return jsonify(error="Your role may not do this."), 403
-            return view(*args, **kwargs)
-
-        guarded.required_permission = permission
-        return guarded
-
-    return decorate
-
-
-class _JsonError(Exception):
-    """An API refusal: answered as {"error": message, ...} with its status."""
-
-    def __init__(self, status: int, message: str, **extra):
-        self.status, self.message, self.extra = status, message, extra
-
-
-def _api_locality(programme_slug: str, slug: str):
-    try:
-        return localities.get_locality(programme_slug, slug)
-    except NotFound as error:
-        raise _JsonError(404, error.message) from None
-
-
-@api.errorhandler(_JsonError)
-def _json_error(error: _JsonError):
-    return jsonify(error=error.message, **error.extra), error.status
-
-
-@api.route("/localities/<slug>/readiness")
-@api_requires("view")
-def api_readiness(programme_slug: str, slug: str):
-    locality = _api_locality(programme_slug, slug)
-    as_of = today()
-    if request.args.get("as_of"):
-        try:
-            as_of = date.fromisoformat(request.args["as_of"])
-        except ValueError:
-            raise _JsonError(400, "as_of must be a date in the form YYYY-MM-DD.") from None
-    result = evaluation.evaluate_locality(locality, as_of)
-    return jsonify({**evaluation.show_document(locality, result), "state": locality.state})
-
-
-@api.route("/localities/<slug>/go-live", methods=["POST"])
-@api_requires("decide_go_live")
-def api_go_live(programme_slug: str, slug: str):
-    locality = _api_locality(programme_slug, slug)
-    if not request.is_json:
-        # The API is exempt from form CSRF tokens; a JSON body is what protects it, since a page
-        # on another site cannot send one with the user's cookies without CORS, which we refuse.
-        raise _JsonError(415, "Send the request as JSON (Content-Type: application/json).")
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise _JsonError(400, 'Send a JSON object, for example {"note": "Board minutes"}.')
-    note = body.get("note", "")
-    if not isinstance(note, str) or len(note) > NOTE_MAX:
-        raise _JsonError(400, f"note must be text of at most {NOTE_MAX} characters.")
-    try:
-        decision = decisions.go_live(locality, current_user, note, today())
-    except decisions.GateNotMet as refusal:
-        raise _JsonError(
-            409,
-            refusal.message,
-            unmet=[criterion_document(result) for result in refusal.readiness.unmet],
-        ) from None
-    except ServiceError as error:
-        raise _JsonError(409, error.message) from None
-    return (
-        jsonify(
-            locality=locality.slug,
-            state=locality.state,
-            decision={
-                "id": decision.id,
-                "decided_by": decision.decided_by_name,
-                "decided_at": decision.decided_at.isoformat(),
-                "note": decision.note,
-                "evidence": decision.evidence,
-            },
-        ),
-        201,
-    )

@@ -1,5 +1,5 @@
 """The go-live gate: each criterion kind, thresholds and exceptions, as-of dates, RAG, the
-projection of when a threshold will be met, evidence, the sparkline and the gate file."""
+projection of when a threshold will be met, the sparkline and the gate file."""
 
 from __future__ import annotations
 
@@ -20,11 +20,9 @@ from programme.domain.readiness import (
     Shortfall,
     SignOff,
     TrendPoint,
-    criterion_document,
     evaluate,
     evaluate_one,
     event_days,
-    evidence,
     expected,
     load_gate,
     parse_gate,
@@ -842,80 +840,6 @@ def test_event_days_are_the_known_days_from_today_on_that_change_a_share_in_orde
         date(2026, 12, 20),
         date(2027, 1, 4),
     ]
-
-
-# ------------------------------------------------------------------ what is kept
-
-
-def test_criterion_document_has_exactly_the_cli_fields():
-    document = criterion_document(recruited(69, 99))
-
-    assert document == {
-        "key": "adult_specialists_recruited",
-        "label": "Adult specialist workers recruited",
-        "actual": 69.6,
-        "threshold": 70,
-        "met": False,
-        "numerator": 69,
-        "denominator": 99,
-    }
-
-
-def test_criterion_document_shows_the_locality_s_threshold():
-    exception = {"adult_specialists_recruited": LocalityException("Hard to fill", threshold=60)}
-
-    document = criterion_document(recruited(6, 10, exceptions=exception))
-
-    assert (document["threshold"], document["met"], document["actual"]) == (60, True, 60)
-
-
-def test_evidence_keeps_everything_the_board_saw_about_each_criterion():
-    locality = facts(
-        posts=(post(1, "in_post"), post(2, "advertised")),
-        exceptions={"ict_ready": LocalityException("ICT shared with the county", waived=True)},
-    )
-
-    kept = evidence(evaluate([RECRUITED, ICT_CHECK], locality, TODAY))
-
-    assert kept == {
-        "as_of": "2026-11-30",
-        "ready": False,
-        "criteria": [
-            {
-                "key": "adult_specialists_recruited",
-                "label": "Adult specialist workers recruited",
-                "actual": 50,
-                "threshold": 70,
-                "met": False,
-                "numerator": 1,
-                "denominator": 2,
-                "kind": "adult_specialists_recruited",
-                "note": None,
-                "exception": None,
-                "shortfall": [{"kind": "post", "label": "Post 2", "detail": "Advertised"}],
-            },
-            {
-                "key": "ict_ready",
-                "label": "Workbook ICT ready",
-                "actual": 0,
-                "threshold": 100,
-                "met": True,
-                "numerator": 0,
-                "denominator": 1,
-                "kind": "manual_check",
-                "note": "Waived: ICT shared with the county",
-                "exception": "ICT shared with the county",
-                "shortfall": [],  # excused: nothing stands in its way
-            },
-        ],
-    }
-
-
-def test_evidence_of_a_ready_locality_says_so():
-    kept = evidence(evaluate([RECRUITED], facts(posts=posts(1, 1)), TODAY))
-
-    assert kept["ready"] is True
-    assert kept["criteria"][0]["shortfall"] == []
 
 
 # ------------------------------------------------------------------ sparkline

@@ -1330,29 +1330,6 @@ def test_locality_readiness_lists_the_locality_s_exceptions_by_criterion_key(app
     assert page.exceptions["trained_mi"].reason == "Shared"
 
 
-def test_the_show_document_has_the_shape_of_readiness_show_json(app):
-    locality = ready_locality(slug="bridgwater")
-
-    document = evaluation.show_document(locality, evaluation.evaluate_locality(locality, TODAY))
-
-    assert list(document) == ["locality", "as_of", "ready", "criteria"]
-    assert (document["locality"], document["as_of"], document["ready"]) == (
-        "bridgwater",
-        "2026-11-30",
-        True,
-    )
-    for entry in document["criteria"]:
-        assert list(entry) == [
-            "key",
-            "label",
-            "actual",
-            "threshold",
-            "met",
-            "numerator",
-            "denominator",
-        ]
-
-
 def test_an_offer_starting_today_is_projected_to_today(app):
     team = a_team()
     create_post(team, "da_victims", status="offered", start_date=TODAY)

@@ -89,19 +89,6 @@ def test_each_programme_has_its_own_courses(app):
     assert count_rows(Course) == 4
 
 
-def test_a_course_document_has_the_shape_of_courses_list_json(app):
-    document = catalogue.course_document(catalogue.get_course(create_programme(), "fs_workshops"))
-
-    assert set(document) == {"key", "name", "modules", "criterion"}
-    assert document["key"] == "fs_workshops"
-    assert document["criterion"] == "trained_fs_workshops"
-    assert document["modules"][3] == {
-        "number": 4,
-        "title": "Optional: practice leads' masterclass",
-        "required": False,
-    }
-
-
 def test_an_unknown_course_is_not_found_and_the_message_names_the_known_ones(app):
     programme = create_programme()
 

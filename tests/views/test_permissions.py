@@ -17,7 +17,7 @@ from flask import url_for
 from programme.domain.permissions import ALL_ROLES, PERMISSIONS, ROLES
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
-from programme.services import recruitment_import
+from programme.services import api_tokens, recruitment_import
 from programme.services.readiness import decisions, gate_criteria, gate_exceptions
 from programme.services.training import catalogue, enrolment, schedule, staff_members
 from tests.builders import (
@@ -62,6 +62,7 @@ class World:
     criterion_id: int = 0
     live_locality: str = ""
     decision_id: int = 0
+    token_id: int = 0
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -105,6 +106,8 @@ def build_world() -> World:
     for each in gate_criteria.criteria(programme):
         gate_exceptions.set_exception(live, each, "Agreed by the board", None, waived=True)
     decision = decisions.go_live(live, board_member, "Board of 30 November", TODAY)
+    # An API token of someone other than whoever walks the routes.
+    token = api_tokens.create_token(create_user("viewer"), "Nightly report").record
     return World(
         programme=programme.slug,
         locality=locality.slug,
@@ -121,6 +124,7 @@ def build_world() -> World:
         criterion_id=criterion.id,
         live_locality=live.slug,
         decision_id=decision.id,
+        token_id=token.id,
     )
 
 
@@ -174,6 +178,10 @@ def _locality_criterion(w: World) -> dict:
 
 def _decision(w: World) -> dict:
     return {**_programme(w), "slug": w.live_locality, "decision_id": w.decision_id}
+
+
+def _token(w: World) -> dict:
+    return {"token_id": w.token_id}
 
 
 def _none(_w: World) -> dict:
@@ -327,9 +335,18 @@ ROUTES: list[Route] = [
     *_both("readiness.new_criterion", "manage_gate", _programme),
     Route("readiness.remove_criterion", "POST", "manage_gate", _criterion, ok=frozenset({302})),
     Route("readiness.signer", "POST", "manage_gate", _criterion, ok=frozenset({302})),
-    Route("readiness_api.api_readiness", "GET", "view", _locality, json=True),
+    # Everyone signed in has an account page and makes their own tokens (an empty name: 400).
+    Route("account.index", "GET", "view"),
+    Route("account.new_token", "POST", "view"),
+    # The walked token is someone else's: as unknown to each walker as one that never existed
+    # (revoking one's own is tested in test_account.py).
+    *[
+        Route("account.revoke", method, "view", _token, ok=frozenset({404}))
+        for method in ("GET", "POST")
+    ],
+    Route("api.locality_readiness", "GET", "view", _locality, json=True),
     Route(
-        "readiness_api.api_go_live",
+        "api.go_live",
         "POST",
         "decide_go_live",
         _locality,

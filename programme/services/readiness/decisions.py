@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from programme.clock import utc_now
 from programme.domain.permissions import permits, role_label
-from programme.domain.readiness import Readiness, evidence
+from programme.domain.readiness import Readiness
 from programme.extensions import db
 from programme.models import GoLiveDecision, Locality, User
+from programme.serialisers import evidence
 from programme.services import audit
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.lookup import get_within

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from programme.domain.readiness import LocalityFacts, Readiness, criterion_document, evaluate
+from programme.domain.readiness import LocalityFacts, Readiness, evaluate
 from programme.models import GateCriterion, Locality, Programme
 from programme.services import facts
 from programme.services.readiness import gate_criteria
@@ -36,12 +36,3 @@ def evaluate_locality(locality: Locality, as_of: date) -> Readiness:
     _criteria, results, _facts = readiness_of(locality.programme, [locality], as_of)
     return results[locality.id]
 
-
-def show_document(locality: Locality, readiness: Readiness) -> dict:
-    """The `readiness show --json` document (CLI.md), also served as JSON."""
-    return {
-        "locality": locality.slug,
-        "as_of": readiness.as_of.isoformat(),
-        "ready": readiness.ready,
-        "criteria": [criterion_document(result) for result in readiness.results],
-    }

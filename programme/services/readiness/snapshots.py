@@ -14,11 +14,11 @@ from programme.domain.readiness import (
     Readiness,
     Sparkline,
     TrendPoint,
-    criterion_document,
     sparkline,
 )
 from programme.extensions import db
 from programme.models import GateCriterion, Locality, Programme, ReadinessSnapshot
+from programme.serialisers import criterion_document
 from programme.services.readiness.evaluation import readiness_of
 from programme.services.transaction import transactional
 

@@ -69,14 +69,3 @@ def course_rule(course: Course) -> CourseRule:
         required or frozenset(m.number for m in course.modules), frozenset(course.counted)
     )
 
-
-def course_document(course: Course) -> dict:
-    """A course as `courses list --json` prints it (CLI.md)."""
-    return {
-        "key": course.key,
-        "name": course.name,
-        "modules": [
-            {"number": m.number, "title": m.title, "required": m.required} for m in course.modules
-        ],
-        "criterion": course.criterion,
-    }

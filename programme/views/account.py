@@ -1,0 +1,68 @@
+"""Your account: your personal API tokens, made and revoked by you alone.
+
+A new token is shown once, in the answer to the form that made it: never in a redirect, a flash
+message, the session or a URL, and never again (only its hash is stored).
+"""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from programme.auth import requires
+from programme.forms.account import NewTokenForm
+from programme.forms.base import BaseForm
+from programme.services import api_tokens
+from programme.services.errors import ServiceError
+from programme.views.common import or_404
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _account_page(form: NewTokenForm, status: int = 200):
+    tokens = api_tokens.tokens_of(_me())
+    return render_template("account/index.html", form=form, tokens=tokens), status
+
+
+@bp.route("")
+@requires("view")
+def index():
+    return _account_page(NewTokenForm(formdata=None))
+
+
+@bp.route("/tokens", methods=["POST"])
+@requires("view")
+def new_token():
+    form = NewTokenForm()
+    if form.validate_on_submit():
+        try:
+            issued = api_tokens.create_token(_me(), form.name.data)
+        except ServiceError as error:
+            form.add_service_error(error.field, error.message)
+        else:
+            page = render_template("account/token_created.html", issued=issued)
+            # Kept out of every cache and the browser's history: this is its only showing.
+            return page, 200, {"Cache-Control": "no-store"}
+    return _account_page(form, 400)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
+@requires("view")
+def revoke(token_id: int):
+    token = or_404(lambda: api_tokens.get_token(_me(), token_id))
+    if token.revoked:
+        flash(f"The token “{token.name}” is already revoked.", "success")
+        return redirect(url_for(".index"))
+    form = BaseForm()
+    if form.validate_on_submit():
+        try:
+            api_tokens.revoke_token(_me(), token.id)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Revoked the token “{token.name}”. Scripts using it are now refused.", "success")
+        return redirect(url_for(".index"))
+    status = 400 if form.errors else 200
+    return render_template("account/revoke.html", token=token, form=form), status
