@@ -17,6 +17,7 @@ from programme.domain.recruitment import Share
 
 NOT_SET = "Not set"
 DASH = "—"
+MEGABYTE = 1024 * 1024
 
 
 # --- Dates and times -----------------------------------------------------------------------------
@@ -138,6 +139,13 @@ def count(amount: int, noun: str, plural: str | None = None) -> str:
     the noun with an s)."""
     word = noun if amount == 1 else plural or f"{noun}s"
     return f"{number(amount)} {word}"
+
+
+def file_size(size: int) -> str:
+    """A file's size or a limit on it: "10 MB", "1.5 MB", "900 bytes"."""
+    if size >= MEGABYTE:
+        return f"{number(size / MEGABYTE, places=1)} MB"
+    return count(size, "byte")
 
 
 def money(pence: int | None) -> str:

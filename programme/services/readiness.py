@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from programme.clock import utc_now
+from programme.domain.formatting import percent, share_text
 from programme.domain.permissions import permits, role_label
 from programme.domain.readiness import (
     CourseFacts,
@@ -289,6 +290,7 @@ class LocalityReadiness:
     decision: GoLiveDecision | None
     decisions: list[GoLiveDecision]
     exceptions: dict[str, GateException] = field(default_factory=dict)
+    days_to_go_live: int = 0  # from today: the page says "in 12 days" without arithmetic
 
     @property
     def rows(self):
@@ -314,6 +316,7 @@ def locality_readiness(locality: Locality, as_of: date, today: date) -> Locality
         next((d for d in history if d.in_force), None),
         history,
         {e.criterion.key: e for e in gates.exceptions(locality)},
+        (locality.go_live - today).days,
     )
 
 
@@ -418,13 +421,9 @@ class GateNotMet(Conflict):
 
 
 def unmet_sentence(result) -> str:
-    share = result.share
-    if share.denominator == 0:
+    if result.share.denominator == 0:
         return f"{result.label} — {result.note or 'nothing to count'}"
-    return (
-        f"{result.label} is {result.actual}% ({share.numerator} of {share.denominator}), "
-        f"below {result.threshold}%"
-    )
+    return f"{result.label} is {share_text(result.share, 1)}, below {percent(result.threshold)}"
 
 
 def get_decision(locality: Locality, decision_id: int) -> GoLiveDecision:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from programme.auth import PERMISSIONS, can, requires
 from programme.clock import today
+from programme.domain.formatting import percent
 from programme.domain.readiness import ALL_OR_NOTHING, CriterionKind, criterion_document
 from programme.extensions import csrf
 from programme.forms.base import select_choices
@@ -24,7 +25,7 @@ from programme.forms.readiness import (
 from programme.services import gates, localities, programmes, readiness
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.users import active_users
-from programme.views.common import or_404, render_form
+from programme.views.common import or_404, owner_choices, render_form
 
 bp = Blueprint("readiness", __name__, url_prefix="/programmes/<programme_slug>")
 api = Blueprint("readiness_api", __name__, url_prefix="/api/programmes/<programme_slug>")
@@ -74,7 +75,6 @@ def _locality_page(locality, go_live_form=None, rescind_form=None, refusal=None,
             rescind_form=rescind_form or RescindForm(formdata=None),
             sign_off_form=SignOffForm(formdata=None),
             refusal=refusal,
-            today=as_of,
         ),
         status,
     )
@@ -129,7 +129,12 @@ def decision(programme_slug: str, slug: str, decision_id: int):
     locality = _locality(programme_slug, slug)
     found = or_404(lambda: readiness.get_decision(locality, decision_id))
     return render_template(
-        "readiness/decision.html", locality=locality, programme=locality.programme, decision=found
+        "readiness/decision.html",
+        locality=locality,
+        programme=locality.programme,
+        decision=found,
+        # The evidence is kept as the JSON document it was; its day is ISO text there.
+        evidence_as_of=date.fromisoformat(found.evidence["as_of"]),
     )
 
 
@@ -271,7 +276,7 @@ def threshold(programme_slug: str, criterion_id: int):
     except ServiceError as error:
         status = 409 if isinstance(error, Conflict) else 400
         return _gate_page(programme, (criterion, form), [error.message], status)
-    message = f"“{criterion.label}” now needs {criterion.threshold}%."
+    message = f"“{criterion.label}” now needs {percent(criterion.threshold)}."
     flash(message if changed else "Nothing changed.", "success")
     return redirect(url_for(".gate", programme_slug=programme_slug, _anchor=f"c-{criterion.key}"))
 
@@ -299,12 +304,7 @@ def new_criterion(programme_slug: str):
     form.workstream_id.choices = select_choices(
         [("", "Choose a workstream"), *((str(w.id), w.name) for w in programme.workstreams)]
     )
-    form.signer_email.choices = select_choices(
-        [
-            ("", "Choose a person"),
-            *((u.email, f"{u.name} ({u.role_label})") for u in active_users()),
-        ]
-    )
+    form.signer_email.choices = owner_choices("Choose a person")
     if form.validate_on_submit():
         try:
             criterion = gates.add_criterion(
