@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from programme.clock import utc_now
+from programme.domain.formatting import percent
 from programme.domain.readiness import (
     ADDABLE_KINDS,
     ALL_OR_NOTHING,
@@ -126,7 +127,8 @@ def set_threshold(
         "update",
         "gate_criterion",
         criterion.id,
-        f"Changed the threshold of “{criterion.label}” from {before}% to {threshold}%",
+        f"Changed the threshold of “{criterion.label}” from {percent(before)} "
+        f"to {percent(threshold)}",
         programme_id=criterion.programme_id,
         before={"threshold": before},
         after={"threshold": threshold},
@@ -349,7 +351,7 @@ def set_exception(
         db.session.add(exception)
     exception.threshold, exception.waived, exception.reason = threshold, waived, reason
     exception.set_by_id, exception.set_at = (actor.id if actor else None), utc_now()
-    what = "waived" if waived else f"threshold {threshold}%"
+    what = "waived" if waived else f"threshold {percent(threshold)}"
     _audit_locality(
         actor,
         "exception",

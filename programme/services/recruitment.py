@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from programme.domain.formatting import count
 from programme.domain.recruitment import (
     MAX_LENGTHS,
     POST_STATUSES,
@@ -450,8 +451,8 @@ def apply_establishment(team: Team, key: str, actor: User | None, *, today: date
     existing = db.session.scalar(select(func.count(Post.id)).where(Post.team_id == team.id))
     if existing:
         raise Conflict(
-            f"{team.name} already has {existing} posts, so no template was applied. Add any "
-            "missing posts one at a time.",
+            f"{team.name} already has {count(existing, 'post')}, so no template was applied. "
+            "Add any missing posts one at a time.",
             "template",
         )
     posts = []
@@ -475,7 +476,7 @@ def apply_establishment(team: Team, key: str, actor: User | None, *, today: date
         "apply_establishment",
         "team",
         team.id,
-        f"Added {len(posts)} posts to {team.name} from {template.name}",
+        f"Added {count(len(posts), 'post')} to {team.name} from {template.name}",
         programme_id=team.locality.programme_id,
         locality_id=team.locality_id,
         after={"template": key, "posts": len(posts)},

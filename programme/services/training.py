@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from programme.clock import utc_now
+from programme.domain.formatting import long_date
 from programme.domain.recruitment import Share, is_email
 from programme.domain.training import (
     ATTENDANCE_STATUSES,
@@ -244,7 +245,7 @@ def create_session(
         "create",
         "training_session",
         session.id,
-        f"Scheduled {course.name}, module {module.number}, on {on.isoformat()}",
+        f"Scheduled {course.name}, module {module.number}, on {long_date(on)}",
         programme_id=course.programme_id,
         after={"course": course.key, "module": module.number, "on": on, "capacity": capacity},
     )
@@ -358,7 +359,7 @@ def enrol(session: TrainingSession, staff_ids: list[int], actor: User | None) ->
             "training_session",
             session.id,
             f"Enrolled {len(result.added)} on {session.course.name}, module "
-            f"{session.module.number}, {session.on.isoformat()}",
+            f"{session.module.number}, {long_date(session.on)}",
             programme_id=programme_id,
             after={"enrolled": [s.email for s in result.added]},
         )
@@ -415,7 +416,7 @@ def save_register(
     """
     if session.on > today:
         raise ServiceError(
-            f"This session is on {session.on:%d/%m/%Y}; record attendance on or after the day.",
+            f"This session is on {long_date(session.on)}; record attendance on or after the day.",
             "register",
         )
     marks = dict(marks)  # walk-ins are added to it; the caller's stays as it was
@@ -448,7 +449,7 @@ def save_register(
             "training_session",
             session.id,
             f"Recorded attendance for {len(changes)} on {session.course.name}, module "
-            f"{session.module.number}, {session.on.isoformat()}",
+            f"{session.module.number}, {long_date(session.on)}",
             programme_id=session.programme_id,
             before={email: old for email, (old, _new) in changes.items()},
             after={email: new for email, (_old, new) in changes.items()},

@@ -329,7 +329,7 @@ def test_the_locality_page_shows_each_criterion_its_shortfall_and_projection(app
     assert "Met 100% 2 of 2" in workshops and "Met now" in workshops
 
     milestones = _section(page, "gate_milestones_done")
-    assert "Partnership agreement negotiated and signed — Not started, due 06/01/2027" in (
+    assert "Partnership agreement negotiated and signed — Not started, due 6 January 2027" in (
         visible_text(milestones)
     )
     assert f'href="{_url(locality, "")[:-1]}#milestone-{milestone.id}"' in milestones
@@ -819,7 +819,7 @@ def test_a_manual_check_is_added_and_only_the_named_person_can_sign_it_off(app, 
     assert "Signed off “Information-sharing agreement signed” for Bridgwater." in _flashes(page)
     assert _met(page)["information_sharing_agreement_signed"] == "yes"
     section = visible_text(_section(page, "information_sharing_agreement_signed"))
-    assert "Signed off by Helen Rees on 30/11/2026." in section
+    assert "Signed off by Helen Rees on 30 November 2026." in section
     assert "Withdraw my sign-off" in section
     assert [e.action for e in audit_events_for("gate_criterion", check.id)] == [
         "create",
