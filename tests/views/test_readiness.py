@@ -305,6 +305,7 @@ def test_the_locality_page_shows_each_criterion_its_shortfall_and_projection(app
         "gate_milestones_done": "no",
     }
     assert "Not ready 3 of 4 criteria not met." in visible_text(page)
+    assert "Go-live date 6 April 2027 (in 127 days)" in visible_text(page)
     assert "Planning" in visible_text(re.search(r'id="locality-state">(.*?)</dd>', page, re.S)[1])
 
     recruited = visible_text(_section(page, "adult_specialists_recruited"))
@@ -457,6 +458,7 @@ def test_once_every_criterion_is_met_the_board_records_the_decision_with_its_evi
     assert "Decided by Bea Board" in summary
     assert "Minutes note Board of 30 November" in summary
     assert "Status In force" in summary
+    assert "when the decision was recorded, as of 30 November 2026." in visible_text(page)
     evidence = re.search(r'<table class="app-table" id="evidence">.*?</table>', page, re.S)[0]
     rows = {
         key: visible_text(row)
