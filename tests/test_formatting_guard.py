@@ -11,6 +11,8 @@ FORMATTING = ROOT / "programme" / "domain" / "formatting.py"
 
 # strftime, an f-string date format ({day:%B %Y}) or a date format string ("%d/%m/%Y").
 PYTHON_DATE_FORMAT = re.compile(r"strftime|\{[^{}\n]*:%[A-Za-z]|%[dmY][ /-]%[bBmdY]")
+# A percentage written by hand in an f-string: f"{share.actual}%".
+PYTHON_PERCENT = re.compile(r"\}%")
 
 # Data, not display, may keep its own format. Each entry says why.
 ALLOWED = {
@@ -40,15 +42,15 @@ def _relative(path: Path) -> str:
 
 
 @pytest.mark.parametrize("module", _python_modules(), ids=_relative)
-def test_only_the_formatting_module_formats_dates(module):
+def test_only_the_formatting_module_formats_dates_and_percentages(module):
     if module == FORMATTING or _relative(module) in ALLOWED:
         return
     offending = [
         f"{_relative(module)}:{number}: {line.strip()}"
         for number, line in enumerate(module.read_text(encoding="utf-8").splitlines(), 1)
-        if PYTHON_DATE_FORMAT.search(line)
+        if PYTHON_DATE_FORMAT.search(line) or PYTHON_PERCENT.search(line)
     ]
-    assert offending == [], "format dates with programme.domain.formatting"
+    assert offending == [], "format dates and percentages with programme.domain.formatting"
 
 
 @pytest.mark.parametrize("template", sorted((ROOT / "templates").rglob("*.html")), ids=_relative)
@@ -72,6 +74,7 @@ def test_the_guard_catches_a_hand_formatted_date():
     assert PYTHON_DATE_FORMAT.search("value.strftime('%d/%m/%Y')")
     assert PYTHON_DATE_FORMAT.search('"%Y-%m-%d"')
     assert not PYTHON_DATE_FORMAT.search('f"{count:,} rows" + "%"')
+    assert PYTHON_PERCENT.search('f"{result.actual}% ({share.numerator} of {share.denominator})"')
     assert TEMPLATE_RULES["puts a % after a figure (use the percent filter)"].search(
         "{{ criterion.threshold }}%"
     )

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from programme.cli.common import report_import, run_service
 from programme.clock import today
+from programme.domain.formatting import file_size
 from programme.domain.imports import IMPORT_ACTIONS
 from programme.services import imports, programmes
 from programme.services.errors import ServiceError
@@ -36,8 +37,8 @@ def run_import(
     limits = imports.read_limits(current_app.config)
     nothing = dict.fromkeys(IMPORT_ACTIONS, 0)
     if file.stat().st_size > limits.max_bytes:
-        limit = limits.max_bytes / (1024 * 1024)
-        report_import(nothing, [_file_error(f"The file is larger than {limit:g} MB.")], as_json)
+        limit = file_size(limits.max_bytes)
+        report_import(nothing, [_file_error(f"The file is larger than {limit}.")], as_json)
     try:
         plan = imports.import_file(
             importer,
