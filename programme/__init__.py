@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from programme.config import build_config
+from programme.domain.formatting import file_size
 from programme.extensions import csrf, db, login_manager, migrate
 
 # A Content-Security-Policy with no inline script or style: everything comes from /static.
@@ -160,11 +161,11 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_error):
-        limit = app.config["IMPORT_MAX_BYTES"] / (1024 * 1024)
+        limit = file_size(app.config["IMPORT_MAX_BYTES"])
         return render_error(
             413,
             "The file is too big",
-            f"Files up to {limit:g} MB can be uploaded. Remove old rows or sheets, or split the "
+            f"Files up to {limit} can be uploaded. Remove old rows or sheets, or split the "
             "file, and try again.",
         )
 

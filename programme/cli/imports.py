@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from programme import serialisers
 from programme.cli.common import report_import, run_service
 from programme.clock import today
+from programme.domain.formatting import file_size
 from programme.domain.imports import IMPORT_ACTIONS
 from programme.services import imports, programmes
 from programme.services.errors import ServiceError
@@ -37,9 +38,9 @@ def run_import(
     limits = imports.read_limits(current_app.config)
     nothing = dict.fromkeys(IMPORT_ACTIONS, 0)
     if file.stat().st_size > limits.max_bytes:
-        limit = limits.max_bytes / (1024 * 1024)
+        limit = file_size(limits.max_bytes)
         report_import(
-            nothing, [serialisers.file_error(f"The file is larger than {limit:g} MB.")], as_json
+            nothing, [serialisers.file_error(f"The file is larger than {limit}.")], as_json
         )
     try:
         plan = importer.import_file(

@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 
 from programme.cli.common import ISO_DATE, fail, run_service
 from programme.clock import today
+from programme.domain.formatting import count, long_date
 from programme.services import localities, programmes
 from programme.services.errors import NeedsConfirmation, ServiceError
 
@@ -42,7 +43,8 @@ def create_locality_command(programme_slug, name, go_live, wave, slug, allow_pas
         fail(f"{error.message} Run again with --allow-past-go-live if that is right.")
     except ServiceError as error:
         fail(error.message)
-    click.echo(f"Created locality {locality.name} ({locality.slug}), go-live {locality.go_live}.")
+    go_live = long_date(locality.go_live)
+    click.echo(f"Created locality {locality.name} ({locality.slug}), go-live {go_live}.")
 
 
 @click.group("teams", help="The teams of a locality.")
@@ -67,5 +69,5 @@ def create_team_command(locality_slug, programme_slug, name, kind, establishment
             locality, name, actor=None, kind=kind, establishment=establishment, today=today()
         )
     )
-    posts = f" with {len(team.posts)} posts from {establishment}" if establishment else ""
+    posts = f" with {count(len(team.posts), 'post')} from {establishment}" if establishment else ""
     click.echo(f"Created team {team.name} in {locality.name}{posts}.")

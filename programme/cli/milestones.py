@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 from programme import serialisers
 from programme.cli.common import ISO_DATE, fail, print_json, run_service
 from programme.clock import today
+from programme.domain.formatting import person, short_date
 from programme.domain.permissions import may_edit_milestone
 from programme.seed_files import DEFAULT_TIMELINE_KEY
 from programme.services import localities, milestones, timeline, users
@@ -54,9 +55,9 @@ def list_milestones_command(locality_slug, programme_slug, as_json):
         for row in group.rows:
             m = row.milestone
             owner = m.owner.email if m.owner else "no owner"
-            due = m.due.isoformat() if m.due else "no date"
+            due = short_date(m.due, missing="no date")
             flag = " [gate]" if m.gate_critical else ""
-            click.echo(f"  #{m.id:<5} {due}  {m.status:<11} {m.title}{flag} ({owner})")
+            click.echo(f"  #{m.id:<5} {due:<11}  {m.status:<11} {m.title}{flag} ({owner})")
 
 
 @milestones_group.command("update")
@@ -72,7 +73,7 @@ def update_milestone_command(milestone_id, status, owner_email, due, notes, by_e
     actor = run_service(lambda: users.require_user(by_email))
     milestone = run_service(lambda: milestones.get_milestone(milestone_id))
     if not actor.active or not may_edit_milestone(actor.role, actor.id, milestone.owner_id):
-        fail(f"{actor.email} ({actor.role_label}) may not change milestone {milestone_id}.")
+        fail(f"{person(actor.email, actor.role_label)} may not change milestone {milestone_id}.")
     changes = {}
     if owner_email is not None:
         changes["owner_email"] = owner_email or None

@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 from programme import serialisers
 from programme.cli.common import ISO_DATE, fail, print_json, run_service
 from programme.clock import today
+from programme.domain.formatting import count, long_date, percent, share_text
 from programme.services import localities, users
 from programme.services.errors import ServiceError
 from programme.services.readiness import decisions, evaluation, snapshots
@@ -34,15 +35,13 @@ def show_command(locality_slug, as_of, programme_slug, as_json) -> None:
         print_json(serialisers.show_document(locality, result))
         return
     verdict = "ready to go live" if result.ready else "not ready to go live"
-    click.echo(
-        f"{locality.name} on {result.as_of.isoformat()}: {verdict} (state: {locality.state})"
-    )
+    click.echo(f"{locality.name} on {long_date(result.as_of)}: {verdict} (state: {locality.state})")
     for item in result.results:
         mark = "met    " if item.met else "NOT MET"
-        share = item.share
+        share = share_text(item.share, 1, nothing="nothing to count")
         click.echo(
-            f"  {mark} {item.label}: {item.actual}% ({share.numerator} of {share.denominator}), "
-            f"threshold {item.threshold}%" + (f" — {item.note}" if item.note else "")
+            f"  {mark} {item.label}: {share}, threshold {percent(item.threshold)}"
+            + (f" — {item.note}" if item.note else "")
         )
         for shortfall in item.shortfall[:10]:
             click.echo(f"          - {shortfall.label}: {shortfall.detail}")
@@ -85,6 +84,6 @@ def snapshot_command(as_of, as_json) -> None:
         print_json(serialisers.snapshot_run_document(run))
         return
     click.echo(
-        f"Readiness on {run.taken_on.isoformat()}: {run.created} snapshots stored, "
+        f"Readiness on {long_date(run.taken_on)}: {count(run.created, 'snapshot')} stored, "
         f"{run.updated} replaced."
     )

@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from programme.cli.common import fail, run_service
+from programme.domain.formatting import person
 from programme.domain.permissions import ROLES
 from programme.services import users
 
@@ -32,4 +33,4 @@ def create_user_command(email: str, name: str, role: str, password_stdin: bool) 
     if not password:
         fail("No password was given.")
     user = run_service(lambda: users.create_user(email, name, role, password, actor=None))
-    click.echo(f"Created {user.email} ({user.role_label}).")
+    click.echo(f"Created {person(user.email, user.role_label)}.")

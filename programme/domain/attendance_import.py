@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from programme.domain.formatting import numeric_date
 from programme.domain.imports import ImportField, ImportPlan, RowError, RowPlan, columns_for
 from programme.domain.recruitment import is_email
 from programme.domain.spreadsheet import (
@@ -191,7 +192,7 @@ class Lookups:
     def session_label(self, session_id: int) -> str:
         session = self.session_by_id[session_id]
         course = self.course_label(session.course_id)
-        return f"{course} module {session.module} · {session.on:%d/%m/%Y}"
+        return f"{course} module {session.module} · {numeric_date(session.on)}"
 
 
 def build_lookups(
@@ -379,11 +380,11 @@ def _read_course(value: CellValue, lookups: Lookups, reject) -> CourseRef | None
 
 def _no_session(course: CourseRef, module: int, on: date, lookups: Lookups) -> str:
     """Why no session matches, with the nearest ones that do exist."""
-    message = f"There is no {course.name} module {module} session on {on:%d/%m/%Y}"
+    message = f"There is no {course.name} module {module} session on {numeric_date(on)}"
     same_module = lookups.sessions.get((course.id, module), [])
     if same_module:
         closest = min(same_module, key=lambda s: (abs((s.on - on).days), s.on))
-        message += f"; there is one on {closest.on:%d/%m/%Y}"
+        message += f"; there is one on {numeric_date(closest.on)}"
     else:
         message += "; none has been scheduled"
     same_day = sorted(
@@ -397,7 +398,7 @@ def _no_session(course: CourseRef, module: int, on: date, lookups: Lookups) -> s
     if same_day:
         modules = _and(str(number) for number in same_day)
         word = "module" if len(same_day) == 1 else "modules"
-        message += f", and a {word} {modules} session on {on:%d/%m/%Y}"
+        message += f", and a {word} {modules} session on {numeric_date(on)}"
     return message + "."
 
 
@@ -469,7 +470,7 @@ def _choose_session(
                     plan.row,
                     column,
                     f"There are {len(candidates)} {lookups.course_label(first.course_id)} "
-                    f"module {first.module} sessions on {first.on:%d/%m/%Y} and "
+                    f"module {first.module} sessions on {numeric_date(first.on)} and "
                     f"{reading.person.name} is enrolled on {where}; record their attendance "
                     "on the session's page.",
                 )
@@ -482,7 +483,7 @@ def _choose_session(
             RowError(
                 plan.row,
                 column,
-                f"The session on {session.on:%d/%m/%Y} has not happened yet; import its "
+                f"The session on {numeric_date(session.on)} has not happened yet; import its "
                 "register on or after the day.",
             )
         )
@@ -548,5 +549,5 @@ def describe_value(name: str, value: Any, lookups: Lookups) -> str:
     if name == "walk_in":
         return "Walk-in" if value else "Enrolled"
     if isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
+        return f"{numeric_date(value)}"
     return str(value)

@@ -3,6 +3,8 @@ typo (year 0001, 9999) is caught before it reaches a page or a calculation."""
 
 from datetime import date
 
+from programme.domain.formatting import long_date
+
 EARLIEST_GO_LIVE = date(2000, 1, 1)
 LATEST_GO_LIVE = date(2099, 12, 31)
 MAX_YEARS_FROM_GO_LIVE = 5
@@ -25,6 +27,6 @@ def due_date_problem(due: date, go_live: date) -> str | None:
     if not earliest <= due <= latest:
         return (
             f"The due date must be within {MAX_YEARS_FROM_GO_LIVE} years of the go-live date "
-            f"({go_live.day} {go_live:%B %Y}); check the year."
+            f"({long_date(go_live)}); check the year."
         )
     return None

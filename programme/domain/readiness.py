@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from programme.domain.formatting import long_date
 from programme.domain.recruitment import (
     PIPELINE,
     PostFacts,
@@ -286,7 +287,7 @@ def _recruited(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Measu
 def _post_detail(post: PostFacts, as_of: date) -> str:
     status = PostStatus(post.status_on(as_of))
     if post.start_date and post.start_date > as_of:
-        return f"{status.label}, starts {post.start_date.strftime('%d/%m/%Y')}"
+        return f"{status.label}, starts {long_date(post.start_date)}"
     return status.label
 
 
@@ -322,11 +323,11 @@ def _milestones_done(milestones: Iterable[MilestoneFacts], as_of: date) -> Measu
 
 def _milestone_detail(milestone: MilestoneFacts) -> str:
     if milestone.status == MilestoneStatus.DONE and milestone.completed_on:
-        return f"Done later, on {milestone.completed_on.strftime('%d/%m/%Y')}"
+        return f"Done later, on {long_date(milestone.completed_on)}"
     status = MilestoneStatus(milestone.status).label
     if milestone.due is None:
         return status
-    return f"{status}, due {milestone.due.strftime('%d/%m/%Y')}"
+    return f"{status}, due {long_date(milestone.due)}"
 
 
 def _gate_milestones(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Measured:
@@ -359,7 +360,7 @@ def _workstream(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Meas
 def _manual_check(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Measured:
     sign_off = facts.sign_offs.get(criterion.key)
     if sign_off is not None and sign_off.on <= as_of:
-        signed = f"Signed off by {sign_off.by} on {sign_off.on.strftime('%d/%m/%Y')}."
+        signed = f"Signed off by {sign_off.by} on {long_date(sign_off.on)}."
         return Share(1, 1), (), signed
     waiting = Shortfall("check", None, criterion.label, f"Awaiting sign-off by {criterion.signer}")
     return Share(0, 1), (waiting,), None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from programme.domain.formatting import numeric_date
 from programme.domain.imports import (
     ImportField,
     ImportPlan,
@@ -455,5 +456,5 @@ def describe_value(name: str, value: Any, lookups: Lookups) -> str:
     if name == "status":
         return PostStatus(value).label
     if isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
+        return f"{numeric_date(value)}"
     return str(value)

@@ -34,6 +34,8 @@ import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.worksheet.formula import ArrayFormula
 
+from programme.domain.formatting import clock_time, file_size, numeric_date
+
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -153,10 +155,10 @@ def cell_text(value: CellValue) -> str:
         return str(int(value)) if value.is_integer() else format(value, ".15g")
     if isinstance(value, datetime):
         if value.time() == datetime.min.time():
-            return value.strftime("%d/%m/%Y")
-        return value.strftime("%d/%m/%Y %H:%M")
+            return numeric_date(value)
+        return f"{numeric_date(value)} {clock_time(value)}"
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return numeric_date(value)
     return str(value)
 
 
@@ -309,12 +311,8 @@ def _check_size(data: bytes, limits: ReadLimits) -> None:
         raise SpreadsheetError("The file is empty.")
     if len(data) > limits.max_bytes:
         raise SpreadsheetError(
-            f"The file is larger than {_size_text(limits.max_bytes)}; split it into smaller files."
+            f"The file is larger than {file_size(limits.max_bytes)}; split it into smaller files."
         )
-
-
-def _size_text(size: int) -> str:
-    return f"{size / MB:,.1f}".removesuffix(".0") + " MB" if size >= MB else f"{size:,} bytes"
 
 
 def _build_table(sheets: Sequence[_Sheet], limits: ReadLimits) -> Table:
@@ -446,7 +444,7 @@ def _check_zip(data: bytes, limits: ReadLimits) -> None:
         )
     if sum(member.file_size for member in members) > limits.max_uncompressed_bytes:
         raise SpreadsheetError(
-            f"The workbook unpacks to more than {_size_text(limits.max_uncompressed_bytes)}, "
+            f"The workbook unpacks to more than {file_size(limits.max_uncompressed_bytes)}, "
             "so it was not opened."
         )
     if any(_suspiciously_compressed(member) for member in members):

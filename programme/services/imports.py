@@ -12,6 +12,7 @@ from pathlib import PurePath
 from sqlalchemy import select
 
 from programme.clock import utc_now
+from programme.domain.formatting import count
 from programme.domain.imports import (
     ImportField,
     ImportPlan,
@@ -46,7 +47,7 @@ def read_file(
         raise ServiceError(error.message, "file") from None
     if len(table.headers) > MAX_COLUMNS:
         raise ServiceError(
-            f"The header row has {len(table.headers):,} columns; an import reads at most "
+            f"The header row has {count(len(table.headers), 'column')}; an import reads at most "
             f"{MAX_COLUMNS}. Delete the unused columns and try again.",
             "file",
         )
@@ -175,7 +176,7 @@ class ImportRejected(ServiceError):
     def __init__(self, plan: ImportPlan):
         rejected = plan.count("rejected")
         super().__init__(
-            f"{rejected} row{'s' if rejected != 1 else ''} cannot be imported, so nothing was "
+            f"{count(rejected, 'row')} cannot be imported, so nothing was "
             "saved. Correct the file and try again."
         )
         self.plan = plan

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from programme.domain.formatting import long_date
 from programme.domain.planning_window import go_live_problem
 from programme.domain.timeline import Offset, due_date
 from programme.extensions import db
@@ -54,7 +55,7 @@ def _past_date_check(go_live: date, today: date, confirmed: bool) -> None:
         raise ServiceError(problem, "go_live")
     if go_live < today and not confirmed:
         raise NeedsConfirmation(
-            f"The go-live date {go_live.day} {go_live:%B %Y} is in the past.",
+            f"The go-live date {long_date(go_live)} is in the past.",
             "confirm_past_go_live",
         )
 

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from programme.domain.formatting import long_date
 from programme.domain.planning_window import due_date_problem
 from programme.domain.timeline import (
     STATUSES,
@@ -163,7 +164,7 @@ def _due_warning(milestone: Milestone) -> str | None:
     if locality and milestone.must_precede_go_live and due and due > locality.go_live:
         return (
             f"“{milestone.title}” must be done before go-live but is now due after the "
-            f"go-live date ({locality.go_live.day} {locality.go_live:%B %Y})."
+            f"go-live date ({long_date(locality.go_live)})."
         )
     return None
 

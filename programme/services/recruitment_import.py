@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import Date, DateTime, Integer, delete, func, insert, literal, select
 
 from programme.clock import utc_now
+from programme.domain.formatting import count
 from programme.domain.recruitment_import import (
     FIELDS,
     POST_FIELDS,
@@ -214,7 +215,8 @@ def _audit(programme: Programme, plan: ImportPlan, record: ImportRecord, actor) 
             "import",
             "import",
             record.id,
-            f"Recruitment import of {record.original_name}: {rows} posts created or updated here",
+            f"Recruitment import of {record.original_name}: "
+            f"{count(rows, 'post')} created or updated here",
             programme_id=programme.id,
             locality_id=locality_id,
             after={"import": record.id, **counts},

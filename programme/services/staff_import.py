@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, insert, select
 
+from programme.domain.formatting import count
 from programme.domain.imports import ImportPlan
 from programme.domain.spreadsheet import Table
 from programme.domain.staff_import import (
@@ -100,7 +101,8 @@ def _audit(programme: Programme, plan: ImportPlan, record: ImportRecord, actor) 
             "import",
             "import",
             record.id,
-            f"Staff import of {record.original_name}: {people} people added or changed",
+            f"Staff import of {record.original_name}: "
+            f"{count(people, 'person', 'people')} added or changed",
             programme_id=programme.id,
             locality_id=locality_id,
             after={"import": record.id, **plan.counts},

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from programme.domain.formatting import count
 from programme.domain.timeline import OFFSET_UNITS, Offset, due_date
 from programme.extensions import db
 from programme.models import (
@@ -92,7 +93,7 @@ def apply_template(
             "apply_template",
             "locality",
             locality.id,
-            f"Applied {template.name} to {locality.name}: {created} milestones created",
+            f"Applied {template.name} to {locality.name}: {count(created, 'milestone')} created",
             programme_id=programme.id,
             locality_id=locality.id,
             after={"template": template.key, "created": created},

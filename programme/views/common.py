@@ -6,6 +6,7 @@ from typing import TypeVar
 from flask import abort, render_template
 from wtforms.fields.choices import SelectChoice
 
+from programme.domain.formatting import person
 from programme.forms.base import select_choices
 from programme.services.errors import NotFound
 from programme.services.users import active_users
@@ -26,9 +27,9 @@ def owner_choices(nobody: str = "No owner", current=None) -> list[SelectChoice]:
     The `current` holder stays on the list even once deactivated, so saving another change does
     not silently drop them.
     """
-    people = [(user.email, f"{user.name} ({user.role_label})") for user in active_users()]
+    people = [(user.email, person(user.name, user.role_label)) for user in active_users()]
     if current is not None and not current.active:
-        people.append((current.email, f"{current.name} (deactivated)"))
+        people.append((current.email, person(current.name, "deactivated")))
     return select_choices([("", nobody), *people])
 
 

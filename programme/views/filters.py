@@ -1,10 +1,11 @@
 """Template filters and globals: formatting only, no computation of figures."""
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import Flask
 
+from programme.clock import zone
+from programme.domain import formatting
 from programme.domain.recruitment import PostStatus
 from programme.domain.recruitment_import import FIELDS as RECRUITMENT_FIELDS
 from programme.models import MilestoneStatus
@@ -33,27 +34,39 @@ IMPORT_FIELD_LABELS = {
     "role_id": "Role",
 }
 RAG_LABELS = {"red": "Overdue or blocked", "amber": "Due soon", "green": "On track"}
+# The formatting functions that need no time zone, registered under their own names.
+ZONELESS_FORMATS = (
+    "percent",
+    "share_text",
+    "count_of",
+    "count",
+    "number",
+    "money",
+    "fte",
+    "file_size",
+    "relative_days",
+    "clock_time",
+    "person",
+)
 
 
 def register(app: Flask) -> None:
-    zone = ZoneInfo(app.config["TIMEZONE"])
+    """Every formatting function of `programme.domain.formatting` as a filter of the same name
+    (`local_time` is `date_time`), with dates and moments in the programme's time zone."""
+    for name in ZONELESS_FORMATS:
+        app.add_template_filter(getattr(formatting, name), name)
 
     @app.template_filter("long_date")
-    def long_date(value: date | None) -> str:
-        return f"{value.day} {value:%B %Y}" if value else "Not set"
+    def long_date(value: date | datetime | None, missing: str = formatting.NOT_SET) -> str:
+        return formatting.long_date(value, zone(), missing)
 
     @app.template_filter("short_date")
-    def short_date(value: date | None) -> str:
-        return f"{value.day} {value:%b %Y}" if value else "—"
+    def short_date(value: date | datetime | None, missing: str = formatting.DASH) -> str:
+        return formatting.short_date(value, zone(), missing)
 
     @app.template_filter("local_time")
     def local_time(value: datetime | None) -> str:
-        if value is None:
-            return ""
-        if value.tzinfo is None:  # SQLite hands back naive UTC
-            value = value.replace(tzinfo=UTC)
-        local = value.astimezone(zone)
-        return f"{local.day} {local:%b %Y, %H:%M}"
+        return formatting.date_time(value, zone())
 
     @app.template_filter("status_label")
     def status_label(value: str) -> str:
@@ -70,18 +83,6 @@ def register(app: Flask) -> None:
     @app.template_filter("post_status_tag")
     def post_status_tag(value: str) -> str:
         return POST_STATUS_TAG_CLASSES.get(PostStatus(value), "app-tag--grey")
-
-    @app.template_filter("money")
-    def money(pence: int | None) -> str:
-        """£6,000 for whole pounds, £428.57 otherwise; a dash for nothing to show."""
-        if pence is None:
-            return "—"
-        pounds, rest = divmod(pence, 100)
-        return f"£{pounds:,}.{rest:02d}" if rest else f"£{pounds:,}"
-
-    @app.template_filter("fte")
-    def fte(value: float) -> str:
-        return f"{value:g}"
 
     @app.template_filter("import_field_label")
     def import_field_label(name: str) -> str:

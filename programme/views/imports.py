@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from programme.auth import can, requires
 from programme.clock import today
+from programme.domain.formatting import count
 from programme.forms.recruitment import ConfirmForm, UploadForm, mapping_form
 from programme.services import imports, programmes
 from programme.services.errors import ServiceError
@@ -101,7 +102,7 @@ def upload(programme_slug: str, kind: str):
         form=form,
         programme=programme,
         importer=importer,
-        max_mb=current_app.config["IMPORT_MAX_BYTES"] / (1024 * 1024),
+        max_bytes=current_app.config["IMPORT_MAX_BYTES"],
         max_rows=current_app.config["IMPORT_MAX_ROWS"],
     )
 
@@ -202,11 +203,14 @@ def undo(programme_slug: str, import_id: int):
         abort(404)
     if ConfirmForm().validate_on_submit():
         try:
-            count = importer.undo(record, current_user)
+            restored = importer.undo(record, current_user)
         except ServiceError as error:
             flash(error.message, "error")
         else:
-            flash(f"Undid the import of {record.original_name}: {count} rows put back.", "success")
+            flash(
+                f"Undid the import of {record.original_name}: {count(restored, 'row')} put back.",
+                "success",
+            )
     return redirect(url_for(".index", programme_slug=programme.slug))
 
 

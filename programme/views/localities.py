@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from programme.auth import requires
 from programme.clock import today
+from programme.domain.formatting import count
 from programme.forms.base import select_choices
 from programme.forms.programmes import LocalityEditForm, LocalityForm, TeamForm
 from programme.services import audit, localities, milestones, programmes, timeline
@@ -144,7 +145,10 @@ def apply_timeline(programme_slug: str, slug: str):
         flash(error.message, "error")
     else:
         if result.created:
-            flash(f"Created {result.created} milestones from {result.template.name}.", "success")
+            flash(
+                f"Created {count(result.created, 'milestone')} from {result.template.name}.",
+                "success",
+            )
         else:
             flash(
                 f"Every milestone of {result.template.name} is already here; nothing was added.",
@@ -162,7 +166,7 @@ def new_team(programme_slug: str, slug: str):
         [
             ("", "No template: add posts later"),
             *(
-                (t.key, f"{t.name} ({t.post_count} posts)")
+                (t.key, f"{t.name} ({count(t.post_count, 'post')})")
                 for t in locality.programme.establishment_templates
             ),
         ]
@@ -180,7 +184,7 @@ def new_team(programme_slug: str, slug: str):
         except ServiceError as error:
             form.add_service_error(error.field, error.message)
         else:
-            posts = f" with {len(team.posts)} posts" if team.posts else ""
+            posts = f" with {count(len(team.posts), 'post')}" if team.posts else ""
             flash(f"Added {team.name}{posts}.", "success")
             return redirect(url_for(".show", programme_slug=programme_slug, slug=slug))
     return render_form(

@@ -1,11 +1,14 @@
 """The go-live gate: the board's view, each locality's readiness and its go-live decision, and the
 gate's settings. The JSON routes for scripts are in `programme/api/readiness.py`."""
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from programme.auth import requires
 from programme.clock import today
+from programme.domain.formatting import percent
 from programme.domain.readiness import ALL_OR_NOTHING, CriterionKind
 from programme.forms.base import select_choices
 from programme.forms.readiness import (
@@ -27,7 +30,7 @@ from programme.services.readiness import (
     sign_offs,
 )
 from programme.services.users import active_users
-from programme.views.common import or_404, render_form
+from programme.views.common import or_404, owner_choices, render_form
 
 bp = Blueprint("readiness", __name__, url_prefix="/programmes/<programme_slug>")
 
@@ -74,7 +77,6 @@ def _locality_page(locality, go_live_form=None, rescind_form=None, refusal=None,
             rescind_form=rescind_form or RescindForm(formdata=None),
             sign_off_form=SignOffForm(formdata=None),
             refusal=refusal,
-            today=as_of,
         ),
         status,
     )
@@ -129,7 +131,12 @@ def decision(programme_slug: str, slug: str, decision_id: int):
     locality = _locality(programme_slug, slug)
     found = or_404(lambda: decisions.get_decision(locality, decision_id))
     return render_template(
-        "readiness/decision.html", locality=locality, programme=locality.programme, decision=found
+        "readiness/decision.html",
+        locality=locality,
+        programme=locality.programme,
+        decision=found,
+        # The evidence is kept as the JSON document it was; its day is ISO text there.
+        evidence_as_of=date.fromisoformat(found.evidence["as_of"]),
     )
 
 
@@ -273,7 +280,7 @@ def threshold(programme_slug: str, criterion_id: int):
     except ServiceError as error:
         status = 409 if isinstance(error, Conflict) else 400
         return _gate_page(programme, (criterion, form), [error.message], status)
-    message = f"“{criterion.label}” now needs {criterion.threshold}%."
+    message = f"“{criterion.label}” now needs {percent(criterion.threshold)}."
     flash(message if changed else "Nothing changed.", "success")
     return redirect(url_for(".gate", programme_slug=programme_slug, _anchor=f"c-{criterion.key}"))
 
@@ -303,12 +310,7 @@ def new_criterion(programme_slug: str):
     form.workstream_id.choices = select_choices(
         [("", "Choose a workstream"), *((str(w.id), w.name) for w in programme.workstreams)]
     )
-    form.signer_email.choices = select_choices(
-        [
-            ("", "Choose a person"),
-            *((u.email, f"{u.name} ({u.role_label})") for u in active_users()),
-        ]
-    )
+    form.signer_email.choices = owner_choices("Choose a person")
     if form.validate_on_submit():
         try:
             criterion = gate_criteria.add_criterion(

@@ -6,6 +6,7 @@ from flask_login import current_user
 from programme.auth import requires
 from programme.clock import today
 from programme.domain.csv_export import csv_text
+from programme.domain.formatting import count
 from programme.domain.recruitment import POST_STATUSES, PostStatus
 from programme.forms.base import select_choices
 from programme.forms.recruitment import (
@@ -111,7 +112,7 @@ def locality_csv(programme_slug: str, slug: str):
 
 def _template_choices(programme):
     return select_choices(
-        (template.key, f"{template.name} ({template.post_count} posts)")
+        (template.key, f"{template.name} ({count(template.post_count, 'post')})")
         for template in programme.establishment_templates
     )
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from programme.auth import can, requires
 from programme.clock import today
+from programme.domain.formatting import long_date, person
 from programme.domain.training import ATTENDANCE_LABELS, ATTENDANCE_STATUSES, CRITERIA
 from programme.forms.base import select_choices
 from programme.forms.training import EnrolForm, SessionForm, StaffForm
@@ -107,7 +108,7 @@ def new_session(programme_slug: str):
         else:
             flash(
                 f"Scheduled {session.course.name}, module {session.module.number}, "
-                f"on {session.on.day} {session.on:%B %Y}.",
+                f"on {long_date(session.on)}.",
                 "success",
             )
             return redirect(
@@ -120,8 +121,8 @@ def _enrol_form(candidates) -> EnrolForm:
     """People not yet enrolled, and the teams they are in, to choose from."""
     form = EnrolForm()
     form.staff.choices = [
-        (person.id, f"{person.name} — {person.team.name} ({person.role.name})")
-        for person in candidates
+        (candidate.id, person(candidate.name, candidate.team.name, candidate.role.name))
+        for candidate in candidates
     ]
     teams = {person.team.id: person.team for person in candidates}
     form.team.choices = select_choices(

@@ -227,7 +227,7 @@ def test_localities_create_with_wave_and_slug(app, runner):
     )
 
     assert result.exit_code == 0, result.output
-    assert "Created locality South Somerset (south), go-live 2027-04-06." in result.stdout
+    assert "Created locality South Somerset (south), go-live 6 April 2027." in result.stdout
     locality = db.session.scalar(select(Locality))
     assert (locality.name, locality.slug, locality.wave, locality.go_live) == (
         "South Somerset",

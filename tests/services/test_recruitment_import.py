@@ -671,7 +671,7 @@ def test_an_import_is_audited_once_for_each_locality_it_touched(app):
         db.session.scalars(select(AuditEvent.summary).where(AuditEvent.entity_type == "import"))
     )
     assert summaries == [
-        "Recruitment import of posts.csv: 1 posts created or updated here",
+        "Recruitment import of posts.csv: 1 post created or updated here",
         "Recruitment import of posts.csv: 2 posts created or updated here",
     ]
     assert record.state == "applied"

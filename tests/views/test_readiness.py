@@ -302,6 +302,7 @@ def test_the_locality_page_shows_each_criterion_its_shortfall_and_projection(app
         "gate_milestones_done": "no",
     }
     assert "Not ready 3 of 4 criteria not met." in visible_text(page)
+    assert "Go-live date 6 April 2027 (in 127 days)" in visible_text(page)
     assert "Planning" in visible_text(re.search(r'id="locality-state">(.*?)</dd>', page, re.S)[1])
 
     recruited = visible_text(_section(page, "adult_specialists_recruited"))
@@ -326,7 +327,7 @@ def test_the_locality_page_shows_each_criterion_its_shortfall_and_projection(app
     assert "Met 100% 2 of 2" in workshops and "Met now" in workshops
 
     milestones = _section(page, "gate_milestones_done")
-    assert "Partnership agreement negotiated and signed — Not started, due 06/01/2027" in (
+    assert "Partnership agreement negotiated and signed — Not started, due 6 January 2027" in (
         visible_text(milestones)
     )
     assert f'href="{_url(locality, "")[:-1]}#milestone-{milestone.id}"' in milestones
@@ -454,6 +455,7 @@ def test_once_every_criterion_is_met_the_board_records_the_decision_with_its_evi
     assert "Decided by Bea Board" in summary
     assert "Minutes note Board of 30 November" in summary
     assert "Status In force" in summary
+    assert "when the decision was recorded, as of 30 November 2026." in visible_text(page)
     evidence = re.search(r'<table class="app-table" id="evidence">.*?</table>', page, re.S)[0]
     rows = {
         key: visible_text(row)
@@ -701,7 +703,7 @@ def test_a_manual_check_is_added_and_only_the_named_person_can_sign_it_off(app, 
     assert "Signed off “Information-sharing agreement signed” for Bridgwater." in _flashes(page)
     assert _met(page)["information_sharing_agreement_signed"] == "yes"
     section = visible_text(_section(page, "information_sharing_agreement_signed"))
-    assert "Signed off by Helen Rees on 30/11/2026." in section
+    assert "Signed off by Helen Rees on 30 November 2026." in section
     assert "Withdraw my sign-off" in section
     assert [e.action for e in audit_events_for("gate_criterion", check.id)] == [
         "create",

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from programme.clock import utc_now
+from programme.domain.formatting import percent, share_text
 from programme.domain.permissions import permits, role_label
 from programme.domain.readiness import Readiness
 from programme.extensions import db
@@ -31,13 +32,9 @@ class GateNotMet(Conflict):
 
 
 def unmet_sentence(result) -> str:
-    share = result.share
-    if share.denominator == 0:
+    if result.share.denominator == 0:
         return f"{result.label} — {result.note or 'nothing to count'}"
-    return (
-        f"{result.label} is {result.actual}% ({share.numerator} of {share.denominator}), "
-        f"below {result.threshold}%"
-    )
+    return f"{result.label} is {share_text(result.share, 1)}, below {percent(result.threshold)}"
 
 
 def get_decision(locality: Locality, decision_id: int) -> GoLiveDecision:

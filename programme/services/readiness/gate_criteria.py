@@ -10,6 +10,7 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from programme.domain.formatting import percent
 from programme.domain.readiness import (
     ADDABLE_KINDS,
     ALL_OR_NOTHING,
@@ -123,7 +124,8 @@ def set_threshold(
         "update",
         "gate_criterion",
         criterion.id,
-        f"Changed the threshold of “{criterion.label}” from {before}% to {threshold}%",
+        f"Changed the threshold of “{criterion.label}” from {percent(before)} "
+        f"to {percent(threshold)}",
         programme_id=criterion.programme_id,
         before={"threshold": before},
         after={"threshold": threshold},

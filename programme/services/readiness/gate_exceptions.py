@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from programme.clock import utc_now
+from programme.domain.formatting import percent
 from programme.extensions import db
 from programme.models import GateCriterion, GateException, Locality, User
 from programme.services.errors import NotFound, ServiceError
@@ -65,7 +66,7 @@ def set_exception(
         db.session.add(exception)
     exception.threshold, exception.waived, exception.reason = threshold, waived, reason
     exception.set_by_id, exception.set_at = (actor.id if actor else None), utc_now()
-    what = "waived" if waived else f"threshold {threshold}%"
+    what = "waived" if waived else f"threshold {percent(threshold)}"
     audit_locality(
         actor,
         "exception",

@@ -22,6 +22,7 @@ class LocalityReadiness:
     decision: GoLiveDecision | None
     decisions: list[GoLiveDecision]
     exceptions: dict[str, GateException] = field(default_factory=dict)
+    days_to_go_live: int = 0  # from today: the page says "in 12 days" without arithmetic
 
     @property
     def rows(self):
@@ -47,4 +48,5 @@ def locality_readiness(locality: Locality, as_of: date, today: date) -> Locality
         next((d for d in history if d.in_force), None),
         history,
         {e.criterion.key: e for e in gate_exceptions.exceptions(locality)},
+        (locality.go_live - today).days,
     )

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from programme.domain.formatting import count
 from programme.domain.recruitment import PostStatus, load_establishment
 from programme.extensions import db
 from programme.models import (
@@ -74,8 +75,8 @@ def apply_establishment(team: Team, key: str, actor: User | None, *, today: date
     existing = db.session.scalar(select(func.count(Post.id)).where(Post.team_id == team.id))
     if existing:
         raise Conflict(
-            f"{team.name} already has {existing} posts, so no template was applied. Add any "
-            "missing posts one at a time.",
+            f"{team.name} already has {count(existing, 'post')}, so no template was applied. "
+            "Add any missing posts one at a time.",
             "template",
         )
     posts = []
@@ -99,7 +100,7 @@ def apply_establishment(team: Team, key: str, actor: User | None, *, today: date
         "apply_establishment",
         "team",
         team.id,
-        f"Added {len(posts)} posts to {team.name} from {template.name}",
+        f"Added {count(len(posts), 'post')} to {team.name} from {template.name}",
         programme_id=team.locality.programme_id,
         locality_id=team.locality_id,
         after={"template": key, "posts": len(posts)},

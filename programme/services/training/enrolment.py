@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from programme.domain.formatting import long_date
 from programme.domain.training import is_relevant
 from programme.extensions import db
 from programme.models import Attendance, StaffMember, Team, TrainingSession, User
@@ -54,7 +55,7 @@ def enrol(session: TrainingSession, staff_ids: list[int], actor: User | None) ->
             "training_session",
             session.id,
             f"Enrolled {len(result.added)} on {session.course.name}, module "
-            f"{session.module.number}, {session.on.isoformat()}",
+            f"{session.module.number}, {long_date(session.on)}",
             programme_id=programme_id,
             after={"enrolled": [s.email for s in result.added]},
         )

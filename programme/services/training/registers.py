@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import joinedload
 
 from programme.clock import utc_now
+from programme.domain.formatting import long_date
 from programme.domain.training import ATTENDANCE_STATUSES, register_open
 from programme.extensions import db
 from programme.models import Attendance, Course, CourseModule, StaffMember, TrainingSession, User
@@ -83,7 +84,7 @@ def save_register(
 def _register_summary(session: RegisterSession, changed: int) -> str:
     return (
         f"Recorded attendance for {changed} on {session.course}, module {session.module}, "
-        f"{session.on.isoformat()}"
+        f"{long_date(session.on)}"
     )
 
 
@@ -118,7 +119,7 @@ def check_recordable(on: date, statuses: Iterable[str], today: date) -> None:
     session's day, or with a status that is not an attendance status."""
     if not register_open(on, today):
         raise ServiceError(
-            f"This session is on {on:%d/%m/%Y}; record attendance on or after the day.",
+            f"This session is on {long_date(on)}; record attendance on or after the day.",
             "register",
         )
     valid = {status.value for status in ATTENDANCE_STATUSES}

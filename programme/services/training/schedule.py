@@ -8,6 +8,7 @@ from datetime import date, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from programme.domain.formatting import long_date
 from programme.extensions import db
 from programme.models import Attendance, Course, Programme, TrainingSession, User
 from programme.services import audit
@@ -72,7 +73,7 @@ def create_session(
         "create",
         "training_session",
         session.id,
-        f"Scheduled {course.name}, module {module.number}, on {on.isoformat()}",
+        f"Scheduled {course.name}, module {module.number}, on {long_date(on)}",
         programme_id=course.programme_id,
         after={"course": course.key, "module": module.number, "on": on, "capacity": capacity},
     )
