@@ -147,12 +147,10 @@ def run(rows: int) -> None:
     print(f"File: {rows:,} rows, {len(data) / 1024:,.0f} KB\n")
 
     def preview():
-        return RECRUITMENT.preview_file(programme, data, FILENAME, limits)
+        return RECRUITMENT.preview_file(programme, data, FILENAME, limits, today=TODAY)
 
     def commit():
-        return RECRUITMENT.import_file(
-            programme, data, FILENAME, None, today=TODAY, limits=limits
-        )
+        return RECRUITMENT.import_file(programme, data, FILENAME, None, today=TODAY, limits=limits)
 
     def read():
         return read_table(data, FILENAME, synonyms(FIELDS), limits)

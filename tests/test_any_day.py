@@ -95,7 +95,7 @@ def test_registers_imports_and_snapshots_are_dated_the_pinned_day(app, pin_clock
 
     registers.save_register(session, {}, None, today=clock.today())
     record, _preview = recruitment_import.RECRUITMENT.upload(
-        programme, b"Locality,Team,Role,Status\n", "empty.csv", None, ReadLimits()
+        programme, b"Locality,Team,Role,Status\n", "empty.csv", None, ReadLimits(), today=day
     )
     run = take_readiness_snapshots()
 

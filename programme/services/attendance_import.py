@@ -8,7 +8,6 @@ from datetime import date
 
 from sqlalchemy import select
 
-from programme import clock
 from programme.domain.attendance_import import (
     FIELDS,
     CourseRef,
@@ -84,8 +83,8 @@ def _places(session_ids: Collection[int]) -> list[Place]:
     ]
 
 
-def _plan(programme: Programme, table: Table, mapping: dict[str, int]) -> ImportPlan:
-    return plan_import(table, mapping, _lookups(programme), _places, clock.today())
+def _plan(programme: Programme, table: Table, mapping: dict[str, int], today: date) -> ImportPlan:
+    return plan_import(table, mapping, _lookups(programme), _places, today)
 
 
 def _write_and_audit(

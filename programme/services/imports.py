@@ -234,20 +234,21 @@ class Importer:
     kind: str  # stored on the import record: recruitment, staff, attendance
     title: str  # what "Import …" is followed by: "an HR recruitment spreadsheet"
     fields: Mapping[str, ImportField]
-    # (programme, table, mapping) -> the plan for every row, reading what the programme holds.
-    plan: Callable[[Programme, Table, dict[str, int]], ImportPlan]
+    # (programme, table, mapping, today) -> the plan for every row, reading what the programme
+    # holds; `today` comes from the caller, so a plan can be made as of any day.
+    plan: Callable[[Programme, Table, dict[str, int], date], ImportPlan]
     # (programme, plan, record, actor, today) -> writes the plan's rows; audits them.
     write: Callable[[Programme, ImportPlan, ImportRecord, User | None, date], None]
     # Takes back an applied import; None when this kind cannot be undone.
     undo: Callable[[ImportRecord, User | None], int] | None = None
 
     def preview_file(
-        self, programme: Programme, data: bytes, filename: str, limits: ReadLimits
+        self, programme: Programme, data: bytes, filename: str, limits: ReadLimits, *, today: date
     ) -> Preview:
         """Read a file and plan its import without writing anything."""
         table = read_file(data, filename, self.fields, limits)
         mapping = mapping_for(programme, self.kind, self.fields, table.headers)
-        return self._preview(programme, table, mapping)
+        return self._preview(programme, table, mapping, today)
 
     @transactional
     def upload(
@@ -257,19 +258,21 @@ class Importer:
         filename: str,
         actor: User | None,
         limits: ReadLimits,
+        *,
+        today: date,
     ) -> tuple[ImportRecord, Preview]:
         """Keep an uploaded file (under a generated name) with its preview; nothing else changes."""
-        preview = self.preview_file(programme, data, filename, limits)
+        preview = self.preview_file(programme, data, filename, limits, today=today)
         record = store_upload(
             programme, self.kind, data, filename, actor, preview.table, preview.mapping
         )
         self._note_outcome(record, preview)
         return record, preview
 
-    def preview_record(self, record: ImportRecord, limits: ReadLimits) -> Preview:
+    def preview_record(self, record: ImportRecord, limits: ReadLimits, *, today: date) -> Preview:
         """Plan the stored file again, against the programme as it is now."""
         table = read_file(record.content, record.stored_name, self.fields, limits)
-        return self._preview(programme_of(record), table, dict(record.mapping))
+        return self._preview(programme_of(record), table, dict(record.mapping), today)
 
     @transactional
     def set_mapping(self, record: ImportRecord, choices: Mapping[str, int | None]) -> None:
@@ -300,7 +303,7 @@ class Importer:
         _refuse_unless_previewed(record)
         programme = programme_of(record)
         lock(programme)
-        preview = self.preview_record(record, limits)
+        preview = self.preview_record(record, limits, today=today)
         if preview.plan is None:
             raise ColumnsMissing(self.fields, preview.missing, record.headers)
         if preview.plan.count("rejected"):
@@ -336,7 +339,7 @@ class Importer:
         if not dry_run:
             lock(programme)
         mapping = mapping_for(programme, self.kind, self.fields, table.headers)
-        preview = self._preview(programme, table, mapping)
+        preview = self._preview(programme, table, mapping, today)
         if preview.plan is None:
             raise ColumnsMissing(self.fields, preview.missing, list(table.headers))
         if dry_run or preview.plan.count("rejected"):
@@ -347,9 +350,9 @@ class Importer:
         self._apply(programme, record, preview, actor, today)
         return preview.plan
 
-    def _preview(self, programme: Programme, table: Table, mapping) -> Preview:
+    def _preview(self, programme: Programme, table: Table, mapping, today: date) -> Preview:
         missing = missing_fields(self.fields, mapping)
-        plan = None if missing else self.plan(programme, table, mapping)
+        plan = None if missing else self.plan(programme, table, mapping, today)
         return Preview(table, mapping, plan, missing)
 
     def _note_outcome(self, record: ImportRecord, preview: Preview) -> None:

@@ -81,7 +81,7 @@ def _existing_posts(programme: Programme) -> list[ExistingPost]:
     ]
 
 
-def _plan(programme: Programme, table: Table, mapping: dict[str, int]) -> ImportPlan:
+def _plan(programme: Programme, table: Table, mapping: dict[str, int], today: date) -> ImportPlan:
     return plan_import(table, mapping, lookups_for(programme), _existing_posts(programme))
 
 

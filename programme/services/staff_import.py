@@ -25,7 +25,7 @@ from programme.services.stale import refuse_if_changed
 KIND = "staff"
 
 
-def _plan(programme: Programme, table: Table, mapping: dict[str, int]) -> ImportPlan:
+def _plan(programme: Programme, table: Table, mapping: dict[str, int], today: date) -> ImportPlan:
     staff = db.session.execute(
         select(
             StaffMember.id, StaffMember.email, *(getattr(StaffMember, f) for f in STAFF_FIELDS)

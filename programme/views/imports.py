@@ -91,6 +91,7 @@ def upload(programme_slug: str, kind: str):
                 file.filename or "upload",
                 current_user,
                 _limits(),
+                today=today(),
             )
         except ServiceError as error:
             form.add_service_error("file", error.message)
@@ -141,7 +142,7 @@ def _render_preview(programme, importer, record, status: int = 200, form_errors=
     preview = None
     if record.state == "previewed":
         try:
-            preview = importer.preview_record(record, _limits())
+            preview = importer.preview_record(record, _limits(), today=today())
         except ServiceError as error:
             flash(error.message, "error")
             return redirect(url_for(".index", programme_slug=programme.slug))

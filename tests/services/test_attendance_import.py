@@ -355,6 +355,7 @@ def test_applying_an_upload_with_rejected_rows_writes_nothing(app):
         "register.csv",
         None,
         LIMITS,
+        today=TODAY,
     )
     before = everything()
 
@@ -402,6 +403,7 @@ def test_an_upload_is_previewed_then_applied_by_the_trainer(app):
         "register.xlsx",
         trainer,
         LIMITS,
+        today=TODAY,
     )
     assert (record.kind, record.state, record.created) == ("attendance", "previewed", 1)
     assert status_of(s.mi_1, s.ann) is None
@@ -424,6 +426,7 @@ def test_a_register_saved_after_the_preview_stops_the_import(app):
         "register.xlsx",
         None,
         LIMITS,
+        today=TODAY,
     )
     registers.save_register(s.mi_1, {s.ann.id: "absent"}, None, today=TODAY)
     before = everything()

@@ -88,7 +88,9 @@ def import_(programme, data: bytes, filename: str | None = None, *, limits=LIMIT
 
 
 def upload(programme, data: bytes, filename: str | None = None, actor=None, limits=LIMITS):
-    return RECRUITMENT.upload(programme, data, filename or name_for(data), actor, limits)
+    return RECRUITMENT.upload(
+        programme, data, filename or name_for(data), actor, limits, today=TODAY
+    )
 
 
 def apply(record: ImportRecord, actor=None):
@@ -419,7 +421,7 @@ def test_a_mapping_chosen_once_is_remembered_for_the_next_file_with_those_header
 
     RECRUITMENT.set_mapping(record, {**record.mapping, "status": 3})
 
-    assert RECRUITMENT.preview_record(record, LIMITS).plan.count("created") == 1
+    assert RECRUITMENT.preview_record(record, LIMITS, today=TODAY).plan.count("created") == 1
     second = xlsx_bytes([headers, [*TAUNTON_TEAM, "IDVA", "Shortlisted"]])
     _, next_preview = upload(programme, second)
     assert next_preview.missing == []

@@ -83,6 +83,7 @@ def build_world() -> World:
         "tracker.csv",
         None,
         ReadLimits(),
+        today=TODAY,
     )
     # A session held today, with one person enrolled, so the register is open and has a row.
     session = schedule.create_session(catalogue.get_course(programme, "mi"), 1, TODAY, None)

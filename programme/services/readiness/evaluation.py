@@ -35,4 +35,3 @@ def readiness_of(
 def evaluate_locality(locality: Locality, as_of: date) -> Readiness:
     _criteria, results, _facts = readiness_of(locality.programme, [locality], as_of)
     return results[locality.id]
-

@@ -68,4 +68,3 @@ def course_rule(course: Course) -> CourseRule:
     return CourseRule(
         required or frozenset(m.number for m in course.modules), frozenset(course.counted)
     )
-
