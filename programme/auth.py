@@ -8,6 +8,7 @@ from functools import wraps
 from typing import TypeVar
 
 from flask import Flask, Request, abort, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 
 from programme.domain.permissions import PERMISSIONS, may_edit_milestone, permits
@@ -69,6 +70,8 @@ def init_login(app: Flask) -> None:
             "can_edit_milestone": lambda milestone: can_edit_milestone(current_user, milestone),
         }
 
+    app.session_interface = NoCookieForTokens()
+
     @app.before_request
     def keep_session_alive():
         # A permanent session is refreshed on each request, so it expires after
@@ -78,16 +81,34 @@ def init_login(app: Flask) -> None:
             session.permanent = True
 
 
+API_PREFIX = "/api"
+
+
+def is_api_request(sent: Request) -> bool:
+    """Whether the request is addressed to the API, whether or not a route there matches."""
+    return sent.path == API_PREFIX or sent.path.startswith(API_PREFIX + "/")
+
+
 def api_token_in(sent: Request) -> str | None:
     """The token an API request names in `Authorization: Bearer <token>`, if it names one.
 
     Tokens work on the API only: a page asks for a session and its forms for a CSRF token.
     """
-    if sent.blueprint != "api":
+    if not is_api_request(sent):
         return None
     scheme, _, token = sent.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     return token if scheme.lower() == "bearer" and token else None
+
+
+class NoCookieForTokens(SecureCookieSessionInterface):
+    """A request made with an API token is sent no session cookie, even one that also carried a
+    cookie (Flask-Login would otherwise write its bookkeeping back into that session)."""
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if api_token_in(request) is not None:
+            return
+        super().save_session(app, session, response)
 
 
 @login_manager.user_loader

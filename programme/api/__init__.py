@@ -10,9 +10,10 @@ from flask import Blueprint, request
 
 from programme.api import errors
 from programme.api.bodies import MAX_BODY_BYTES
+from programme.auth import API_PREFIX
 from programme.extensions import csrf
 
-bp = Blueprint("api", __name__, url_prefix=errors.API_PREFIX)
+bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
 # Scripts send JSON, not forms with a CSRF token: `bodies.json_body` refuses anything but JSON,
 # which a page on another site cannot send with the user's cookie.
 csrf.exempt(bp)

@@ -12,10 +12,9 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
+from programme.auth import is_api_request
 from programme.extensions import db
 from programme.services.errors import Conflict, NotFound, ServiceError
-
-API_PREFIX = "/api"
 
 # One sentence for each status an HTTP error carries no better message for.
 SENTENCES = {
@@ -41,7 +40,7 @@ class ApiError(Exception):
 
 
 def is_api_path() -> bool:
-    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+    return is_api_request(request)
 
 
 def json_error(

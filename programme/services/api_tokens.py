@@ -6,7 +6,7 @@ token, or one whose user is deactivated, is not recognised.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -30,7 +30,7 @@ class IssuedToken:
     """A token just made. `secret` is the token itself: shown to its user once, never stored."""
 
     record: ApiToken
-    secret: str
+    secret: str = field(repr=False)  # so no log line or traceback ever prints it
 
 
 def tokens_of(user: User) -> list[ApiToken]:

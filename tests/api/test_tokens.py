@@ -145,6 +145,40 @@ def test_a_token_request_starts_no_session(app, client):
     assert response.headers.getlist("Set-Cookie") == []
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/api/no-such-thing"), ("DELETE", "/api/programmes/p/localities/l/readiness")],
+    ids=["unknown address", "method not allowed"],
+)
+def test_a_token_request_the_api_cannot_route_starts_no_session_either(app, client, method, path):
+    token = _token_for(create_user("viewer"))
+
+    response = client.open(path, method=method, headers=_bearer(token))
+
+    assert response.status_code in {404, 405}
+    assert response.is_json
+    assert response.headers.getlist("Set-Cookie") == []
+
+
+def test_a_token_request_that_also_carries_a_session_cookie_is_sent_no_cookie(app, client):
+    locality = _locality()
+    sign_in_as(client, create_user("viewer"))
+    token = _token_for(create_user("board_member"))
+
+    response = client.get(_url(locality), headers=_bearer(token))
+
+    assert response.status_code == 200
+    assert response.headers.getlist("Set-Cookie") == []
+    assert client.get(_url(locality)).status_code == 200  # the browser's session is untouched
+
+
+def test_an_issued_token_never_prints_its_secret(app):
+    issued = api_tokens.create_token(create_user("viewer"), "Nightly report")
+
+    assert issued.secret not in repr(issued)
+    assert issued.secret not in str(issued)
+
+
 def test_a_token_opens_the_api_only_not_the_pages(app, client):
     token = _token_for(create_user("admin"))
 
