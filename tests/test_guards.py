@@ -72,7 +72,7 @@ def test_the_guard_sees_each_way_of_reading_the_real_clock(tmp_path):
 
 
 def _role_collections(path: Path) -> list[str]:
-    """Literal collections (and SQL strings) naming two or more roles."""
+    """Collections (and SQL strings) naming two or more roles, and roles compared by name."""
     found = []
     for node in ast.walk(_tree(path)):
         if isinstance(node, ast.Set | ast.List | ast.Tuple | ast.Dict):
@@ -86,6 +86,8 @@ def _role_collections(path: Path) -> list[str]:
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} {sorted(named)}")
         elif _is_sql_naming_roles(node):
             found.append(f"{path.relative_to(ROOT)}:{node.lineno} SQL naming roles")
+        elif _compares_a_role_by_name(node):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} a role compared by name")
     return found
 
 
@@ -93,6 +95,20 @@ def _is_sql_naming_roles(node: ast.AST) -> bool:
     if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
         return False
     return sum(f"'{role}'" in node.value for role in ROLES) >= 2
+
+
+def _compares_a_role_by_name(node: ast.AST) -> bool:
+    """`user.role == "trainer"` and the like: a rule the permission table should hold."""
+    if not isinstance(node, ast.Compare):
+        return False
+    sides = [node.left, *node.comparators]
+    names_a_role = any(isinstance(side, ast.Constant) and side.value in ROLES for side in sides)
+    reads_a_role = any(
+        (isinstance(side, ast.Attribute) and side.attr == "role")
+        or (isinstance(side, ast.Name) and side.id == "role")
+        for side in sides
+    )
+    return names_a_role and reads_a_role
 
 
 def test_roles_are_listed_only_in_the_permission_table():

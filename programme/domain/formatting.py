@@ -83,10 +83,6 @@ def relative_days(days: int) -> str:
     return f"{count(-days, 'day')} ago"
 
 
-def relative_day(day: date, today: date) -> str:
-    """How far `day` is from `today`, as `relative_days` says it."""
-    return relative_days((day - today).days)
-
 
 # --- Numbers, shares and counts ------------------------------------------------------------------
 

@@ -34,16 +34,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Trainers schedule sessions, add staff and take registers.
     "manage_training": frozenset({"admin", "programme_manager", "trainer"}),
     "record_attendance": frozenset({"admin", "programme_manager", "trainer"}),
+    # Runs training sessions: a new session names them as its trainer unless they say otherwise.
+    "run_sessions": frozenset({"trainer"}),
     # The go-live gate's criteria, thresholds and locality exceptions.
     "manage_gate": frozenset({"admin", "programme_manager"}),
     # The operational board records (and rescinds) go-live decisions.
     "decide_go_live": frozenset({"admin", "board_member"}),
     "manage_users": frozenset({"admin"}),
 }
-
-
-def is_role(role: str) -> bool:
-    return role in ROLES
 
 
 def role_label(role: str) -> str:
@@ -55,11 +53,6 @@ def permits(role: str | None, action: str) -> bool:
     if action not in PERMISSIONS:
         raise KeyError(f"unknown permission {action!r}")
     return role in PERMISSIONS[action]
-
-
-def roles_permitted(action: str) -> list[str]:
-    """The roles that may do `action`, in the order ROLES lists them."""
-    return [role for role in ROLES if permits(role, action)]
 
 
 def may_edit_milestone(role: str, user_id: int, owner_id: int | None) -> bool:

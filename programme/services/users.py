@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from programme.clock import utc_now
 from programme.domain.passwords import password_problems
-from programme.domain.permissions import ROLES
+from programme.domain.permissions import ROLES, permits
 from programme.extensions import db
 from programme.models import LoginAttempt, User
 from programme.services import audit
@@ -95,7 +95,8 @@ def change_role(user_id: int, role: str, actor: User) -> User:
     user = get_user(user_id)
     if role not in ROLES:
         raise ServiceError(f"Role must be one of {', '.join(ROLES)}.", "role")
-    if user.id == actor.id and role != "admin":
+    if user.id == actor.id and not permits(role, "manage_users"):
+        # Otherwise the last administrator could lock everyone out of user management.
         raise ServiceError("You cannot remove your own administrator role.", "role")
     before = user.role
     if before != role:

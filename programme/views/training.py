@@ -85,7 +85,7 @@ def new_session(programme_slug: str):
     if not form.is_submitted():
         capacities = {course.capacity for course in courses}
         form.capacity.data = capacities.pop() if len(capacities) == 1 else None
-        if current_user.role == "trainer":
+        if can(current_user, "run_sessions"):
             form.trainer.data = current_user.email
     if form.validate_on_submit():
         key, number = form.module_choice()

@@ -17,7 +17,6 @@ from programme.domain.formatting import (
     numeric_date,
     percent,
     person,
-    relative_day,
     relative_days,
     share_text,
     short_date,
@@ -72,11 +71,6 @@ def test_a_spreadsheet_date_is_quoted_as_the_spreadsheet_writes_it():
 )
 def test_days_to_a_day_read_as_words(days, words):
     assert relative_days(days) == words
-
-
-def test_a_day_is_placed_relative_to_today():
-    assert relative_day(date(2021, 1, 16), LANCASHIRE_LAUNCH) == "in 12 days"
-    assert relative_day(date(2020, 12, 30), LANCASHIRE_LAUNCH) == "5 days ago"
 
 
 # --- percentages and shares

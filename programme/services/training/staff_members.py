@@ -11,19 +11,8 @@ from programme.extensions import db
 from programme.models import Programme, StaffMember, Team, User
 from programme.services import audit
 from programme.services.errors import Conflict, ServiceError
-from programme.services.lookup import get_within
 from programme.services.recruitment import roles
 from programme.services.transaction import transactional
-
-
-def get_staff(programme: Programme, staff_id: int) -> StaffMember:
-    return get_within(
-        StaffMember,
-        staff_id,
-        "programme_id",
-        programme.id,
-        f"{programme.name} has no staff member {staff_id}.",
-    )
 
 
 def find_staff(programme: Programme, email: str) -> StaffMember | None:
