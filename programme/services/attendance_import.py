@@ -22,7 +22,6 @@ from programme.domain.imports import ImportPlan, RowPlan
 from programme.domain.spreadsheet import Table
 from programme.extensions import db
 from programme.models import (
-    Attendance,
     Course,
     CourseModule,
     ImportRecord,
@@ -74,12 +73,8 @@ def _lookups(programme: Programme) -> Lookups:
 def _places(session_ids: Collection[int]) -> list[Place]:
     """Everyone enrolled on (or recorded at) these sessions: one query."""
     return [
-        Place(*row)
-        for row in db.session.execute(
-            select(
-                Attendance.id, Attendance.session_id, Attendance.staff_id, Attendance.status
-            ).where(Attendance.session_id.in_(list(session_ids)))
-        )
+        Place(row.id, row.session_id, row.staff_id, row.status)
+        for row in registers.places_at(session_ids).values()
     ]
 
 
@@ -124,14 +119,7 @@ def _write_and_audit(
 
 def _refuse_if_changed(rows: list[RowPlan], sessions: list[int]) -> None:
     """The places are as the plan found them: nothing was recorded or enrolled meanwhile."""
-    current = {
-        (session_id, staff_id): status
-        for session_id, staff_id, status in db.session.execute(
-            select(Attendance.session_id, Attendance.staff_id, Attendance.status).where(
-                Attendance.session_id.in_(sessions)
-            )
-        )
-    }
+    current = {key: place.status for key, place in registers.places_at(sessions).items()}
     for row in rows:
         key = (row.values["session_id"], row.values["staff_id"])
         expected = row.changes["status"][0] if "status" in row.changes else None

@@ -155,7 +155,7 @@ def record_attendance(
     for session_id in session_ids:
         statuses = (mark.status for mark in by_session[session_id])
         check_recordable(sessions[session_id].on, statuses, today)
-    places = _places(session_ids)
+    places = places_at(session_ids)
     now, actor_id = utc_now(), (actor.id if actor else None)
     recorded = {"status": None, "recorded_at": now, "recorded_by_id": actor_id}
     new, updated = [], []
@@ -217,8 +217,9 @@ def _sessions(session_ids: list[int]) -> dict[int, RegisterSession]:
     }
 
 
-def _places(session_ids: list[int]) -> dict[tuple[int, int], tuple]:
-    """Everyone with a place at these sessions, by (session id, staff id)."""
+def places_at(session_ids: Collection[int]) -> dict[tuple[int, int], tuple]:
+    """Everyone with a place at these sessions (id, session_id, staff_id, status, walk_in), by
+    (session id, staff id): one query, for the register writer and the attendance import."""
     return {
         (row.session_id, row.staff_id): row
         for row in db.session.execute(
@@ -228,7 +229,7 @@ def _places(session_ids: list[int]) -> dict[tuple[int, int], tuple]:
                 Attendance.staff_id,
                 Attendance.status,
                 Attendance.walk_in,
-            ).where(Attendance.session_id.in_(session_ids))
+            ).where(Attendance.session_id.in_(list(session_ids)))
         )
     }
 
