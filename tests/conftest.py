@@ -212,9 +212,13 @@ def one_shared_transaction(app) -> Iterator[Callable[[], AbstractContextManager]
         yield savepoint
     finally:
         db.session.remove()
+        db.session.configure(join_transaction_mode="conditional_savepoint")  # the default
         engines[None] = engine
         outer.rollback()
         connection.close()
+        if engine.dialect.name == "sqlite":
+            event.remove(engine, "connect", _sqlite_manual_transactions)
+            event.remove(engine, "begin", _sqlite_begin)
         engine.dispose()
 
 
