@@ -44,12 +44,7 @@ def test_the_daily_job_stores_each_locality_s_readiness_once_a_day_however_often
     assert {snapshot.taken_on for snapshot in snapshots} == {TODAY}
     assert all(snapshot.ready is False for snapshot in snapshots)
     keys = [criterion["key"] for criterion in snapshots[0].criteria]
-    assert keys == [
-        "adult_specialists_recruited",
-        "trained_mi",
-        "trained_fs_workshops",
-        "gate_milestones_done",
-    ]
+    assert keys == ["adult_specialists_recruited", "trained_mi_and_fs", "gate_milestones_done"]
 
 
 def test_starting_the_scheduler_catches_up_on_today_only_if_the_job_has_not_run(app):

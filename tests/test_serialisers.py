@@ -167,7 +167,7 @@ def test_a_course_document_has_the_shape_of_courses_list_json(app):
     [entry] = document["courses"]
     assert list(entry) == ["key", "name", "modules", "criterion"]
     assert entry["key"] == "fs_workshops"
-    assert entry["criterion"] == "trained_fs_workshops"
+    assert entry["criterion"] == "trained_mi_and_fs"
     assert entry["modules"][3] == {
         "number": 4,
         "title": "Optional: practice leads' masterclass",

@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from programme.domain.formatting import long_date
+from programme.domain.formatting import long_date, share_text
 from programme.domain.recruitment import (
     PIPELINE,
     PostFacts,
@@ -25,9 +25,6 @@ from programme.domain.recruitment import (
     counted_posts,
 )
 from programme.domain.timeline import MilestoneStatus, RagStatus
-from programme.domain.training import (
-    CRITERIA as TRAINING_CRITERIA,
-)
 from programme.domain.training import (
     Attended,
     Completion,
@@ -43,7 +40,7 @@ AMBER_POINTS = 10  # within this many points of its threshold, a criterion is am
 
 class CriterionKind(StrEnum):
     RECRUITED = "adult_specialists_recruited"
-    TRAINED = "trained"  # staff who completed the course counting toward the criterion's key
+    TRAINED = "trained"  # relevant staff who completed every course the criterion names
     GATE_MILESTONES = "gate_milestones"  # the locality's gate-critical milestones done
     MILESTONE = "milestone"  # one named milestone done
     WORKSTREAM = "workstream_milestones"  # a share of one workstream's milestones done
@@ -62,8 +59,14 @@ KIND_LABELS = {
     CriterionKind.WORKSTREAM: "A share of a workstream's milestones done",
     CriterionKind.MANUAL_CHECK: "A check signed off by a named person",
 }
-# The kinds a programme manager may add; the others come with the programme.
-ADDABLE_KINDS = (CriterionKind.MILESTONE, CriterionKind.WORKSTREAM, CriterionKind.MANUAL_CHECK)
+# The kinds a programme manager may add; the others come with the programme. A training criterion
+# may be added for any course or set of courses (say one-course `trained_mi`).
+ADDABLE_KINDS = (
+    CriterionKind.TRAINED,
+    CriterionKind.MILESTONE,
+    CriterionKind.WORKSTREAM,
+    CriterionKind.MANUAL_CHECK,
+)
 # Done or not: counted 1 of 1 when met, so their threshold is always 100% (a lower one would make
 # an unsigned check "met"); a locality can only be excused from them.
 ALL_OR_NOTHING = (CriterionKind.MILESTONE, CriterionKind.MANUAL_CHECK)
@@ -86,6 +89,14 @@ class Criterion:
     workstream_id: int | None = None  # WORKSTREAM
     workstream_name: str | None = None
     signer: str | None = None  # MANUAL_CHECK: who must sign it off
+    courses: tuple[str, ...] = ()  # TRAINED: the keys of the courses a person must complete
+    removable: bool = False  # a default a programme may remove (this tracker's own additions)
+
+
+def trained_key(course_keys: Iterable[str]) -> str:
+    """The key a training criterion takes from its courses: `trained_mi`, or
+    `trained_mi_and_fs_workshops` for two."""
+    return "trained_" + "_and_".join(course_keys)
 
 
 def parse_gate(text: str, source: str = "gate.toml") -> tuple[Criterion, ...]:
@@ -96,12 +107,21 @@ def parse_gate(text: str, source: str = "gate.toml") -> tuple[Criterion, ...]:
             kind = CriterionKind(entry["kind"])
         except ValueError as error:
             raise SeedError(f"{source}: unknown criterion kind {entry['kind']!r}.") from error
-        if kind in ADDABLE_KINDS:
+        if kind in ADDABLE_KINDS and kind is not CriterionKind.TRAINED:
             raise SeedError(f"{source}: {kind.value} criteria are added in the app, per programme.")
-        criterion = Criterion(entry["key"], entry["label"], kind, int(entry["threshold"]))
+        criterion = Criterion(
+            entry["key"],
+            entry["label"],
+            kind,
+            int(entry["threshold"]),
+            courses=tuple(entry.get("courses", ())),
+            removable=bool(entry.get("removable", False)),
+        )
         check_threshold(criterion.threshold, source)
-        if kind is CriterionKind.TRAINED and criterion.key not in TRAINING_CRITERIA:
-            raise SeedError(f"{source}: {criterion.key} is not a training criterion.")
+        if kind is CriterionKind.TRAINED and not criterion.courses:
+            raise SeedError(f"{source}: {criterion.key} names no courses to be trained in.")
+        if kind is not CriterionKind.TRAINED and criterion.courses:
+            raise SeedError(f"{source}: only a training criterion names courses.")
         criteria.append(criterion)
     if len({c.key for c in criteria}) != len(criteria):
         raise SeedError(f"{source}: two criteria share a key.")
@@ -122,7 +142,7 @@ def check_threshold(threshold: int, source: str = "threshold") -> None:
 
 @dataclass(frozen=True)
 class CourseFacts:
-    """The course that counts toward a training criterion, with who attended and who is booked."""
+    """A course a training criterion names, with who attended and who is booked."""
 
     name: str
     rule: CourseRule
@@ -169,7 +189,7 @@ class LocalityFacts:
     posts: tuple[PostFacts, ...] = ()
     recruited: tuple[str, ...] = (PostStatus.APPOINTED.value, PostStatus.IN_POST.value)
     staff: tuple[StaffFacts, ...] = ()
-    courses: Mapping[str, CourseFacts] = field(default_factory=dict)  # by criterion key
+    courses: Mapping[str, CourseFacts] = field(default_factory=dict)  # by course key
     milestones: tuple[MilestoneFacts, ...] = ()
     sign_offs: Mapping[str, SignOff] = field(default_factory=dict)  # by criterion key
     exceptions: Mapping[str, LocalityException] = field(default_factory=dict)
@@ -197,6 +217,12 @@ class CriterionResult:
     shortfall: tuple[Shortfall, ...] = ()
     note: str | None = None  # why there is nothing to count, or what is excused
     exception: LocalityException | None = None
+    parts: tuple[CoursePart, ...] = ()  # per course, beneath a criterion naming several
+
+    @property
+    def parts_text(self) -> str:
+        """The per-course shares in one line: "MI 80% (8 of 10) · FS workshops 75% (6 of 8)"."""
+        return " · ".join(part.text for part in self.parts)
 
     @property
     def key(self) -> str:
@@ -254,11 +280,12 @@ def evaluate(criteria: Iterable[Criterion], facts: LocalityFacts, as_of: date) -
 
 def evaluate_one(criterion: Criterion, facts: LocalityFacts, as_of: date) -> CriterionResult:
     share, shortfall, note = _MEASURES[criterion.kind](criterion, facts, as_of)
+    parts = course_parts(criterion, facts, as_of)
     exception = facts.exceptions.get(criterion.key)
     threshold = criterion.threshold
     if exception is not None and exception.waived:
         return CriterionResult(
-            criterion, share, threshold, True, (), f"Waived: {exception.reason}", exception
+            criterion, share, threshold, True, (), f"Waived: {exception.reason}", exception, parts
         )
     if exception is not None and exception.threshold is not None:
         threshold = exception.threshold
@@ -266,7 +293,7 @@ def evaluate_one(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Cri
     if share.denominator == 0 and note is None:
         note = "Nothing to count yet."
     return CriterionResult(
-        criterion, share, threshold, met, () if met else shortfall, note, exception
+        criterion, share, threshold, met, () if met else shortfall, note, exception, parts
     )
 
 
@@ -292,23 +319,72 @@ def _post_detail(post: PostFacts, as_of: date) -> str:
 
 
 def _trained(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Measured:
-    course = facts.courses.get(criterion.key)
-    if course is None:
+    """Relevant staff who completed every course the criterion names. A person is relevant when
+    in post and in a role at least one of the courses is required for; they must complete each
+    course required for their role (a course their role is not required for is not owed)."""
+    named = _named_courses(criterion, facts)
+    if not named:
         return Share(0, 0), (), "No course counts toward this criterion."
-    done = completions(course.attended, course.rule, as_of)
-    share = trained_share(facts.staff, done, course.roles, as_of)
-    untrained = tuple(
-        Shortfall(
-            "staff",
-            person.id,
-            person.label,
-            done.get(person.id, Completion.NOT_STARTED).label,
+    done = [completions(course.attended, course.rule, as_of) for course in named]
+    trained = 0
+    untrained = []
+    for person in facts.staff:
+        owed = [i for i, course in enumerate(named) if is_relevant(person, course.roles, as_of)]
+        if not owed:
+            continue
+        missing = [i for i in owed if done[i].get(person.id) != Completion.COMPLETE]
+        if not missing:
+            trained += 1
+            continue
+        untrained.append(
+            Shortfall("staff", person.id, person.label, _untrained(named, done, missing, person))
         )
-        for person in facts.staff
-        if is_relevant(person, course.roles, as_of) and done.get(person.id) != Completion.COMPLETE
+    share = Share(trained, trained + len(untrained))
+    names = " or ".join(course.name for course in named)
+    note = None if share.denominator else f"No staff in this locality need {names}."
+    return share, tuple(untrained), note
+
+
+def _named_courses(criterion: Criterion, facts: LocalityFacts) -> list[CourseFacts]:
+    return [facts.courses[key] for key in criterion.courses if key in facts.courses]
+
+
+def _untrained(named, done, missing, person: StaffFacts) -> str:
+    """How far a person is from trained: "In progress", or per course when there are several."""
+    if len(named) == 1:
+        return done[0].get(person.id, Completion.NOT_STARTED).label
+    return "; ".join(
+        f"{named[i].name}: {done[i].get(person.id, Completion.NOT_STARTED).label.lower()}"
+        for i in missing
     )
-    note = None if share.denominator else f"No staff in this locality need {course.name}."
-    return share, untrained, note
+
+
+@dataclass(frozen=True)
+class CoursePart:
+    """One course's own share beneath a training criterion that names several."""
+
+    name: str
+    share: Share
+
+    @property
+    def text(self) -> str:
+        return f"{self.name} {share_text(self.share, nothing='nobody to train')}"
+
+
+def course_parts(criterion: Criterion, facts: LocalityFacts, as_of: date) -> tuple[CoursePart, ...]:
+    """Each named course's share of the staff it is required for, when there are several."""
+    named = _named_courses(criterion, facts) if criterion.kind is CriterionKind.TRAINED else []
+    if len(named) < 2:
+        return ()
+    return tuple(
+        CoursePart(
+            course.name,
+            trained_share(
+                facts.staff, completions(course.attended, course.rule, as_of), course.roles, as_of
+            ),
+        )
+        for course in named
+    )
 
 
 def _milestones_done(milestones: Iterable[MilestoneFacts], as_of: date) -> Measured:

@@ -36,7 +36,9 @@ ATTENDANCE_LABELS = {
 ATTENDANCE_STATUSES = tuple(AttendanceStatus)
 # Present or late counts toward completing a module; absent and left early do not.
 DEFAULT_COUNTED = (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value)
+# The default gate's training criterion, and the one-course criteria older programmes have.
 CRITERIA = {
+    "trained_mi_and_fs": "Trained in MI and the FS practice and change workshops",
     "trained_mi": "Trained in Motivational Interviewing",
     "trained_fs_workshops": "Trained in the FS practice and change workshops",
 }

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from programme.domain.readiness import ADDABLE_KINDS
 from programme.forms.base import BaseForm, select_choices
+from programme.forms.recruitment import MultiCheckboxField
 
 _PERCENT = NumberRange(0, 100, "Enter a threshold from 0 to 100.")
 NOTE_MAX = 5000
@@ -44,10 +45,16 @@ class CriterionForm(BaseForm):
         validate_choice=False,
         description="For “a share of a workstream's milestones done”.",
     )
+    courses = MultiCheckboxField(
+        "Courses",
+        choices=[],
+        description="For “relevant staff trained”: a person counts once they completed every "
+        "course chosen (one course makes a one-course criterion, such as trained_mi).",
+    )
     threshold = IntegerField(
         "Threshold (%)",
         validators=[Optional(), _PERCENT],
-        description="For a workstream: the share of its milestones that must be done.",
+        description="For staff trained or a workstream: the share that must be reached.",
     )
     signer_email = SelectField(
         "Who signs it off", choices=[], description="For “a check signed off by a named person”."

@@ -51,8 +51,11 @@ class GateCriterion(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     threshold: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    # True for the four the programme came with: their thresholds change, they are not removed.
+    # True for the defaults a programme came with that are Lancashire's rule: their thresholds
+    # change, they are not removed (this tracker's own additions come as not standard).
     standard: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A training criterion's courses, by key: a person is trained once they completed each one.
+    courses: Mapped[list[str]] = mapped_column(JSON, default=list)
     milestone_title: Mapped[str | None] = mapped_column(String(300))
     workstream_id: Mapped[int | None] = mapped_column(
         ForeignKey("workstream.id", ondelete="CASCADE")
@@ -79,6 +82,7 @@ class GateCriterion(db.Model):
             workstream_id=self.workstream_id,
             workstream_name=self.workstream.name if self.workstream else None,
             signer=self.signer.name if self.signer else "nobody (no one is named)",
+            courses=tuple(self.courses or ()),
         )
 
     @property

@@ -60,7 +60,7 @@ def load(
 ) -> dict[int, LocalityFacts]:
     """Everything the gate of each locality is decided on, by locality id: its posts with their
     status history, its staff, the attendance and bookings (on sessions from `today` on) at the
-    course of each training criterion among `criteria`, its milestones, and its exceptions and
+    courses the training criteria among `criteria` name, its milestones, and its exceptions and
     sign-offs. Ten queries, however many localities."""
     ids = [locality.id for locality in localities]
     posts, staff, milestones = posts_of(ids), staff_of(ids), milestones_of(ids)
@@ -203,16 +203,14 @@ def courses_of(
     locality_ids: Iterable[int],
     today: date,
 ) -> dict[int, dict[str, CourseFacts]]:
-    """Per locality and training criterion key, the course counting toward it (the first, if
-    two name one criterion) with the attendance of the locality's staff and their bookings on
-    sessions from `today` on (counted as if attended, for projections). Each locality sees
-    only its own people, so the work grows linearly. Four queries."""
+    """Per locality and course key, each course a training criterion among `criteria` names,
+    with the attendance of the locality's staff and their bookings on sessions from `today` on
+    (counted as if attended, for projections). Each locality sees only its own people, so the
+    work grows linearly. Four queries."""
     locality_ids = list(locality_ids)
-    keys = {c.key for c in criteria if c.kind == CriterionKind.TRAINED}
+    keys = {key for c in criteria if c.kind == CriterionKind.TRAINED for key in c.courses or ()}
     courses = {
-        course.criterion: course
-        for course in reversed(catalogue.list_courses(programme))  # the first course wins
-        if course.criterion in keys
+        course.key: course for course in catalogue.list_courses(programme) if course.key in keys
     }
     # (locality id, course id) -> records
     attended: dict[tuple[int, int], list[Attended]] = defaultdict(list)

@@ -55,7 +55,7 @@ def checked_slug(slug: str | None, name: str) -> str:
 def create_programme(name: str, slug: str | None, actor: User | None) -> Programme:
     """Create a programme with the default Family Safeguarding configuration from seed/:
     timeline templates, the role taxonomy, the establishment templates, the two courses and the
-    four gate criteria."""
+    default gate criteria."""
     name = name.strip()
     if not name:
         raise ServiceError("Enter the programme's name.", "name")

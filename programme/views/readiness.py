@@ -27,8 +27,10 @@ from programme.services.readiness import (
     gate_criteria,
     gate_exceptions,
     locality_page,
+    rule_as_written,
     sign_offs,
 )
+from programme.services.training import catalogue
 from programme.services.users import active_users
 from programme.views.common import or_404, owner_choices, render_form
 
@@ -260,6 +262,8 @@ def _gate_page(programme, failed=None, errors=(), status=200):
             failed_id=failed_id,
             errors=list(errors),
             people=active_users(),
+            courses={course.key: course.name for course in catalogue.list_courses(programme)},
+            rule_offer=rule_as_written.offer(programme),
         ),
         status,
     )
@@ -311,6 +315,9 @@ def new_criterion(programme_slug: str):
         [("", "Choose a workstream"), *((str(w.id), w.name) for w in programme.workstreams)]
     )
     form.signer_email.choices = owner_choices("Choose a person")
+    form.courses.choices = select_choices(
+        (course.key, course.name) for course in catalogue.list_courses(programme)
+    )
     if form.validate_on_submit():
         try:
             criterion = gate_criteria.add_criterion(
@@ -322,6 +329,7 @@ def new_criterion(programme_slug: str):
                     milestone_title=form.milestone_title.data,
                     workstream_id=form.workstream_id.data,
                     signer_email=form.signer_email.data,
+                    courses=form.courses.data,
                 ),
                 current_user,
             )
@@ -349,4 +357,16 @@ def remove_criterion(programme_slug: str, criterion_id: int):
         flash(error.message, "error")
     else:
         flash(f"Removed “{criterion.label}” from the go-live gate.", "success")
+    return redirect(url_for(".gate", programme_slug=programme_slug))
+
+
+@bp.route("/readiness/gate/rule-as-written", methods=["POST"])
+@requires("manage_gate")
+def use_rule_as_written(programme_slug: str):
+    programme = _programme(programme_slug)
+    rule = rule_as_written.use_rule_as_written(programme, current_user)
+    if rule is None:
+        flash("Nothing changed: the gate already follows the rule as written.")
+    else:
+        flash(f"The gate now follows the rule as written: “{rule.new.label}”.", "success")
     return redirect(url_for(".gate", programme_slug=programme_slug))

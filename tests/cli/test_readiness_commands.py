@@ -83,8 +83,7 @@ def test_show_json_prints_one_document_of_the_contract_s_shape(app, runner):
     )
     assert [c["key"] for c in document["criteria"]] == [
         "adult_specialists_recruited",
-        "trained_mi",
-        "trained_fs_workshops",
+        "trained_mi_and_fs",
         "gate_milestones_done",
     ]
     for entry in document["criteria"]:
@@ -105,7 +104,7 @@ def test_show_json_prints_one_document_of_the_contract_s_shape(app, runner):
         "numerator": 7,
         "denominator": 10,
     }
-    assert [c["threshold"] for c in document["criteria"]] == [70, 70, 70, 100]
+    assert [c["threshold"] for c in document["criteria"]] == [70, 70, 100]
 
 
 def test_show_json_of_a_locality_that_is_not_ready(app, runner):

@@ -32,8 +32,8 @@ def test_courses_list_json_prints_one_document_of_the_contract_s_shape(app, runn
     assert list(document) == ["courses"]
     courses = document["courses"]
     assert [(c["key"], c["criterion"]) for c in courses] == [
-        ("mi", "trained_mi"),
-        ("fs_workshops", "trained_fs_workshops"),
+        ("mi", "trained_mi_and_fs"),
+        ("fs_workshops", "trained_mi_and_fs"),
     ]
     for course in courses:
         assert set(course) == {"key", "name", "modules", "criterion"}
@@ -53,7 +53,7 @@ def test_courses_list_prints_each_course_with_its_modules(app, runner):
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "mi: Motivational Interviewing, counts toward trained_mi"
+    assert lines[0] == "mi: Motivational Interviewing, counts toward trained_mi_and_fs"
     assert lines[1].startswith("  module 1: Day 1")
     assert any(line.endswith("(optional)") for line in lines)
 

@@ -45,7 +45,7 @@ MI_RULE = CourseRule(frozenset({1, 2, 3, 4}))
 RECRUITED = Criterion(
     "adult_specialists_recruited", "Adult specialist workers recruited", CriterionKind.RECRUITED, 70
 )
-TRAINED_MI = Criterion("trained_mi", "Trained in MI", CriterionKind.TRAINED, 70)
+TRAINED_MI = Criterion("trained_mi", "Trained in MI", CriterionKind.TRAINED, 70, courses=("mi",))
 GATE_MILESTONES = Criterion(
     "gate_milestones_done", "Gate-critical milestones done", CriterionKind.GATE_MILESTONES, 100
 )
@@ -116,7 +116,7 @@ def team(size: int, trained: int, **values) -> LocalityFacts:
     """`size` social workers, the first `trained` of them through every MI module."""
     return facts(
         staff=tuple(person(n) for n in range(1, size + 1)),
-        courses={"trained_mi": mi(trained_people(*range(1, trained + 1)))},
+        courses={"mi": mi(trained_people(*range(1, trained + 1)))},
         **values,
     )
 
@@ -278,10 +278,10 @@ def test_seven_of_ten_social_workers_trained_meets_70_percent_and_six_does_not()
     assert not evaluate_one(TRAINED_MI, team(10, 6), TODAY).met
 
 
-def test_the_course_counted_is_the_one_filed_under_the_criterion_s_key():
+def test_the_courses_counted_are_the_ones_the_criterion_names():
     workshops = facts(
         staff=tuple(person(n) for n in range(1, 4)),
-        courses={"trained_fs_workshops": mi(trained_people(1, 2, 3))},
+        courses={"fs_workshops": mi(trained_people(1, 2, 3))},
     )
 
     result = evaluate_one(TRAINED_MI, workshops, TODAY)
@@ -294,7 +294,7 @@ def test_the_course_counted_is_the_one_filed_under_the_criterion_s_key():
 def test_only_staff_in_the_course_s_roles_are_counted():
     locality = facts(
         staff=(person(1), person(2), person(3, CO_ORDINATOR), person(4, CO_ORDINATOR)),
-        courses={"trained_mi": mi(trained_people(1, 3))},
+        courses={"mi": mi(trained_people(1, 3))},
     )
 
     result = evaluate_one(TRAINED_MI, locality, TODAY)
@@ -306,7 +306,7 @@ def test_only_staff_in_the_course_s_roles_are_counted():
 def test_leavers_are_not_counted_after_their_leaving_date():
     locality = facts(
         staff=(person(1, leaving=TODAY), person(2), person(3)),
-        courses={"trained_mi": mi(trained_people(1, 2))},
+        courses={"mi": mi(trained_people(1, 2))},
     )
 
     assert evaluate_one(TRAINED_MI, locality, TODAY).share == Share(1, 2)
@@ -314,9 +314,7 @@ def test_leavers_are_not_counted_after_their_leaving_date():
 
 
 def test_nobody_in_a_relevant_role_is_not_met_and_says_who_the_course_is_for():
-    locality = facts(
-        staff=(person(1, CO_ORDINATOR),), courses={"trained_mi": mi(trained_people(1))}
-    )
+    locality = facts(staff=(person(1, CO_ORDINATOR),), courses={"mi": mi(trained_people(1))})
 
     result = evaluate_one(TRAINED_MI, locality, TODAY)
 
@@ -325,11 +323,126 @@ def test_nobody_in_a_relevant_role_is_not_met_and_says_who_the_course_is_for():
     assert result.note == "No staff in this locality need Motivational Interviewing."
 
 
+# ------------------------------------------------------------------ trained in MI and FS: both
+
+
+TRAINED_BOTH = Criterion(
+    "trained_mi_and_fs",
+    "Relevant staff trained in MI and the FS practice and change workshops",
+    CriterionKind.TRAINED,
+    70,
+    courses=("mi", "fs_workshops"),
+)
+FS_RULE = CourseRule(frozenset({1, 2, 3}))
+
+
+def fs(attended=(), booked=(), roles=MI_ROLES) -> CourseFacts:
+    return CourseFacts(
+        "FS practice and change workshops", FS_RULE, roles, tuple(attended), tuple(booked)
+    )
+
+
+def fs_done(*staff_ids: int, status: str = "present") -> tuple[Attended, ...]:
+    return tuple(record for n in staff_ids for record in attended(n, 1, 2, 3, status=status))
+
+
+def both(size: int, mi_ids, fs_ids, **values) -> LocalityFacts:
+    return facts(
+        staff=tuple(person(n) for n in range(1, size + 1)),
+        courses={"mi": mi(trained_people(*mi_ids)), "fs_workshops": fs(fs_done(*fs_ids))},
+        **values,
+    )
+
+
+@pytest.mark.parametrize(
+    ("mi_ids", "fs_ids", "trained"),
+    [((1,), (), False), ((), (1,), False), ((1,), (1,), True)],
+    ids=["mi-only", "fs-only", "both"],
+)
+def test_a_person_counts_as_trained_only_with_both_courses(mi_ids, fs_ids, trained):
+    result = evaluate_one(TRAINED_BOTH, both(1, mi_ids, fs_ids), TODAY)
+
+    assert result.share == Share(int(trained), 1)
+
+
+def test_a_module_attended_late_still_counts_toward_both():
+    locality = facts(
+        staff=(person(1),),
+        courses={
+            "mi": mi(attended(1, 1, 2, 3) + attended(1, 4, status="late")),
+            "fs_workshops": fs(fs_done(1)),
+        },
+    )
+
+    assert evaluate_one(TRAINED_BOTH, locality, TODAY).share == Share(1, 1)
+    strict = replace(
+        locality.courses["mi"], rule=CourseRule(MI_RULE.required_modules, frozenset({"present"}))
+    )
+    not_late = replace(locality, courses={**locality.courses, "mi": strict})
+    assert evaluate_one(TRAINED_BOTH, not_late, TODAY).share == Share(0, 1)
+
+
+def test_80_percent_in_mi_and_75_in_the_workshops_but_60_in_both_is_not_met():
+    # 20 people: 16 did MI (1-16), 15 did the workshops (5-19), 12 did both (5-16).
+    result = evaluate_one(TRAINED_BOTH, both(20, range(1, 17), range(5, 20)), TODAY)
+
+    assert result.share == Share(12, 20)
+    assert not result.met
+    assert result.gap == 2
+    assert [part.share for part in result.parts] == [Share(16, 20), Share(15, 20)]
+    assert result.parts_text == (
+        "Motivational Interviewing 80% (16 of 20) · FS practice and change workshops 75% (15 of 20)"
+    )
+    assert result.shortfall[0] == Shortfall(
+        "staff", 1, "Person 1", "FS practice and change workshops: not started"
+    )
+    assert result.shortfall[-2].detail == "Motivational Interviewing: not started"
+
+
+def test_seventy_percent_trained_in_both_is_met():
+    result = evaluate_one(TRAINED_BOTH, both(10, range(1, 9), range(1, 8)), TODAY)
+
+    assert result.share == Share(7, 10)
+    assert result.met
+    assert result.shortfall == ()
+
+
+def test_a_person_owes_only_the_courses_their_role_is_required_for():
+    # The programme made psychologists (role 9) required for MI only.
+    locality = facts(
+        staff=(person(1), person(2, 9), person(3, CO_ORDINATOR)),
+        courses={
+            "mi": mi(trained_people(1, 2), roles=MI_ROLES | {9}),
+            "fs_workshops": fs(fs_done(1)),
+        },
+    )
+
+    result = evaluate_one(TRAINED_BOTH, locality, TODAY)
+
+    assert result.share == Share(2, 2)
+    assert [part.share for part in result.parts] == [Share(2, 2), Share(1, 1)]
+
+
+def test_a_one_course_criterion_shows_no_per_course_shares():
+    assert evaluate_one(TRAINED_MI, team(10, 7), TODAY).parts == ()
+
+
+def test_booked_workshops_project_the_day_both_are_done():
+    booking = tuple(Attended(1, n, "present", NEXT_MONTH) for n in (1, 2, 3))
+    locality = replace(
+        both(1, (1,), ()), courses={"mi": mi(trained_people(1)), "fs_workshops": fs((), booking)}
+    )
+
+    (projection,) = project([TRAINED_BOTH], locality, TODAY)
+
+    assert projection.on == NEXT_MONTH
+
+
 def test_the_shortfall_lists_each_relevant_person_not_yet_trained_and_how_far_they_got():
     locality = facts(
         staff=(person(1), person(2), person(3), person(4, CO_ORDINATOR), person(5)),
         courses={
-            "trained_mi": mi(
+            "mi": mi(
                 trained_people(1) + attended(2, 1, 2) + attended(5, 1, 2, 3, 4, status="absent")
             )
         },
@@ -593,7 +706,7 @@ def test_staff_who_start_after_the_day_are_not_counted():
 
 def test_attendance_after_the_day_does_not_count():
     records = attended(1, 1, 2, 3) + attended(1, 4, on=NEXT_MONTH)
-    locality = facts(staff=(person(1),), courses={"trained_mi": mi(records)})
+    locality = facts(staff=(person(1),), courses={"mi": mi(records)})
 
     today = evaluate_one(TRAINED_MI, locality, TODAY)
 
@@ -726,7 +839,7 @@ def test_booked_training_projects_people_complete_on_their_last_required_module(
     base = team(10, 6)
     locality = replace(
         base,
-        courses={"trained_mi": mi(base.courses["trained_mi"].attended + attended(7, 1, 2), booked)},
+        courses={"mi": mi(base.courses["mi"].attended + attended(7, 1, 2), booked)},
     )
 
     (projection,) = project([TRAINED_MI], locality, TODAY)
@@ -805,7 +918,7 @@ def test_expected_starts_every_offer_on_its_start_date_and_attends_every_booking
     booking = Attended(1, 4, "present", NEXT_MONTH)
     locality = facts(
         posts=(offered, vacant, withdrawn),
-        courses={"trained_mi": mi(attended(1, 1, 2, 3), (booking,))},
+        courses={"mi": mi(attended(1, 1, 2, 3), (booking,))},
     )
 
     future = expected(locality, TODAY)
@@ -813,9 +926,9 @@ def test_expected_starts_every_offer_on_its_start_date_and_attends_every_booking
     assert future.posts[0].history == ((EARLIER, "offered"), (NEXT_MONTH, "in_post"))
     assert future.posts[0].status_on(NEXT_MONTH) == "in_post"
     assert future.posts[1:] == (vacant, withdrawn)
-    assert future.courses["trained_mi"].attended == (*attended(1, 1, 2, 3), booking)
+    assert future.courses["mi"].attended == (*attended(1, 1, 2, 3), booking)
     assert locality.posts[0] == offered
-    assert locality.courses["trained_mi"].attended == attended(1, 1, 2, 3)
+    assert locality.courses["mi"].attended == attended(1, 1, 2, 3)
 
 
 def test_event_days_are_the_known_days_from_today_on_that_change_a_share_in_order():
@@ -827,7 +940,7 @@ def test_event_days_are_the_known_days_from_today_on_that_change_a_share_in_orde
             person(3, start=EARLIER, leaving=TODAY),
         ),
         courses={
-            "trained_mi": mi(
+            "mi": mi(
                 attended(1, 1, on=date(2026, 12, 1)),
                 (Attended(1, 2, "present", date(2026, 12, 7)), Attended(2, 2, "present", EARLIER)),
             )
@@ -898,22 +1011,22 @@ def test_the_threshold_line_is_placed_on_the_same_scale(threshold, y):
 # ------------------------------------------------------------------ the gate file
 
 
-def test_the_default_gate_has_the_four_launch_criteria():
+def test_the_default_gate_is_the_lancashire_rule_and_the_milestones_this_tracker_adds():
     gate = load_gate(GATE_FILE)
 
     assert [c.key for c in gate] == [
         "adult_specialists_recruited",
-        "trained_mi",
-        "trained_fs_workshops",
+        "trained_mi_and_fs",
         "gate_milestones_done",
     ]
-    assert [c.threshold for c in gate] == [70, 70, 70, 100]
+    assert [c.threshold for c in gate] == [70, 70, 100]
     assert [c.kind for c in gate] == [
         CriterionKind.RECRUITED,
         CriterionKind.TRAINED,
-        CriterionKind.TRAINED,
         CriterionKind.GATE_MILESTONES,
     ]
+    assert gate[1].courses == ("mi", "fs_workshops")
+    assert [c.removable for c in gate] == [False, False, True]
 
 
 def test_the_default_gate_parses_the_same_from_its_text():
@@ -926,8 +1039,8 @@ def test_the_default_gate_is_ready_for_a_locality_that_meets_every_line():
         base,
         posts=posts(7, 10),
         courses={
-            "trained_mi": base.courses["trained_mi"],
-            "trained_fs_workshops": replace(base.courses["trained_mi"], name="FS workshops"),
+            "mi": base.courses["mi"],
+            "fs_workshops": replace(base.courses["mi"], name="FS workshops"),
         },
         milestones=(milestone(1, status="done", gate=True),),
     )
@@ -960,7 +1073,11 @@ def test_a_gate_with_no_criteria_parses_to_none():
         (criteria_text(("a", "manual_check", 100)), "added in the app"),
         (criteria_text(("a", "gate_milestones", 101)), "a threshold is a whole percentage"),
         (criteria_text(("a", "gate_milestones", -1)), "a threshold is a whole percentage"),
-        (criteria_text(("trained_yoga", "trained", 70)), "trained_yoga is not a training"),
+        (criteria_text(("trained_yoga", "trained", 70)), "trained_yoga names no courses"),
+        (
+            criteria_text(("a", "gate_milestones", 70)).replace("kind", 'courses = ["mi"]\nkind'),
+            "only a training criterion names courses",
+        ),
     ],
     ids=[
         "unknown-kind",
@@ -968,7 +1085,8 @@ def test_a_gate_with_no_criteria_parses_to_none():
         "addable-kind",
         "threshold-101",
         "threshold-negative",
-        "bad-course",
+        "trained-without-courses",
+        "courses-on-another-kind",
     ],
 )
 def test_a_gate_file_that_does_not_make_sense_is_refused(text, message):

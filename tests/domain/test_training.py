@@ -227,8 +227,8 @@ def test_the_default_courses_are_mi_and_the_fs_workshops():
     courses = {course.key: course for course in load_courses(COURSES_FILE)}
 
     assert set(courses) == {"mi", "fs_workshops"}
-    assert courses["mi"].criterion == "trained_mi"
-    assert courses["fs_workshops"].criterion == "trained_fs_workshops"
+    assert courses["mi"].criterion == "trained_mi_and_fs"
+    assert courses["fs_workshops"].criterion == "trained_mi_and_fs"
     assert [m.number for m in courses["mi"].modules] == [1, 2, 3, 4]
     assert all(m.required for m in courses["mi"].modules)
     assert [m.required for m in courses["fs_workshops"].modules] == [True, True, True, False]

@@ -13,12 +13,14 @@ from programme.models import (
     ImportRecord,
     Post,
     Programme,
+    ReadinessSnapshot,
     StaffMember,
     Team,
     TrainingSession,
 )
 from programme.seed_files import DEMO_RECRUITMENT_FILE
 from programme.services import demo, recruitment_import
+from programme.services.readiness import board
 from programme.services.recruitment.establishments import get_establishment
 from programme.services.recruitment.overview import programme_recruitment
 from programme.services.training import completion, schedule
@@ -96,17 +98,68 @@ def test_seed_demo_shows_localities_above_and_below_the_training_line(app):
 
     summary = completion.programme_training(programme, TODAY, TODAY)
     shares = {
-        course.criterion: {group.name: group.shares[n] for group in summary.groups}
+        course.key: {group.name: group.shares[n] for group in summary.groups}
         for n, course in enumerate(summary.courses)
     }
 
-    for criterion in ("trained_mi", "trained_fs_workshops"):
-        assert all(share.denominator > 0 for share in shares[criterion].values())
-        above = {name for name, share in shares[criterion].items() if share.meets(GATE)}
-        assert {"South Somerset", "Taunton"} <= above, criterion
-        assert "Bridgwater" not in above, criterion
-    assert shares["trained_fs_workshops"]["Bridgwater"].numerator > 0  # trained, but too few
+    for key in ("mi", "fs_workshops"):
+        assert all(share.denominator > 0 for share in shares[key].values())
+        above = {name for name, share in shares[key].items() if share.meets(GATE)}
+        assert {"South Somerset", "Taunton"} <= above, key
+        assert "Bridgwater" not in above, key
+    assert shares["fs_workshops"]["Bridgwater"].numerator > 0  # trained, but too few
     assert all(cost.cohorts > 0 for cost in summary.costs)
+
+
+def test_the_demo_board_on_the_test_day_follows_the_rule_as_written(app):
+    programme = demo.load_demo(TODAY).programme
+
+    rows = {row.locality.name: row.readiness for row in board.board(programme, TODAY).rows}
+
+    figures = {
+        name: [(r.key, r.share.numerator, r.share.denominator) for r in found.results]
+        for name, found in rows.items()
+    }
+    assert figures == {
+        "South Somerset": [
+            ("adult_specialists_recruited", 5, 6),
+            ("trained_mi_and_fs", 18, 22),
+            ("gate_milestones_done", 3, 3),
+        ],
+        "Bridgwater": [
+            ("adult_specialists_recruited", 1, 4),
+            ("trained_mi_and_fs", 0, 16),
+            ("gate_milestones_done", 1, 3),
+        ],
+        "Mendip": [
+            ("adult_specialists_recruited", 1, 4),
+            ("trained_mi_and_fs", 0, 17),
+            ("gate_milestones_done", 1, 3),
+        ],
+        "West Somerset": [
+            ("adult_specialists_recruited", 1, 3),
+            ("trained_mi_and_fs", 0, 9),
+            ("gate_milestones_done", 0, 3),
+        ],
+        "Taunton": [
+            ("adult_specialists_recruited", 10, 14),
+            ("trained_mi_and_fs", 23, 26),
+            ("gate_milestones_done", 1, 3),
+        ],
+    }
+    assert [name for name, found in rows.items() if found.ready] == ["South Somerset"]
+    bridgwater = rows["Bridgwater"].results[1]
+    assert bridgwater.parts_text == (
+        "Motivational Interviewing 0% (0 of 16) · FS practice and change workshops 62% (10 of 16)"
+    )
+    # Weeks of snapshots were taken under the new keys.
+    assert {
+        c["key"] for s in db.session.scalars(select(ReadinessSnapshot)) for c in s.criteria
+    } == {
+        "adult_specialists_recruited",
+        "trained_mi_and_fs",
+        "gate_milestones_done",
+    }
 
 
 def test_seed_demo_has_upcoming_sessions_with_places_and_a_past_one_without_a_register(app):

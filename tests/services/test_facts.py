@@ -58,7 +58,7 @@ def a_busy_locality(programme, name: str, teams: int = 1, staff: int = 1, posts:
     create_milestone(locality, gate_critical=True, status="done", completed_on=LAST_MONTH)
     create_milestone(locality, title=f"{name} ICT ready")
     gate_exceptions.set_exception(
-        locality, criterion(programme, "trained_mi"), "Shared service", None, threshold=40
+        locality, criterion(programme, "trained_mi_and_fs"), "Shared service", None, threshold=40
     )
     return locality
 
@@ -84,7 +84,7 @@ def test_a_locality_s_facts_are_the_plain_values_its_gate_is_decided_on(app):
         locality, title="Launch event", gate_critical=True, due=date(2027, 3, 1)
     )
     gate_exceptions.set_exception(
-        locality, criterion(programme, "trained_mi"), "Shared service", None, threshold=40
+        locality, criterion(programme, "trained_mi_and_fs"), "Shared service", None, threshold=40
     )
     sign_offs.sign_off(locality, check, signer, TODAY)
     criteria = gate_criteria.criteria(programme)
@@ -114,7 +114,7 @@ def test_a_locality_s_facts_are_the_plain_values_its_gate_is_decided_on(app):
                 ),
             ),
             courses={
-                "trained_mi": CourseFacts(
+                "mi": CourseFacts(
                     mi.name,
                     catalogue.course_rule(mi),
                     roles,
@@ -124,7 +124,7 @@ def test_a_locality_s_facts_are_the_plain_values_its_gate_is_decided_on(app):
                     ),
                     (Attended(ann.id, 3, "present", NEXT_WEEK),),
                 ),
-                "trained_fs_workshops": found[locality.id].courses["trained_fs_workshops"],
+                "fs_workshops": found[locality.id].courses["fs_workshops"],
             },
             milestones=(
                 MilestoneFacts(
@@ -138,10 +138,10 @@ def test_a_locality_s_facts_are_the_plain_values_its_gate_is_decided_on(app):
                 ),
             ),
             sign_offs={check.key: SignOff("Sue Signer", TODAY)},
-            exceptions={"trained_mi": LocalityException("Shared service", 40, False)},
+            exceptions={"trained_mi_and_fs": LocalityException("Shared service", 40, False)},
         )
     }
-    workshops = found[locality.id].courses["trained_fs_workshops"]
+    workshops = found[locality.id].courses["fs_workshops"]
     assert (workshops.attended, workshops.booked) == ((), ())
 
 
@@ -154,7 +154,7 @@ def test_a_locality_with_nothing_yet_has_empty_facts(app):
     empty = found[locality.id]
     assert (empty.posts, empty.staff, empty.milestones) == ((), (), ())
     assert (empty.sign_offs, empty.exceptions) == ({}, {})
-    assert set(empty.courses) == {"trained_mi", "trained_fs_workshops"}
+    assert set(empty.courses) == {"mi", "fs_workshops"}
 
 
 def test_loading_takes_the_same_queries_for_one_small_locality_as_for_several_large_ones(
@@ -189,10 +189,12 @@ def test_each_locality_sees_only_its_own_people_places_and_settings(app):
             f"{locality.name} person 0, {locality.name} team 0"
         }
         staff_ids = {person.id for person in mine.staff}
-        course = mine.courses["trained_mi"]
+        course = mine.courses["mi"]
         assert {a.staff_id for a in course.attended + course.booked} == staff_ids
         assert [m.title for m in mine.milestones][-1] == f"{locality.name} ICT ready"
-        assert mine.exceptions == {"trained_mi": LocalityException("Shared service", 40, False)}
+        assert mine.exceptions == {
+            "trained_mi_and_fs": LocalityException("Shared service", 40, False)
+        }
 
 
 def test_attendance_of_gives_recorded_attendance_by_course_for_the_people_asked_about(app):

@@ -55,12 +55,7 @@ from tests.queries import audit_events_for, count_rows, reread
 
 LAST_MONTH = TODAY - timedelta(days=30)
 NEXT_MONTH = date(2026, 12, 31)
-STANDARD_KEYS = [
-    "adult_specialists_recruited",
-    "trained_mi",
-    "trained_fs_workshops",
-    "gate_milestones_done",
-]
+STANDARD_KEYS = ["adult_specialists_recruited", "trained_mi_and_fs", "gate_milestones_done"]
 
 
 def trends_of(locality, today=TODAY):
@@ -109,7 +104,7 @@ def gate_milestone(locality, done: bool = True, **fields):
 
 
 def ready_locality(programme=None, **fields):
-    """A locality meeting all four standard criteria: its one DA post filled, both its social
+    """A locality meeting the three default criteria: its one DA post filled, both its social
     workers trained on both courses, its one gate-critical milestone done."""
     programme = programme or somerset()
     locality = create_locality(programme, **fields)
@@ -141,31 +136,39 @@ def board_member(**overrides):
 # ------------------------------------------------------------------ the default gate
 
 
-def test_a_new_programme_gets_the_four_standard_criteria_of_the_default_gate(app):
+def test_a_new_programme_gets_the_faithful_gate(app):
     programme = somerset()
 
     gate = gate_criteria.criteria(programme)
 
     assert [c.key for c in gate] == STANDARD_KEYS
-    assert [c.threshold for c in gate] == [70, 70, 70, 100]
-    assert [c.kind for c in gate] == [
-        "adult_specialists_recruited",
-        "trained",
-        "trained",
-        "gate_milestones",
-    ]
-    assert all(c.standard for c in gate)
-    assert [c.position for c in gate] == [0, 1, 2, 3]
+    assert [c.threshold for c in gate] == [70, 70, 100]
+    assert [c.kind for c in gate] == ["adult_specialists_recruited", "trained", "gate_milestones"]
+    assert gate[1].courses == ["mi", "fs_workshops"]
+    assert gate[1].label == (
+        "Relevant staff trained in MI and the FS practice and change workshops"
+    )
+    # Lancashire's rule stays; the milestones are this tracker's addition, so removable.
+    assert [c.standard for c in gate] == [True, True, False]
+    assert [c.position for c in gate] == [0, 1, 2]
     assert gate[0].label == "Adult specialist workers recruited"
+
+
+def test_the_tracker_s_own_milestones_criterion_can_be_removed(app):
+    programme = somerset()
+
+    gate_criteria.remove_criterion(criterion(programme, "gate_milestones_done"), None)
+
+    assert [c.key for c in gate_criteria.criteria(programme)] == STANDARD_KEYS[:2]
 
 
 def test_each_programme_has_its_own_gate(app):
     one, two = somerset("one"), somerset("two")
 
-    gate_criteria.set_threshold(criterion(one, "trained_mi"), 80, None)
+    gate_criteria.set_threshold(criterion(one, "trained_mi_and_fs"), 80, None)
 
-    assert count_rows(GateCriterion) == 8
-    assert criterion(two, "trained_mi").threshold == 70
+    assert count_rows(GateCriterion) == 6
+    assert criterion(two, "trained_mi_and_fs").threshold == 70
 
 
 def test_a_locality_with_nothing_recorded_is_not_ready_and_says_why(app):
@@ -279,17 +282,19 @@ def test_staff_who_completed_a_course_count_toward_its_criterion(app):
 
     found = evaluation.evaluate_locality(team.locality, TODAY)
 
-    mi, workshops = result(found, "trained_mi"), result(found, "trained_fs_workshops")
-    assert (mi.share.numerator, mi.share.denominator, mi.met) == (7, 10, True)
-    assert (workshops.share.numerator, workshops.share.denominator) == (6, 10)
-    assert not workshops.met
-    assert [s.label.split(",")[0] for s in workshops.shortfall] == [
+    trained = result(found, "trained_mi_and_fs")
+    assert (trained.share.numerator, trained.share.denominator, trained.met) == (6, 10, False)
+    assert [(p.name, p.share.numerator, p.share.denominator) for p in trained.parts] == [
+        ("Motivational Interviewing", 7, 10),
+        ("FS practice and change workshops", 6, 10),
+    ]
+    assert [s.label.split(",")[0] for s in trained.shortfall] == [
         "Person 6",
         "Person 7",
         "Person 8",
         "Person 9",
     ]
-    assert {s.detail for s in workshops.shortfall} == {"Not started"}
+    assert trained.shortfall[0].detail == "FS practice and change workshops: not started"
 
 
 def test_someone_who_missed_a_required_day_is_in_progress_not_trained(app):
@@ -301,11 +306,15 @@ def test_someone_who_missed_a_required_day_is_in_progress_not_trained(app):
         attend(course, module, [ann])
     attend(course, 4, [ann], status="absent")
 
-    found = result(evaluation.evaluate_locality(team.locality, TODAY), "trained_mi")
+    found = result(evaluation.evaluate_locality(team.locality, TODAY), "trained_mi_and_fs")
 
     assert (found.share.numerator, found.share.denominator) == (0, 1)
     [shortfall] = found.shortfall
-    assert (shortfall.kind, shortfall.id, shortfall.detail) == ("staff", ann.id, "In progress")
+    assert (shortfall.kind, shortfall.id, shortfall.detail) == (
+        "staff",
+        ann.id,
+        "Motivational Interviewing: in progress; FS practice and change workshops: not started",
+    )
 
 
 def test_training_completed_after_the_as_of_day_does_not_count_then(app):
@@ -315,8 +324,8 @@ def test_training_completed_after_the_as_of_day_does_not_count_then(app):
 
     before = evaluation.evaluate_locality(team.locality, LAST_MONTH - timedelta(days=1))
 
-    assert result(before, "trained_mi").share.numerator == 0
-    assert result(evaluation.evaluate_locality(team.locality, TODAY), "trained_mi").met
+    assert result(before, "trained_mi_and_fs").share.numerator == 0
+    assert result(evaluation.evaluate_locality(team.locality, TODAY), "trained_mi_and_fs").met
 
 
 # ------------------------------------------------------------------ gate-critical milestones
@@ -448,7 +457,7 @@ def test_a_named_milestone_criterion_is_added_audited_and_met_once_that_mileston
     assert (added.milestone_title, added.standard, added.position) == (
         "Data sharing agreement",
         False,
-        4,
+        3,
     )
     assert [c.key for c in gate_criteria.criteria(programme)] == [*STANDARD_KEYS, "isa_signed"]
     [event] = audit_events_for("gate_criterion", added.id)
@@ -550,7 +559,9 @@ def test_a_manual_check_is_met_once_its_named_signer_signs_it_off(app):
 @pytest.mark.parametrize(
     ("new", "field"),
     [
-        (NewCriterion("trained", "More training"), "kind"),
+        (NewCriterion("trained", "More training", threshold=70), "courses"),
+        (NewCriterion("trained", "More training", threshold=70, courses=["yoga"]), "courses"),
+        (NewCriterion("trained", "More training", courses=["mi"]), "threshold"),
         (NewCriterion("adult_specialists_recruited", "More posts"), "kind"),
         (NewCriterion("astrology", "Stars aligned"), "kind"),
         (NewCriterion("milestone", "  ", milestone_title="ISA"), "label"),
@@ -604,7 +615,7 @@ def test_a_workstream_of_another_programme_is_not_found(app):
             None,
         )
 
-    assert len(gate_criteria.criteria(programme)) == 4
+    assert len(gate_criteria.criteria(programme)) == 3
 
 
 def test_two_criteria_with_the_same_label_get_distinct_keys(app):
@@ -615,7 +626,7 @@ def test_two_criteria_with_the_same_label_get_distinct_keys(app):
     second = gate_criteria.add_criterion(programme, new, None)
 
     assert (first.key, second.key) == ("isa_signed", "isa_signed_2")
-    assert (first.position, second.position) == (4, 5)
+    assert (first.position, second.position) == (3, 4)
 
 
 def test_a_standard_criterion_cannot_be_removed(app):
@@ -702,13 +713,13 @@ def test_an_exception_holds_one_locality_to_another_threshold_and_is_audited(app
 def test_a_waived_criterion_is_met_whatever_its_share(app):
     programme = somerset()
     locality = create_locality(programme)
-    mi = criterion(programme, "trained_mi")
+    mi = criterion(programme, "trained_mi_and_fs")
 
     gate_exceptions.set_exception(
         locality, mi, "Trained under the previous model", None, waived=True
     )
 
-    found = result(evaluation.evaluate_locality(locality, TODAY), "trained_mi")
+    found = result(evaluation.evaluate_locality(locality, TODAY), "trained_mi_and_fs")
     assert found.met
     assert found.note == "Waived: Trained under the previous model"
     assert reread(gate_exceptions.exceptions(locality)[0]).threshold is None
@@ -717,7 +728,7 @@ def test_a_waived_criterion_is_met_whatever_its_share(app):
 def test_setting_an_exception_again_replaces_it_and_records_what_it_was(app):
     programme = somerset()
     locality = create_locality(programme)
-    mi = criterion(programme, "trained_mi")
+    mi = criterion(programme, "trained_mi_and_fs")
     gate_exceptions.set_exception(locality, mi, "First reason", None, threshold=50)
 
     gate_exceptions.set_exception(locality, mi, "Second reason", None, waived=True)
@@ -741,7 +752,7 @@ def test_setting_an_exception_again_replaces_it_and_records_what_it_was(app):
 def test_an_exception_needs_a_reason_and_a_threshold_or_a_waiver(app, reason, options, field):
     programme = somerset()
     locality = create_locality(programme)
-    mi = criterion(programme, "trained_mi")
+    mi = criterion(programme, "trained_mi_and_fs")
 
     with pytest.raises(ServiceError) as refused:
         gate_exceptions.set_exception(locality, mi, reason, None, **options)
@@ -773,7 +784,7 @@ def test_clearing_an_exception_that_does_not_exist_is_not_found(app):
     locality = create_locality(programme)
 
     with pytest.raises(NotFound):
-        gate_exceptions.clear_exception(locality, criterion(programme, "trained_mi"), None)
+        gate_exceptions.clear_exception(locality, criterion(programme, "trained_mi_and_fs"), None)
 
 
 # ------------------------------------------------------------------ sign-offs
@@ -812,7 +823,10 @@ def test_a_criterion_that_is_not_a_check_cannot_be_signed_off(app):
 
     with pytest.raises(ServiceError, match="is not a check to sign off"):
         sign_offs.sign_off(
-            create_locality(programme), criterion(programme, "trained_mi"), create_user(), TODAY
+            create_locality(programme),
+            criterion(programme, "trained_mi_and_fs"),
+            create_user(),
+            TODAY,
         )
 
     assert count_rows(CheckSignOff) == 0
@@ -874,7 +888,7 @@ def test_go_live_with_nothing_to_count_names_why_in_the_refusal(app):
     assert "Adult specialist workers recruited — No adult specialist posts" in (
         refused.value.message
     )
-    assert len(refused.value.readiness.unmet) == 4
+    assert len(refused.value.readiness.unmet) == 3
 
 
 def test_go_live_when_every_criterion_is_met_records_the_decision_and_its_evidence(app):
@@ -916,17 +930,23 @@ def test_waived_training_criteria_let_a_locality_go_live_and_the_evidence_says_s
     add_posts(team, recruited=1, total=1)
     create_staff(team)  # untrained
     gate_milestone(team.locality)
-    for key in ("trained_mi", "trained_fs_workshops"):
-        gate_exceptions.set_exception(
-            team.locality, criterion(programme, key), "Trained in 2024", None, waived=True
-        )
+    gate_exceptions.set_exception(
+        team.locality,
+        criterion(programme, "trained_mi_and_fs"),
+        "Trained in 2024",
+        None,
+        waived=True,
+    )
 
     decision = decisions.go_live(team.locality, create_user("admin"), "", TODAY)
 
     by_key = {c["key"]: c for c in reread(decision).evidence["criteria"]}
-    assert by_key["trained_mi"]["exception"] == "Trained in 2024"
-    assert by_key["trained_mi"]["note"] == "Waived: Trained in 2024"
-    assert (by_key["trained_mi"]["numerator"], by_key["trained_mi"]["denominator"]) == (0, 1)
+    assert by_key["trained_mi_and_fs"]["exception"] == "Trained in 2024"
+    assert by_key["trained_mi_and_fs"]["note"] == "Waived: Trained in 2024"
+    assert (
+        by_key["trained_mi_and_fs"]["numerator"],
+        by_key["trained_mi_and_fs"]["denominator"],
+    ) == (0, 1)
     assert reread(team.locality).state == "live"
 
 
@@ -1121,7 +1141,10 @@ def test_trends_draw_a_sparkline_per_criterion_once_snapshots_exist(app):
     empty = trends_of(team.locality)
 
     assert list(empty) == STANDARD_KEYS
-    assert (empty["adult_specialists_recruited"].points, empty["trained_mi"].first) == ("", None)
+    assert (empty["adult_specialists_recruited"].points, empty["trained_mi_and_fs"].first) == (
+        "",
+        None,
+    )
 
     for days_ago, filled in ((20, 1), (10, 2), (0, 3)):
         for post in posts[:filled]:
@@ -1147,7 +1170,7 @@ def test_snapshots_older_than_the_trend_window_are_left_out(app):
 
     trend = trends_of(locality)
 
-    assert trend["trained_mi"].first.on == TODAY
+    assert trend["trained_mi_and_fs"].first.on == TODAY
 
 
 # ------------------------------------------------------------------ the board
@@ -1200,7 +1223,6 @@ def busy_programme(slug: str, localities: int, posts: int, staff: int):
         NewCriterion("workstream_milestones", "ICT ready", threshold=50, workstream_id=ict.id),
         None,
     )
-    mi = catalogue.get_course(programme, "mi")
     for n in range(localities):
         locality = create_locality(programme, wave=n % 2 + 1)
         people = []
@@ -1208,12 +1230,12 @@ def busy_programme(slug: str, localities: int, posts: int, staff: int):
             team = create_team(locality)
             add_posts(team, recruited=posts // 2, total=posts)
             people += [create_staff(team) for _ in range(staff)]
-        complete(mi, people[: len(people) // 2])
+        train(programme, people[: len(people) // 2])
         gate_milestone(locality)
         gate_milestone(locality, done=False)
         create_milestone(locality, workstream=ict)
         gate_exceptions.set_exception(
-            locality, criterion(programme, "trained_mi"), "Shared", None, threshold=40
+            locality, criterion(programme, "trained_mi_and_fs"), "Shared", None, threshold=40
         )
         sign_offs.sign_off(locality, check, signer, TODAY)
     return programme
@@ -1245,7 +1267,7 @@ def test_the_board_runs_a_fixed_number_of_queries_however_many_localities(app, c
     rows = board.board(large, TODAY).rows
     assert len(rows) == 4
     assert [r.key for r in rows[0].readiness.results][-2:] == ["estates_ready", "ict_ready"]
-    assert result(rows[0].readiness, "trained_mi").met  # 5 of 10 against the exception's 40%
+    assert result(rows[0].readiness, "trained_mi_and_fs").met  # 5 of 10 against the exception's 40%
     assert result(rows[0].readiness, "estates_ready").met
 
 
@@ -1269,8 +1291,8 @@ def test_locality_readiness_projects_an_offered_post_to_its_start_date(app):
         date(2027, 4, 6),
     )
     assert projection.reachable_by_go_live
-    assert page.projections["trained_mi"].on is None
-    assert not page.projections["trained_mi"].reachable_by_go_live
+    assert page.projections["trained_mi_and_fs"].on is None
+    assert not page.projections["trained_mi_and_fs"].reachable_by_go_live
     assert [c.key for c, *_rest in page.rows] == STANDARD_KEYS
     first = page.rows[0]
     assert (first[1].key, first[2]) == ("adult_specialists_recruited", projection)
@@ -1291,19 +1313,23 @@ def test_booked_training_projects_the_training_criterion_to_the_last_session(app
     programme = somerset()
     team = a_team(programme)
     people = [create_staff(team) for _ in range(2)]
-    course = catalogue.get_course(programme, "mi")
+    mi = catalogue.get_course(programme, "mi")
     last_day = TODAY
-    for module in course.modules:
+    for module in mi.modules:
         if module.required:
             last_day = TODAY + timedelta(days=7 * module.number)
-            session = create_session(course, module.number, last_day)
+            session = create_session(mi, module.number, last_day)
             enrolment.enrol(session, [p.id for p in people], None)
 
     page = locality_page.locality_readiness(team.locality, TODAY, TODAY)
 
-    assert not result(page.readiness, "trained_mi").met
-    assert page.projections["trained_mi"].on == last_day
-    assert page.projections["trained_fs_workshops"].on is None
+    assert not result(page.readiness, "trained_mi_and_fs").met
+    assert page.projections["trained_mi_and_fs"].on is None  # the workshops are not booked
+    complete(catalogue.get_course(programme, "fs_workshops"), people)
+
+    page = locality_page.locality_readiness(team.locality, TODAY, TODAY)
+
+    assert page.projections["trained_mi_and_fs"].on == last_day
 
 
 def test_locality_readiness_as_of_another_day_evaluates_that_day(app):
@@ -1321,13 +1347,13 @@ def test_locality_readiness_lists_the_locality_s_exceptions_by_criterion_key(app
     programme = somerset()
     locality = create_locality(programme)
     gate_exceptions.set_exception(
-        locality, criterion(programme, "trained_mi"), "Shared", None, waived=True
+        locality, criterion(programme, "trained_mi_and_fs"), "Shared", None, waived=True
     )
 
     page = locality_page.locality_readiness(locality, TODAY, TODAY)
 
-    assert list(page.exceptions) == ["trained_mi"]
-    assert page.exceptions["trained_mi"].reason == "Shared"
+    assert list(page.exceptions) == ["trained_mi_and_fs"]
+    assert page.exceptions["trained_mi_and_fs"].reason == "Shared"
 
 
 def test_an_offer_starting_today_is_projected_to_today(app):
@@ -1344,7 +1370,7 @@ def test_a_trend_s_threshold_line_is_the_threshold_the_locality_is_held_to(app):
     programme = somerset()
     locality = create_locality(programme)
     gate_exceptions.set_exception(
-        locality, criterion(programme, "trained_mi"), "Shared trainers", None, threshold=50
+        locality, criterion(programme, "trained_mi_and_fs"), "Shared trainers", None, threshold=50
     )
     snapshots.take_snapshots(TODAY)
 
@@ -1373,7 +1399,7 @@ def test_an_added_criterion_s_trend_starts_the_day_it_was_added(app):
 
     assert again.key == added.key
     assert trend[again.key].first is None  # the removed criterion's reading is not its history
-    assert trend["trained_mi"].first.on == TODAY
+    assert trend["trained_mi_and_fs"].first.on == TODAY
 
 
 @pytest.mark.parametrize("kind", ["milestone", "manual_check"])
@@ -1450,3 +1476,21 @@ def test_the_database_holds_at_most_one_decision_in_force_and_none_is_deleted(ap
         db.session.commit()
     db.session.rollback()
     assert count_rows(GoLiveDecision) == 2
+
+
+def test_a_one_course_training_criterion_can_be_added_keyed_by_its_course(app):
+    programme = somerset()
+
+    added = gate_criteria.add_criterion(
+        programme,
+        NewCriterion("trained", "Relevant staff trained in MI", threshold=80, courses=["mi"]),
+        None,
+    )
+
+    assert (added.key, added.courses, added.threshold, added.standard) == (
+        "trained_mi",
+        ["mi"],
+        80,
+        False,
+    )
+    assert audit_events_for("gate_criterion", added.id)[-1].after["courses"] == ["mi"]

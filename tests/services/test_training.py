@@ -70,8 +70,8 @@ def test_a_new_programme_has_both_courses_for_every_role_but_the_team_co_ordinat
     courses = catalogue.list_courses(programme)
 
     assert [(c.key, c.criterion) for c in courses] == [
-        ("mi", "trained_mi"),
-        ("fs_workshops", "trained_fs_workshops"),
+        ("mi", "trained_mi_and_fs"),
+        ("fs_workshops", "trained_mi_and_fs"),
     ]
     for course in courses:
         roles = {role.key for role in course.roles}

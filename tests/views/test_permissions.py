@@ -336,6 +336,7 @@ ROUTES: list[Route] = [
     *_both("readiness.new_criterion", "manage_gate", _programme),
     Route("readiness.remove_criterion", "POST", "manage_gate", _criterion, ok=frozenset({302})),
     Route("readiness.signer", "POST", "manage_gate", _criterion, ok=frozenset({302})),
+    Route("readiness.use_rule_as_written", "POST", "manage_gate", _programme, ok=frozenset({302})),
     # Everyone signed in has an account page and makes their own tokens (an empty name: 400).
     Route("account.index", "GET", "view"),
     Route("account.new_token", "POST", "view"),

@@ -27,12 +27,7 @@ from tests.queries import audit_events_for, count_rows, reread
 PAST = TODAY - timedelta(days=14)
 FUTURE = TODAY + timedelta(days=14)
 GO_LIVE = date(2027, 4, 6)  # 127 days after TODAY
-CRITERIA = (
-    "adult_specialists_recruited",
-    "trained_mi",
-    "trained_fs_workshops",
-    "gate_milestones_done",
-)
+CRITERIA = ("adult_specialists_recruited", "trained_mi_and_fs", "gate_milestones_done")
 
 # ------------------------------------------------------------------ helpers
 
@@ -183,8 +178,7 @@ def test_the_board_lists_localities_by_wave_with_each_criterions_rag(app, sign_i
     assert 'data-ready="no"' in short_row
     assert _rags(short_row) == {
         "adult_specialists_recruited": "amber",
-        "trained_mi": "red",
-        "trained_fs_workshops": "red",
+        "trained_mi_and_fs": "red",
         "gate_milestones_done": "red",
     }
     # Each RAG tag says in words what its colour means.
@@ -258,8 +252,8 @@ def test_the_board_runs_the_same_queries_for_one_locality_or_four(app, sign_in, 
             _trained(programme, people[:2])
         create_milestone(other, gate_critical=True, status="done", completed_on=PAST)
         create_milestone(other, gate_critical=True, status="in_progress")
-        trained_mi = _criterion(programme, "trained_mi")
-        gate_exceptions.set_exception(other, trained_mi, "Agreed by the board", None, threshold=40)
+        training = _criterion(programme, "trained_mi_and_fs")
+        gate_exceptions.set_exception(other, training, "Agreed by the board", None, threshold=40)
     # One locality live, so the board also shows a decision in force.
     decisions.go_live(locality, create_user("board_member"), "", TODAY)
     assert count_rows(Locality) == 4
@@ -297,11 +291,10 @@ def test_the_locality_page_shows_each_criterion_its_shortfall_and_projection(app
     assert re.search(r"<h1[^>]*>\s*Bridgwater\s*</h1>", page)
     assert _met(page) == {
         "adult_specialists_recruited": "no",
-        "trained_mi": "no",
-        "trained_fs_workshops": "yes",
+        "trained_mi_and_fs": "no",
         "gate_milestones_done": "no",
     }
-    assert "Not ready 3 of 4 criteria not met." in visible_text(page)
+    assert "Not ready 3 of 3 criteria not met." in visible_text(page)
     assert "Go-live date 6 April 2027 (in 127 days)" in visible_text(page)
     assert "Planning" in visible_text(re.search(r'id="locality-state">(.*?)</dd>', page, re.S)[1])
 
@@ -314,17 +307,19 @@ def test_the_locality_page_shows_each_criterion_its_shortfall_and_projection(app
     assert "SOM-001" not in recruited  # filled
     assert "No known event would meet it Not reachable by go-live" in recruited
 
-    mi_section = visible_text(_section(page, "trained_mi"))
-    assert "0% 0 of 2" in mi_section
-    assert "2 people still to train" in mi_section
-    assert "Ann Able, FS Team North — Not started" in mi_section
-    assert "Ben Bell, FS Team North — Not started" in mi_section
+    trained = visible_text(_section(page, "trained_mi_and_fs"))
+    assert "0% 0 of 2" in trained
+    # The per-course shares beneath the combined one.
+    assert (
+        "Each course Motivational Interviewing 0% (0 of 2) · "
+        "FS practice and change workshops 100% (2 of 2)"
+    ) in trained
+    assert "2 people still to train" in trained
+    assert "Ann Able, FS Team North — Motivational Interviewing: not started" in trained
+    assert "Ben Bell, FS Team North — Motivational Interviewing: not started" in trained
     last_module = FUTURE + timedelta(days=4)
-    assert f"Projected to be met on {last_module.day} {last_module:%B %Y}" in mi_section
-    assert "Not reachable by go-live" not in mi_section
-
-    workshops = visible_text(_section(page, "trained_fs_workshops"))
-    assert "Met 100% 2 of 2" in workshops and "Met now" in workshops
+    assert f"Projected to be met on {last_module.day} {last_module:%B %Y}" in trained
+    assert "Not reachable by go-live" not in trained
 
     milestones = _section(page, "gate_milestones_done")
     assert "Partnership agreement negotiated and signed — Not started, due 6 January 2027" in (
@@ -463,9 +458,9 @@ def test_once_every_criterion_is_met_the_board_records_the_decision_with_its_evi
     }
     assert rows == {
         "adult_specialists_recruited": "Adult specialist workers recruited 100% 70% 1 of 1 Yes",
-        "trained_mi": "Relevant staff trained in Motivational Interviewing 100% 70% 1 of 1 Yes",
-        "trained_fs_workshops": (
-            "Relevant staff trained in the FS practice and change workshops 100% 70% 1 of 1 Yes"
+        "trained_mi_and_fs": (
+            "Relevant staff trained in MI and the FS practice and change workshops "
+            "100% 70% 1 of 1 Yes"
         ),
         "gate_milestones_done": "Gate-critical milestones done 100% 100% 1 of 1 Yes",
     }
@@ -602,7 +597,7 @@ def test_a_programme_manager_changes_a_threshold_and_it_is_audited(app, sign_in)
 
 def test_a_threshold_outside_0_to_100_or_from_a_stale_page_is_refused(app, sign_in):
     programme, _locality, _team = _setting()
-    criterion = _criterion(programme, "trained_mi")
+    criterion = _criterion(programme, "trained_mi_and_fs")
     opened_at = criterion.version
     client = sign_in(create_user("programme_manager"))
     url = _gate_url(programme, f"/{criterion.id}/threshold")
@@ -736,6 +731,11 @@ def test_a_manual_check_is_added_and_only_the_named_person_can_sign_it_off(app, 
             "threshold",
             "Enter a threshold from 0 to 100.",
         ),
+        (
+            {"kind": "trained", "label": "Trained in nothing", "threshold": "70"},
+            "courses",
+            "Choose the courses a person must complete to count as trained.",
+        ),
     ],
 )
 def test_the_criterion_form_refuses_bad_input_naming_the_field(
@@ -783,11 +783,11 @@ def test_a_workstream_criterion_counts_its_milestones_and_an_added_one_can_be_re
     )
     assert _criterion(programme, "governance_work_done") is None
 
-    standard = _criterion(programme, "trained_mi")
+    standard = _criterion(programme, "trained_mi_and_fs")
     response = client.post(_gate_url(programme, f"/{standard.id}/remove"))
     flashes = _flashes(page_of(client.get(response.location)))
     assert any("is one of the gate's standard criteria" in text for text in flashes)
-    assert _criterion(programme, "trained_mi") is not None
+    assert _criterion(programme, "trained_mi_and_fs") is not None
 
 
 # ------------------------------------------------------------------ locality exceptions

@@ -598,7 +598,8 @@ def test_the_programme_overview_shows_each_localitys_share_and_what_training_cos
         "fs_workshops": {"cohorts": "0", "total": "£0", "per-cohort": "—", "per-person": "—"},
     }
     assert "Module 4: Day 4: practice and coding recorded sessions" in page
-    assert "Trained in Motivational Interviewing" in page  # the readiness criterion
+    # the readiness criterion
+    assert "Trained in MI and the FS practice and change workshops" in page
 
 
 # ------------------------------------------------------------------ adding a person

@@ -18,12 +18,14 @@ from programme.domain.readiness import (
     CriterionKind,
     check_threshold,
     load_gate,
+    trained_key,
 )
 from programme.domain.recruitment import SeedError
 from programme.domain.slugs import name_key
 from programme.extensions import db
 from programme.models import (
     CheckSignOff,
+    Course,
     GateCriterion,
     GateException,
     Locality,
@@ -46,7 +48,8 @@ def default_gate() -> tuple[Criterion, ...]:
 
 
 def install_gate(programme: Programme) -> None:
-    """Give a new programme the default criteria from seed/gate.toml."""
+    """Give a new programme the default criteria from seed/gate.toml. Lancashire's rule is
+    standard (kept, its thresholds changed); this tracker's additions can be removed."""
     for position, criterion in enumerate(default_gate()):
         db.session.add(
             GateCriterion(
@@ -56,7 +59,8 @@ def install_gate(programme: Programme) -> None:
                 kind=criterion.kind.value,
                 threshold=criterion.threshold,
                 position=position,
-                standard=True,
+                standard=not criterion.removable,
+                courses=list(criterion.courses),
             )
         )
 
@@ -141,6 +145,7 @@ class NewCriterion:
     milestone_title: str | None = None
     workstream_id: int | None = None
     signer_email: str | None = None
+    courses: list[str] | None = None  # a training criterion: the keys of its courses
 
 
 def _new_criterion_fields(programme: Programme, new: NewCriterion) -> dict:
@@ -154,7 +159,10 @@ def _new_criterion_fields(programme: Programme, new: NewCriterion) -> dict:
     if not label:
         raise ServiceError("Enter what the criterion checks, for example “ISA signed”.", "label")
     fields = {"kind": kind.value, "label": label, "threshold": 100}
-    if kind is CriterionKind.WORKSTREAM:
+    if kind is CriterionKind.TRAINED:
+        fields["threshold"] = checked_threshold(new.threshold)
+        fields["courses"] = checked_courses(programme, new.courses)
+    elif kind is CriterionKind.WORKSTREAM:
         fields["threshold"] = checked_threshold(new.threshold)
         if new.workstream_id is None:
             raise ServiceError("Choose the workstream whose milestones count.", "workstream_id")
@@ -176,13 +184,38 @@ def _new_criterion_fields(programme: Programme, new: NewCriterion) -> dict:
     return fields
 
 
+def checked_courses(programme: Programme, keys: list[str] | None) -> list[str]:
+    """The programme's courses a training criterion names, in the catalogue's order; at least
+    one, or there is nothing to be trained in."""
+    wanted = set(keys or ())
+    found = list(
+        db.session.scalars(
+            select(Course.key)
+            .where(Course.programme_id == programme.id, Course.key.in_(wanted))
+            .order_by(Course.position, Course.id)
+        )
+    )
+    if not wanted or len(found) != len(wanted):
+        raise ServiceError(
+            "Choose the courses a person must complete to count as trained.", "courses"
+        )
+    return found
+
+
+def _key_for(fields: dict) -> str:
+    """A training criterion is keyed by its courses (`trained_mi`); the others by their name."""
+    if fields["kind"] == CriterionKind.TRAINED:
+        return trained_key(fields["courses"])
+    return name_key(fields["label"], "criterion", 60)
+
+
 @transactional
 def add_criterion(programme: Programme, new: NewCriterion, actor: User | None) -> GateCriterion:
     fields = _new_criterion_fields(programme, new)
     position = len(criteria(programme))
     criterion = GateCriterion(
         programme_id=programme.id,
-        key=free_key(programme, GateCriterion.key, name_key(fields["label"], "criterion", 60)),
+        key=free_key(programme, GateCriterion.key, _key_for(fields)),
         position=position,
         standard=False,
         **fields,
