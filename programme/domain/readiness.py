@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from programme.domain.formatting import long_date
+from programme.domain.provenance import Provenance, read_provenance
 from programme.domain.recruitment import (
     PIPELINE,
     PostFacts,
@@ -86,6 +87,7 @@ class Criterion:
     workstream_id: int | None = None  # WORKSTREAM
     workstream_name: str | None = None
     signer: str | None = None  # MANUAL_CHECK: who must sign it off
+    provenance: Provenance | None = None  # where a default criterion comes from
 
 
 def parse_gate(text: str, source: str = "gate.toml") -> tuple[Criterion, ...]:
@@ -98,7 +100,13 @@ def parse_gate(text: str, source: str = "gate.toml") -> tuple[Criterion, ...]:
             raise SeedError(f"{source}: unknown criterion kind {entry['kind']!r}.") from error
         if kind in ADDABLE_KINDS:
             raise SeedError(f"{source}: {kind.value} criteria are added in the app, per programme.")
-        criterion = Criterion(entry["key"], entry["label"], kind, int(entry["threshold"]))
+        criterion = Criterion(
+            entry["key"],
+            entry["label"],
+            kind,
+            int(entry["threshold"]),
+            provenance=read_provenance(entry, f"{source}: criterion {entry['key']}"),
+        )
         check_threshold(criterion.threshold, source)
         if kind is CriterionKind.TRAINED and criterion.key not in TRAINING_CRITERIA:
             raise SeedError(f"{source}: {criterion.key} is not a training criterion.")

@@ -244,7 +244,7 @@ def test_moving_go_live_audits_the_locality_change_and_every_milestone_moved(app
     assert change.before == {"go_live": "2027-04-06"}
     assert change.after == {"go_live": "2027-06-01"}
     moves = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "move_due")))
-    assert len(moves) == len(move.moved) == 19
+    assert len(moves) == len(move.moved) == 20
     assert all(event.actor_id == manager.id for event in moves)
     sample = next(event for event in moves if event.entity_id == move.moved[0][0].id)
     assert sample.before == {"due": move.moved[0][1].isoformat()}

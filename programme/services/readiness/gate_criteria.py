@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from programme.domain.formatting import percent
+from programme.domain.provenance import set_by
 from programme.domain.readiness import (
     ADDABLE_KINDS,
     ALL_OR_NOTHING,
@@ -57,6 +58,8 @@ def install_gate(programme: Programme) -> None:
                 threshold=criterion.threshold,
                 position=position,
                 standard=True,
+                source=criterion.provenance.source if criterion.provenance else None,
+                source_reason=criterion.provenance.reason if criterion.provenance else None,
             )
         )
 
@@ -119,6 +122,7 @@ def set_threshold(
         return False
     before = criterion.threshold
     criterion.threshold = threshold
+    criterion.source, criterion.source_reason = set_by(criterion.programme.name), None
     audit.record(
         actor,
         "update",
@@ -185,6 +189,7 @@ def add_criterion(programme: Programme, new: NewCriterion, actor: User | None) -
         key=free_key(programme, GateCriterion.key, name_key(fields["label"], "criterion", 60)),
         position=position,
         standard=False,
+        source=set_by(programme.name),
         **fields,
     )
     db.session.add(criterion)
