@@ -183,6 +183,8 @@ def provenance(source: str | None, reason: str | None = None) -> str:
     Lancashire"; rows from before sources were kept have none."""
     if not source:
         return NO_SOURCE
+    if source == ASSUMPTION and reason:
+        return f"assumption: {reason[:1].lower()}{reason[1:]}"
     if source == ASSUMPTION:
-        return f"assumption: {reason[:1].lower()}{reason[1:]}" if reason else "assumption, change to your own"
+        return "assumption, change to your own"
     return source

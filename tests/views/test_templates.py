@@ -54,12 +54,20 @@ def test_the_template_page_lists_its_milestones_with_when_they_fall_due(app, sig
     )
     rows = [visible_text(row) for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)]
     assert len(rows) == 20
-    assert rows[0] == "Partnership board set up Governance and partnership 8 months before"
+    assert rows[0] == (
+        "Partnership board set up Governance and partnership 8 months before "
+        "Lancashire scrutiny update, March 2021"
+    )
     assert rows[1] == (
         "Partnership agreement negotiated and signed Gate Governance and partnership "
-        "8 months before"
+        "8 months before Lancashire scrutiny update, March 2021"
     )
-    assert "Change" not in body.group(1)  # a viewer cannot edit the template
+    assert rows[2].endswith(
+        "8 months before assumption: councils list a sector-led improvement partner supporting "
+        "about ten months of implementation; 8 months puts it at the start. Change it to your "
+        "contract date."
+    )
+    assert ">Change<" not in body.group(1)  # a viewer cannot edit the template
     assert "Add a milestone to the template" not in page
 
 
