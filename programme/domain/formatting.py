@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, tzinfo
 
+from programme.domain.provenance import ASSUMPTION
 from programme.domain.recruitment import Share
 
 NOT_SET = "Not set"
@@ -165,3 +166,21 @@ def person(name: str, *details: str | None) -> str:
     "Ann Lee (Board member)", "Ann Lee (ann@example.org)". Empty details are left out."""
     shown = ", ".join(detail for detail in details if detail)
     return f"{name} ({shown})" if shown else name
+
+
+# --- Where defaults come from --------------------------------------------------------------------
+
+NO_SOURCE = "no source recorded"
+
+
+def provenance(source: str | None, reason: str | None = None) -> str:
+    """Where a value comes from, to read beside it: "Lancashire scrutiny update, March 2021",
+    "assumption: no source gives the workshops' cost; change it to your own", "set by
+    Lancashire"; rows from before sources were kept have none."""
+    if not source:
+        return NO_SOURCE
+    if source == ASSUMPTION and reason:
+        return f"assumption: {reason[:1].lower()}{reason[1:]}"
+    if source == ASSUMPTION:
+        return "assumption, change to your own"
+    return source

@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from programme.domain.formatting import long_date, share_text
+from programme.domain.provenance import Provenance, read_provenance
 from programme.domain.recruitment import (
     PIPELINE,
     PostFacts,
@@ -91,6 +92,7 @@ class Criterion:
     signer: str | None = None  # MANUAL_CHECK: who must sign it off
     courses: tuple[str, ...] = ()  # TRAINED: the keys of the courses a person must complete
     removable: bool = False  # a default a programme may remove (this tracker's own additions)
+    provenance: Provenance | None = None  # where a default criterion comes from
 
 
 def trained_key(course_keys: Iterable[str]) -> str:
@@ -116,6 +118,7 @@ def parse_gate(text: str, source: str = "gate.toml") -> tuple[Criterion, ...]:
             int(entry["threshold"]),
             courses=tuple(entry.get("courses", ())),
             removable=bool(entry.get("removable", False)),
+            provenance=read_provenance(entry, f"{source}: criterion {entry['key']}"),
         )
         check_threshold(criterion.threshold, source)
         if kind is CriterionKind.TRAINED and not criterion.courses:

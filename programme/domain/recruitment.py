@@ -14,6 +14,8 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from programme.domain.provenance import Provenance, SeedError, read_provenance
+
 
 class PostStatus(StrEnum):
     VACANT = "vacant"
@@ -95,6 +97,7 @@ class Agency:
     key: str
     label: str
     names: tuple[str, ...]
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class RoleSpec:
     adult_specialist: bool
     agency: str
     names: tuple[str, ...]
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True)
@@ -112,14 +116,15 @@ class Taxonomy:
     roles: tuple[RoleSpec, ...]
 
 
-class SeedError(ValueError):
-    """A seed file that does not describe what it should."""
-
-
 def parse_taxonomy(text: str, source: str = "roles.toml") -> Taxonomy:
     data = tomllib.loads(text)
     agencies = tuple(
-        Agency(key, entry["label"], tuple(entry.get("names", ())))
+        Agency(
+            key,
+            entry["label"],
+            tuple(entry.get("names", ())),
+            read_provenance(entry, f"{source}: agency {key}"),
+        )
         for key, entry in data.get("agencies", {}).items()
     )
     agency_keys = {agency.key for agency in agencies}
@@ -131,6 +136,7 @@ def parse_taxonomy(text: str, source: str = "roles.toml") -> Taxonomy:
             adult_specialist=bool(entry.get("adult_specialist", False)),
             agency=entry.get("agency", "council"),
             names=tuple(entry.get("names", ())),
+            provenance=read_provenance(entry, f"{source}: role {entry['key']}"),
         )
         if role.agency not in agency_keys:
             raise SeedError(f"{source}: role {role.key} names an unknown agency {role.agency!r}.")
@@ -159,6 +165,7 @@ class EstablishmentSpec:
     description: str
     team_kind: str
     lines: tuple[EstablishmentLine, ...]
+    provenance: Provenance | None = None
 
     @property
     def post_count(self) -> int:
@@ -187,6 +194,7 @@ def parse_establishment(text: str, role_keys: Iterable[str], source: str) -> Est
         description=data.get("description", ""),
         team_kind=data.get("team_kind", "family_safeguarding"),
         lines=tuple(lines),
+        provenance=read_provenance(data, f"{source}: establishment template {data['key']}"),
     )
 
 

@@ -34,6 +34,8 @@ from typing import Any, Generic, Literal, TypeVar, get_args
 import holidays
 from dateutil.relativedelta import relativedelta
 
+from programme.domain.provenance import SOURCE_FIELDS, Provenance, SeedError, read_provenance
+
 __all__ = [
     "AMBER_WINDOW_DAYS",
     "OFFSET_UNITS",
@@ -144,6 +146,7 @@ class TemplateItem:
     offset: Offset
     description: str = ""
     gate_critical: bool = False
+    provenance: Provenance | None = None  # where the milestone and its offset come from
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,7 @@ class TimelineTemplate:
         return list(dict.fromkeys(item.workstream for item in self.items))
 
 
-class TemplateError(ValueError):
+class TemplateError(SeedError):
     """A timeline template is malformed; the message names the item and field at fault."""
 
 
@@ -172,6 +175,7 @@ _ITEM_FIELDS = {
     "offset_amount",
     "offset_unit",
     "gate_critical",
+    *SOURCE_FIELDS,
 }
 
 
@@ -227,7 +231,15 @@ def _parse_item(table: Any, number: int) -> TemplateItem:
         offset=_parse_offset(table, where),
         description=_optional_text(table, "description", where),
         gate_critical=gate_critical,
+        provenance=_item_provenance(table, where),
     )
+
+
+def _item_provenance(table: dict[str, Any], where: str) -> Provenance:
+    try:
+        return read_provenance(table, where)
+    except SeedError as exc:
+        raise TemplateError(str(exc)) from None
 
 
 def parse_template(text: str) -> TimelineTemplate:

@@ -13,6 +13,12 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from programme.domain.provenance import (
+    COST_SOURCE_FIELDS,
+    MODULES_SOURCE_FIELDS,
+    Provenance,
+    read_provenance,
+)
 from programme.domain.recruitment import SeedError, Share
 
 
@@ -76,6 +82,9 @@ class CourseSpec:
     cost_per_cohort_pence: int = 0
     capacity: int = 16
     counted: tuple[str, ...] = DEFAULT_COUNTED
+    provenance: Provenance | None = None
+    cost_provenance: Provenance | None = None
+    modules_provenance: Provenance | None = None  # the module titles, when not the course's
 
 
 def parse_courses(text: str, source: str = "courses.toml") -> tuple[CourseSpec, ...]:
@@ -94,10 +103,23 @@ def parse_courses(text: str, source: str = "courses.toml") -> tuple[CourseSpec, 
             cost_per_cohort_pence=round(float(entry.get("cost_per_cohort", 0)) * 100),
             capacity=int(entry.get("capacity", 16)),
             counted=tuple(entry.get("counted", DEFAULT_COUNTED)),
+            **_course_provenance(entry, f"{source}: course {entry['key']}"),
         )
         _check_course(course, source)
         courses.append(course)
     return tuple(courses)
+
+
+def _course_provenance(entry: Mapping, where: str) -> dict[str, Provenance | None]:
+    """A course's source, its cost's own source, and the module titles' if they differ."""
+    modules = None
+    if any(field in entry for field in MODULES_SOURCE_FIELDS):
+        modules = read_provenance(entry, f"{where} modules", MODULES_SOURCE_FIELDS)
+    return {
+        "provenance": read_provenance(entry, where),
+        "cost_provenance": read_provenance(entry, f"{where} cost", COST_SOURCE_FIELDS),
+        "modules_provenance": modules,
+    }
 
 
 def _check_course(course: CourseSpec, source: str) -> None:

@@ -61,6 +61,10 @@ class GateCriterion(db.Model):
         ForeignKey("workstream.id", ondelete="CASCADE")
     )
     signer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Where the criterion and its threshold come from: a document and its date, "assumption" (with
+    # the reason), "set by <programme>" once changed by hand; None for criteria from before 0008.
+    source: Mapped[str | None] = mapped_column(String(300))
+    source_reason: Mapped[str | None] = mapped_column(Text)
     # A criterion's trend starts here, so one added later under a removed one's key never shows
     # the removed one's readings.
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

@@ -60,6 +60,10 @@ class TimelineTemplateItem(db.Model):
     offset_amount: Mapped[int]
     offset_unit: Mapped[str] = mapped_column(String(10))
     gate_critical: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where the milestone and its offset come from: a document and its date, "assumption" (with
+    # the reason), "set by <programme>" once changed by hand; None for items from before 0008.
+    source: Mapped[str | None] = mapped_column(String(300))
+    source_reason: Mapped[str | None] = mapped_column(Text)
 
     template: Mapped[TimelineTemplate] = relationship(back_populates="items")
 

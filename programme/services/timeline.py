@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from programme.domain.formatting import count
+from programme.domain.provenance import set_by
 from programme.domain.timeline import OFFSET_UNITS, Offset, due_date
 from programme.extensions import db
 from programme.models import (
@@ -153,6 +154,7 @@ def save_template_item(
         gate_critical,
     )
     _ensure_workstream(template.programme, workstream, actor)
+    _mark_if_set_by_hand(item, before, template.programme)
     db.session.flush()
     old, new = audit.changed_fields(before or {}, _item_fields(item))
     if before and not new:
@@ -168,6 +170,18 @@ def save_template_item(
         after=new,
     )
     return item
+
+
+# A change to any of these makes the item the programme's own; a new description does not.
+SOURCED_FIELDS = ("workstream", "title", "offset_amount", "offset_unit", "gate_critical")
+
+
+def _mark_if_set_by_hand(
+    item: TimelineTemplateItem, before: dict | None, programme: Programme
+) -> None:
+    after = _item_fields(item)
+    if before is None or any(before[field] != after[field] for field in SOURCED_FIELDS):
+        item.source, item.source_reason = set_by(programme.name), None
 
 
 def _ensure_workstream(programme: Programme, name: str, actor: User) -> None:

@@ -47,6 +47,7 @@ ZONELESS_FORMATS = (
     "relative_days",
     "clock_time",
     "person",
+    "provenance",
 )
 
 

@@ -31,7 +31,7 @@ def test_seed_demo_loads_the_demo_programme_and_a_second_run_changes_nothing(app
     assert counts["programme"] == 1
     assert counts["locality"] == 5
     assert counts["user"] == 6
-    assert counts["milestone"] == 5 * 19
+    assert counts["milestone"] == 5 * 20
     assert counts["post"] > 0
     assert counts["import_record"] == 1  # the demo HR spreadsheet
 
@@ -396,11 +396,11 @@ def test_timeline_apply_creates_the_milestones_and_a_second_run_creates_none(app
 
     assert first.exit_code == 0, first.output
     assert first.stdout.strip() == (
-        "Applied Lancashire 8-month launch timeline to Mendip: created 19, already there 0."
+        "Applied Lancashire 8-month launch timeline to Mendip: created 20, already there 0."
     )
     assert second.exit_code == 0, second.output
-    assert "created 0, already there 19." in second.stdout
-    assert count_rows(Milestone) == 19
+    assert "created 0, already there 20." in second.stdout
+    assert count_rows(Milestone) == 20
 
 
 def test_timeline_apply_with_an_unknown_template_exits_1(app, runner):

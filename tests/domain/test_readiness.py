@@ -1054,6 +1054,7 @@ def test_the_default_gate_is_ready_for_a_locality_that_meets_every_line():
 def criteria_text(*entries: tuple[str, str, int]) -> str:
     return "\n".join(
         f'[[criteria]]\nkey = "{key}"\nlabel = "{key}"\nkind = "{kind}"\nthreshold = {threshold}\n'
+        'source = "Test paper, 2020"\n'
         for key, kind, threshold in entries
     )
 

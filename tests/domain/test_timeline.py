@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from programme.domain.provenance import Provenance
 from programme.domain.timeline import (
     AMBER_WINDOW_DAYS,
     OFFSET_UNITS,
@@ -126,6 +127,7 @@ workstream = "Launch"
 title = "Go-live decision"
 offset_amount = 0
 offset_unit = "months"
+source = "Test paper, 2020"
 """
 
 
@@ -139,7 +141,14 @@ def test_a_valid_template_parses_with_defaults():
         key="t",
         name="Test",
         description="d",
-        items=(TemplateItem("Launch", "Go-live decision", Offset(0, "months")),),
+        items=(
+            TemplateItem(
+                "Launch",
+                "Go-live decision",
+                Offset(0, "months"),
+                provenance=Provenance("Test paper, 2020"),
+            ),
+        ),
     )
 
 

@@ -244,6 +244,9 @@ COURSE = """
 [[courses]]
 key = "mi"
 name = "Motivational Interviewing"
+source = "Test paper, 2020"
+cost_source = "assumption"
+cost_reason = "A test."
 {extra}
 modules = [{modules}]
 """

@@ -197,7 +197,7 @@ def test_moving_go_live_moves_open_milestones_and_leaves_done_and_hand_set_ones_
         "Partnership board set up": "already done",
         "Data-sharing agreement signed": "due date set by hand",
     }
-    assert len(move.moved) == 17
+    assert len(move.moved) == 18
     db.session.expire_all()
     for title, milestone in _by_title(locality).items():
         if title == "Data-sharing agreement signed":
@@ -244,7 +244,7 @@ def test_moving_go_live_audits_the_locality_change_and_every_milestone_moved(app
     assert change.before == {"go_live": "2027-04-06"}
     assert change.after == {"go_live": "2027-06-01"}
     moves = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "move_due")))
-    assert len(moves) == len(move.moved) == 19
+    assert len(moves) == len(move.moved) == 20
     assert all(event.actor_id == manager.id for event in moves)
     sample = next(event for event in moves if event.entity_id == move.moved[0][0].id)
     assert sample.before == {"due": move.moved[0][1].isoformat()}

@@ -19,7 +19,7 @@ def test_a_new_programme_gets_the_lancashire_timeline_and_is_audited(app):
     assert programme.slug == "somerset-family-safeguarding"
     [template] = programme.timeline_templates
     assert template.key == "lancashire"
-    assert len(template.items) == 19
+    assert len(template.items) == 20
     assert [w.name for w in programme.workstreams][0] == "Governance and partnership"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "programme"))
     assert (event.action, event.actor_id) == ("create", admin.id)

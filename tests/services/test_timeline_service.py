@@ -49,7 +49,7 @@ def test_applying_lancashire_creates_one_milestone_per_item_counted_back_from_go
     result = timeline.apply_template(locality, None)
 
     milestones = _milestones(locality)
-    assert result.created == len(LANCASHIRE.items) == len(milestones) == 19
+    assert result.created == len(LANCASHIRE.items) == len(milestones) == 20
     assert result.already_there == 0
     by_title = {m.title: m for m in milestones}
     assert set(by_title) == {item.title for item in LANCASHIRE.items}
@@ -82,8 +82,8 @@ def test_applying_the_template_twice_creates_nothing_the_second_time(app):
     second = timeline.apply_template(locality, None)
 
     assert second.created == 0
-    assert second.already_there == 19
-    assert len(_milestones(locality)) == 19
+    assert second.already_there == 20
+    assert len(_milestones(locality)) == 20
     assert count_rows(AuditEvent) == events_after_first  # nothing happened, nothing audited
 
 
@@ -96,7 +96,7 @@ def test_applying_the_template_is_audited_with_the_number_created(app):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "apply_template"))
     assert event.actor_id == manager.id
     assert event.locality_id == locality.id
-    assert event.after == {"template": "lancashire", "created": 19}
+    assert event.after == {"template": "lancashire", "created": 20}
 
 
 def test_a_new_template_item_reaches_a_planned_locality_when_the_template_is_applied_again(app):
@@ -110,7 +110,7 @@ def test_a_new_template_item_reaches_a_planned_locality_when_the_template_is_app
     )
     result = timeline.apply_template(locality, manager)
 
-    assert (result.created, result.already_there) == (1, 19)
+    assert (result.created, result.already_there) == (1, 20)
     added = db.session.scalar(select(Milestone).where(Milestone.title == "Go-live celebration"))
     assert added.due == due_date(date(2027, 4, 6), Offset(0, "days"))
 
@@ -139,7 +139,7 @@ def test_adding_a_template_item_is_audited(app):
         gate_critical=True,
     )
 
-    assert item.position == 19
+    assert item.position == 20
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.entity_type == "timeline_template_item")
     )

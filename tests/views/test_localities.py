@@ -128,7 +128,7 @@ def test_the_locality_page_marks_gate_critical_milestones_and_counts_done(app, s
     page = page_of(client.get(_locality_url(locality)))
 
     sections = workstream_sections(page)
-    assert sum(len(rows) for rows in sections.values()) == 19
+    assert sum(len(rows) for rows in sections.values()) == 20
     gate_rows = [row for rows in sections.values() for row in rows if " Gate " in row["text"]]
     assert len(gate_rows) == 3
     assert "Governance and partnership 0 of 9 done" in visible_text(page)
@@ -155,7 +155,7 @@ def test_a_programme_manager_sees_change_links_and_set_up_actions(app, sign_in):
     assert "Add a milestone" in page
 
 
-def test_the_locality_page_runs_the_same_queries_for_19_milestones_as_for_60(
+def test_the_locality_page_runs_the_same_queries_for_20_milestones_as_for_61(
     app, sign_in, count_queries
 ):
     manager = create_user("programme_manager")
@@ -166,10 +166,10 @@ def test_the_locality_page_runs_the_same_queries_for_19_milestones_as_for_60(
     client.get(url)
 
     as_a_new_request()
-    with count_queries() as with_19:
+    with count_queries() as with_20:
         response = client.get(url)
     assert response.status_code == 200
-    assert sum(len(rows) for rows in workstream_sections(page_of(response)).values()) == 19
+    assert sum(len(rows) for rows in workstream_sections(page_of(response)).values()) == 20
 
     locality = db.session.scalar(select(Locality))
     for number in range(4):
@@ -180,14 +180,14 @@ def test_the_locality_page_runs_the_same_queries_for_19_milestones_as_for_60(
             create_milestone(locality, workstream=workstream, owner=create_user("hr_lead"))
     create_milestone(locality, owner=create_user("board_member"), status="done")
     as_a_new_request()
-    with count_queries() as with_60:
+    with count_queries() as with_61:
         response = client.get(url)
     assert response.status_code == 200
     sections = workstream_sections(page_of(response))
-    assert sum(len(rows) for rows in sections.values()) == 60
+    assert sum(len(rows) for rows in sections.values()) == 61
     assert len(sections) == 10
 
-    assert with_60.count == with_19.count, "\n".join(with_60.statements)
+    assert with_61.count == with_20.count, "\n".join(with_61.statements)
 
 
 def test_applying_the_template_from_the_page_creates_the_milestones_once(app, sign_in):
@@ -198,9 +198,9 @@ def test_applying_the_template_from_the_page_creates_the_milestones_once(app, si
     first = client.post(url, data={"template": "lancashire"}, follow_redirects=True)
     second = client.post(url, data={"template": "lancashire"}, follow_redirects=True)
 
-    assert "Created 19 milestones from Lancashire 8-month launch timeline." in page_of(first)
+    assert "Created 20 milestones from Lancashire 8-month launch timeline." in page_of(first)
     assert "already here; nothing was added" in page_of(second)
-    assert len(db.session.scalars(select(Milestone)).all()) == 19
+    assert len(db.session.scalars(select(Milestone)).all()) == 20
 
 
 # ------------------------------------------------------------------ the overview
@@ -374,7 +374,7 @@ def test_moving_go_live_shows_what_moved_and_what_was_left_alone_and_why(app, si
     assert response.status_code == 200
     page = page_of(response)
     assert "Mendip now goes live on 1 June 2027." in page
-    assert "17 milestones moved" in page
+    assert "18 milestones moved" in page
     assert "2 milestones left alone" in page
     left_alone = re.search(r'<table class="app-table" id="left-alone">(.*?)</table>', page, re.S)
     text = visible_text(left_alone.group(1))
@@ -442,7 +442,7 @@ def test_the_timeline_lists_the_months_before_go_live_with_today_marked(app, sig
     )
     assert today_column.group(1) == "4 months before"  # 30 November is nearest 6 December
     assert "Today: 30 November 2026" in page
-    assert page.count('class="app-timeline__item ') == 19
+    assert page.count('class="app-timeline__item ') == 20
 
 
 def test_the_audit_trail_shows_who_changed_what(app, sign_in):

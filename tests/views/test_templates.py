@@ -53,13 +53,21 @@ def test_the_template_page_lists_its_milestones_with_when_they_fall_due(app, sig
         r'<table class="app-table" id="template-items">.*?<tbody>(.*?)</tbody>', page, re.S
     )
     rows = [visible_text(row) for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)]
-    assert len(rows) == 19
-    assert rows[0] == "Partnership board set up Governance and partnership 8 months before"
+    assert len(rows) == 20
+    assert rows[0] == (
+        "Partnership board set up Governance and partnership 8 months before "
+        "Lancashire scrutiny update, March 2021"
+    )
     assert rows[1] == (
         "Partnership agreement negotiated and signed Gate Governance and partnership "
-        "8 months before"
+        "8 months before Lancashire scrutiny update, March 2021"
     )
-    assert "Change" not in body.group(1)  # a viewer cannot edit the template
+    assert rows[2].endswith(
+        "8 months before assumption: councils list a sector-led improvement partner supporting "
+        "about ten months of implementation; 8 months puts it at the start. Change it to your "
+        "contract date."
+    )
+    assert ">Change<" not in body.group(1)  # a viewer cannot edit the template
     assert "Add a milestone to the template" not in page
 
 
@@ -69,7 +77,7 @@ def test_the_template_list_shows_each_template_and_its_size(app, sign_in):
 
     page = page_of(client.get(f"/programmes/{programme.slug}/templates/"))
 
-    assert "Lancashire 8-month launch timeline – 19 milestones" in visible_text(page)
+    assert "Lancashire 8-month launch timeline – 20 milestones" in visible_text(page)
 
 
 def test_a_programme_manager_adds_an_item_and_it_is_audited(app, sign_in):
@@ -160,7 +168,7 @@ def test_an_item_without_a_title_shows_the_error_summary(app, sign_in):
     page = page_of(response)
     assert "There is a problem" in page
     assert '<a href="#title">Enter the milestone\'s title.</a>' in page
-    assert len(timeline.get_template(programme, "lancashire").items) == 19
+    assert len(timeline.get_template(programme, "lancashire").items) == 20
     assert _item_events("create") == []
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from programme.domain.formatting import percent
+from programme.domain.provenance import set_by
 from programme.domain.readiness import (
     ADDABLE_KINDS,
     ALL_OR_NOTHING,
@@ -61,6 +62,8 @@ def install_gate(programme: Programme) -> None:
                 position=position,
                 standard=not criterion.removable,
                 courses=list(criterion.courses),
+                source=criterion.provenance.source if criterion.provenance else None,
+                source_reason=criterion.provenance.reason if criterion.provenance else None,
             )
         )
 
@@ -123,6 +126,7 @@ def set_threshold(
         return False
     before = criterion.threshold
     criterion.threshold = threshold
+    criterion.source, criterion.source_reason = set_by(criterion.programme.name), None
     audit.record(
         actor,
         "update",
@@ -218,6 +222,7 @@ def add_criterion(programme: Programme, new: NewCriterion, actor: User | None) -
         key=free_key(programme, GateCriterion.key, _key_for(fields)),
         position=position,
         standard=False,
+        source=set_by(programme.name),
         **fields,
     )
     db.session.add(criterion)

@@ -32,6 +32,7 @@ def install_courses(programme: Programme) -> None:
             capacity=spec.capacity,
             counted=list(spec.counted),
             position=position,
+            **_sources(spec),
             modules=[
                 CourseModule(number=m.number, title=m.title, required=m.required)
                 for m in spec.modules
@@ -39,6 +40,16 @@ def install_courses(programme: Programme) -> None:
             roles=[roles[key] for key in spec.roles if key in roles],
         )
         db.session.add(course)
+
+
+def _sources(spec: CourseSpec) -> dict[str, str | None]:
+    course, cost = spec.provenance, spec.cost_provenance
+    return {
+        "source": course.source if course else None,
+        "source_reason": course.reason if course else None,
+        "cost_source": cost.source if cost else None,
+        "cost_reason": cost.reason if cost else None,
+    }
 
 
 def list_courses(programme: Programme) -> list[Course]:
