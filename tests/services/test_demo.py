@@ -19,6 +19,7 @@ from programme.models import (
 )
 from programme.seed_files import DEMO_RECRUITMENT_FILE
 from programme.services import demo, recruitment_import
+from programme.services.readiness import board
 from programme.services.recruitment.establishments import get_establishment
 from programme.services.recruitment.overview import programme_recruitment
 from programme.services.training import completion, schedule
@@ -156,3 +157,32 @@ def test_seed_demo_twice_adds_no_training(app):
 
     assert not again.created
     assert {model: count_rows(model) for model in counts} == counts
+
+
+# ------------------------------------------------------------------ county-wide psychologists
+
+
+def test_seed_demo_s_psychologists_serve_every_locality_and_count_toward_no_recruitment(app):
+    programme = demo.load_demo(TODAY).programme
+
+    county = db.session.scalars(select(Team).where(Team.kind == "county")).one()
+    shares = {
+        locality.name: (share.numerator, share.denominator)
+        for locality, share in programme_recruitment(programme, TODAY).localities
+    }
+    ready = {row.locality.name for row in board.board(programme, TODAY).rows if row.readiness.ready}
+
+    assert (county.name, county.locality.name, county.serves_all) == (
+        "Somerset Psychology Service",
+        "Taunton",
+        True,
+    )
+    assert [(post.role.key, post.fte) for post in county.posts] == [("psychologist", 1.0)] * 2
+    assert shares == {
+        "South Somerset": (5, 6),
+        "Bridgwater": (1, 4),
+        "Mendip": (1, 4),
+        "West Somerset": (1, 3),
+        "Taunton": (9, 12),
+    }
+    assert ready == {"South Somerset"}
