@@ -211,7 +211,8 @@ def courses_of(
     """Per locality and training criterion key, the course counting toward it (the first, if
     two name one criterion) with the attendance of the locality's staff and their bookings on
     sessions from `today` on (counted as if attended, for projections). Each locality sees
-    only its own people, so the work grows linearly. Four queries."""
+    only its own people (with those of teams serving it), so the work grows linearly. Four
+    queries."""
     locality_ids = list(locality_ids)
     keys = {c.key for c in criteria if c.kind == CriterionKind.TRAINED}
     courses = {
