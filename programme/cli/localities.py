@@ -60,14 +60,38 @@ def teams_group() -> None:
     "--kind", type=click.Choice(list(localities.TEAM_KINDS)), default="family_safeguarding"
 )
 @click.option("--establishment", help="Create the team's posts from this establishment template.")
+@click.option(
+    "--serves",
+    "serves",
+    multiple=True,
+    metavar="SLUG",
+    help="Another locality of the programme the team serves (repeatable).",
+)
+@click.option("--serves-all", is_flag=True, help="The team serves every locality of the programme.")
 @with_appcontext
-def create_team_command(locality_slug, programme_slug, name, kind, establishment):
+def create_team_command(
+    locality_slug, programme_slug, name, kind, establishment, serves, serves_all
+):
     """Add a team to a locality."""
     locality = run_service(lambda: localities.find_locality(locality_slug, programme_slug))
     team = run_service(
         lambda: localities.create_team(
-            locality, name, actor=None, kind=kind, establishment=establishment, today=today()
+            locality,
+            name,
+            actor=None,
+            kind=kind,
+            establishment=establishment,
+            today=today(),
+            serves_all=serves_all,
+            serves=serves,
         )
     )
     posts = f" with {count(len(team.posts), 'post')} from {establishment}" if establishment else ""
-    click.echo(f"Created team {team.name} in {locality.name}{posts}.")
+    reach = (
+        "; it serves every locality"
+        if team.serves_all
+        else "; it also serves " + ", ".join(other.name for other in team.served)
+        if team.served
+        else ""
+    )
+    click.echo(f"Created team {team.name} in {locality.name}{posts}{reach}.")

@@ -2,6 +2,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from programme.forms.base import BaseForm, select_choices
+from programme.forms.recruitment import MultiCheckboxField
 from programme.services.localities import TEAM_KINDS
 
 SLUG_HINT = (
@@ -46,6 +47,15 @@ class LocalityEditForm(LocalityForm):
     slug = None  # the slug is fixed once links exist
 
 
+class TeamServesForm(BaseForm):
+    """Which other localities of its programme a team serves (a county-wide or shared team)."""
+
+    serves_all = BooleanField(
+        "It serves every locality of the programme, including any added later"
+    )
+    serves = MultiCheckboxField("Or the other localities it serves", choices=[])
+
+
 class TeamForm(BaseForm):
     name = StringField(
         "Team name", validators=[DataRequired("Enter the team's name."), Length(max=200)]
@@ -56,6 +66,8 @@ class TeamForm(BaseForm):
         choices=[],
         description="An establishment template creates the team's posts in one step.",
     )
+    serves_all = TeamServesForm.serves_all
+    serves = TeamServesForm.serves
 
 
 class WorkstreamLeadForm(BaseForm):

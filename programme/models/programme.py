@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    String,
+    Table,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from programme.clock import utc_now
@@ -71,6 +81,16 @@ class Locality(db.Model):
     milestones: Mapped[list[Milestone]] = relationship(back_populates="locality")
 
 
+# The other localities of its programme a team serves (a county-wide or shared team): its posts
+# and staff count toward each of them as well as toward its own locality.
+team_served_locality = Table(
+    "team_served_locality",
+    db.metadata,
+    Column("team_id", ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
+    Column("locality_id", ForeignKey("locality.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Team(db.Model):
     __tablename__ = "team"
     __table_args__ = (UniqueConstraint("locality_id", "name"),)
@@ -80,6 +100,15 @@ class Team(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     # "family_safeguarding": a Lancashire-style team; "area": Somerset's area-wide adult workers.
     kind: Mapped[str] = mapped_column(String(40), default="family_safeguarding")
+    # Serves every locality of its programme (Somerset's county-wide psychologists).
+    serves_all: Mapped[bool] = mapped_column(Boolean, default=False)
 
     locality: Mapped[Locality] = relationship(back_populates="teams")
     posts: Mapped[list[Post]] = relationship(back_populates="team", order_by="Post.id")
+    served: Mapped[list[Locality]] = relationship(
+        secondary=team_served_locality, order_by="Locality.name"
+    )
+
+    @property
+    def serves_others(self) -> bool:
+        return self.serves_all or bool(self.served)

@@ -44,6 +44,9 @@ class Role(db.Model):
     key: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(120))
     adult_specialist: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The day the adult-specialist flag was last changed (None: as the programme began), so the
+    # readiness pages can say from when a role counts toward the recruitment criterion.
+    adult_specialist_changed_on: Mapped[date | None]
     agency: Mapped[str] = mapped_column(String(40))
     names: Mapped[list[str]] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(Integer, default=0)

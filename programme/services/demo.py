@@ -110,10 +110,17 @@ def _load_locality(
     for kind, names in (
         ("family_safeguarding", entry["teams"]),
         ("area", entry.get("area_teams", [])),
+        ("county", entry.get("county_teams", [])),
     ):
         for name in names:
             localities.create_team(
-                locality, name, None, kind, establishment=establishments[kind], today=today
+                locality,
+                name,
+                None,
+                kind,
+                establishment=establishments[kind],
+                today=today,
+                serves_all=kind == "county",
             )
     timeline.apply_template(locality, None)
     db.session.flush()

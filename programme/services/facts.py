@@ -49,6 +49,7 @@ from programme.models import (
     Team,
     TrainingSession,
 )
+from programme.services import teams_served
 from programme.services.training import catalogue
 
 
@@ -86,18 +87,19 @@ def load(
 
 def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
     """Each locality's posts by team name, each with the history of its status (oldest first)
-    and a label naming its role, team and reference. Two queries."""
+    and a label naming its role, team and reference; a team serving several localities counts
+    in each of them. Two queries."""
     locality_ids = list(locality_ids)
     history: dict[int, list[tuple[date, str]]] = defaultdict(list)
     for post_id, changed_on, status in db.session.execute(
         select(PostStatusChange.post_id, PostStatusChange.changed_on, PostStatusChange.status)
         .join(Post, Post.id == PostStatusChange.post_id)
-        .join(Team, Team.id == Post.team_id)
-        .where(Team.locality_id.in_(locality_ids))
+        .where(Post.team_id.in_(teams_served.teams_serving(locality_ids)))
         .order_by(PostStatusChange.changed_on, PostStatusChange.id)
     ):
         history[post_id].append((changed_on, status))
     posts: dict[int, list[PostFacts]] = defaultdict(list)
+    served = teams_served.served_by()
     for row in db.session.execute(
         select(
             Post.id,
@@ -105,14 +107,15 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
             Post.status,
             Post.start_date,
             Post.frozen,
-            Team.locality_id,
+            served.c.locality_id,
             Team.name.label("team"),
             Role.name.label("role"),
             Role.adult_specialist,
         )
         .join(Team, Team.id == Post.team_id)
+        .join(served, served.c.team_id == Team.id)
         .join(Role, Role.id == Post.role_id)
-        .where(Team.locality_id.in_(locality_ids))
+        .where(served.c.locality_id.in_(locality_ids))
         .order_by(Team.name, Post.id)
     ):
         label = f"{row.role}, {row.team}" + (f" ({row.reference})" if row.reference else "")
@@ -132,8 +135,9 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
 
 def staff_of(locality_ids: Iterable[int]) -> dict[int, list[StaffFacts]]:
     """Each locality's staff by name, labelled "name, team" for lists of who is still to
-    train. One query."""
+    train; a team serving several localities counts in each of them. One query."""
     staff: dict[int, list[StaffFacts]] = defaultdict(list)
+    served = teams_served.served_by()
     for row in db.session.execute(
         select(
             StaffMember.id,
@@ -141,11 +145,12 @@ def staff_of(locality_ids: Iterable[int]) -> dict[int, list[StaffFacts]]:
             StaffMember.role_id,
             StaffMember.start_date,
             StaffMember.leaving_date,
-            Team.locality_id,
+            served.c.locality_id,
             Team.name.label("team"),
         )
         .join(Team, Team.id == StaffMember.team_id)
-        .where(Team.locality_id.in_(list(locality_ids)))
+        .join(served, served.c.team_id == Team.id)
+        .where(served.c.locality_id.in_(list(locality_ids)))
         .order_by(StaffMember.name, StaffMember.id)
     ):
         staff[row.locality_id].append(
@@ -205,8 +210,8 @@ def courses_of(
 ) -> dict[int, dict[str, CourseFacts]]:
     """Per locality and course key, each course a training criterion among `criteria` names,
     with the attendance of the locality's staff and their bookings on sessions from `today` on
-    (counted as if attended, for projections). Each locality sees only its own people, so the
-    work grows linearly. Four queries."""
+    (counted as if attended, for projections). Each locality sees only its own people (with
+    those of teams serving it), so the work grows linearly. Four queries."""
     locality_ids = list(locality_ids)
     keys = {key for c in criteria if c.kind == CriterionKind.TRAINED for key in c.courses or ()}
     courses = {
@@ -215,11 +220,12 @@ def courses_of(
     # (locality id, course id) -> records
     attended: dict[tuple[int, int], list[Attended]] = defaultdict(list)
     booked: dict[tuple[int, int], list[Attended]] = defaultdict(list)
+    served = teams_served.served_by()
     for course_id, staff_id, number, status, on, locality_id in db.session.execute(
-        _places(programme, Team.locality_id)
+        _places(programme, served.c.locality_id)
         .join(StaffMember, StaffMember.id == Attendance.staff_id)
-        .join(Team, Team.id == StaffMember.team_id)
-        .where(Team.locality_id.in_(locality_ids))
+        .join(served, served.c.team_id == StaffMember.team_id)
+        .where(served.c.locality_id.in_(locality_ids))
     ):
         if status is not None:
             attended[locality_id, course_id].append(Attended(staff_id, number, status, on))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,7 +13,7 @@ from programme.domain.planning_window import go_live_problem
 from programme.domain.timeline import Offset, due_date
 from programme.extensions import db
 from programme.models import Locality, Milestone, MilestoneStatus, Programme, Team, User
-from programme.services import audit
+from programme.services import audit, teams_served
 from programme.services.errors import Conflict, NeedsConfirmation, NotFound, ServiceError
 from programme.services.programmes import checked_slug, get_programme
 from programme.services.recruitment import establishments
@@ -194,7 +195,11 @@ def update_locality(
     return GoLiveMove()
 
 
-TEAM_KINDS = {"family_safeguarding": "Family Safeguarding team", "area": "Area adult practitioners"}
+TEAM_KINDS = {
+    "family_safeguarding": "Family Safeguarding team",
+    "area": "Area adult practitioners",
+    "county": "County-wide team",
+}
 
 
 @transactional
@@ -206,8 +211,12 @@ def create_team(
     *,
     establishment: str | None = None,
     today: date | None = None,
+    serves_all: bool = False,
+    serves: Iterable[str] = (),
 ) -> Team:
-    """Add a team; with an establishment template's key, its posts are created with it."""
+    """Add a team; with an establishment template's key, its posts are created with it. A team
+    serving other localities of the programme (`serves`, their slugs) or all of them counts
+    toward each of them too."""
     name = name.strip()
     if not name:
         raise ServiceError("Enter the team's name.", "name")
@@ -228,6 +237,8 @@ def create_team(
         locality_id=locality.id,
         after={"name": name, "kind": kind},
     )
+    if serves_all or serves:
+        teams_served.set_served(team, actor, serves_all=serves_all, slugs=serves)
     if establishment:
         if today is None:
             raise ValueError("today is needed to date the new posts")

@@ -7,10 +7,18 @@ from programme.auth import requires
 from programme.clock import today
 from programme.domain.formatting import count
 from programme.forms.base import select_choices
-from programme.forms.programmes import LocalityEditForm, LocalityForm, TeamForm
-from programme.services import audit, localities, milestones, programmes, timeline
+from programme.forms.programmes import LocalityEditForm, LocalityForm, TeamForm, TeamServesForm
+from programme.services import (
+    audit,
+    localities,
+    milestones,
+    programmes,
+    teams_served,
+    timeline,
+)
 from programme.services.errors import NeedsConfirmation, ServiceError
 from programme.services.readiness import evaluation
+from programme.services.recruitment import posts
 from programme.views.common import or_404, render_form
 
 bp = Blueprint("localities", __name__, url_prefix="/programmes/<programme_slug>/localities")
@@ -171,6 +179,7 @@ def new_team(programme_slug: str, slug: str):
             ),
         ]
     )
+    _serves_choices(form, locality)
     if form.validate_on_submit():
         try:
             team = localities.create_team(
@@ -180,6 +189,8 @@ def new_team(programme_slug: str, slug: str):
                 form.kind.data,
                 establishment=form.establishment.data or None,
                 today=today(),
+                serves_all=form.serves_all.data,
+                serves=form.serves.data or [],
             )
         except ServiceError as error:
             form.add_service_error(error.field, error.message)
@@ -189,6 +200,42 @@ def new_team(programme_slug: str, slug: str):
             return redirect(url_for(".show", programme_slug=programme_slug, slug=slug))
     return render_form(
         "localities/new_team.html", locality=locality, programme=locality.programme, form=form
+    )
+
+
+def _serves_choices(form, locality) -> None:
+    """The localities a team of this locality may serve: the programme's others."""
+    form.serves.choices = [
+        (other.slug, other.name) for other in locality.programme.localities if other != locality
+    ]
+
+
+@bp.route("/<slug>/teams/<int:team_id>/serves", methods=["GET", "POST"])
+@requires("manage_programme")
+def team_serves(programme_slug: str, slug: str, team_id: int):
+    locality = _locality(programme_slug, slug)
+    team = or_404(lambda: posts.get_team(locality, team_id))
+    form = TeamServesForm()
+    _serves_choices(form, locality)
+    if not form.is_submitted():
+        form.serves_all.data = team.serves_all
+        form.serves.data = [other.slug for other in team.served]
+    if form.validate_on_submit():
+        try:
+            teams_served.set_served(
+                team, current_user, serves_all=form.serves_all.data, slugs=form.serves.data or []
+            )
+        except ServiceError as error:
+            form.add_service_error(error.field, error.message)
+        else:
+            flash(f"Saved the localities {team.name} serves.", "success")
+            return redirect(url_for(".show", programme_slug=programme_slug, slug=slug))
+    return render_form(
+        "localities/team_serves.html",
+        locality=locality,
+        programme=locality.programme,
+        team=team,
+        form=form,
     )
 
 

@@ -334,7 +334,7 @@ def _save_role(programme, form: RoleForm, role=None):
     }
     if role is None:
         return create_role(programme, current_user, **values)
-    return update_role(role, current_user, **values)
+    return update_role(role, current_user, **values, today=today())
 
 
 @bp.route("/roles/new", methods=["GET", "POST"])

@@ -349,7 +349,7 @@ def test_teams_create_with_the_lancashire_establishment_creates_its_11_posts(app
     assert {post.agency for post in posts if post.role.key == "da_perpetrators"} == {"probation"}
 
 
-def test_teams_create_with_the_somerset_establishment_creates_half_time_psychologists(app, runner):
+def test_teams_create_with_the_somerset_establishment_creates_8_adult_practitioners(app, runner):
     create_locality(create_programme(), slug="taunton")
 
     result = runner.invoke(
@@ -359,8 +359,9 @@ def test_teams_create_with_the_somerset_establishment_creates_half_time_psycholo
 
     assert result.exit_code == 0, result.output
     posts = db.session.scalar(select(Team)).posts
-    assert len(posts) == 10
-    assert sorted(post.fte for post in posts if post.role.key == "psychologist") == [0.5, 0.5]
+    assert len(posts) == 8
+    assert all(post.role.adult_specialist and post.fte == 1.0 for post in posts)
+    assert not [post for post in posts if post.role.key == "psychologist"]
 
 
 def test_teams_create_with_an_unknown_establishment_exits_1_and_creates_no_team(app, runner):
@@ -374,7 +375,7 @@ def test_teams_create_with_an_unknown_establishment_exits_1_and_creates_no_team(
 
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "There is no establishment template 'devon' (known: lancashire, somerset)."
+        "There is no establishment template 'devon' (known: lancashire, somerset, somerset-county)."
     )
     assert table_counts() == before
     assert count_rows(Team) == 0

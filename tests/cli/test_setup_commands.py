@@ -351,6 +351,40 @@ def test_teams_create_of_area_practitioners(app, runner):
     assert db.session.scalar(select(Team)).kind == "area"
 
 
+def test_teams_create_of_a_county_wide_team_serving_every_locality(app, runner):
+    programme = create_programme()
+    create_locality(programme, name="Taunton", slug="taunton")
+
+    result = runner.invoke(
+        args=["teams", "create", "--locality", "taunton", "--name", "Psychology"]
+        + ["--kind", "county", "--establishment", "somerset-county", "--serves-all"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        "Created team Psychology in Taunton with 2 posts from somerset-county; "
+        "it serves every locality."
+    )
+    assert db.session.scalar(select(Team)).serves_all
+
+
+def test_teams_create_serving_named_localities_and_refused_for_another_programme(app, runner):
+    programme = create_programme()
+    create_locality(programme, name="Taunton", slug="taunton")
+    create_locality(programme, name="Mendip", slug="mendip")
+    create_locality(create_programme("Dorset", "dorset"), name="Chesil", slug="chesil")
+    args = ["teams", "create", "--locality", "taunton", "--name", "Area adults"]
+
+    refused = runner.invoke(args=args + ["--serves", "mendip", "--serves", "chesil"])
+    served = runner.invoke(args=args + ["--serves", "mendip"])
+
+    assert refused.exit_code == 1
+    assert "'chesil' is not one of them (it is a locality of Dorset)" in refused.stderr
+    assert served.exit_code == 0, served.output
+    assert served.stdout.strip().endswith("; it also serves Mendip.")
+    assert [locality.slug for locality in db.session.scalar(select(Team)).served] == ["mendip"]
+
+
 def test_teams_create_in_an_unknown_locality_exits_1(app, runner):
     result = runner.invoke(args=["teams", "create", "--locality", "nowhere", "--name", "A team"])
 

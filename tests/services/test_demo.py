@@ -142,8 +142,8 @@ def test_the_demo_board_on_the_test_day_follows_the_rule_as_written(app):
             ("gate_milestones_done", 0, 3),
         ],
         "Taunton": [
-            ("adult_specialists_recruited", 10, 14),
-            ("trained_mi_and_fs", 23, 26),
+            ("adult_specialists_recruited", 9, 12),
+            ("trained_mi_and_fs", 22, 25),
             ("gate_milestones_done", 1, 3),
         ],
     }
@@ -209,3 +209,32 @@ def test_seed_demo_twice_adds_no_training(app):
 
     assert not again.created
     assert {model: count_rows(model) for model in counts} == counts
+
+
+# ------------------------------------------------------------------ county-wide psychologists
+
+
+def test_seed_demo_s_psychologists_serve_every_locality_and_count_toward_no_recruitment(app):
+    programme = demo.load_demo(TODAY).programme
+
+    county = db.session.scalars(select(Team).where(Team.kind == "county")).one()
+    shares = {
+        locality.name: (share.numerator, share.denominator)
+        for locality, share in programme_recruitment(programme, TODAY).localities
+    }
+    ready = {row.locality.name for row in board.board(programme, TODAY).rows if row.readiness.ready}
+
+    assert (county.name, county.locality.name, county.serves_all) == (
+        "Somerset Psychology Service",
+        "Taunton",
+        True,
+    )
+    assert [(post.role.key, post.fte) for post in county.posts] == [("psychologist", 1.0)] * 2
+    assert shares == {
+        "South Somerset": (5, 6),
+        "Bridgwater": (1, 4),
+        "Mendip": (1, 4),
+        "West Somerset": (1, 3),
+        "Taunton": (9, 12),
+    }
+    assert ready == {"South Somerset"}

@@ -16,7 +16,7 @@ from programme.domain.recruitment import PostFacts
 from programme.domain.training import Attended, StaffFacts
 from programme.extensions import db
 from programme.models import Locality, PostStatusChange
-from programme.services import facts
+from programme.services import facts, teams_served
 from programme.services.readiness import gate_criteria, gate_exceptions, sign_offs
 from programme.services.readiness.gate_criteria import NewCriterion
 from programme.services.training import catalogue, enrolment
@@ -223,3 +223,51 @@ def test_staff_facts_of_loaded_records_match_the_loaded_facts_but_the_label(app)
         StaffFacts(loaded.id, loaded.role_id, loaded.start_date, loaded.leaving_date)
     ]
     assert loaded.label == "Ann Lee, FS Team 1"
+
+
+def test_a_team_serving_other_localities_counts_in_each_in_the_same_number_of_queries(
+    app, count_queries
+):
+    programme = create_programme(slug="somerset")
+    home, west, east = (a_busy_locality(programme, name) for name in ("Home", "West", "East"))
+    county = create_team(home, name="County psychology", serves_all=True)
+    create_post(county, "psychologist", status="in_post", reference="PSY-1")
+    create_staff(county, "psychologist", name="Dr Hale")
+    shared = create_team(west, name="Shared DA workers")
+    teams_served.set_served(shared, None, serves_all=False, slugs=["east"])
+    create_post(shared, status="in_post", reference="DA-S")
+    create_staff(shared, "da_victims", name="Sam Shared")
+    criteria = gate_criteria.criteria(programme)
+
+    def queries(localities) -> int:
+        db.session.expire_all()
+        localities = [db.session.get(Locality, locality.id) for locality in localities]
+        with count_queries() as counter:
+            facts.load(programme, localities, criteria, TODAY)
+        return counter.count
+
+    found = facts.load(programme, [home, west, east], criteria, TODAY)
+
+    posts = {
+        locality.name: {p.label for p in found[locality.id].posts}
+        for locality in (home, west, east)
+    }
+    staff = {
+        locality.name: {p.label for p in found[locality.id].staff}
+        for locality in (home, west, east)
+    }
+    assert {
+        name: "Psychologist, County psychology (PSY-1)" in labels for name, labels in posts.items()
+    } == dict.fromkeys(("Home", "West", "East"), True)
+    assert {name: any("DA-S" in label for label in labels) for name, labels in posts.items()} == {
+        "Home": False,
+        "West": True,
+        "East": True,
+    }
+    assert {name: "Sam Shared, Shared DA workers" in labels for name, labels in staff.items()} == {
+        "Home": False,
+        "West": True,
+        "East": True,
+    }
+    assert all("Dr Hale, County psychology" in labels for labels in staff.values())
+    assert queries([home]) == queries([home, west, east])

@@ -64,7 +64,7 @@ def complete(course, people, on: date = LAST_MONTH):
 # ------------------------------------------------------------------ courses
 
 
-def test_a_new_programme_has_both_courses_for_every_role_but_the_team_co_ordinator(app):
+def test_a_new_programme_has_both_courses_for_every_role_but_the_co_ordinator_and_psychologist(app):
     programme = create_programme(slug="somerset")
 
     courses = catalogue.list_courses(programme)
@@ -76,7 +76,8 @@ def test_a_new_programme_has_both_courses_for_every_role_but_the_team_co_ordinat
     for course in courses:
         roles = {role.key for role in course.roles}
         assert "team_coordinator" not in roles
-        assert {"social_worker", "team_manager", "da_victims", "psychologist"} <= roles
+        assert "psychologist" not in roles  # supervises the teams rather than working with families
+        assert {"social_worker", "team_manager", "da_victims", "adult_mental_health"} <= roles
         assert course.capacity == 16
     assert [m.number for m in courses[0].modules] == [1, 2, 3, 4]
     assert courses[0].cost_per_cohort_pence == 600_000
@@ -422,7 +423,7 @@ def a_small_programme():
         "eve": create_staff(team1, name="Eve", start_date=TODAY + timedelta(days=7)),
         "fay": create_staff(team2, "da_victims", name="Fay"),
         "gus": create_staff(team2, name="Gus"),
-        "hal": create_staff(taunton_team, "psychologist", name="Hal"),
+        "hal": create_staff(taunton_team, "adult_mental_health", name="Hal"),
         "ian": create_staff(taunton_team, name="Ian"),
     }
     course = catalogue.get_course(programme, "mi")

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from programme.extensions import db
 from programme.models import AuditEvent, Locality, Milestone
+from programme.services import localities, timeline
 from programme.services import milestones as milestone_service
-from programme.services import timeline
 from tests.builders import (
     apply_lancashire,
     create_locality,
@@ -523,3 +523,81 @@ def test_applying_a_template_to_an_unknown_locality_is_not_found(app, sign_in):
     response = client.post(f"/programmes/{programme.slug}/localities/nowhere/apply-timeline")
 
     assert response.status_code == 404
+
+
+# ------------------------------------------------------------------ teams serving localities
+
+
+def test_a_programme_manager_adds_a_team_serving_another_locality_and_changes_it(app, sign_in):
+    programme = create_programme(slug="somerset")
+    taunton = create_locality(programme, name="Taunton", slug="taunton")
+    create_locality(programme, name="Bridgwater", slug="bridgwater")
+    create_locality(programme, name="Mendip", slug="mendip")
+    client = sign_in(create_user("programme_manager"))
+
+    form = client.get(_locality_url(taunton, "/teams/new"))
+    added = client.post(
+        _locality_url(taunton, "/teams/new"),
+        data={"name": "Area team", "kind": "area", "establishment": "somerset", "serves": "mendip"},
+        follow_redirects=True,
+    )
+
+    assert 'name="serves" type="checkbox" value="bridgwater"' in page_of(form)
+    assert "Added Area team with 8 posts." in visible_text(page_of(added))
+    assert "Area team , also serves Mendip" in visible_text(page_of(added))
+    team = reread(taunton).teams[0]
+
+    change_url = _locality_url(taunton, f"/teams/{team.id}/serves")
+    shown = client.get(change_url)
+    changed = client.post(change_url, data={"serves_all": "y"}, follow_redirects=True)
+
+    assert "Localities Area team serves" in visible_text(page_of(shown))
+    assert "Area team , serves all localities" in visible_text(page_of(changed))
+    assert db.session.scalars(
+        select(AuditEvent.after).where(
+            AuditEvent.entity_type == "team", AuditEvent.action == "update"
+        )
+    ).all() == [{"serves": ["mendip"]}, {"serves_all": True, "serves": []}]
+
+
+def test_a_team_cannot_be_set_to_serve_a_locality_the_form_does_not_offer(app, sign_in):
+    programme = create_programme(slug="somerset")
+    taunton = create_locality(programme, name="Taunton", slug="taunton")
+    create_locality(create_programme("Dorset", "dorset"), name="Chesil", slug="chesil")
+    client = sign_in(create_user("programme_manager"))
+
+    refused = client.post(
+        _locality_url(taunton, "/teams/new"),
+        data={"name": "Area team", "kind": "area", "establishment": "", "serves": "chesil"},
+    )
+
+    assert refused.status_code == 400
+    assert "Error:" in page_of(refused)
+    assert reread(taunton).teams == []
+
+
+def test_the_recruitment_and_readiness_pages_say_a_shared_team_counts_here(app, sign_in):
+    programme = create_programme(slug="somerset")
+    taunton = create_locality(programme, name="Taunton", slug="taunton")
+    mendip = create_locality(programme, name="Mendip", slug="mendip")
+    localities.create_team(
+        taunton,
+        "Somerset Psychology Service",
+        None,
+        "county",
+        establishment="somerset-county",
+        today=TODAY,
+        serves_all=True,
+    )
+    client = sign_in(create_user("viewer"))
+
+    recruitment = visible_text(page_of(client.get(_locality_url(mendip, "/recruitment"))))
+    readiness = visible_text(page_of(client.get(_locality_url(mendip, "/readiness"))))
+
+    note = (
+        "Includes 2 posts of Somerset Psychology Service (Taunton), which serves all "
+        "localities: 0 adult specialist posts among them."
+    )
+    assert note in recruitment
+    assert "Somerset Psychology Service (Taunton)" in recruitment
+    assert f"How it is counted {note}" in readiness

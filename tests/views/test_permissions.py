@@ -237,6 +237,7 @@ ROUTES: list[Route] = [
     *_both("localities.edit", "manage_programme", _locality),
     Route("localities.apply_timeline", "POST", "manage_programme", _locality),
     *_both("localities.new_team", "manage_programme", _locality),
+    *_both("localities.team_serves", "manage_programme", _team),
     Route("localities.audit_trail", "GET", "view_audit", _locality),
     # Declared "view", but only milestone editors (or its owner: tested below) get the form.
     *[

@@ -8,8 +8,11 @@ from datetime import date
 
 from programme.domain.readiness import Projection, Readiness, Sparkline, project
 from programme.models import GateCriterion, GateException, GoLiveDecision, Locality
+from programme.services import teams_served
 from programme.services.readiness import decisions, gate_exceptions, snapshots
 from programme.services.readiness.evaluation import readiness_of
+from programme.services.recruitment import roles
+from programme.services.teams_served import SharedTeam
 
 
 @dataclass
@@ -23,6 +26,19 @@ class LocalityReadiness:
     decisions: list[GoLiveDecision]
     exceptions: dict[str, GateException] = field(default_factory=dict)
     days_to_go_live: int = 0  # from today: the page says "in 12 days" without arithmetic
+    # How posts and staff are counted: teams of other localities serving this one, and roles
+    # whose adult-specialist flag changed (and from when).
+    shared_teams: list[SharedTeam] = field(default_factory=list)
+    flag_notes: list[str] = field(default_factory=list)
+
+    def counting_notes(self, kind: str) -> list[str]:
+        """How a criterion of this kind counts here, where that is not plain: teams shared
+        with other localities, roles whose adult-specialist flag changed."""
+        if kind == "adult_specialists_recruited":
+            return [shared.posts_note for shared in self.shared_teams] + self.flag_notes
+        if kind == "trained":
+            return [shared.staff_note for shared in self.shared_teams]
+        return []
 
     @property
     def rows(self):
@@ -49,4 +65,6 @@ def locality_readiness(locality: Locality, as_of: date, today: date) -> Locality
         history,
         {e.criterion.key: e for e in gate_exceptions.exceptions(locality)},
         (locality.go_live - today).days,
+        teams_served.shared_teams(locality),
+        roles.flag_notes(locality.programme),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -18,6 +18,8 @@ from programme.domain.recruitment import (
 )
 from programme.extensions import db
 from programme.models import Locality, Post, Programme, Role, Team
+from programme.services import teams_served
+from programme.services.teams_served import SharedTeam
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class LocalityRecruitment:
     funnel: list[FunnelStage]
     shown: int = 0
     total: int = 0
+    shared: list[SharedTeam] = field(default_factory=list)  # teams of other localities
 
     @property
     def rows(self) -> list[tuple[Team, Post]]:
@@ -67,17 +70,23 @@ def _facts(post: Post) -> PostFacts:
 def locality_recruitment(
     locality: Locality, filters: PostFilters = PostFilters(), as_of: date | None = None
 ) -> LocalityRecruitment:
-    """The locality's posts by team, with shares and the funnel, in two queries. A share counts
-    a post once it is recruited and its holder has started by `as_of`, as the go-live gate does."""
+    """The locality's posts by team (with those of teams serving it from other localities), with
+    shares and the funnel, in two queries. A share counts a post once it is recruited and its
+    holder has started by `as_of`, as the go-live gate does."""
     recruited = locality.programme.recruited
+    serving = teams_served.teams_serving([locality.id])
+    # Its own teams first, then those of other localities that serve it.
     teams = list(
-        db.session.scalars(select(Team).where(Team.locality_id == locality.id).order_by(Team.name))
+        db.session.scalars(
+            select(Team)
+            .where(Team.id.in_(serving))
+            .order_by(Team.locality_id != locality.id, Team.name)
+        )
     )
     posts_by_team: dict[int, list[Post]] = defaultdict(list)
     for post in db.session.scalars(
         select(Post)
-        .join(Team)
-        .where(Team.locality_id == locality.id)
+        .where(Post.team_id.in_(serving))
         .options(joinedload(Post.role))
         .order_by(Post.id)
     ):
@@ -98,6 +107,18 @@ def locality_recruitment(
         pipeline_funnel(facts),
         shown=sum(len(entry.posts) for entry in entries),
         total=len(every_post),
+        shared=[
+            SharedTeam(
+                team,
+                sum(not post.frozen for post in posts_by_team[team.id]),
+                sum(
+                    post.role.adult_specialist and not post.frozen
+                    for post in posts_by_team[team.id]
+                ),
+            )
+            for team in teams
+            if team.locality_id != locality.id
+        ],
     )
 
 
@@ -110,23 +131,35 @@ class ProgrammeRecruitment:
 
 
 def programme_recruitment(programme: Programme, as_of: date | None = None) -> ProgrammeRecruitment:
-    """Every locality's adult-specialist share and the programme's funnel, in two queries."""
+    """Every locality's adult-specialist share and the programme's funnel, in two queries. A
+    team serving several localities counts in each of them, and once in the programme's."""
     facts_by_locality: dict[int, list[PostFacts]] = defaultdict(list)
+    every_post: dict[int, PostFacts] = {}
+    served = teams_served.served_by()
     rows = db.session.execute(
-        select(Team.locality_id, Post.status, Role.adult_specialist, Post.frozen, Post.start_date)
-        .join(Team, Team.id == Post.team_id)
+        select(
+            served.c.locality_id,
+            Post.id,
+            Post.status,
+            Role.adult_specialist,
+            Post.frozen,
+            Post.start_date,
+        )
+        .join(served, served.c.team_id == Post.team_id)
         .join(Role, Role.id == Post.role_id)
         .where(Post.programme_id == programme.id)
     )
-    for locality_id, status, adult, frozen, start_date in rows:
-        facts_by_locality[locality_id].append(PostFacts(status, adult, frozen, start_date))
+    for locality_id, post_id, status, adult, frozen, start_date in rows:
+        fact = PostFacts(status, adult, frozen, start_date)
+        facts_by_locality[locality_id].append(fact)
+        every_post[post_id] = fact
     localities = db.session.scalars(
         select(Locality)
         .where(Locality.programme_id == programme.id)
         .order_by(Locality.wave.is_(None), Locality.wave, Locality.go_live, Locality.name)
     )
     recruited = programme.recruited
-    every = [fact for facts in facts_by_locality.values() for fact in facts]
+    every = list(every_post.values())
     return ProgrammeRecruitment(
         [
             (

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 
 from sqlalchemy import func, select
 
+from programme.domain.formatting import long_date
 from programme.domain.recruitment import POST_STATUSES, Taxonomy, load_taxonomy
 from programme.domain.slugs import name_key
 from programme.extensions import db
@@ -117,10 +119,17 @@ def update_role(
     adult_specialist: bool,
     agency: str,
     names: list[str],
+    today: date | None = None,
 ) -> Role:
+    """Change a role. A change to whether it is an adult specialist is dated (`today`), so the
+    readiness pages can say from when the role has counted toward the recruitment criterion."""
     name = name.strip()
     _check_role(role.programme, name, agency, role)
     before = _role_values(role)
+    if adult_specialist != role.adult_specialist:
+        if today is None:
+            raise ValueError("today is needed to date a change to the adult-specialist flag")
+        role.adult_specialist_changed_on = today
     role.name, role.adult_specialist, role.agency = name, adult_specialist, agency
     role.names = _clean_names(names, name)
     old, new = audit.changed_fields(before, _role_values(role))
@@ -136,6 +145,17 @@ def update_role(
             after=new,
         )
     return role
+
+
+def flag_notes(programme: Programme) -> list[str]:
+    """For each role whose adult-specialist flag was changed, from when it applies, for the
+    readiness and roles pages ("Psychologist: not an adult specialist since 2 December 2026.")."""
+    return [
+        f"{role.name}: {'an' if role.adult_specialist else 'not an'} adult specialist since "
+        f"{long_date(role.adult_specialist_changed_on)}."
+        for role in programme.roles
+        if role.adult_specialist_changed_on is not None
+    ]
 
 
 @transactional

@@ -26,7 +26,7 @@ from programme.domain.training import (
 )
 from programme.extensions import db
 from programme.models import Course, Locality, Programme, StaffMember, Team
-from programme.services import facts
+from programme.services import facts, teams_served
 from programme.services.training import catalogue, costs
 
 
@@ -135,7 +135,10 @@ def _grouped(
     groups: Sequence[Team] | Sequence[Locality],
 ) -> tuple[list[GroupShares], list[Share]]:
     """Shares per course for each group (team or locality) and for all of them together."""
-    every = [person for people in staff_by_group.values() for person in people]
+    # Once each, though a team serving several localities counts in each of them.
+    every = list(
+        {person.id: person for people in staff_by_group.values() for person in people}.values()
+    )
     result = [
         GroupShares(
             group.name,
@@ -151,14 +154,21 @@ def _grouped(
 
 
 def locality_training(locality: Locality, as_of: date) -> TrainingSummary:
-    """The share of relevant staff trained, per course, for each team and the locality, with
-    each team's completion matrix: a fixed number of queries however many teams and staff."""
+    """The share of relevant staff trained, per course, for each team and the locality (teams
+    serving it from other localities included, as the gate counts them), with each team's
+    completion matrix: a fixed number of queries however many teams and staff."""
     programme = locality.programme
     courses = catalogue.list_courses(programme)
+    serving = teams_served.teams_serving([locality.id])
+    # Its own teams first, then those of other localities that serve it.
     teams = list(
-        db.session.scalars(select(Team).where(Team.locality_id == locality.id).order_by(Team.name))
+        db.session.scalars(
+            select(Team)
+            .where(Team.id.in_(serving))
+            .order_by(Team.locality_id != locality.id, Team.name)
+        )
     )
-    members = _members(Team.locality_id == locality.id)
+    members = _members(Team.id.in_(serving))
     attended = facts.attendance_of(programme, [m.id for m in members])
     by_team: dict[int, list[StaffMember]] = defaultdict(list)
     for member in members:

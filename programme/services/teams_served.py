@@ -1,0 +1,160 @@
+"""Teams that serve several localities: a county-wide team (Somerset's psychologists) or an
+area's shared practitioners belong to one locality but count toward every locality they serve.
+
+`served_by` is the one rule, as a query every counting loader joins (the gate's facts, the
+recruitment and training pages), so a page and the gate count a shared team alike: a team serves
+its own locality, each locality named for it, and, when it serves all, every locality of its
+programme, now and added later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Subquery, case, func, select, union
+from sqlalchemy.orm import aliased
+
+from programme.domain.formatting import count
+from programme.extensions import db
+from programme.models import Locality, Post, Programme, Role, Team, User
+from programme.models.programme import team_served_locality
+from programme.services import audit
+from programme.services.errors import ServiceError
+from programme.services.transaction import transactional
+
+
+def served_by() -> Subquery:
+    """Every (team_id, locality_id) pair where the team's posts and staff count toward the
+    locality; a team appears once per locality however it comes to serve it."""
+    home = aliased(Locality)
+    other = aliased(Locality)
+    return union(
+        select(Team.id.label("team_id"), Team.locality_id.label("locality_id")),
+        select(team_served_locality.c.team_id, team_served_locality.c.locality_id),
+        select(Team.id, other.id)
+        .join(home, home.id == Team.locality_id)
+        .join(other, other.programme_id == home.programme_id)
+        .where(Team.serves_all.is_(True)),
+    ).subquery("served_by")
+
+
+def teams_serving(locality_ids: Iterable[int]):
+    """The ids of the teams that count toward any of these localities, as a subquery."""
+    served = served_by()
+    return select(served.c.team_id).where(served.c.locality_id.in_(list(locality_ids)))
+
+
+@dataclass(frozen=True)
+class SharedTeam:
+    """A team of another locality that counts toward this one, with how many posts it brings
+    (frozen ones left out, as the gate leaves them out) and how many are adult specialists'."""
+
+    team: Team
+    posts: int
+    adult_posts: int = 0
+
+    @property
+    def reach(self) -> str:
+        if self.team.serves_all:
+            return "which serves all localities"
+        names = [self.team.locality.name, *(locality.name for locality in self.team.served)]
+        return "which serves " + ", ".join(names[:-1]) + " and " + names[-1]
+
+    @property
+    def posts_note(self) -> str:
+        """What the locality's recruitment counts of this team, as a sentence."""
+        return (
+            f"Includes {count(self.posts, 'post')} of {self.team.name} "
+            f"({self.team.locality.name}), {self.reach}: "
+            f"{count(self.adult_posts, 'adult specialist post')} among them."
+        )
+
+    @property
+    def staff_note(self) -> str:
+        """What the locality's training counts of this team, as a sentence."""
+        return (
+            f"Includes the staff of {self.team.name} ({self.team.locality.name}), {self.reach}, "
+            "in the roles the course is for."
+        )
+
+
+def shared_teams(locality: Locality) -> list[SharedTeam]:
+    """The teams of other localities that serve this one, by name, with their post counts. Two
+    queries."""
+    served = served_by()
+    teams = list(
+        db.session.scalars(
+            select(Team)
+            .join(served, served.c.team_id == Team.id)
+            .where(served.c.locality_id == locality.id, Team.locality_id != locality.id)
+            .order_by(Team.name)
+        )
+    )
+    posts = {
+        team_id: (total, adult or 0)
+        for team_id, total, adult in db.session.execute(
+            select(
+                Post.team_id,
+                func.count(Post.id),
+                func.sum(case((Role.adult_specialist.is_(True), 1), else_=0)),
+            )
+            .join(Role, Role.id == Post.role_id)
+            .where(Post.team_id.in_([team.id for team in teams]), Post.frozen.is_(False))
+            .group_by(Post.team_id)
+        )
+    }
+    return [SharedTeam(team, *posts.get(team.id, (0, 0))) for team in teams]
+
+
+def _served_localities(programme: Programme, slugs: Iterable[str]) -> list[Locality]:
+    """The named localities, which must all be the programme's."""
+    slugs = sorted({slug.strip() for slug in slugs if slug and slug.strip()})
+    found = {
+        locality.slug: locality
+        for locality in db.session.scalars(
+            select(Locality).where(Locality.programme_id == programme.id, Locality.slug.in_(slugs))
+        )
+    }
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        elsewhere = db.session.scalars(
+            select(Locality).where(Locality.slug == missing[0]).limit(1)
+        ).first()
+        where = f" (it is a locality of {elsewhere.programme.name})" if elsewhere else ""
+        raise ServiceError(
+            f"A team can serve only localities of {programme.name}; "
+            f"{missing[0]!r} is not one of them{where}.",
+            "served",
+        )
+    return [found[slug] for slug in slugs]
+
+
+def _values(team: Team) -> dict:
+    return {"serves_all": team.serves_all, "serves": [locality.slug for locality in team.served]}
+
+
+@transactional
+def set_served(team: Team, actor: User | None, *, serves_all: bool, slugs: Iterable[str]) -> Team:
+    """Say which other localities of its programme a team serves (or that it serves all);
+    its own locality is always served, so naming it changes nothing. Audited."""
+    programme = team.locality.programme
+    served = [] if serves_all else _served_localities(programme, slugs)
+    served = [locality for locality in served if locality.id != team.locality_id]
+    before = _values(team)
+    team.serves_all = serves_all
+    team.served = served
+    old, new = audit.changed_fields(before, _values(team))
+    if new:
+        audit.record(
+            actor,
+            "update",
+            "team",
+            team.id,
+            f"Changed the localities {team.name} serves",
+            programme_id=programme.id,
+            locality_id=team.locality_id,
+            before=old,
+            after=new,
+        )
+    return team
