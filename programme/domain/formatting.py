@@ -84,7 +84,6 @@ def relative_days(days: int) -> str:
     return f"{count(-days, 'day')} ago"
 
 
-
 # --- Numbers, shares and counts ------------------------------------------------------------------
 
 
