@@ -1,5 +1,6 @@
 """The go-live gate: each criterion evaluated for a locality on a day, with the items behind any
-shortfall, and the day each threshold is projected to be met from events already known.
+shortfall. Where it is heading (projections, trends) is in `readiness_outlook.py`; the default
+gate's seed file is read by `gate_seed.py`.
 
 Plain Python: the services load plain facts (posts, staff, attendance, milestones, sign-offs) and
 this module decides. Percentages compare in whole numbers (`Share.meets`), never floats.
@@ -7,15 +8,13 @@ this module decides. Percentages compare in whole numbers (`Share.meets`), never
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 
 from programme.domain.formatting import long_date, share_text
-from programme.domain.provenance import Provenance, read_provenance
+from programme.domain.provenance import Provenance
 from programme.domain.recruitment import (
     PIPELINE,
     PostFacts,
@@ -99,40 +98,6 @@ def trained_key(course_keys: Iterable[str]) -> str:
     """The key a training criterion takes from its courses: `trained_mi`, or
     `trained_mi_and_fs_workshops` for two."""
     return "trained_" + "_and_".join(course_keys)
-
-
-def parse_gate(text: str, source: str = "gate.toml") -> tuple[Criterion, ...]:
-    """The default criteria from seed/gate.toml."""
-    criteria = []
-    for entry in tomllib.loads(text).get("criteria", []):
-        try:
-            kind = CriterionKind(entry["kind"])
-        except ValueError as error:
-            raise SeedError(f"{source}: unknown criterion kind {entry['kind']!r}.") from error
-        if kind in ADDABLE_KINDS and kind is not CriterionKind.TRAINED:
-            raise SeedError(f"{source}: {kind.value} criteria are added in the app, per programme.")
-        criterion = Criterion(
-            entry["key"],
-            entry["label"],
-            kind,
-            int(entry["threshold"]),
-            courses=tuple(entry.get("courses", ())),
-            removable=bool(entry.get("removable", False)),
-            provenance=read_provenance(entry, f"{source}: criterion {entry['key']}"),
-        )
-        check_threshold(criterion.threshold, source)
-        if kind is CriterionKind.TRAINED and not criterion.courses:
-            raise SeedError(f"{source}: {criterion.key} names no courses to be trained in.")
-        if kind is not CriterionKind.TRAINED and criterion.courses:
-            raise SeedError(f"{source}: only a training criterion names courses.")
-        criteria.append(criterion)
-    if len({c.key for c in criteria}) != len(criteria):
-        raise SeedError(f"{source}: two criteria share a key.")
-    return tuple(criteria)
-
-
-def load_gate(path: Path) -> tuple[Criterion, ...]:
-    return parse_gate(path.read_text(encoding="utf-8"), path.name)
 
 
 def check_threshold(threshold: int, source: str = "threshold") -> None:
@@ -453,114 +418,3 @@ _MEASURES = {
     CriterionKind.WORKSTREAM: _workstream,
     CriterionKind.MANUAL_CHECK: _manual_check,
 }
-
-
-# --- Projection --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Projection:
-    """When a criterion's threshold is expected to be met, from what is already known: offers
-    with start dates, booked training and milestones' due dates. A projection, not a promise."""
-
-    key: str
-    on: date | None  # None: not reached by the events known
-    met_now: bool
-    go_live: date
-    forecast: bool = True  # False for criteria nothing dated can foresee (a sign-off)
-
-    @property
-    def reachable_by_go_live(self) -> bool:
-        return self.on is not None and self.on <= self.go_live
-
-
-def expected(facts: LocalityFacts, today: date) -> LocalityFacts:
-    """The facts as they will be if every offer starts on its start date, everyone booked on a
-    training session attends it, and every open milestone not yet overdue is done on its due
-    date (an overdue one has no date left to expect it on)."""
-    posts = tuple(
-        replace(post, history=(*post.history, (post.start_date, PostStatus.IN_POST.value)))
-        if post.start_date is not None and post.status in OFFER_MADE
-        else post
-        for post in facts.posts
-    )
-    courses = {
-        key: replace(course, attended=course.attended + course.booked)
-        for key, course in facts.courses.items()
-    }
-    milestones = tuple(
-        replace(m, status=MilestoneStatus.DONE.value, completed_on=m.due)
-        if not m.done_on(today) and m.due is not None and m.due >= today
-        else m
-        for m in facts.milestones
-    )
-    return replace(facts, posts=posts, courses=courses, milestones=milestones)
-
-
-def event_days(facts: LocalityFacts, since: date) -> list[date]:
-    """The days from `since` on (inclusive) on which something known will change a share."""
-    days = {post.start_date for post in facts.posts if post.start_date}
-    days |= {person.start_date for person in facts.staff if person.start_date}
-    days |= {person.leaving_date for person in facts.staff if person.leaving_date}
-    days |= {a.on for course in facts.courses.values() for a in course.booked}
-    days |= {m.due for m in facts.milestones if m.due}
-    return sorted(day for day in days if day >= since)
-
-
-def project(criteria: Iterable[Criterion], facts: LocalityFacts, today: date) -> list[Projection]:
-    """For each criterion, the first known day on which it will be met."""
-    future = expected(facts, today)
-    days = event_days(facts, today)
-    projections = []
-    for criterion in criteria:
-        if evaluate_one(criterion, facts, today).met:
-            projections.append(Projection(criterion.key, today, True, facts.go_live))
-        elif criterion.kind in NOT_FORECAST:
-            projections.append(Projection(criterion.key, None, False, facts.go_live, False))
-        else:
-            on = next((day for day in days if evaluate_one(criterion, future, day).met), None)
-            projections.append(Projection(criterion.key, on, False, facts.go_live))
-    return projections
-
-
-# --- Trend -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    on: date
-    actual: float
-
-
-@dataclass(frozen=True)
-class Sparkline:
-    """A small line chart's geometry, in SVG user units."""
-
-    width: int
-    height: int
-    points: str  # for <polyline points="...">
-    threshold_y: float
-    first: TrendPoint | None
-    last: TrendPoint | None
-
-
-def sparkline(
-    trend: list[TrendPoint], threshold: int, width: int = 160, height: int = 40
-) -> Sparkline:
-    """Percentages over time on a 0-100 scale, oldest on the left; days spaced by date."""
-
-    def y(percent: float) -> float:
-        return round(height - percent * height / 100, 1)
-
-    if not trend:
-        return Sparkline(width, height, "", y(threshold), None, None)
-    start, end = trend[0].on, trend[-1].on
-    span = max((end - start).days, 1)
-    points = " ".join(
-        f"{round((point.on - start).days * width / span, 1)},{y(point.actual)}" for point in trend
-    )
-    return Sparkline(width, height, points, y(threshold), trend[0], trend[-1])
-
-
-def days_to(day: date, today: date) -> int:
-    return (day - today).days

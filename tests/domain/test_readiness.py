@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from programme.domain.gate_seed import load_gate, parse_gate
 from programme.domain.readiness import (
     CourseFacts,
     Criterion,
@@ -16,16 +17,16 @@ from programme.domain.readiness import (
     LocalityException,
     LocalityFacts,
     MilestoneFacts,
-    Projection,
     Shortfall,
     SignOff,
-    TrendPoint,
     evaluate,
     evaluate_one,
+)
+from programme.domain.readiness_outlook import (
+    Projection,
+    TrendPoint,
     event_days,
     expected,
-    load_gate,
-    parse_gate,
     project,
     sparkline,
 )

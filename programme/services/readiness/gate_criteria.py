@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from programme.domain.formatting import percent
+from programme.domain.gate_seed import load_gate
 from programme.domain.provenance import set_by
 from programme.domain.readiness import (
     ADDABLE_KINDS,
@@ -18,7 +19,6 @@ from programme.domain.readiness import (
     Criterion,
     CriterionKind,
     check_threshold,
-    load_gate,
     trained_key,
 )
 from programme.domain.recruitment import SeedError

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from programme.domain.readiness import Projection, Readiness, Sparkline, project
+from programme.domain.readiness import Readiness
+from programme.domain.readiness_outlook import Projection, Sparkline, project
 from programme.models import GateCriterion, GateException, GoLiveDecision, Locality
 from programme.services import teams_served
 from programme.services.readiness import decisions, gate_exceptions, snapshots

@@ -10,12 +10,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from programme.clock import utc_now
-from programme.domain.readiness import (
-    Readiness,
-    Sparkline,
-    TrendPoint,
-    sparkline,
-)
+from programme.domain.readiness import Readiness
+from programme.domain.readiness_outlook import Sparkline, TrendPoint, sparkline
 from programme.extensions import db
 from programme.models import GateCriterion, Locality, Programme, ReadinessSnapshot
 from programme.serialisers import criterion_document
