@@ -60,6 +60,7 @@ def old_programme(slug: str = "lancs"):
         c for c in gate_criteria.criteria(programme) if c.key == "gate_milestones_done"
     )
     milestones.standard, milestones.position = True, 3
+    milestones.source = milestones.source_reason = None  # rows made before 0008 have none
     db.session.commit()
     return programme
 
@@ -125,6 +126,20 @@ def test_an_existing_programme_keeps_its_two_shares_until_it_opts_in(app):
     assert (trained.share.numerator, trained.share.denominator, trained.met) == (6, 10, False)
     assert {c.criterion for c in db.session.scalars(select(Course))} == {"trained_mi_and_fs"}
     assert offer(programme) is None  # once applied, the offer is gone
+
+
+def test_the_criteria_the_opt_in_leaves_say_where_they_come_from(app):
+    programme = old_programme()
+
+    use_rule_as_written(programme, create_user("programme_manager"))
+
+    both = criterion(programme, "trained_mi_and_fs")
+    milestones = criterion(programme, "gate_milestones_done")
+    assert both.source == "Lancashire scrutiny update, March 2021"
+    assert (milestones.source, milestones.source_reason.startswith("This tracker's addition")) == (
+        "assumption",
+        True,
+    )
 
 
 def test_the_opt_in_is_audited(app):

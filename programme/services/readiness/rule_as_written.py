@@ -141,6 +141,7 @@ def use_rule_as_written(programme: Programme, actor: User | None) -> RuleOffer |
         position=position,
         standard=True,
         courses=list(rule.new.courses),
+        **_sources(rule.new),
     )
     db.session.add(new)
     db.session.flush()
@@ -156,8 +157,11 @@ def use_rule_as_written(programme: Programme, actor: User | None) -> RuleOffer |
             )
         )
         audit_locality(actor, "create", carried.locality, new, f"{carried.text} (carried over)")
+    defaults = {criterion.key: criterion for criterion in default_gate()}
     for criterion in rule.made_removable:
         criterion.standard = False
+        if criterion.key in defaults and criterion.source is None:
+            criterion.source, criterion.source_reason = _sources(defaults[criterion.key]).values()
     for course in db.session.scalars(
         select(Course).where(Course.programme_id == programme.id, Course.key.in_(new.courses))
     ):
@@ -180,3 +184,12 @@ def use_rule_as_written(programme: Programme, actor: User | None) -> RuleOffer |
         },
     )
     return rule
+
+
+def _sources(default: Criterion) -> dict:
+    """Where a default criterion comes from, as the gate page shows it."""
+    provenance = default.provenance
+    return {
+        "source": provenance.source if provenance else None,
+        "source_reason": provenance.reason if provenance else None,
+    }
