@@ -64,10 +64,14 @@ class SharedTeam:
     @property
     def posts_note(self) -> str:
         """What the locality's recruitment counts of this team, as a sentence."""
+        counted = (
+            f"{count(self.adult_posts, 'adult specialist post')} among them"
+            if self.adult_posts
+            else "none of them an adult specialist post, so none counts toward recruitment"
+        )
         return (
             f"Includes {count(self.posts, 'post')} of {self.team.name} "
-            f"({self.team.locality.name}), {self.reach}: "
-            f"{count(self.adult_posts, 'adult specialist post')} among them."
+            f"({self.team.locality.name}), {self.reach}: {counted}."
         )
 
     @property
@@ -125,7 +129,7 @@ def _served_localities(programme: Programme, slugs: Iterable[str]) -> list[Local
         raise ServiceError(
             f"A team can serve only localities of {programme.name}; "
             f"{missing[0]!r} is not one of them{where}.",
-            "served",
+            "serves",
         )
     return [found[slug] for slug in slugs]
 

@@ -198,7 +198,7 @@ def test_the_pages_say_how_a_shared_team_is_counted(app):
 
     note = (
         "Includes 2 posts of Somerset Psychology Service (Taunton), which serves all "
-        "localities: 0 adult specialist posts among them."
+        "localities: none of them an adult specialist post, so none counts toward recruitment."
     )
     assert [shared.posts_note for shared in result.shared] == [note]
     assert page.counting_notes("adult_specialists_recruited") == [note]

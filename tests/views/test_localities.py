@@ -596,8 +596,25 @@ def test_the_recruitment_and_readiness_pages_say_a_shared_team_counts_here(app, 
 
     note = (
         "Includes 2 posts of Somerset Psychology Service (Taunton), which serves all "
-        "localities: 0 adult specialist posts among them."
+        "localities: none of them an adult specialist post, so none counts toward recruitment."
     )
     assert note in recruitment
     assert "Somerset Psychology Service (Taunton)" in recruitment
     assert f"How it is counted {note}" in readiness
+
+
+def test_a_served_locality_s_training_page_links_a_shared_team_to_its_own_locality(app, sign_in):
+    programme = create_programme(slug="somerset")
+    taunton = create_locality(programme, name="Taunton", slug="taunton")
+    mendip = create_locality(programme, name="Mendip", slug="mendip")
+    shared = localities.create_team(
+        taunton, "Somerset Psychology Service", None, "county", today=TODAY, serves_all=True
+    )
+    client = sign_in(create_user("trainer"))
+
+    page = page_of(client.get(_locality_url(mendip, "/training")))
+
+    assert "Somerset Psychology Service (Taunton)" in visible_text(page)
+    add_person = re.search(rf'href="([^"]*/teams/{shared.id}/staff/new)"', page)[1]
+    assert add_person.startswith(_locality_url(taunton, ""))
+    assert client.get(add_person).status_code == 200
