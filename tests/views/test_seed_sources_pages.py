@@ -33,3 +33,15 @@ def test_the_training_overview_shows_where_each_course_and_its_cost_come_from(ap
         "change it to your own." in text
     )
     assert "Source Lancashire scrutiny update, March 2021" in text
+
+
+def test_the_training_overview_says_the_module_titles_are_an_assumption(app, sign_in):
+    programme = create_programme()
+    client = sign_in(create_user("viewer"))
+
+    text = visible_text(page_of(client.get(f"/programmes/{programme.slug}/training")))
+
+    assert (
+        "Module titles assumption: four days are a common shape for MI training, not one "
+        "council's; change the days to your provider's programme." in text
+    )

@@ -1,5 +1,5 @@
 """Where defaults come from: a source (and the reason for an assumption) on timeline template
-items, courses and their cost, and gate criteria; and Lancashire's 6-month "Social work
+items, courses, their cost and their module titles, and gate criteria; and Lancashire's 6-month "Social work
 recruitment under way; JDs agreed" added to programmes' Lancashire templates.
 
 Rows from before this revision keep no source (pages say "no source recorded"). The new template
@@ -47,6 +47,8 @@ def upgrade():
     with op.batch_alter_table('course', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cost_source', sa.String(length=300), nullable=True))
         batch_op.add_column(sa.Column('cost_reason', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('modules_source', sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column('modules_reason', sa.Text(), nullable=True))
     _add_social_work_recruitment()
 
 
@@ -88,6 +90,8 @@ def _add_social_work_recruitment():
 def downgrade():
     # The added template items stay: milestones may have been made from them.
     with op.batch_alter_table('course', schema=None) as batch_op:
+        batch_op.drop_column('modules_reason')
+        batch_op.drop_column('modules_source')
         batch_op.drop_column('cost_reason')
         batch_op.drop_column('cost_source')
     for table in reversed(SOURCED_TABLES):

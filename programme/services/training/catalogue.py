@@ -43,12 +43,15 @@ def install_courses(programme: Programme) -> None:
 
 
 def _sources(spec: CourseSpec) -> dict[str, str | None]:
-    course, cost = spec.provenance, spec.cost_provenance
+    course, cost, modules = spec.provenance, spec.cost_provenance, spec.modules_provenance
     return {
         "source": course.source if course else None,
         "source_reason": course.reason if course else None,
         "cost_source": cost.source if cost else None,
         "cost_reason": cost.reason if cost else None,
+        # The module titles are the course's own unless the seed says where they come from.
+        "modules_source": (modules or course).source if (modules or course) else None,
+        "modules_reason": (modules or course).reason if (modules or course) else None,
     }
 
 
