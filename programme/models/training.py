@@ -88,7 +88,8 @@ class Course(db.Model):
     # The attendance statuses that count toward completing a module.
     counted: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_COUNTED))
     position: Mapped[int] = mapped_column(Integer, default=0)
-    # Where the course and, apart, its cost and module titles come from (see seed/courses.toml); None before 0008.
+    # Where the course and, apart, its cost and module titles come from (seed/courses.toml);
+    # None before 0008.
     source: Mapped[str | None] = mapped_column(String(300))
     source_reason: Mapped[str | None] = mapped_column(Text)
     cost_source: Mapped[str | None] = mapped_column(String(300))
