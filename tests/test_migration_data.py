@@ -1,0 +1,127 @@
+"""The data steps of the migrations, run on a database holding a programme made before them: its
+gate keeps measuring what it measured, and its Lancashire template gains the social work
+recruitment milestone once, in its place.
+
+Runs on its own throwaway SQLite file, whatever database the rest of the suite uses.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from programme.extensions import db
+from tests.conftest import make_app
+
+NEW_ITEM = "Social work recruitment under way; JDs agreed"
+
+
+def _filled(table: sa.Table, values: dict) -> dict:
+    """`values`, with a plain value for every other column that must have one."""
+    row = dict(values)
+    for column in table.columns:
+        if column.name in row or column.nullable or column.primary_key:
+            continue
+        if column.server_default is not None:
+            continue
+        kind = column.type
+        if isinstance(kind, sa.Boolean):
+            row[column.name] = False
+        elif isinstance(kind, sa.Integer):
+            row[column.name] = 0
+        elif isinstance(kind, sa.DateTime):
+            row[column.name] = datetime(2026, 1, 5, tzinfo=UTC)
+        elif isinstance(kind, sa.JSON):
+            row[column.name] = []
+        else:
+            row[column.name] = "x"
+    return row
+
+
+def _insert(connection, tables, table_name: str, **values) -> int:
+    table = tables[table_name]
+    return connection.execute(table.insert().values(_filled(table, values))).inserted_primary_key[0]
+
+
+def _programme_made_at_0005(connection) -> int:
+    tables = sa.MetaData()
+    tables.reflect(connection)
+    t = tables.tables
+    programme = _insert(connection, t, "programme", name="Lancashire", slug="lancs")
+    for position, (key, criterion) in enumerate(
+        [("mi", "trained_mi"), ("fs_workshops", "trained_fs_workshops")]
+    ):
+        _insert(
+            connection, t, "course", programme_id=programme, key=key, name=key,
+            criterion=criterion, position=position, counted=["present", "late"], capacity=16,
+        )  # fmt: skip
+    for position, (key, kind) in enumerate(
+        [
+            ("adult_specialists_recruited", "adult_specialists_recruited"),
+            ("trained_mi", "trained"),
+            ("trained_fs_workshops", "trained"),
+            ("gate_milestones_done", "gate_milestones"),
+        ]
+    ):
+        _insert(
+            connection, t, "gate_criterion", programme_id=programme, key=key, label=key,
+            kind=kind, threshold=70, position=position, standard=True,
+        )  # fmt: skip
+    template = _insert(
+        connection, t, "timeline_template", programme_id=programme, key="lancashire", name="L"
+    )
+    for position, title in enumerate(
+        ["Job descriptions agreed", "Adult specialist recruitment under way", "Workshops held"]
+    ):
+        _insert(
+            connection, t, "timeline_template_item", template_id=template, position=position,
+            workstream="Workforce and recruitment", title=title, offset_amount=6,
+            offset_unit="months",
+        )  # fmt: skip
+    return template
+
+
+def test_a_programme_made_before_keeps_its_gate_and_gains_the_new_milestone_once(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    with app.app_context():
+        upgrade(revision="0005")
+        with db.engine.begin() as connection:
+            template = _programme_made_at_0005(connection)
+        upgrade()  # 0006, 0007, 0008
+        with db.engine.connect() as connection:
+            courses = dict(
+                connection.execute(sa.text("SELECT key, courses FROM gate_criterion")).all()
+            )
+            items = connection.execute(
+                sa.text(
+                    "SELECT title, source FROM timeline_template_item "
+                    "WHERE template_id = :t ORDER BY position"
+                ),
+                {"t": template},
+            ).all()
+        db.engine.dispose()
+
+    assert _decoded(courses) == {
+        "adult_specialists_recruited": [],
+        "trained_mi": ["mi"],
+        "trained_fs_workshops": ["fs_workshops"],
+        "gate_milestones_done": [],
+    }
+    assert [title for title, _source in items] == [
+        "Job descriptions agreed",
+        "Adult specialist recruitment under way",
+        NEW_ITEM,
+        "Workshops held",
+    ]
+    assert dict(items)[NEW_ITEM] == "Lancashire scrutiny update, March 2021"
+    assert dict(items)["Workshops held"] is None  # older rows have no source recorded
+
+
+def _decoded(courses: dict) -> dict:
+    return {
+        key: json.loads(value) if isinstance(value, str) else value
+        for key, value in courses.items()
+    }
