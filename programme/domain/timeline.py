@@ -4,8 +4,8 @@ Everything here is plain Python (no Flask, no SQLAlchemy) so it can be used from
 services, CLI commands and tests alike.
 
 * ``Offset`` / ``due_date``: "8 months before go-live" -> a concrete working day.
-* ``TimelineTemplate`` / ``parse_template`` / ``load_template``: a timeline such as
-  Lancashire's 8-month plan, stored as TOML under ``seed/timelines``.
+* Timeline templates (Lancashire's 8-month plan, TOML under ``seed/timelines``) are read by
+  ``timeline_templates.py``.
 * ``rag_status`` / ``is_overdue``: red/amber/green for a milestone.
 * ``timeline_columns``: month-long bands around go-live for the timeline view.
 
@@ -22,19 +22,15 @@ days, so a milestone due "k months before" always lands in band ``k``.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar, get_args
+from typing import Generic, Literal, TypeVar, get_args
 
 import holidays
 from dateutil.relativedelta import relativedelta
-
-from programme.domain.provenance import SOURCE_FIELDS, Provenance, SeedError, read_provenance
 
 __all__ = [
     "AMBER_WINDOW_DAYS",
@@ -44,10 +40,7 @@ __all__ = [
     "Offset",
     "OffsetUnit",
     "RagStatus",
-    "TemplateError",
-    "TemplateItem",
     "TimelineColumn",
-    "TimelineTemplate",
     "band_anchor",
     "band_bounds",
     "band_label",
@@ -55,8 +48,6 @@ __all__ = [
     "due_date",
     "is_overdue",
     "is_working_day",
-    "load_template",
-    "parse_template",
     "previous_working_day",
     "rag_status",
     "timeline_columns",
@@ -132,151 +123,6 @@ def due_date(go_live: date, offset: Offset) -> date:
     result is rolled back to the nearest earlier working day if it is not one.
     """
     return previous_working_day(offset.before(go_live))
-
-
-# --------------------------------------------------------------------------- templates
-
-
-@dataclass(frozen=True)
-class TemplateItem:
-    """One milestone in a timeline template."""
-
-    workstream: str
-    title: str
-    offset: Offset
-    description: str = ""
-    gate_critical: bool = False
-    provenance: Provenance | None = None  # where the milestone and its offset come from
-
-
-@dataclass(frozen=True)
-class TimelineTemplate:
-    """A named, reusable launch timeline (e.g. Lancashire's 8-month plan)."""
-
-    key: str
-    name: str
-    description: str
-    items: tuple[TemplateItem, ...]
-
-    def workstreams(self) -> list[str]:
-        """Distinct workstream names, in the order they first appear in ``items``."""
-        return list(dict.fromkeys(item.workstream for item in self.items))
-
-
-class TemplateError(SeedError):
-    """A timeline template is malformed; the message names the item and field at fault."""
-
-
-_TOP_LEVEL_FIELDS = {"key", "name", "description", "items"}
-_ITEM_FIELDS = {
-    "workstream",
-    "title",
-    "description",
-    "offset_amount",
-    "offset_unit",
-    "gate_critical",
-    *SOURCE_FIELDS,
-}
-
-
-def _required_text(table: dict[str, Any], field: str, where: str) -> str:
-    value = table.get(field)
-    if value is None:
-        raise TemplateError(f"{where}: '{field}' is missing")
-    if not isinstance(value, str) or not value.strip():
-        raise TemplateError(f"{where}: '{field}' must be non-empty text")
-    return value.strip()
-
-
-def _optional_text(table: dict[str, Any], field: str, where: str) -> str:
-    value = table.get(field, "")
-    if not isinstance(value, str):
-        raise TemplateError(f"{where}: '{field}' must be text")
-    return value.strip()
-
-
-def _reject_unknown(table: dict[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise TemplateError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}")
-
-
-def _parse_offset(table: dict[str, Any], where: str) -> Offset:
-    amount = table.get("offset_amount")
-    if amount is None:
-        raise TemplateError(f"{where}: 'offset_amount' is missing")
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-        raise TemplateError(f"{where}: 'offset_amount' must be a whole number of 0 or more")
-    unit = table.get("offset_unit")
-    if unit is None:
-        raise TemplateError(f"{where}: 'offset_unit' is missing")
-    if unit not in OFFSET_UNITS:
-        raise TemplateError(f"{where}: 'offset_unit' must be one of {', '.join(OFFSET_UNITS)}")
-    return Offset(amount, unit)
-
-
-def _parse_item(table: Any, number: int) -> TemplateItem:
-    where = f"item {number}"
-    if not isinstance(table, dict):
-        raise TemplateError(f"{where}: must be a table of fields")
-    _reject_unknown(table, _ITEM_FIELDS, where)
-    title = _required_text(table, "title", where)
-    where = f"item {number} ({title!r})"
-    gate_critical = table.get("gate_critical", False)
-    if not isinstance(gate_critical, bool):
-        raise TemplateError(f"{where}: 'gate_critical' must be true or false")
-    return TemplateItem(
-        workstream=_required_text(table, "workstream", where),
-        title=title,
-        offset=_parse_offset(table, where),
-        description=_optional_text(table, "description", where),
-        gate_critical=gate_critical,
-        provenance=_item_provenance(table, where),
-    )
-
-
-def _item_provenance(table: dict[str, Any], where: str) -> Provenance:
-    try:
-        return read_provenance(table, where)
-    except SeedError as exc:
-        raise TemplateError(str(exc)) from None
-
-
-def parse_template(text: str) -> TimelineTemplate:
-    """Parse and validate a TOML timeline template.
-
-    Raises ``TemplateError`` naming the item number (1-based) and field when anything is
-    missing, mistyped, unknown, or when two items share a workstream and title.
-    """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(f"not valid TOML: {exc}") from exc
-    _reject_unknown(data, _TOP_LEVEL_FIELDS, "template")
-    raw_items = data.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
-        raise TemplateError("template: needs at least one [[items]] entry")
-    items = tuple(_parse_item(raw, number) for number, raw in enumerate(raw_items, start=1))
-    seen: dict[tuple[str, str], int] = {}
-    for number, item in enumerate(items, start=1):
-        first = seen.setdefault((item.workstream, item.title), number)
-        if first != number:
-            raise TemplateError(f"item {number} ({item.title!r}): duplicates item {first}")
-    return TimelineTemplate(
-        key=_required_text(data, "key", "template"),
-        name=_required_text(data, "name", "template"),
-        description=_optional_text(data, "description", "template"),
-        items=items,
-    )
-
-
-def load_template(path: Path) -> TimelineTemplate:
-    """Read and parse the TOML template at ``path``; errors are prefixed with the path."""
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        return parse_template(text)
-    except TemplateError as exc:
-        raise TemplateError(f"{path}: {exc}") from exc
 
 
 # --------------------------------------------------------------------------- RAG status

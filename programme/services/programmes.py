@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 
 from programme.domain.slugs import is_valid_slug, slugify
-from programme.domain.timeline import load_template
+from programme.domain.timeline_templates import load_template
 from programme.extensions import db
 from programme.models import (
     Locality,

@@ -12,7 +12,7 @@ from programme.domain.formatting import provenance
 from programme.domain.gate_seed import load_gate, parse_gate
 from programme.domain.provenance import ASSUMPTION, SeedError, read_provenance
 from programme.domain.recruitment import load_establishment, load_taxonomy, parse_taxonomy
-from programme.domain.timeline import TemplateError, load_template, parse_template
+from programme.domain.timeline_templates import TemplateError, load_template, parse_template
 from programme.domain.training import load_courses, parse_courses
 from programme.seed_files import (
     COURSES_FILE,

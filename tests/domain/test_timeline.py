@@ -10,19 +10,21 @@ from programme.domain.timeline import (
     AMBER_WINDOW_DAYS,
     OFFSET_UNITS,
     Offset,
-    TemplateError,
-    TemplateItem,
-    TimelineTemplate,
     band_bounds,
     band_of,
     due_date,
     is_overdue,
     is_working_day,
-    load_template,
-    parse_template,
     previous_working_day,
     rag_status,
     timeline_columns,
+)
+from programme.domain.timeline_templates import (
+    TemplateError,
+    TemplateItem,
+    TimelineTemplate,
+    load_template,
+    parse_template,
 )
 
 SEED = Path(__file__).resolve().parents[2] / "seed" / "timelines" / "lancashire.toml"

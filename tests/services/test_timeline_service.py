@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from programme.domain.timeline import Offset, due_date, load_template
+from programme.domain.timeline import Offset, due_date
+from programme.domain.timeline_templates import load_template
 from programme.extensions import db
 from programme.models import AuditEvent, Milestone, TimelineTemplate, TimelineTemplateItem
 from programme.seed_files import TIMELINES_DIR
