@@ -8,7 +8,7 @@ Runs on its own throwaway SQLite file, whatever database the rest of the suite u
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -51,6 +51,24 @@ def _programme_made_at_0005(connection) -> int:
     tables.reflect(connection)
     t = tables.tables
     programme = _insert(connection, t, "programme", name="Lancashire", slug="lancs")
+    # A team with a post and a person in it, under tables the migrations rebuild (team, role).
+    locality = _insert(
+        connection, t, "locality", programme_id=programme, name="Preston", slug="preston",
+        go_live=date(2027, 4, 6), state="planning",
+    )  # fmt: skip
+    team = _insert(connection, t, "team", locality_id=locality, name="FS Team", kind="area")
+    role = _insert(
+        connection, t, "role", programme_id=programme, key="idva", name="IDVA",
+        adult_specialist=True, agency="da_charity",
+    )  # fmt: skip
+    _insert(
+        connection, t, "post", programme_id=programme, team_id=team, role_id=role,
+        status="in_post", agency="da_charity", fte=1.0, frozen=False, version=1,
+    )  # fmt: skip
+    _insert(
+        connection, t, "staff_member", programme_id=programme, team_id=team, role_id=role,
+        name="Ann Able", email="ann@example.org", start_date=date(2026, 1, 5), version=1,
+    )  # fmt: skip
     for position, (key, criterion) in enumerate(
         [("mi", "trained_mi"), ("fs_workshops", "trained_fs_workshops")]
     ):
@@ -84,14 +102,26 @@ def _programme_made_at_0005(connection) -> int:
     return template
 
 
-def test_a_programme_made_before_keeps_its_gate_and_gains_the_new_milestone_once(tmp_path):
+KEPT = ("post", "staff_member", "course", "gate_criterion", "team", "role")
+
+
+def _counts(connection) -> dict[str, int]:
+    return {
+        table: connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
+        for table in KEPT
+    }
+
+
+def test_a_programme_made_before_keeps_its_data_and_gate_and_gains_the_new_milestone(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'old.sqlite'}")
     with app.app_context():
         upgrade(revision="0005")
         with db.engine.begin() as connection:
             template = _programme_made_at_0005(connection)
+            before = _counts(connection)
         upgrade()  # 0006, 0007, 0008
         with db.engine.connect() as connection:
+            after = _counts(connection)
             courses = dict(
                 connection.execute(sa.text("SELECT key, courses FROM gate_criterion")).all()
             )
@@ -104,6 +134,8 @@ def test_a_programme_made_before_keeps_its_gate_and_gains_the_new_milestone_once
             ).all()
         db.engine.dispose()
 
+    # Rebuilding a table on SQLite must not cascade-delete the rows that point at it.
+    assert after == before
     assert _decoded(courses) == {
         "adult_specialists_recruited": [],
         "trained_mi": ["mi"],

@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -89,11 +90,33 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, _foreign_keys_unenforced_on_sqlite(connection):
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-
         with context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def _foreign_keys_unenforced_on_sqlite(connection):
+    """SQLite cannot alter most of a table in place, so batch mode rebuilds it: copy, drop the
+    old, rename. With foreign keys enforced (the app switches them on for every connection),
+    dropping a parent table would cascade-delete its children's rows, so a migration adding a
+    column to `team` would empty `post`. Enforcement is off while migrating, and the data is
+    checked before it is switched back on."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # not allowed inside a transaction
+    connection.commit()
+    try:
+        yield
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise RuntimeError(f"The migration left rows pointing at nothing: {broken[:5]}")
+    finally:
+        connection.commit()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 if context.is_offline_mode():
