@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from programme.domain.formatting import numeric_date
-from programme.domain.imports import ImportField, ImportPlan, RowError, RowPlan, columns_for
+from programme.domain.formatting import listed, numeric_date
+from programme.domain.imports import ImportPlan, RowError, RowPlan, columns_for
 from programme.domain.recruitment import is_email
+from programme.domain.sign_in_sheets import FIELDS, parse_attendance
 from programme.domain.spreadsheet import (
     CellValue,
     SheetRow,
@@ -28,116 +29,6 @@ from programme.domain.spreadsheet import (
     parse_date,
 )
 from programme.domain.training import AttendanceStatus, register_open
-
-FIELDS: dict[str, ImportField] = {
-    "course": ImportField(
-        "Course",
-        ("Course", "Course name", "Course title", "Training", "Training course", "Programme"),
-        required=True,
-    ),
-    "module": ImportField(
-        "Module",
-        ("Module", "Module number", "Module no", "Module no.", "Mod", "Day", "Day number"),
-        required=True,
-    ),
-    "date": ImportField(
-        "Session date",
-        ("Session date", "Date", "Date of session", "Training date", "Course date", "Held on"),
-        required=True,
-    ),
-    "email": ImportField(
-        "E-mail",
-        (
-            "Email",
-            "E-mail",
-            "Email address",
-            "E-mail address",
-            "Work email",
-            "Staff email",
-            "Attendee email",
-            "Delegate email",
-        ),
-    ),
-    "name": ImportField(
-        "Name",
-        (
-            "Name",
-            "Full name",
-            "Staff name",
-            "Staff member",
-            "Attendee",
-            "Attendee name",
-            "Delegate",
-            "Delegate name",
-            "Participant",
-            "Employee",
-            "Person",
-        ),
-    ),
-    "attended": ImportField(
-        "Attended",
-        (
-            "Attended",
-            "Attended?",
-            "Attended (Y/N)",
-            "Attendance",
-            "Present",
-            "Present?",
-            "Status",
-            "Register",
-            "Signed in",
-        ),
-        required=True,
-    ),
-}
-
-# What sign-in sheets write for each attendance, compared ignoring case and punctuation.
-STATUS_NAMES: dict[AttendanceStatus, tuple[str, ...]] = {
-    AttendanceStatus.PRESENT: (
-        "present",
-        "yes",
-        "y",
-        "attended",
-        "p",
-        "true",
-        "1",
-        "tick",
-        "ticked",
-        "signed in",
-        "here",
-    ),
-    AttendanceStatus.LATE: ("late", "arrived late", "came late", "late arrival", "attended late"),
-    AttendanceStatus.LEFT_EARLY: (
-        "left early",
-        "left",
-        "le",
-        "early leaver",
-        "left before the end",
-        "attended part",
-    ),
-    AttendanceStatus.ABSENT: (
-        "absent",
-        "no",
-        "n",
-        "a",
-        "did not attend",
-        "didn't attend",
-        "dna",
-        "not attended",
-        "no show",
-        "apologies",
-        "apols",
-        "sent apologies",
-        "false",
-        "0",
-        "sick",
-    ),
-}
-_TICKS = frozenset("✓✔☑✅")
-_STATUS_BY_NAME = {
-    normalise(name): status for status, names in STATUS_NAMES.items() for name in names
-}
-_HOW_TO_SAY = "use yes, no, late, left early or absent"
 
 
 @dataclass(frozen=True)
@@ -213,25 +104,6 @@ def build_lookups(
     return lookups
 
 
-def parse_attendance(value: CellValue) -> AttendanceStatus:
-    """An attendance from a cell: yes/no, present/late/left early/absent and their synonyms.
-
-    Raises ValueError with a sentence for the user for anything else (a blank cell too: a
-    sign-in sheet must say what happened)."""
-    text = cell_text(value)
-    if not text:
-        raise ValueError(f"Say whether they attended: {_HOW_TO_SAY}.")
-    if text in _TICKS:
-        return AttendanceStatus.PRESENT
-    status = _STATUS_BY_NAME.get(normalise(text))
-    if status is None:
-        spellings = [name for names in STATUS_NAMES.values() for name in names if len(name) > 2]
-        suggestion = nearest(text, spellings)
-        hint = f" Did you mean “{suggestion}”?" if suggestion else ""
-        raise ValueError(f"“{text}” is not an attendance: {_HOW_TO_SAY}.{hint}")
-    return status
-
-
 _NUMBER = re.compile(r"\d+")
 
 
@@ -246,19 +118,14 @@ def parse_module(value: CellValue, course: CourseRef) -> int:
     number = int(found.group())
     if number not in course.modules:
         raise ValueError(
-            f"{course.name} has modules {_and(map(str, course.modules))}; there is no module "
+            f"{course.name} has modules {listed(map(str, course.modules))}; there is no module "
             f"{number}."
         )
     return number
 
 
 def _numbers_of(course: CourseRef) -> str:
-    return f"{course.name} has modules {_and(map(str, course.modules))}"
-
-
-def _and(items: Iterable[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return f"{course.name} has modules {listed(map(str, course.modules))}"
 
 
 @dataclass
@@ -371,7 +238,7 @@ def _read_course(value: CellValue, lookups: Lookups, reject) -> CourseRef | None
         if suggestion is not None:
             hint = f" Did you mean “{spellings[suggestion].name}”?"
         elif known:
-            hint = " The courses are " + _and(f"“{c.name}” ({c.key})" for c in known) + "."
+            hint = " The courses are " + listed(f"“{c.name}” ({c.key})" for c in known) + "."
         else:
             hint = " The programme has no courses."
         reject("course", f"There is no course “{text}”.{hint}")
@@ -396,7 +263,7 @@ def _no_session(course: CourseRef, module: int, on: date, lookups: Lookups) -> s
         }
     )
     if same_day:
-        modules = _and(str(number) for number in same_day)
+        modules = listed(str(number) for number in same_day)
         word = "module" if len(same_day) == 1 else "modules"
         message += f", and a {word} {modules} session on {numeric_date(on)}"
     return message + "."
@@ -422,7 +289,7 @@ def _read_person(
         if len(named) == 1:
             return named[0]
         if named:
-            teams = _and(sorted({person.team for person in named}))
+            teams = listed(sorted({person.team for person in named}))
             reject(
                 "name",
                 f"{len(named)} people in the programme are called “{name}” ({teams}); give "
@@ -500,7 +367,7 @@ def _reject_repeats(readings: list[_Reading], lookups: Lookups) -> None:
     for (session_id, _staff_id), claimants in claims.items():
         if len(claimants) < 2:
             continue
-        numbers = _and(str(reading.plan.row) for reading in claimants)
+        numbers = listed(str(reading.plan.row) for reading in claimants)
         for reading in claimants:
             reading.plan.action = "rejected"
             reading.plan.errors.append(

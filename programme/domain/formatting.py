@@ -11,6 +11,7 @@ filters pass `programme.clock.zone()`), so this module needs no Flask.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, tzinfo
 
 from programme.domain.provenance import ASSUMPTION
@@ -128,6 +129,14 @@ def number(value: int | float, places: int = 0) -> str:
         return f"{value:,}"
     text = f"{value:,.{places}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def listed(items: Iterable[str]) -> str:
+    """The items in a sentence: "a", "a and b", "a, b and c"."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def count(amount: int, noun: str, plural: str | None = None) -> str:

@@ -9,7 +9,6 @@ from datetime import date
 from sqlalchemy import select
 
 from programme.domain.attendance_import import (
-    FIELDS,
     CourseRef,
     Lookups,
     Place,
@@ -19,6 +18,7 @@ from programme.domain.attendance_import import (
     plan_import,
 )
 from programme.domain.imports import ImportPlan, RowPlan
+from programme.domain.sign_in_sheets import FIELDS
 from programme.domain.spreadsheet import Table
 from programme.extensions import db
 from programme.models import (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Subquery, case, func, select, union
 from sqlalchemy.orm import aliased
 
-from programme.domain.formatting import count
+from programme.domain.formatting import count, listed
 from programme.extensions import db
 from programme.models import Locality, Post, Programme, Role, Team, User
 from programme.models.programme import team_served_locality
@@ -59,7 +59,7 @@ class SharedTeam:
         if self.team.serves_all:
             return "which serves all localities"
         names = [self.team.locality.name, *(locality.name for locality in self.team.served)]
-        return "which serves " + ", ".join(names[:-1]) + " and " + names[-1]
+        return "which serves " + listed(names)
 
     @property
     def posts_note(self) -> str:

@@ -7,16 +7,15 @@ from datetime import date, datetime
 import pytest
 
 from programme.domain.attendance_import import (
-    FIELDS,
     CourseRef,
     Place,
     SessionRef,
     StaffRef,
     build_lookups,
-    parse_attendance,
     plan_import,
 )
 from programme.domain.imports import resolve_mapping
+from programme.domain.sign_in_sheets import FIELDS, parse_attendance
 from programme.domain.spreadsheet import SheetRow, Table
 from programme.domain.training import AttendanceStatus
 

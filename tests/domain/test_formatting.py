@@ -11,6 +11,7 @@ from programme.domain.formatting import (
     count_of,
     date_time,
     fte,
+    listed,
     long_date,
     money,
     number,
@@ -163,3 +164,11 @@ def test_a_person_is_named_with_what_tells_them_apart():
     assert person("Ann Lee", "ann@example.org") == "Ann Lee (ann@example.org)"
     assert person("Ann Lee", "Trainer", "ann@example.org") == "Ann Lee (Trainer, ann@example.org)"
     assert person("Ann Lee", None, "") == "Ann Lee"
+
+
+@pytest.mark.parametrize(
+    ("items", "sentence"),
+    [([], ""), (["1"], "1"), (["1", "2"], "1 and 2"), (["1", "2", "3"], "1, 2 and 3")],
+)
+def test_items_are_listed_as_a_sentence(items, sentence):
+    assert listed(items) == sentence
