@@ -30,8 +30,8 @@ import openpyxl
 from sqlalchemy import func, select
 from throwaway import throwaway_database  # bench/throwaway.py, beside this script
 
+from programme.domain.hr_trackers import FIELDS
 from programme.domain.imports import synonyms
-from programme.domain.recruitment_import import FIELDS
 from programme.domain.spreadsheet import ReadLimits, read_table
 from programme.extensions import db
 from programme.models import Post, Programme

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from programme.domain.formatting import listed, numeric_date
-from programme.domain.imports import ImportPlan, RowError, RowPlan, columns_for
+from programme.domain.imports import ImportPlan, RowError, RowPlan, columns_for, consume_rows
 from programme.domain.recruitment import is_email
 from programme.domain.sign_in_sheets import FIELDS, parse_attendance
 from programme.domain.spreadsheet import (
@@ -154,7 +154,7 @@ def plan_import(
     consumed as they are read.
     """
     columns = columns_for(FIELDS, mapping, table.headers)
-    readings = [_read_row(row, mapping, columns, lookups) for row in _drain(table.rows)]
+    readings = [_read_row(row, mapping, columns, lookups) for row in consume_rows(table)]
     wanted = {session.id for reading in readings for session in reading.candidates}
     places = {(p.session_id, p.staff_id): p for p in places_for(sorted(wanted))}
     for reading in readings:
@@ -167,12 +167,6 @@ def plan_import(
         [reading.plan for reading in readings],
         lambda name, value: describe_value(name, value, lookups),
     )
-
-
-def _drain(rows: list[SheetRow]) -> Iterator[SheetRow]:
-    rows.reverse()
-    while rows:
-        yield rows.pop()
 
 
 def _column(columns: Mapping[str, str], name: str) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from programme.domain.spreadsheet import match_columns, normalise
+from programme.domain.spreadsheet import SheetRow, Table, match_columns, normalise
 
 # What an import may do with a row, in the order reports list them.
 IMPORT_ACTIONS = ("created", "updated", "unchanged", "rejected")
@@ -185,3 +185,12 @@ def reject_duplicates(rows: list[RowPlan], column: str, key_name: str, item: str
                     "once.",
                 )
             )
+
+
+def consume_rows(table: Table) -> Iterator[SheetRow]:
+    """The table's rows in order, each let go as it is handed over (the table's list is left
+    empty), so a large file's cells and the plan made from them are never both held in full."""
+    rows = table.rows
+    rows.reverse()
+    while rows:
+        yield rows.pop()

@@ -7,18 +7,19 @@ dry run, the commit and the CLI all see the same outcome for every row.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from programme.domain.formatting import numeric_date
+from programme.domain.hr_trackers import FIELDS, OPTIONAL_POST_FIELDS
 from programme.domain.imports import (
-    ImportField,
     ImportPlan,
     RowError,
     RowPlan,
     columns_for,
+    consume_rows,
     reject_duplicates,
 )
 from programme.domain.recruitment import (
@@ -38,96 +39,6 @@ from programme.domain.spreadsheet import (
     nearest,
     normalise,
     parse_date,
-)
-
-FIELDS: dict[str, ImportField] = {
-    "reference": ImportField(
-        "Post reference",
-        (
-            "Post ref",
-            "Post reference",
-            "Post ref no",
-            "Reference",
-            "Ref",
-            "Post ID",
-            "Post number",
-            "Position number",
-            "Position ref",
-            "Vacancy ref",
-        ),
-    ),
-    "locality": ImportField(
-        "Locality",
-        ("Locality", "Service area", "Office", "Area", "Location", "Base", "District"),
-        required=True,
-    ),
-    "team": ImportField("Team", ("Team", "Team name", "FS team"), required=True),
-    "role": ImportField(
-        "Role", ("Role", "Job title", "Post title", "Job role", "Position", "Post"), required=True
-    ),
-    "agency": ImportField(
-        "Agency",
-        (
-            "Agency",
-            "Employer",
-            "Employing agency",
-            "Employing organisation",
-            "Organisation",
-            "Partner agency",
-        ),
-    ),
-    "fte": ImportField("FTE", ("FTE", "WTE", "Hours (FTE)", "FTE hours")),
-    "status": ImportField(
-        "Status",
-        ("Status", "Current status", "Recruitment status", "Stage", "Progress"),
-        required=True,
-    ),
-    "holder_name": ImportField(
-        "Post holder",
-        (
-            "Post holder",
-            "Postholder",
-            "Name",
-            "Employee",
-            "Employee name",
-            "Candidate",
-            "Appointee",
-            "Worker",
-            "Staff name",
-        ),
-    ),
-    "holder_email": ImportField(
-        "Post holder's e-mail",
-        ("Email", "E-mail", "Email address", "Work email", "Post holder email"),
-    ),
-    "start_date": ImportField(
-        "Start date",
-        ("Start date", "Start", "Date started", "Expected start", "Start date (expected)"),
-    ),
-    "notes": ImportField("Notes", ("Notes", "Comments", "Comment", "Update", "Latest update")),
-}
-
-# The post fields a row may set; team and role come from the locality, team and role columns.
-POST_FIELDS = (
-    "team_id",
-    "role_id",
-    "reference",
-    "agency",
-    "fte",
-    "status",
-    "holder_name",
-    "holder_email",
-    "start_date",
-    "notes",
-)
-_OPTIONAL_POST_FIELDS = (
-    "reference",
-    "agency",
-    "fte",
-    "holder_name",
-    "holder_email",
-    "start_date",
-    "notes",
 )
 
 
@@ -246,18 +157,12 @@ def plan_import(
     cells and its plan are never both held in full.
     """
     columns = columns_for(FIELDS, mapping, table.headers)
-    rows = [_read_row(sheet_row, mapping, columns, lookups) for sheet_row in _drain(table.rows)]
+    rows = [_read_row(sheet_row, mapping, columns, lookups) for sheet_row in consume_rows(table)]
     reject_duplicates(
         rows, columns.get("reference", FIELDS["reference"].label), "post reference", "post"
     )
     _match(rows, list(existing), lookups)
     return ImportPlan(rows, lambda name, value: describe_value(name, value, lookups))
-
-
-def _drain(rows: list[SheetRow]) -> Iterator[SheetRow]:
-    rows.reverse()
-    while rows:
-        yield rows.pop()
 
 
 def _read_row(
@@ -287,7 +192,7 @@ def _read_row(
         plan.label = f"{locality.name} · {team.name} · {role.name}"
     if status is not None:
         values["status"] = status.value
-    for name in _OPTIONAL_POST_FIELDS:
+    for name in OPTIONAL_POST_FIELDS:
         if name in mapping:
             _read_optional(name, cell(name), values, lookups, reject)
     plan.key = values.get("reference")

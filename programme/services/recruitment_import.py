@@ -9,9 +9,8 @@ from sqlalchemy import Date, DateTime, Integer, delete, func, insert, literal, s
 
 from programme.clock import utc_now
 from programme.domain.formatting import count
+from programme.domain.hr_trackers import FIELDS, POST_FIELDS
 from programme.domain.recruitment_import import (
-    FIELDS,
-    POST_FIELDS,
     ExistingPost,
     ImportPlan,
     LocalityRef,

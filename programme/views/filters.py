@@ -6,8 +6,8 @@ from flask import Flask
 
 from programme.clock import zone
 from programme.domain import formatting
+from programme.domain.hr_trackers import FIELDS as RECRUITMENT_FIELDS
 from programme.domain.recruitment import PostStatus
-from programme.domain.recruitment_import import FIELDS as RECRUITMENT_FIELDS
 from programme.models import MilestoneStatus
 
 STATUS_TAG_CLASSES = {

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from programme.domain.hr_trackers import FIELDS
 from programme.domain.imports import resolve_mapping
 from programme.domain.recruitment import (
     PIPELINE,
@@ -17,7 +18,6 @@ from programme.domain.recruitment import (
     pipeline_funnel,
 )
 from programme.domain.recruitment_import import (
-    FIELDS,
     ExistingPost,
     LocalityRef,
     RoleRef,
