@@ -14,6 +14,7 @@ from programme.domain.formatting import file_size
 from programme.domain.imports import IMPORT_ACTIONS
 from programme.services import imports, programmes
 from programme.services.errors import ServiceError
+from programme.services.value_mappings import MapOptionError
 
 
 def import_command(importer: imports.Importer, help_text: str) -> Callable:
@@ -23,16 +24,31 @@ def import_command(importer: imports.Importer, help_text: str) -> Callable:
     @click.option("--programme", "programme_slug", required=True)
     @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+    @click.option(
+        "--map",
+        "map_options",
+        multiple=True,
+        metavar='"COLUMN=VALUE:KNOWN"',
+        help="Treat VALUE in the column COLUMN as the known KNOWN, for this run (repeatable).",
+    )
     @with_appcontext
-    def command(file: Path, programme_slug: str, dry_run: bool, as_json: bool):
-        run_import(importer, file, programme_slug, dry_run=dry_run, as_json=as_json)
+    def command(file: Path, programme_slug: str, dry_run: bool, as_json: bool, map_options: tuple):
+        run_import(
+            importer, file, programme_slug, dry_run=dry_run, as_json=as_json, maps=map_options
+        )
 
     command.__doc__ = help_text
     return command
 
 
 def run_import(
-    importer: imports.Importer, file: Path, programme_slug: str, *, dry_run: bool, as_json: bool
+    importer: imports.Importer,
+    file: Path,
+    programme_slug: str,
+    *,
+    dry_run: bool,
+    as_json: bool,
+    maps: tuple[str, ...] = (),
 ) -> None:
     programme = run_service(lambda: programmes.get_programme(programme_slug))
     limits = imports.read_limits(current_app.config)
@@ -51,7 +67,10 @@ def run_import(
             today=today(),
             limits=limits,
             dry_run=dry_run,
+            map_options=maps,
         )
+    except MapOptionError as error:
+        raise click.UsageError(error.message) from None
     except ServiceError as error:
         report_import(nothing, [serialisers.file_error(error.message)], as_json)
     else:

@@ -21,16 +21,46 @@ class ImportField:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """Why a cell could not be read. `written` is set when the cell names a value the programme
+    does not know, so that the user may say which known value it means."""
+
+    message: str
+    written: str | None = None
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
 class RowError:
     row: int
     column: str
     message: str
+    field: str = ""  # the import's field at fault ("role")
+    written: str | None = None  # an unknown value the user may map (see `Problem`)
+    suggestion: str | None = None
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": self.message}
 
     def sentence(self) -> str:
         return f"Row {self.row}, {self.column}: {self.message}"
+
+
+def row_error(row: int, column: str, field_name: str, problem: str | Problem) -> RowError:
+    if isinstance(problem, str):
+        return RowError(row, column, problem, field_name)
+    return RowError(row, column, problem.message, field_name, problem.written, problem.suggestion)
+
+
+@dataclass(frozen=True)
+class UnknownValue:
+    """A value of a vocabulary column that names nothing the programme knows, with its rows."""
+
+    field: str
+    column: str
+    written: str
+    suggestion: str | None
+    rows: tuple[int, ...]
 
 
 def synonyms(fields: Mapping[str, ImportField]) -> dict[str, tuple[str, ...]]:
@@ -148,6 +178,24 @@ class ImportPlan:
     @property
     def errors(self) -> list[RowError]:
         return [error for row in self.rows for error in row.errors]
+
+    def unknown_values(self) -> list[UnknownValue]:
+        """Each unknown value once per field (spellings that differ only in case or punctuation
+        are one value), in the order the file first uses them."""
+        found: dict[tuple[str, str], list[RowError]] = {}
+        for error in self.errors:
+            if error.written:
+                found.setdefault((error.field, normalise(error.written)), []).append(error)
+        return [
+            UnknownValue(
+                errors[0].field,
+                errors[0].column,
+                errors[0].written,
+                errors[0].suggestion,
+                tuple(sorted({error.row for error in errors})),
+            )
+            for errors in found.values()
+        ]
 
     def fingerprint(self) -> str:
         """Changes whenever applying the plan would do something else: the user confirms a

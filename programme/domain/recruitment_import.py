@@ -16,11 +16,12 @@ from programme.domain.formatting import numeric_date
 from programme.domain.hr_trackers import FIELDS, OPTIONAL_POST_FIELDS
 from programme.domain.imports import (
     ImportPlan,
-    RowError,
+    Problem,
     RowPlan,
     columns_for,
     consume_rows,
     reject_duplicates,
+    row_error,
 )
 from programme.domain.recruitment import (
     MAX_LENGTHS,
@@ -119,6 +120,8 @@ class Lookups:
     locality_names: dict[int, str]
     # A team's name -> the localities that have a team so called, to say where a team really is.
     team_homes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    locality_by_id: dict[int, LocalityRef] = field(default_factory=dict)
+    team_by_id: dict[int, TeamRef] = field(default_factory=dict)
 
 
 def build_lookups(
@@ -131,9 +134,11 @@ def build_lookups(
     for locality in localities:
         lookups.localities.add(locality, locality.name, (locality.slug,))
         lookups.locality_names[locality.id] = locality.name
+        lookups.locality_by_id[locality.id] = locality
     for team in teams:
         lookups.teams[team.locality_id].add(team, team.name, ())
         lookups.team_names[team.id] = team.name
+        lookups.team_by_id[team.id] = team
         lookups.team_homes[normalise(team.name)].append(lookups.locality_names[team.locality_id])
     for role in roles:
         lookups.roles.add(role, role.name, (role.key, *role.names))
@@ -173,9 +178,9 @@ def _read_row(
     def cell(name: str) -> CellValue:
         return sheet_row.cells[mapping[name]] if name in mapping else None
 
-    def reject(name: str, message: str) -> None:
+    def reject(name: str, problem: str | Problem) -> None:
         plan.errors.append(
-            RowError(sheet_row.number, columns.get(name, FIELDS[name].label), message)
+            row_error(sheet_row.number, columns.get(name, FIELDS[name].label), name, problem)
         )
 
     locality = _resolve(cell("locality"), lookups.localities, "locality", reject)
@@ -210,7 +215,9 @@ def _resolve(value: CellValue, names: _Names, field_name: str, reject, where: st
     return found
 
 
-def resolve(value: CellValue, names: _Names, label: str, where: str = "") -> tuple[Any, str | None]:
+def resolve(
+    value: CellValue, names: _Names, label: str, where: str = ""
+) -> tuple[Any, str | Problem | None]:
     """The known value a cell names, or why it names none ("There is no locality “Bridgewater”.
     Did you mean “Bridgwater”?")."""
     text = cell_text(value)
@@ -221,11 +228,13 @@ def resolve(value: CellValue, names: _Names, label: str, where: str = "") -> tup
     if found is None:
         suggestion = names.suggest(text)
         hint = f" Did you mean “{suggestion}”?" if suggestion else ""
-        return None, f"There is no {label} “{text}”{where}.{hint}"
+        return None, Problem(f"There is no {label} “{text}”{where}.{hint}", text, suggestion)
     return found, None
 
 
-def team_in(lookups: Lookups, locality: LocalityRef, value: CellValue) -> tuple[Any, str | None]:
+def team_in(
+    lookups: Lookups, locality: LocalityRef, value: CellValue
+) -> tuple[Any, str | Problem | None]:
     """The locality's team a cell names; a team of that name elsewhere is pointed out."""
     homes = lookups.team_homes.get(normalise(cell_text(value)), [])
     where = f" in {locality.name}" + (

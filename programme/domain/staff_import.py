@@ -12,10 +12,11 @@ from typing import Any
 from programme.domain.imports import (
     ImportField,
     ImportPlan,
-    RowError,
+    Problem,
     RowPlan,
     columns_for,
     reject_duplicates,
+    row_error,
 )
 from programme.domain.recruitment import is_email
 from programme.domain.recruitment_import import Lookups, describe_value, resolve, team_in
@@ -88,9 +89,9 @@ def _read_row(
     def cell(name: str) -> CellValue:
         return sheet_row.cells[mapping[name]] if name in mapping else None
 
-    def reject(name: str, message: str) -> None:
+    def reject(name: str, problem: str | Problem) -> None:
         column = columns.get(name, FIELDS[name].label)
-        plan.errors.append(RowError(sheet_row.number, column, message))
+        plan.errors.append(row_error(sheet_row.number, column, name, problem))
 
     values = _person(cell, reject, plan)
     values.update(_place(cell, reject, lookups, plan))

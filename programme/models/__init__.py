@@ -2,7 +2,7 @@
 
 from programme.models.api_tokens import ApiToken
 from programme.models.audit import AuditEvent
-from programme.models.imports import ColumnMapping, ImportChange, ImportRecord
+from programme.models.imports import ColumnMapping, ImportChange, ImportRecord, ValueAlias
 from programme.models.programme import Locality, Programme, Team
 from programme.models.readiness import (
     CheckSignOff,
@@ -38,6 +38,7 @@ from programme.models.training import (
 from programme.models.users import LoginAttempt, User
 
 __all__ = [
+    "ValueAlias",
     "ApiToken",
     "Attendance",
     "AuditEvent",

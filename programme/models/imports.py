@@ -58,6 +58,9 @@ class ImportRecord(db.Model):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # field -> {value as written -> the known value it stands for}: the user's choices in the
+    # preview, remembered for the programme when the import is applied.
+    value_mappings: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
@@ -102,3 +105,26 @@ class ColumnMapping(db.Model):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utc_now, onupdate=utc_now
     )
+
+
+class ValueAlias(db.Model):
+    """A name a spreadsheet uses for a locality, team or status, as a user mapped it once.
+
+    Roles and organisations keep such names in their own `names`, editable on their pages.
+    `target` is the known value: a locality's or team's id, or a status's value.
+    """
+
+    __tablename__ = "value_alias"
+    __table_args__ = (UniqueConstraint("programme_id", "field", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    field: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    target: Mapped[str] = mapped_column(String(80))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+    created_by: Mapped[User | None] = relationship()

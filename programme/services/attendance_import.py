@@ -78,7 +78,10 @@ def _places(session_ids: Collection[int]) -> list[Place]:
     ]
 
 
-def _plan(programme: Programme, table: Table, mapping: dict[str, int], today: date) -> ImportPlan:
+def _plan(
+    programme: Programme, table: Table, mapping: dict[str, int], today: date, _mappings
+) -> ImportPlan:
+    """Attendance has no values a user maps: its courses and people are matched as written."""
     return plan_import(table, mapping, _lookups(programme), _places, today)
 
 

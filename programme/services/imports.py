@@ -22,9 +22,12 @@ from programme.domain.imports import (
     resolve_mapping,
     synonyms,
 )
+from programme.domain.recruitment_import import Lookups
 from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table, read_table
+from programme.domain.value_mapping import ValueMappings
 from programme.extensions import db
 from programme.models import ColumnMapping, ImportRecord, Programme, User
+from programme.services import value_mappings
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.transaction import transactional
 
@@ -234,13 +237,16 @@ class Importer:
     kind: str  # stored on the import record: recruitment, staff, attendance
     title: str  # what "Import …" is followed by: "an HR recruitment spreadsheet"
     fields: Mapping[str, ImportField]
-    # (programme, table, mapping, today) -> the plan for every row, reading what the programme
-    # holds; `today` comes from the caller, so a plan can be made as of any day.
-    plan: Callable[[Programme, Table, dict[str, int], date], ImportPlan]
+    # (programme, table, mapping, today, value mappings) -> the plan for every row, reading what
+    # the programme holds; `today` comes from the caller, so a plan can be made as of any day.
+    plan: Callable[[Programme, Table, dict[str, int], date, ValueMappings], ImportPlan]
     # (programme, plan, record, actor, today) -> writes the plan's rows; audits them.
     write: Callable[[Programme, ImportPlan, ImportRecord, User | None, date], None]
     # Takes back an applied import; None when this kind cannot be undone.
     undo: Callable[[ImportRecord, User | None], int] | None = None
+    # The programme's names for what a file's cells may name; None when no value can be mapped.
+    # (programme, value mappings) -> Lookups.
+    lookups: Callable[..., Lookups] | None = None
 
     def preview_file(
         self, programme: Programme, data: bytes, filename: str, limits: ReadLimits, *, today: date
@@ -248,7 +254,7 @@ class Importer:
         """Read a file and plan its import without writing anything."""
         table = read_file(data, filename, self.fields, limits)
         mapping = mapping_for(programme, self.kind, self.fields, table.headers)
-        return self._preview(programme, table, mapping, today)
+        return self._preview(programme, table, mapping, today, {})
 
     @transactional
     def upload(
@@ -272,7 +278,9 @@ class Importer:
     def preview_record(self, record: ImportRecord, limits: ReadLimits, *, today: date) -> Preview:
         """Plan the stored file again, against the programme as it is now."""
         table = read_file(record.content, record.stored_name, self.fields, limits)
-        return self._preview(programme_of(record), table, dict(record.mapping), today)
+        return self._preview(
+            programme_of(record), table, dict(record.mapping), today, record.value_mappings or {}
+        )
 
     @transactional
     def set_mapping(self, record: ImportRecord, choices: Mapping[str, int | None]) -> None:
@@ -327,19 +335,21 @@ class Importer:
         today: date,
         limits: ReadLimits,
         dry_run: bool = False,
+        map_options: Sequence[str] = (),
     ) -> ImportPlan:
         """The command-line import: the same preview and the same all-or-nothing apply.
 
         The programme is locked before the rows are planned, so no other import or undo can
         change what they were planned against before they are written (the web import gets the
         same by planning again under the lock). A dry run writes nothing, so like a web preview
-        it takes no lock.
+        it takes no lock. `map_options` (`COLUMN=VALUE:KNOWN`) map values for this run only.
         """
         table = read_file(data, filename, self.fields, limits)
         if not dry_run:
             lock(programme)
         mapping = mapping_for(programme, self.kind, self.fields, table.headers)
-        preview = self._preview(programme, table, mapping, today)
+        mappings = self._mappings_from(programme, table, mapping, map_options)
+        preview = self._preview(programme, table, mapping, today, mappings)
         if preview.plan is None:
             raise ColumnsMissing(self.fields, preview.missing, list(table.headers))
         if dry_run or preview.plan.count("rejected"):
@@ -350,10 +360,31 @@ class Importer:
         self._apply(programme, record, preview, actor, today)
         return preview.plan
 
-    def _preview(self, programme: Programme, table: Table, mapping, today: date) -> Preview:
+    def _preview(
+        self, programme: Programme, table: Table, mapping, today: date, mappings: ValueMappings
+    ) -> Preview:
         missing = missing_fields(self.fields, mapping)
-        plan = None if missing else self.plan(programme, table, mapping, today)
+        plan = None if missing else self.plan(programme, table, mapping, today, mappings)
         return Preview(table, mapping, plan, missing)
+
+    def _mappings_from(
+        self, programme: Programme, table: Table, mapping, options: Sequence[str]
+    ) -> dict[str, dict[str, str]]:
+        if not options:
+            return {}
+        if self.lookups is None:
+            raise value_mappings.MapOptionError(
+                f"An import of {self.title} has no values to map; leave out --map.", "map"
+            )
+        return value_mappings.from_options(
+            self.lookups(programme), self.fields, table.headers, mapping, options
+        )
+
+    def lookups_of(self, record: ImportRecord) -> Lookups | None:
+        """The programme's names as this import's preview uses them (for the mapping form)."""
+        if self.lookups is None:
+            return None
+        return self.lookups(programme_of(record), record.value_mappings or {})
 
     def _note_outcome(self, record: ImportRecord, preview: Preview) -> None:
         if preview.plan is None:
@@ -376,3 +407,4 @@ class Importer:
         self._note_outcome(record, preview)
         db.session.flush()  # the rows written name the record
         self.write(programme, preview.plan, record, actor, today)
+        value_mappings.remember(programme, record.value_mappings or {}, actor)

@@ -21,6 +21,7 @@ from programme.domain.recruitment_import import (
     plan_import,
 )
 from programme.domain.spreadsheet import Table
+from programme.domain.value_mapping import ValueMappings
 from programme.extensions import db
 from programme.models import (
     ImportChange,
@@ -33,7 +34,7 @@ from programme.models import (
     Team,
     User,
 )
-from programme.services import audit, imports
+from programme.services import audit, imports, value_mappings
 from programme.services.errors import Conflict
 from programme.services.recruitment.roles import taxonomy
 from programme.services.stale import refuse_if_changed
@@ -42,8 +43,9 @@ from programme.services.transaction import transactional
 KIND = "recruitment"
 
 
-def lookups_for(programme: Programme) -> Lookups:
-    """The programme's localities, teams, roles, agencies and statuses, by every name."""
+def lookups_for(programme: Programme, mappings: ValueMappings | None = None) -> Lookups:
+    """The programme's localities, teams, roles, agencies and statuses, by every name: their
+    own, those remembered for the programme, and this run's mappings."""
     localities = db.session.execute(
         select(Locality.id, Locality.name, Locality.slug).where(
             Locality.programme_id == programme.id
@@ -55,12 +57,13 @@ def lookups_for(programme: Programme) -> Lookups:
         .where(Locality.programme_id == programme.id)
     )
     roles = db.session.scalars(select(Role).where(Role.programme_id == programme.id))
-    return build_lookups(
+    lookups = build_lookups(
         [LocalityRef(*row) for row in localities],
         [TeamRef(*row) for row in teams],
         [RoleRef(r.id, r.name, r.key, r.agency, tuple(r.names)) for r in roles],
         taxonomy().agencies,
     )
+    return value_mappings.with_mappings(lookups, programme, mappings or {})
 
 
 def _existing_posts(programme: Programme) -> list[ExistingPost]:
@@ -80,8 +83,14 @@ def _existing_posts(programme: Programme) -> list[ExistingPost]:
     ]
 
 
-def _plan(programme: Programme, table: Table, mapping: dict[str, int], today: date) -> ImportPlan:
-    return plan_import(table, mapping, lookups_for(programme), _existing_posts(programme))
+def _plan(
+    programme: Programme,
+    table: Table,
+    mapping: dict[str, int],
+    today: date,
+    mappings: ValueMappings,
+) -> ImportPlan:
+    return plan_import(table, mapping, lookups_for(programme, mappings), _existing_posts(programme))
 
 
 def _write_and_audit(
@@ -322,4 +331,5 @@ RECRUITMENT = imports.Importer(
     plan=_plan,
     write=_write_and_audit,
     undo=undo_import,
+    lookups=lookups_for,
 )

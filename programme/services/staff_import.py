@@ -16,6 +16,7 @@ from programme.domain.staff_import import (
     ExistingStaff,
     plan_staff_import,
 )
+from programme.domain.value_mapping import ValueMappings
 from programme.extensions import db
 from programme.models import ImportRecord, Post, Programme, StaffMember, Team, User
 from programme.services import audit, imports
@@ -25,7 +26,13 @@ from programme.services.stale import refuse_if_changed
 KIND = "staff"
 
 
-def _plan(programme: Programme, table: Table, mapping: dict[str, int], today: date) -> ImportPlan:
+def _plan(
+    programme: Programme,
+    table: Table,
+    mapping: dict[str, int],
+    today: date,
+    mappings: ValueMappings,
+) -> ImportPlan:
     staff = db.session.execute(
         select(
             StaffMember.id, StaffMember.email, *(getattr(StaffMember, f) for f in STAFF_FIELDS)
@@ -43,7 +50,7 @@ def _plan(programme: Programme, table: Table, mapping: dict[str, int], today: da
             )
         )
     }
-    return plan_staff_import(table, mapping, lookups_for(programme), existing, references)
+    return plan_staff_import(table, mapping, lookups_for(programme, mappings), existing, references)
 
 
 def _write(
@@ -109,7 +116,14 @@ def _audit(programme: Programme, plan: ImportPlan, record: ImportRecord, actor) 
         )
 
 
-STAFF = imports.Importer(kind=KIND, title="a staff list", fields=FIELDS, plan=_plan, write=_write)
+STAFF = imports.Importer(
+    kind=KIND,
+    title="a staff list",
+    fields=FIELDS,
+    plan=_plan,
+    write=_write,
+    lookups=lookups_for,
+)
 
 
 def staff_count(programme: Programme) -> int:

@@ -18,7 +18,7 @@ from programme.auth import can, requires
 from programme.clock import today
 from programme.domain.formatting import count
 from programme.forms.recruitment import ConfirmForm, UploadForm, mapping_form
-from programme.services import imports, programmes
+from programme.services import imports, programmes, value_mappings
 from programme.services.errors import ServiceError
 from programme.services.importers import IMPORTERS, importer_for
 from programme.views.common import or_404, render_form
@@ -155,6 +155,7 @@ def _render_preview(programme, importer, record, status: int = 200, form_errors=
         record=record,
         importer=importer,
         preview=preview,
+        value_choices=value_mappings.choices_for(importer, record, preview and preview.plan),
         field_label=lambda name: labels.get(name, name),
         form_errors=form_errors,
     ), status
@@ -166,6 +167,36 @@ def show(programme_slug: str, import_id: int):
     programme = _programme(programme_slug)
     importer, record = _record(programme, import_id)
     return _render_preview(programme, importer, record)
+
+
+@bp.route("/<int:import_id>/values", methods=["POST"])
+@requires("import_spreadsheets")
+def values(programme_slug: str, import_id: int):
+    """The user's choice for each unknown value: a known value it stands for, or none."""
+    programme = _programme(programme_slug)
+    importer, record = _record(programme, import_id)
+    lookups = importer.lookups_of(record)
+    if lookups is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        return _render_preview(programme, importer, record, 400, ["The form expired. Try again."])
+    try:
+        value_mappings.choose(record, lookups, _value_choices(request.form))
+    except ServiceError as error:
+        return _render_preview(programme, importer, record, 400, [error.message])
+    flash("Checked the file again with your choices. They are remembered once you save.", "success")
+    return redirect(url_for(".show", programme_slug=programme.slug, import_id=record.id))
+
+
+def _value_choices(form) -> dict[str, dict[str, str]]:
+    """`value-N` (the value as written), `field-N` and `choice-N` (a known key or "")."""
+    choices: dict[str, dict[str, str]] = {}
+    for name, written in form.items():
+        if name.startswith("value-"):
+            number = name.removeprefix("value-")
+            field = form.get(f"field-{number}", "")
+            choices.setdefault(field, {})[written] = form.get(f"choice-{number}", "")
+    return choices
 
 
 @bp.route("/<int:import_id>/apply", methods=["POST"])

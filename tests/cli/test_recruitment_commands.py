@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from programme.extensions import db
@@ -380,3 +381,44 @@ def test_teams_create_with_an_unknown_establishment_exits_1_and_creates_no_team(
     assert table_counts() == before
     assert count_rows(Team) == 0
     assert count_rows(AuditEvent, AuditEvent.entity_type == "team") == 0
+
+
+def test_map_treats_a_tracker_s_own_word_as_a_known_value_for_one_run(app, runner, tmp_path):
+    a_programme()
+    rows = [["BW-01", "Bridgwater", "Bridgwater FS Team", "IDVA", "Interviews arranged", "", ""]]
+    path = write(tmp_path, "tracker.csv", csv_bytes([HEADER, *rows]))
+
+    refused = runner.invoke(args=import_command(path))
+    assert refused.exit_code == 1
+    assert "There is no status “Interviews arranged”" in refused.output
+
+    result = runner.invoke(
+        args=import_command(path, "--map", "Status=Interviews arranged:Interviewed", "--json")
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["rejected"] == 0
+    assert db.session.scalar(select(Post.status).where(Post.reference == "BW-01")) == "interviewed"
+    # One run only: the next import without --map is refused again.
+    assert runner.invoke(args=import_command(path, "--dry-run")).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("option", "named"),
+    [
+        ("Status=Interviews arranged:Hired", "“Hired”"),
+        ("Grade=A:B", "“Grade”"),
+        ("Status", "“Status”"),
+    ],
+)
+def test_map_with_an_unknown_target_or_column_exits_2_naming_it(
+    app, runner, tmp_path, option, named
+):
+    a_programme()
+    path = write(tmp_path, "tracker.csv", csv_bytes([HEADER, *GOOD_ROWS]))
+    before = everything()
+
+    result = runner.invoke(args=import_command(path, "--map", option))
+
+    assert result.exit_code == 2
+    assert named in result.output
+    assert everything() == before
