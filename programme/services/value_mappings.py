@@ -9,10 +9,12 @@ CLI `--map` has the same effect for one run and is not remembered.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from programme.domain.imports import ImportField, ImportPlan, columns_for
+from programme.domain.recruitment import POST_STATUSES
 from programme.domain.recruitment_import import Lookups
 from programme.domain.spreadsheet import normalise
 from programme.domain.value_mapping import (
@@ -26,7 +28,7 @@ from programme.domain.value_mapping import (
     value_choices,
 )
 from programme.extensions import db
-from programme.models import ImportRecord, Programme, Role, User, ValueAlias
+from programme.models import ImportRecord, Locality, Programme, Role, Team, User, ValueAlias
 from programme.services import audit
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.transaction import transactional
@@ -226,3 +228,48 @@ def choices_for(importer, record: ImportRecord, plan: ImportPlan | None) -> list
         return []
     columns = columns_for(importer.fields, record.mapping, record.headers)
     return value_choices(plan, lookups, record.value_mappings or {}, columns)
+
+
+@dataclass(frozen=True)
+class RememberedName:
+    alias: ValueAlias
+    field_label: str  # "Status"
+    stands_for: str  # the known value's name now, or a note that it has gone
+
+
+FIELD_LABELS = {"locality": "Locality", "team": "Team", "status": "Status"}
+
+
+def remembered_names(programme: Programme) -> list[RememberedName]:
+    """The programme's remembered names of localities, teams and statuses, with what each
+    stands for (roles and organisations list theirs on their own pages)."""
+    localities = dict(
+        db.session.execute(
+            select(Locality.id, Locality.name).where(Locality.programme_id == programme.id)
+        ).all()
+    )
+    teams = {
+        team_id: f"{name} ({localities.get(locality_id, '')})"
+        for team_id, name, locality_id in db.session.execute(
+            select(Team.id, Team.name, Team.locality_id)
+            .join(Locality)
+            .where(Locality.programme_id == programme.id)
+        )
+    }
+    statuses = {status.value: status.label for status in POST_STATUSES}
+    names = {"locality": localities, "team": teams}
+    described = []
+    for alias in aliases_of(programme):
+        if alias.field == "status":
+            known = statuses.get(alias.target)
+        else:
+            key = int(alias.target) if alias.target.isdigit() else None
+            known = names.get(alias.field, {}).get(key)
+        described.append(
+            RememberedName(
+                alias,
+                FIELD_LABELS.get(alias.field, alias.field),
+                known or "nothing now (it was deleted)",
+            )
+        )
+    return described

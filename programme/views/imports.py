@@ -76,6 +76,29 @@ def index(programme_slug: str):
     )
 
 
+@bp.route("/names")
+@requires("import_spreadsheets")
+def names(programme_slug: str):
+    """The words the programme's spreadsheets use for its localities, teams and statuses."""
+    programme = _programme(programme_slug)
+    return render_template(
+        "imports/names.html",
+        programme=programme,
+        names=value_mappings.remembered_names(programme),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/names/<int:alias_id>/forget", methods=["POST"])
+@requires("import_spreadsheets")
+def forget_name(programme_slug: str, alias_id: int):
+    programme = _programme(programme_slug)
+    if ConfirmForm().validate_on_submit():
+        alias = or_404(lambda: value_mappings.forget(programme, alias_id, current_user))
+        flash(f"Forgot “{alias.name}”. Files that use it will ask what it means again.", "success")
+    return redirect(url_for(".names", programme_slug=programme.slug))
+
+
 @bp.route("/<kind>/new", methods=["GET", "POST"])
 @requires("import_spreadsheets")
 def upload(programme_slug: str, kind: str):

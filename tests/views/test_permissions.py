@@ -17,6 +17,7 @@ from flask import url_for
 from programme.domain.permissions import ALL_ROLES, PERMISSIONS, ROLES
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
+from programme.models import ValueAlias
 from programme.services import api_tokens, recruitment_import
 from programme.services.readiness import decisions, gate_criteria, gate_exceptions
 from programme.services.training import catalogue, enrolment, schedule, staff_members
@@ -63,6 +64,7 @@ class World:
     live_locality: str = ""
     decision_id: int = 0
     token_id: int = 0
+    alias_id: int = 0
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -109,6 +111,11 @@ def build_world() -> World:
     decision = decisions.go_live(live, board_member, "Board of 30 November", TODAY)
     # An API token of someone other than whoever walks the routes.
     token = api_tokens.create_token(create_user("viewer"), "Nightly report").record
+    alias = ValueAlias(
+        programme_id=programme.id, field="status", name="Advert live", target="advertised"
+    )
+    db.session.add(alias)
+    db.session.flush()
     return World(
         programme=programme.slug,
         locality=locality.slug,
@@ -126,6 +133,7 @@ def build_world() -> World:
         live_locality=live.slug,
         decision_id=decision.id,
         token_id=token.id,
+        alias_id=alias.id,
     )
 
 
@@ -285,6 +293,13 @@ ROUTES: list[Route] = [
     Route("training.locality", "GET", "view", _locality),
     *_both("training.new_staff", "manage_training", _team),
     Route("imports.index", "GET", "view", _programme),
+    Route("imports.names", "GET", "import_spreadsheets", _programme),
+    Route(
+        "imports.forget_name",
+        "POST",
+        "import_spreadsheets",
+        lambda w: {**_programme(w), "alias_id": w.alias_id},
+    ),
     # Declared for anyone who imports something; a recruitment import needs manage_recruitment.
     *[
         Route(
@@ -303,6 +318,7 @@ ROUTES: list[Route] = [
             ("imports.columns", "POST"),
             ("imports.show", "GET"),
             ("imports.apply", "POST"),
+            ("imports.values", "POST"),
             ("imports.undo", "POST"),
             ("imports.download", "GET"),
         )
