@@ -29,6 +29,7 @@ from programme.domain.spreadsheet import (
     parse_date,
 )
 from programme.domain.training import AttendanceStatus, register_open
+from programme.domain.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class Place:
 class Lookups:
     """What the programme holds, for resolving what a sign-in sheet says."""
 
-    courses: dict[str, CourseRef]  # by normalised key and name
+    courses: Vocabulary  # by name and key
     course_by_id: dict[int, CourseRef]
     sessions: dict[tuple[int, int], list[SessionRef]]  # (course id, module) -> by date
     session_by_id: dict[int, SessionRef]
@@ -89,11 +90,10 @@ class Lookups:
 def build_lookups(
     courses: Iterable[CourseRef], sessions: Iterable[SessionRef], staff: Iterable[StaffRef]
 ) -> Lookups:
-    lookups = Lookups({}, {}, defaultdict(list), {}, {}, defaultdict(list), {})
+    lookups = Lookups(Vocabulary(), {}, defaultdict(list), {}, {}, defaultdict(list), {})
     for course in courses:
         lookups.course_by_id[course.id] = course
-        for name in (course.name, course.key):
-            lookups.courses.setdefault(normalise(name), course)
+        lookups.courses.add(course, course.name, (course.key,))
     for session in sorted(sessions, key=lambda s: (s.on, s.id)):
         lookups.sessions[(session.course_id, session.module)].append(session)
         lookups.session_by_id[session.id] = session
@@ -224,13 +224,15 @@ def _read_course(value: CellValue, lookups: Lookups, reject) -> CourseRef | None
     if not text:
         reject("course", "The course is blank.")
         return None
-    course = lookups.courses.get(normalise(text))
+    course = lookups.courses.find(text)
     if course is None:
         known = list(lookups.course_by_id.values())
-        spellings = {name: c for c in known for name in (c.name, c.key)}
-        suggestion = nearest(text, spellings)
+        if ambiguity := lookups.courses.ambiguity(text, "course"):
+            reject("course", ambiguity)
+            return None
+        suggestion = lookups.courses.suggest(text)
         if suggestion is not None:
-            hint = f" Did you mean “{spellings[suggestion].name}”?"
+            hint = f" Did you mean “{suggestion}”?"
         elif known:
             hint = " The courses are " + listed(f"“{c.name}” ({c.key})" for c in known) + "."
         else:

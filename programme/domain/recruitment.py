@@ -52,10 +52,25 @@ PIPELINE = tuple(PostStatus)[:8]
 POST_STATUSES = tuple(PostStatus)
 DEFAULT_RECRUITED = (PostStatus.APPOINTED, PostStatus.IN_POST)
 
-# What HR spreadsheets write for each status, besides its label and key.
+# What HR spreadsheets write for each status, besides its label and key. Words that could mean two
+# stages ("Interviews arranged": shortlisted or interviewed?) are left out: a programme maps them
+# once, its own way.
 STATUS_NAMES: dict[PostStatus, tuple[str, ...]] = {
-    PostStatus.VACANT: ("Vacancy", "Not started", "Not yet advertised", "To advertise", "Unfilled"),
-    PostStatus.ADVERTISED: ("Out to advert", "Advert live", "Advertising", "Ad placed"),
+    PostStatus.VACANT: (
+        "Vacancy",
+        "Not started",
+        "Not yet advertised",
+        "Vacant - not yet advertised",
+        "To advertise",
+        "Unfilled",
+    ),
+    PostStatus.ADVERTISED: (
+        "Out to advert",
+        "Advert live",
+        "Advertising",
+        "Ad placed",
+        "Re-advertised",
+    ),
     PostStatus.SHORTLISTED: ("Shortlisting", "Shortlist"),
     PostStatus.INTERVIEWED: ("Interview", "Interviews held", "Interviewing", "Interviews"),
     PostStatus.OFFERED: ("Offer", "Offer made", "Conditional offer", "Provisional offer"),
@@ -67,7 +82,13 @@ STATUS_NAMES: dict[PostStatus, tuple[str, ...]] = {
         "Recruitment checks",
         "Vetting",
     ),
-    PostStatus.APPOINTED: ("Unconditional offer", "Appointment confirmed", "Start date agreed"),
+    PostStatus.APPOINTED: (
+        "Unconditional offer",
+        "Appointment confirmed",
+        "Start date agreed",
+        "Awaiting start",
+        "Offer accepted",
+    ),
     PostStatus.IN_POST: ("Started", "Filled", "In-post", "Occupied", "Recruited"),
     PostStatus.WITHDRAWN: ("Cancelled", "Candidate withdrew", "Withdrawn by candidate"),
     PostStatus.ON_HOLD: ("Paused", "Hold", "Frozen recruitment"),

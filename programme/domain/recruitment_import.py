@@ -37,10 +37,9 @@ from programme.domain.spreadsheet import (
     SheetRow,
     Table,
     cell_text,
-    nearest,
-    normalise,
     parse_date,
 )
+from programme.domain.vocabulary import Vocabulary, tokens
 
 
 @dataclass(frozen=True)
@@ -75,51 +74,21 @@ class ExistingPost:
     values: Mapping[str, Any]  # POST_FIELDS -> current value
 
 
-class _Names:
-    """Known values looked up by any of their names, ignoring case and punctuation."""
-
-    def __init__(self) -> None:
-        self._by_name: dict[str, Any] = {}
-        self._spellings: dict[str, str] = {}  # a name as written -> the canonical label
-
-    def add(self, value: Any, label: str, names: Iterable[str]) -> None:
-        for name in (label, *names):
-            self._by_name.setdefault(normalise(name), value)
-            self._spellings.setdefault(name, label)
-
-    def find(self, text: str) -> Any | None:
-        return self._by_name.get(normalise(text))
-
-    def suggest(self, text: str) -> str | None:
-        """The known value the text most likely means: one whose name it contains ("IDVA
-        worker"), else the closest spelling ("Bridgewater")."""
-        written = normalise(text)
-        within = [
-            name
-            for name in self._spellings
-            if len(normalise(name)) >= 3
-            and (normalise(name) in written or written in normalise(name))
-        ]
-        if within:
-            return self._spellings[max(within, key=lambda name: len(normalise(name)))]
-        closest = nearest(text, self._spellings)
-        return self._spellings[closest] if closest else None
-
-
 @dataclass
 class Lookups:
     """What the programme holds, for resolving the names a spreadsheet uses."""
 
-    localities: _Names
-    teams: dict[int, _Names]  # locality id -> its teams
-    roles: _Names
-    agencies: _Names
-    statuses: _Names
+    localities: Vocabulary
+    teams: dict[int, Vocabulary]  # locality id -> its teams
+    roles: Vocabulary
+    agencies: Vocabulary
+    statuses: Vocabulary
     role_by_id: dict[int, RoleRef]
     team_names: dict[int, str]
     locality_names: dict[int, str]
-    # A team's name -> the localities that have a team so called, to say where a team really is.
-    team_homes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # A team's name (its tokens) -> the localities that have a team so called, to say where a
+    # team really is.
+    team_homes: dict[frozenset[str], list[str]] = field(default_factory=lambda: defaultdict(list))
     locality_by_id: dict[int, LocalityRef] = field(default_factory=dict)
     team_by_id: dict[int, TeamRef] = field(default_factory=dict)
 
@@ -130,7 +99,9 @@ def build_lookups(
     roles: Iterable[RoleRef],
     agencies: Iterable[Agency],
 ) -> Lookups:
-    lookups = Lookups(_Names(), defaultdict(_Names), _Names(), _Names(), _Names(), {}, {}, {})
+    lookups = Lookups(
+        Vocabulary(), defaultdict(Vocabulary), Vocabulary(), Vocabulary(), Vocabulary(), {}, {}, {}
+    )
     for locality in localities:
         lookups.localities.add(locality, locality.name, (locality.slug,))
         lookups.locality_names[locality.id] = locality.name
@@ -139,7 +110,7 @@ def build_lookups(
         lookups.teams[team.locality_id].add(team, team.name, ())
         lookups.team_names[team.id] = team.name
         lookups.team_by_id[team.id] = team
-        lookups.team_homes[normalise(team.name)].append(lookups.locality_names[team.locality_id])
+        lookups.team_homes[tokens(team.name)].append(lookups.locality_names[team.locality_id])
     for role in roles:
         lookups.roles.add(role, role.name, (role.key, *role.names))
         lookups.role_by_id[role.id] = role
@@ -208,7 +179,7 @@ def _read_row(
     return plan
 
 
-def _resolve(value: CellValue, names: _Names, field_name: str, reject, where: str = ""):
+def _resolve(value: CellValue, names: Vocabulary, field_name: str, reject, where: str = ""):
     found, problem = resolve(value, names, FIELDS[field_name].label, where)
     if problem:
         reject(field_name, problem)
@@ -216,31 +187,36 @@ def _resolve(value: CellValue, names: _Names, field_name: str, reject, where: st
 
 
 def resolve(
-    value: CellValue, names: _Names, label: str, where: str = ""
+    value: CellValue, names: Vocabulary, label: str, where: str = "", hint: bool = True
 ) -> tuple[Any, str | Problem | None]:
     """The known value a cell names, or why it names none ("There is no locality “Bridgewater”.
-    Did you mean “Bridgwater”?")."""
+    Did you mean “Bridgwater”?"; no "Did you mean" when `hint` is False)."""
     text = cell_text(value)
     label = label.lower()
     if not text:
         return None, f"The {label} is blank."
     found = names.find(text)
     if found is None:
-        suggestion = names.suggest(text)
-        hint = f" Did you mean “{suggestion}”?" if suggestion else ""
-        return None, Problem(f"There is no {label} “{text}”{where}.{hint}", text, suggestion)
+        # Ambiguous or unknown, the user may say which known value it means.
+        if ambiguity := names.ambiguity(text, label):
+            return None, Problem(ambiguity, text, names.suggest(text))
+        suggestion = names.suggest(text) if hint else None
+        meant = f" Did you mean “{suggestion}”?" if suggestion else ""
+        return None, Problem(f"There is no {label} “{text}”{where}.{meant}", text, suggestion)
     return found, None
 
 
 def team_in(
     lookups: Lookups, locality: LocalityRef, value: CellValue
 ) -> tuple[Any, str | Problem | None]:
-    """The locality's team a cell names; a team of that name elsewhere is pointed out."""
-    homes = lookups.team_homes.get(normalise(cell_text(value)), [])
+    """The locality's team a cell names; a team of that name elsewhere is pointed out, in place
+    of a suggestion (its words are mostly the locality's teams' words: "Taunton FS Team" is not a
+    misspelt "Bridgwater FS Team")."""
+    homes = lookups.team_homes.get(tokens(cell_text(value)), [])
     where = f" in {locality.name}" + (
         f"; a team of that name is in {' and '.join(homes)}" if homes else ""
     )
-    return resolve(value, lookups.teams[locality.id], "team", where)
+    return resolve(value, lookups.teams[locality.id], "team", where, hint=not homes)
 
 
 def _read_optional(name: str, value: CellValue, values: dict, lookups: Lookups, reject) -> None:

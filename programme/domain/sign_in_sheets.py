@@ -4,8 +4,9 @@ someone attended. The attendance import (`attendance_import.py`) plans rows with
 from __future__ import annotations
 
 from programme.domain.imports import ImportField
-from programme.domain.spreadsheet import CellValue, cell_text, nearest, normalise
+from programme.domain.spreadsheet import CellValue, cell_text
 from programme.domain.training import AttendanceStatus
+from programme.domain.vocabulary import Vocabulary
 
 FIELDS: dict[str, ImportField] = {
     "course": ImportField(
@@ -69,7 +70,8 @@ FIELDS: dict[str, ImportField] = {
     ),
 }
 
-# What sign-in sheets write for each attendance, compared ignoring case and punctuation.
+# What sign-in sheets write for each attendance, matched as every import matches names
+# (domain/vocabulary.py).
 STATUS_NAMES: dict[AttendanceStatus, tuple[str, ...]] = {
     AttendanceStatus.PRESENT: (
         "present",
@@ -112,9 +114,10 @@ STATUS_NAMES: dict[AttendanceStatus, tuple[str, ...]] = {
     ),
 }
 _TICKS = frozenset("✓✔☑✅")
-_STATUS_BY_NAME = {
-    normalise(name): status for status, names in STATUS_NAMES.items() for name in names
-}
+# Each attendance is suggested by its own name in lower case, as the message lists them.
+_ATTENDANCE = Vocabulary()
+for _status, _names in STATUS_NAMES.items():
+    _ATTENDANCE.add(_status, _status.label.lower(), _names)
 _HOW_TO_SAY = "use yes, no, late, left early or absent"
 
 
@@ -128,10 +131,9 @@ def parse_attendance(value: CellValue) -> AttendanceStatus:
         raise ValueError(f"Say whether they attended: {_HOW_TO_SAY}.")
     if text in _TICKS:
         return AttendanceStatus.PRESENT
-    status = _STATUS_BY_NAME.get(normalise(text))
+    status = _ATTENDANCE.find(text)
     if status is None:
-        spellings = [name for names in STATUS_NAMES.values() for name in names if len(name) > 2]
-        suggestion = nearest(text, spellings)
+        suggestion = _ATTENDANCE.suggest(text)
         hint = f" Did you mean “{suggestion}”?" if suggestion else ""
         raise ValueError(f"“{text}” is not an attendance: {_HOW_TO_SAY}.{hint}")
     return status

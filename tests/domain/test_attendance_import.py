@@ -110,6 +110,10 @@ def enrolled(place_id: int, session_id: int, staff_id: int, status: str | None =
         ("DNA", "absent"),
         ("Apologies", "absent"),
         (False, "absent"),
+        # Matched by their words, as every import matches names (domain/vocabulary.py).
+        ("Sent Apology", "absent"),
+        ("Late Arrivals", "late"),
+        ("Left before end", "left_early"),
     ],
 )
 def test_attendance_is_read_from_yes_no_and_what_sign_in_sheets_write(written, status):
@@ -267,6 +271,45 @@ def test_a_course_is_found_by_its_key_or_its_name(written):
     [outcome] = plan(row(course=written)).rows
 
     assert outcome.values["session_id"] == MI_2
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Family Safeguarding practice and change workshops",
+        "FS Practice & Change Workshop",
+        "Family Safeguarding Workshops",  # the course's key, in words
+    ],
+)
+def test_a_course_is_found_by_the_words_of_its_name_or_key(written):
+    morning = enrolled(1, FS_2_MORNING, ANN)
+
+    [outcome] = plan(
+        row(course=written, module=2, session_date="12/03/2026"), places=(morning,)
+    ).rows
+
+    assert outcome.values["session_id"] == FS_2_MORNING
+
+
+def test_a_course_name_two_courses_share_is_refused_naming_both():
+    lookups = build_lookups(
+        [
+            CourseRef(MI, "mi", "Motivational Interviewing", (1,)),
+            CourseRef(FS, "mi_refresher", "MI", (1,)),
+        ],
+        [],
+        [],
+    )
+    table = Table(HEADERS, 1, [SheetRow(2, row(course="motivational interviewing"))], None)
+
+    result = plan_import(table, resolve_mapping(FIELDS, HEADERS), lookups, lambda ids: [], TODAY)
+
+    first = result.rows[0].errors[0]  # the e-mail is unknown too: this programme has no staff
+    assert (first.column, first.message) == (
+        "Course",
+        "The course “motivational interviewing” is ambiguous: it matches both "
+        "“Motivational Interviewing” and “MI”.",
+    )
 
 
 def test_an_unknown_course_is_refused_with_the_nearest_one():

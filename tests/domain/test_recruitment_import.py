@@ -351,6 +351,21 @@ def test_a_locality_may_be_written_as_its_slug():
     assert outcome.values["team_id"] == BRIDGWATER_TEAM
 
 
+@pytest.mark.parametrize(
+    ("team", "role"),
+    [
+        ("Bridgwater Family Safeguarding Team", "Independent Domestic Violence Advocate"),
+        ("FS team, Bridgwater", "IDVAs"),
+        ("bridgwater fs teams", "IDVA's"),
+    ],
+)
+def test_teams_and_roles_are_matched_by_their_words(team, role):
+    [outcome] = plan(row(team=team, role=role)).rows
+
+    assert outcome.action == "created"
+    assert (outcome.values["team_id"], outcome.values["role_id"]) == (BRIDGWATER_TEAM, IDVA)
+
+
 def test_a_team_of_another_locality_is_unknown_in_this_one_and_says_where_it_is():
     [outcome] = plan(row(locality="Bridgwater", team="Taunton FS Team")).rows
 

@@ -394,10 +394,10 @@ def test_applying_the_same_import_twice_answers_409_already_applied(app, sign_in
             "Row 6, Service Area: There is no locality “Bridgewater”. Did you mean “Bridgwater”?",
         ),
         (
-            # Not pinned: the nearest spelling to "IDVA worker" is "D&A worker", so the app
-            # suggests "Substance misuse worker" rather than the DA worker (victims) role.
+            # "IDVA worker" shares most of its words with "IDVA" (domain/vocabulary.py).
             _row(role="IDVA worker"),
-            "Row 6, Job Title: There is no role “IDVA worker”.",
+            "Row 6, Job Title: There is no role “IDVA worker”. "
+            "Did you mean “DA worker (victims/survivors)”?",
         ),
     ],
 )

@@ -1,0 +1,144 @@
+"""The employer a tracker's row names: a partner organisation the programme knows, one whose name
+is close to a known one, or a new partner organisation to add.
+
+Real trackers name employers ("Change Grow Live", "Anyshire Health and Care NHS Foundation
+Trust"), not categories, and a new programme knows none of them yet. An employer the programme
+does not know is therefore not an error: the import proposes it as a new organisation, once per
+file however it is spelt, with a type inferred from its name or else from the row's role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from difflib import SequenceMatcher
+
+from programme.domain.spreadsheet import CellValue, cell_text, normalise, parse_date
+from programme.domain.vocabulary import Vocabulary, infer_organisation_type, tokens
+
+
+@dataclass(frozen=True)
+class OrganisationRef:
+    id: int
+    name: str
+    type: str
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, order=True)
+class NewOrganisation:
+    """An organisation the import will add; rows name it until it has an id."""
+
+    name: str
+    type: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name": self.name, "type": self.type}
+
+
+@dataclass(frozen=True)
+class CloseMatch:
+    written: str
+    organisation: OrganisationRef
+
+
+# A name is taken for a known one it does not spell exactly when it shares this share of words
+# ("Anytown Council" / "Anytown Borough Council" share 2 of 3) or this close a spelling
+# ("Change Grow Live" / "Change, Grow, Live!" / "Chnage Grow Live"), and no other known name does.
+CLOSE_WORDS = 0.6
+CLOSE_SPELLING = 0.88
+
+
+@dataclass
+class Employers:
+    """Resolves one file's employer cells. `types` are the types the user chose for new
+    organisations (by name as first written in the file); `fallback_type` is used when neither
+    the name nor the row's role says one."""
+
+    known: Vocabulary
+    by_id: Mapping[int, OrganisationRef]
+    types: Mapping[str, str] = field(default_factory=dict)
+    new: dict[frozenset[str], NewOrganisation] = field(default_factory=dict)
+    close: dict[str, CloseMatch] = field(default_factory=dict)
+
+    def resolve(self, text: str, role_type: str | None) -> int | NewOrganisation:
+        """The known organisation's id, or the new organisation the name proposes."""
+        found = self.known.find(text)
+        if found is not None:
+            return found.id
+        match = self._close_match(text)
+        if match is not None:
+            self.close.setdefault(normalise(text), CloseMatch(text, match))
+            return match.id
+        key = tokens(text)
+        if key not in self.new:
+            kind = self.types.get(text) or infer_organisation_type(text) or role_type or "other"
+            self.new[key] = NewOrganisation(text, kind)
+        return self.new[key]
+
+    def _close_match(self, text: str) -> OrganisationRef | None:
+        written, spelt = tokens(text), normalise(text)
+        if not written:
+            return None
+        close = set()
+        for organisation in self.by_id.values():
+            for name in (organisation.name, *organisation.names):
+                key = tokens(name)
+                shared = len(written & key) / len(written | key) if key else 0
+                spelling = SequenceMatcher(None, spelt, normalise(name)).ratio()
+                if shared >= CLOSE_WORDS or spelling >= CLOSE_SPELLING:
+                    close.add(organisation.id)
+        return self.by_id[close.pop()] if len(close) == 1 else None
+
+    @property
+    def added(self) -> list[NewOrganisation]:
+        return list(self.new.values())
+
+
+def employers_for(
+    organisations: Iterable[OrganisationRef],
+    type_names: Mapping[str, Iterable[str]],
+    types: Mapping[str, str] | None = None,
+) -> Employers:
+    """Known organisations by name and other names; a type's own names ("NHS trust",
+    "Council") name the programme's organisation of that type when it has exactly one."""
+    known, by_id, of_type = Vocabulary(), {}, {}
+    for organisation in organisations:
+        known.add(organisation, organisation.name, organisation.names)
+        by_id[organisation.id] = organisation
+        of_type.setdefault(organisation.type, []).append(organisation)
+    for kind, names in type_names.items():
+        if len(of_type.get(kind, ())) == 1:
+            [organisation] = of_type[kind]
+            known.add(organisation, organisation.name, tuple(names))
+    return Employers(known, by_id, dict(types or {}))
+
+
+def is_not_a_name(value: CellValue) -> bool:
+    """A number or a date where an employer's name should be (a mis-mapped column)."""
+    if isinstance(value, int | float | date | datetime):
+        return True
+    text = cell_text(value)
+    if not text:
+        return False
+    try:
+        float(text.replace(",", "").rstrip("%"))
+        return True
+    except ValueError:
+        pass
+    try:
+        return parse_date(text) is not None
+    except ValueError:
+        return False
+
+
+def column_refusal(column: str, values: Iterable[CellValue]) -> str | None:
+    """One sentence refusing an employer column that holds only numbers or dates, or None."""
+    filled = [value for value in values if cell_text(value)]
+    if filled and all(is_not_a_name(value) for value in filled):
+        return (
+            f"The column “{column}” holds only numbers or dates, not employers' names: choose "
+            "the column that names each post's employing organisation, or none."
+        )
+    return None
