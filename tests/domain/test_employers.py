@@ -1,0 +1,104 @@
+"""An employer a tracker names: known, close to a known one, or a new partner organisation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from programme.domain.employers import (
+    NewOrganisation,
+    OrganisationRef,
+    column_refusal,
+    employers_for,
+)
+
+COUNCIL = OrganisationRef(1, "Anytown Borough Council", "council")
+TRUST = OrganisationRef(2, "Anyshire Partnership NHS Trust", "mental_health_trust", ("APT",))
+TYPE_NAMES = {"council": ("Council", "LA"), "mental_health_trust": ("NHS trust",)}
+
+
+def employers(*organisations, types=None):
+    return employers_for(organisations or (COUNCIL, TRUST), TYPE_NAMES, types)
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Anytown Borough Council", "ANYTOWN BOROUGH COUNCIL.", "Council, Anytown Borough", "LA"],
+)
+def test_a_known_organisation_is_found_by_its_words_or_its_type_s_names(written):
+    assert employers().resolve(written, None) == COUNCIL.id
+
+
+def test_another_name_of_an_organisation_finds_it():
+    assert employers().resolve("APT", None) == TRUST.id
+
+
+def test_a_type_s_name_finds_nothing_when_two_organisations_have_that_type():
+    second = OrganisationRef(3, "Northshire Council", "council")
+    found = employers(COUNCIL, TRUST, second).resolve("LA", "council")
+    assert isinstance(found, NewOrganisation)
+
+
+def test_a_close_name_is_taken_for_the_one_known_organisation_and_reported():
+    resolver = employers()
+    assert resolver.resolve("Anytown Council", None) == COUNCIL.id
+    assert [match.organisation.name for match in resolver.close.values()] == [COUNCIL.name]
+
+
+def test_a_name_close_to_two_known_organisations_is_new_not_matched():
+    north = OrganisationRef(3, "Anytown North Council", "council")
+    south = OrganisationRef(4, "Anytown South Council", "council")
+    resolver = employers(north, south)
+    assert isinstance(resolver.resolve("Anytown Council", None), NewOrganisation)
+    assert resolver.close == {}
+
+
+def test_new_employers_are_proposed_once_each_with_their_inferred_type():
+    resolver = employers()
+    names = [
+        ("Change Grow Live", "substance_misuse_provider"),
+        ("Safe Homes Domestic Abuse Service", "da_charity"),
+        ("National Probation Service", "probation"),
+        ("Safe Homes Domestic-Abuse Service", "da_charity"),  # the same words: one organisation
+        ("change, grow, live", "substance_misuse_provider"),
+    ]
+    for name, role_type in names:
+        resolver.resolve(name, role_type)
+
+    assert resolver.added == [
+        NewOrganisation("Change Grow Live", "substance_misuse_provider"),
+        NewOrganisation("Safe Homes Domestic Abuse Service", "da_charity"),
+        NewOrganisation("National Probation Service", "probation"),
+    ]
+
+
+def test_a_name_that_says_its_type_wins_over_the_role_s_usual_employer():
+    resolver = employers()
+    assert resolver.resolve("Westshire Constabulary", "probation") == NewOrganisation(
+        "Westshire Constabulary", "police"
+    )
+
+
+def test_the_user_s_choice_of_type_wins_and_a_silent_name_with_no_role_is_other():
+    chosen = employers(types={"Humankind": "substance_misuse_provider"})
+    assert chosen.resolve("Humankind", None).type == "substance_misuse_provider"
+    assert employers().resolve("Humankind", None).type == "other"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [1, 2.5, "3"],
+        [date(2027, 1, 11), "11/01/2027", None, ""],
+        ["1,200", "45%"],
+    ],
+)
+def test_an_employer_column_of_numbers_or_dates_is_refused_naming_it(values):
+    refusal = column_refusal("WTE", values)
+    assert refusal.startswith("The column “WTE” holds only numbers or dates")
+
+
+def test_an_employer_column_with_names_is_not_refused():
+    assert column_refusal("Employer", ["Change Grow Live", 12, None]) is None
+    assert column_refusal("Employer", [None, ""]) is None
