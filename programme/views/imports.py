@@ -37,7 +37,12 @@ AFTER_APPLY = {
     "attendance": "training.overview",
 }
 # Field names a plan's changes may use beyond the importer's own columns.
-CHANGE_LABELS = {"team_id": "Team", "role_id": "Role", "status": "Status"}
+CHANGE_LABELS = {
+    "team_id": "Team",
+    "role_id": "Role",
+    "organisation_id": "Employing organisation",
+    "status": "Status",
+}
 
 
 def _programme(programme_slug: str):
