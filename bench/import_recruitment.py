@@ -4,7 +4,8 @@
 
 Builds a throwaway SQLite database in a temporary directory with a programme of 50 localities of
 4 Lancashire teams (2,200 posts), writes an .xlsx of --rows rows in memory (most create posts,
-every one with a post reference), and times:
+every one with a post reference and naming its employer, one of the programme's partner
+organisations, by name or another name), and times:
 
   (a) openpyxl read-only reading of the bytes, every row's values kept: the baseline
   (b) read_table alone
@@ -35,7 +36,7 @@ from programme.domain.imports import synonyms
 from programme.domain.spreadsheet import ReadLimits, read_table
 from programme.extensions import db
 from programme.models import Post, Programme
-from programme.services import localities, programmes
+from programme.services import localities, organisations, programmes
 from programme.services.recruitment_import import RECRUITMENT
 from programme.services.transaction import transactional
 
@@ -43,6 +44,22 @@ LOCALITIES, TEAMS_PER_LOCALITY = 50, 4
 HEADERS = ("Post Ref", "Service Area", "Team", "Job Title", "Employer", "FTE", "Current Status")
 HEADERS += ("Post Holder", "Email", "Start Date", "Comments")
 ROLES = ("DA officer", "MH practitioner", "IDVA", "Recovery worker", "Social worker", "CSW")
+# The partners: (name, type, other names); each role's rows name its employer as below.
+PARTNERS = (
+    ("Bench County Council", "council", ("BCC",)),
+    ("Bench Probation Delivery Unit", "probation", ("HMPPS",)),
+    ("Bench Partnership NHS Trust", "mental_health_trust", ()),
+    ("Bench Women's Aid", "da_charity", ()),
+    ("Bench Recovery Partnership", "substance_misuse_provider", ()),
+)
+EMPLOYERS = (
+    ("HMPPS", "Bench Probation Delivery Unit"),
+    ("Bench Partnership NHS Trust",),
+    ("Bench Women's Aid", "bench womens aid"),
+    ("Bench Recovery Partnership",),
+    ("Bench County Council", "BCC"),
+    ("Bench County Council",),
+)
 STATUSES = ("In post", "Offer made", "Out to advert", "Pre-employment checks", "Interviews held")
 FILENAME = "bench-recruitment.xlsx"
 TODAY = date(2026, 11, 30)  # fixed, so the figures compare from run to run
@@ -52,6 +69,8 @@ TODAY = date(2026, 11, 30)  # fixed, so the figures compare from run to run
 def build_programme() -> tuple[Programme, list[tuple[str, str]]]:
     """A programme of LOCALITIES x TEAMS_PER_LOCALITY Lancashire teams; (locality, team) names."""
     programme = programmes.create_programme("Bench programme", "bench", None)
+    for name, kind, names in PARTNERS:
+        organisations.create_organisation(programme, name, kind, None, names=names)
     teams = []
     for number in range(1, LOCALITIES + 1):
         locality = localities.create_locality(
@@ -86,7 +105,7 @@ def spreadsheet(rows: int, teams: list[tuple[str, str]]) -> bytes:
                 locality,
                 team,
                 ROLES[(number // len(teams)) % len(ROLES)],
-                None,
+                rng.choice(EMPLOYERS[(number // len(teams)) % len(ROLES)]),
                 rng.choice((1, 1, 1, 0.5, 0.8)),
                 status,
                 holder,

@@ -141,10 +141,17 @@ def courses_document(courses: Iterable[Course]) -> dict:
 # --- Imports -------------------------------------------------------------------------------------
 
 
-def import_report(counts: Mapping[str, int], errors: Sequence[Mapping[str, Any]]) -> dict:
+def import_report(
+    counts: Mapping[str, int],
+    errors: Sequence[Mapping[str, Any]],
+    organisations_added: Sequence[Mapping[str, str]] | None = None,
+) -> dict:
     """Every import's `--json` report (CLI.md): the counts and each error's row, column and
-    message."""
-    return {**counts, "errors": list(errors)}
+    message; the recruitment import adds the employing organisations new to the programme."""
+    report = {**counts, "errors": list(errors)}
+    if organisations_added is not None:
+        report["organisations_added"] = list(organisations_added)
+    return report
 
 
 def file_error(message: str) -> dict:

@@ -12,7 +12,7 @@ from werkzeug.security import generate_password_hash
 from programme import clock
 from programme.extensions import db
 from programme.models import Locality, Milestone, Post, Programme, Role, Team, User, Workstream
-from programme.services import programmes, timeline
+from programme.services import organisations, programmes, timeline
 from programme.services.training import enrolment, registers
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -106,9 +106,11 @@ def apply_lancashire(locality: Locality) -> None:
     timeline.apply_template(locality, None)
 
 
-def create_post(team: Team, role_key: str = "da_victims", **overrides) -> Post:
-    """A post in `team` of the role with `role_key` in the team's programme: vacant, full time."""
-    programme_id = team.locality.programme_id
+def create_post(team: Team, role_key: str = "da_victims", organisation=None, **overrides) -> Post:
+    """A post in `team` of the role with `role_key` in the team's programme: vacant, full time,
+    employed by `organisation` (by default the programme's organisation of the role's type)."""
+    programme = team.locality.programme
+    programme_id = programme.id
     role = db.session.scalar(
         select(Role).where(Role.programme_id == programme_id, Role.key == role_key)
     )
@@ -116,7 +118,7 @@ def create_post(team: Team, role_key: str = "da_victims", **overrides) -> Post:
         "programme_id": programme_id,
         "team": team,
         "role": role,
-        "agency": role.agency,
+        "organisation": organisation or organisations.organisation_for_type(programme, role.agency),
         "status": "vacant",
         "fte": 1.0,
     }

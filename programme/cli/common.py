@@ -14,6 +14,7 @@ import click
 from programme import serialisers
 from programme.domain.imports import IMPORT_ACTIONS
 from programme.services.errors import ServiceError
+from programme.services.organisations import type_label
 
 T = TypeVar("T")
 
@@ -59,14 +60,27 @@ class IsoDate(click.ParamType):
 ISO_DATE = IsoDate()
 
 
-def report_import(counts: dict[str, int], errors: list[dict], as_json: bool) -> None:
-    """Every import's report: errors one sentence each on stderr, then the counts line.
+def report_import(
+    counts: dict[str, int],
+    errors: list[dict],
+    as_json: bool,
+    organisations_added: list[dict] | None = None,
+) -> None:
+    """Every import's report: errors one sentence each on stderr, the partner organisations new
+    to the programme (recruitment only), then the counts line.
 
     Exits 1 when anything was rejected, since then nothing was written.
     """
     if as_json:
-        print_json(serialisers.import_report(counts, errors))
+        print_json(serialisers.import_report(counts, errors, organisations_added))
     else:
+        if organisations_added:
+            click.echo(
+                "New partner organisations: "
+                + "; ".join(
+                    f"{new['name']} ({type_label(new['type'])})" for new in organisations_added
+                )
+            )
         for error in errors:
             where = ", ".join(
                 part

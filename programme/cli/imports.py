@@ -53,10 +53,15 @@ def run_import(
     programme = run_service(lambda: programmes.get_programme(programme_slug))
     limits = imports.read_limits(current_app.config)
     nothing = dict.fromkeys(IMPORT_ACTIONS, 0)
+    # The recruitment import reports the employing organisations new to the programme.
+    none_added = [] if "organisation" in importer.fields else None
     if file.stat().st_size > limits.max_bytes:
         limit = file_size(limits.max_bytes)
         report_import(
-            nothing, [serialisers.file_error(f"The file is larger than {limit}.")], as_json
+            nothing,
+            [serialisers.file_error(f"The file is larger than {limit}.")],
+            as_json,
+            none_added,
         )
     try:
         plan = importer.import_file(
@@ -72,6 +77,7 @@ def run_import(
     except MapOptionError as error:
         raise click.UsageError(error.message) from None
     except ServiceError as error:
-        report_import(nothing, [serialisers.file_error(error.message)], as_json)
+        report_import(nothing, [serialisers.file_error(error.message)], as_json, none_added)
     else:
-        report_import(plan.counts, [error.as_dict() for error in plan.errors], as_json)
+        added = None if none_added is None else [new.as_dict() for new in plan.organisations_added]
+        report_import(plan.counts, [error.as_dict() for error in plan.errors], as_json, added)

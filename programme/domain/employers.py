@@ -15,7 +15,7 @@ from datetime import date, datetime
 from difflib import SequenceMatcher
 
 from programme.domain.spreadsheet import CellValue, cell_text, normalise, parse_date
-from programme.domain.vocabulary import Vocabulary, infer_organisation_type, tokens
+from programme.domain.vocabulary import infer_organisation_type, tokens
 
 
 @dataclass(frozen=True)
@@ -52,21 +52,17 @@ CLOSE_SPELLING = 0.88
 
 @dataclass
 class Employers:
-    """Resolves one file's employer cells. `types` are the types the user chose for new
-    organisations (by name as first written in the file); `fallback_type` is used when neither
-    the name nor the row's role says one."""
+    """One file's employers that the programme does not know by name: each is matched to the
+    one known organisation it is close to, or proposed as a new organisation, once however it
+    is spelt. `types` are the types the user chose for new organisations (by name as written)."""
 
-    known: Vocabulary
-    by_id: Mapping[int, OrganisationRef]
-    types: Mapping[str, str] = field(default_factory=dict)
+    known: Mapping[int, OrganisationRef] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
     new: dict[frozenset[str], NewOrganisation] = field(default_factory=dict)
     close: dict[str, CloseMatch] = field(default_factory=dict)
 
     def resolve(self, text: str, role_type: str | None) -> int | NewOrganisation:
-        """The known organisation's id, or the new organisation the name proposes."""
-        found = self.known.find(text)
-        if found is not None:
-            return found.id
+        """The close known organisation's id, or the new organisation the name proposes."""
         match = self._close_match(text)
         if match is not None:
             self.close.setdefault(normalise(text), CloseMatch(text, match))
@@ -82,37 +78,18 @@ class Employers:
         if not written:
             return None
         close = set()
-        for organisation in self.by_id.values():
+        for organisation in self.known.values():
             for name in (organisation.name, *organisation.names):
                 key = tokens(name)
                 shared = len(written & key) / len(written | key) if key else 0
                 spelling = SequenceMatcher(None, spelt, normalise(name)).ratio()
                 if shared >= CLOSE_WORDS or spelling >= CLOSE_SPELLING:
                     close.add(organisation.id)
-        return self.by_id[close.pop()] if len(close) == 1 else None
+        return self.known[close.pop()] if len(close) == 1 else None
 
     @property
     def added(self) -> list[NewOrganisation]:
         return list(self.new.values())
-
-
-def employers_for(
-    organisations: Iterable[OrganisationRef],
-    type_names: Mapping[str, Iterable[str]],
-    types: Mapping[str, str] | None = None,
-) -> Employers:
-    """Known organisations by name and other names; a type's own names ("NHS trust",
-    "Council") name the programme's organisation of that type when it has exactly one."""
-    known, by_id, of_type = Vocabulary(), {}, {}
-    for organisation in organisations:
-        known.add(organisation, organisation.name, organisation.names)
-        by_id[organisation.id] = organisation
-        of_type.setdefault(organisation.type, []).append(organisation)
-    for kind, names in type_names.items():
-        if len(of_type.get(kind, ())) == 1:
-            [organisation] = of_type[kind]
-            known.add(organisation, organisation.name, tuple(names))
-    return Employers(known, by_id, dict(types or {}))
 
 
 def is_not_a_name(value: CellValue) -> bool:

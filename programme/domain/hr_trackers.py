@@ -30,15 +30,27 @@ FIELDS: dict[str, ImportField] = {
     "role": ImportField(
         "Role", ("Role", "Job title", "Post title", "Job role", "Position", "Post"), required=True
     ),
-    "agency": ImportField(
-        "Agency",
+    # Matched to the programme's partner organisations by name or alternative name, or by a
+    # type ("Council", "NHS trust") when the programme has one organisation of that type.
+    "organisation": ImportField(
+        "Employing organisation",
         (
-            "Agency",
-            "Employer",
-            "Employing agency",
             "Employing organisation",
+            "Employing organization",
+            "Employer",
+            "Employer name",
+            "Employing agency",
+            "Employing body",
             "Organisation",
+            "Organization",
+            "Organisation name",
+            "Agency",
             "Partner agency",
+            "Partner organisation",
+            "Partner",
+            "Provider",
+            "Seconding organisation",
+            "Seconded from",
         ),
     ),
     "fte": ImportField("FTE", ("FTE", "WTE", "Hours (FTE)", "FTE hours")),
@@ -77,7 +89,7 @@ POST_FIELDS = (
     "team_id",
     "role_id",
     "reference",
-    "agency",
+    "organisation_id",
     "fte",
     "status",
     "holder_name",
@@ -87,7 +99,7 @@ POST_FIELDS = (
 )
 OPTIONAL_POST_FIELDS = (
     "reference",
-    "agency",
+    "organisation",
     "fte",
     "holder_name",
     "holder_email",

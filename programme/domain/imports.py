@@ -167,6 +167,10 @@ class ImportPlan:
     rows: list[RowPlan]
     # How the preview shows a field's value (a team's name for its id, a status's label).
     describe: Callable[[str, Any], str] = _plain
+    # The recruitment import's employers: partner organisations it will add, and names it took
+    # for a known organisation's because they were close to its name.
+    organisations_added: list = field(default_factory=list)
+    organisations_matched: list = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)

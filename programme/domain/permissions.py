@@ -29,6 +29,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit_own_milestones": ALL_ROLES - {"viewer"},
     # Posts, establishment templates and HR spreadsheet imports.
     "manage_recruitment": frozenset({"admin", "programme_manager", "hr_lead"}),
+    # Partner organisations: adding, renaming, alternative names, merging duplicates. HR leads
+    # too: their trackers name the employers, and they fix what an import got wrong.
+    "manage_organisations": frozenset({"admin", "programme_manager", "hr_lead"}),
     # Any spreadsheet import; each kind then needs its own permission.
     "import_spreadsheets": frozenset({"admin", "programme_manager", "hr_lead", "trainer"}),
     # Trainers schedule sessions, add staff and take registers.

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from programme.domain.formatting import numeric_date
+from programme.domain.employers import (
+    Employers,
+    NewOrganisation,
+    OrganisationRef,
+    column_refusal,
+    is_not_a_name,
+)
+from programme.domain.formatting import count, listed, numeric_date
 from programme.domain.hr_trackers import FIELDS, OPTIONAL_POST_FIELDS
 from programme.domain.imports import (
     ImportPlan,
@@ -35,6 +42,7 @@ from programme.domain.recruitment import (
 from programme.domain.spreadsheet import (
     CellValue,
     SheetRow,
+    SpreadsheetError,
     Table,
     cell_text,
     parse_date,
@@ -81,7 +89,7 @@ class Lookups:
     localities: Vocabulary
     teams: dict[int, Vocabulary]  # locality id -> its teams
     roles: Vocabulary
-    agencies: Vocabulary
+    organisations: Vocabulary  # ids by name and other name, then by type for a type's only one
     statuses: Vocabulary
     role_by_id: dict[int, RoleRef]
     team_names: dict[int, str]
@@ -91,14 +99,29 @@ class Lookups:
     team_homes: dict[frozenset[str], list[str]] = field(default_factory=lambda: defaultdict(list))
     locality_by_id: dict[int, LocalityRef] = field(default_factory=dict)
     team_by_id: dict[int, TeamRef] = field(default_factory=dict)
+    organisation_by_id: dict[int, OrganisationRef] = field(default_factory=dict)
+    organisation_names: dict[int, str] = field(default_factory=dict)
+    # The organisation a post of each type goes to when no cell names its employer: an id, or
+    # the organisation to add when the programme has none of that type.
+    by_type: dict[str, int | NewOrganisation] = field(default_factory=dict)
+    # A type's names -> the programme's organisations of that type, when it has several: a cell
+    # naming only the type cannot say which ("Council" with two councils).
+    ambiguous_types: dict[frozenset[str], tuple[str, list[str]]] = field(default_factory=dict)
+    # The employers this file names that the programme does not know yet, and close matches.
+    employers: Employers = field(default_factory=Employers)
 
 
 def build_lookups(
     localities: Iterable[LocalityRef],
     teams: Iterable[TeamRef],
     roles: Iterable[RoleRef],
+    organisations: Iterable[OrganisationRef],
     agencies: Iterable[Agency],
+    by_type: Mapping[str, int] | None = None,
 ) -> Lookups:
+    """What the programme holds, by every name. `agencies` are the types of organisation (with
+    the names spreadsheets use for them); `by_type` is the organisation a post of each type
+    goes to when nothing names its employer (by default the first of that type by name)."""
     lookups = Lookups(
         Vocabulary(), defaultdict(Vocabulary), Vocabulary(), Vocabulary(), Vocabulary(), {}, {}, {}
     )
@@ -114,11 +137,44 @@ def build_lookups(
     for role in roles:
         lookups.roles.add(role, role.name, (role.key, *role.names))
         lookups.role_by_id[role.id] = role
-    for agency in agencies:
-        lookups.agencies.add(agency.key, agency.label, (agency.key, *agency.names))
+    _add_organisations(lookups, list(organisations), list(agencies), by_type)
+    lookups.employers = Employers(lookups.organisation_by_id)
     for status in POST_STATUSES:
         lookups.statuses.add(status, status.label, status_names(status))
     return lookups
+
+
+def _add_organisations(
+    lookups: Lookups,
+    organisations: list[OrganisationRef],
+    agencies: list[Agency],
+    by_type: Mapping[str, int] | None,
+) -> None:
+    """Organisations by their names first; then a type's names ("Council", "NHS trust") stand
+    for the programme's one organisation of that type, or for the one to add when it has none,
+    so files that name only the kind of employer keep working."""
+    of_type: dict[str, list[OrganisationRef]] = defaultdict(list)
+    for organisation in sorted(organisations, key=lambda o: (o.name, o.id)):
+        lookups.organisations.add(organisation.id, organisation.name, organisation.names)
+        lookups.organisation_names[organisation.id] = organisation.name
+        lookups.organisation_by_id[organisation.id] = organisation
+        of_type[organisation.type].append(organisation)
+    for agency in agencies:
+        members = of_type.get(agency.key, [])
+        default = (by_type or {}).get(agency.key)
+        if default is None:
+            default = members[0].id if members else NewOrganisation(agency.label, agency.key)
+        lookups.by_type[agency.key] = default
+        names = (agency.label, agency.key, *agency.names)
+        if len(members) > 1:
+            for name in names:
+                lookups.ambiguous_types.setdefault(
+                    tokens(name), (agency.label, [o.name for o in members])
+                )
+        else:
+            # Suggestions name the organisation the type stands for.
+            spelt = members[0].name if members else agency.label
+            lookups.organisations.add(default, spelt, names)
 
 
 def plan_import(
@@ -133,12 +189,33 @@ def plan_import(
     cells and its plan are never both held in full.
     """
     columns = columns_for(FIELDS, mapping, table.headers)
+    if "organisation" in mapping:
+        index = mapping["organisation"]
+        cells = (row.cells[index] for row in table.rows if index < len(row.cells))
+        if refusal := column_refusal(columns["organisation"], cells):
+            raise SpreadsheetError(refusal)
     rows = [_read_row(sheet_row, mapping, columns, lookups) for sheet_row in consume_rows(table)]
     reject_duplicates(
         rows, columns.get("reference", FIELDS["reference"].label), "post reference", "post"
     )
     _match(rows, list(existing), lookups)
-    return ImportPlan(rows, lambda name, value: describe_value(name, value, lookups))
+    plan = ImportPlan(rows, lambda name, value: describe_value(name, value, lookups))
+    plan.organisations_added = _organisations_added(rows, lookups)
+    plan.organisations_matched = list(lookups.employers.close.values())
+    return plan
+
+
+def _organisations_added(rows: list[RowPlan], lookups: Lookups) -> list[NewOrganisation]:
+    """The new organisations the rows that will be written need, in the order first named:
+    employers the file names, and a type's organisation for posts that name none."""
+    needed = {}
+    for row in rows:
+        if row.action in ("created", "updated"):
+            value = row.values.get("organisation_id")
+            if isinstance(value, NewOrganisation):
+                needed.setdefault(value, None)
+    named = [new for new in lookups.employers.added if new in needed]
+    return named + [new for new in needed if new not in named]
 
 
 def _read_row(
@@ -169,7 +246,9 @@ def _read_row(
     if status is not None:
         values["status"] = status.value
     for name in OPTIONAL_POST_FIELDS:
-        if name in mapping:
+        if name == "organisation" and name in mapping:
+            _read_employer(cell(name), role, values, lookups, reject)
+        elif name in mapping:
             _read_optional(name, cell(name), values, lookups, reject)
     plan.key = values.get("reference")
     if plan.key:
@@ -235,12 +314,6 @@ def _read_optional(name: str, value: CellValue, values: dict, lookups: Lookups, 
             else:
                 values[name] = fte
         return
-    if name == "agency":
-        if text:
-            agency = _resolve(value, lookups.agencies, "agency", reject)
-            if agency is not None:
-                values[name] = agency
-        return
     if name == "holder_email":
         text = text.lower()
         if text and not is_email(text):
@@ -252,6 +325,36 @@ def _read_optional(name: str, value: CellValue, values: dict, lookups: Lookups, 
         )
         return
     values[name] = text or (None if name == "reference" else "")
+
+
+def _read_employer(
+    value: CellValue, role: RoleRef | None, values: dict, lookups: Lookups, reject
+) -> None:
+    """The organisation a cell names: a known one by any of its names; the one it is close to;
+    else a new organisation to add, its type from its name or the role's usual employer. A type's
+    name ("Council") with several organisations of that type names none of them."""
+    text = cell_text(value)
+    if not text:
+        return
+    if is_not_a_name(value):
+        reject("organisation", f"“{text}” is not the name of an organisation.")
+        return
+    if (found := lookups.organisations.find(text)) is not None:
+        values["organisation_id"] = found
+        return
+    ambiguous = lookups.ambiguous_types.get(tokens(text))
+    if ambiguous is not None:
+        _label, names = ambiguous
+        reject(
+            "organisation",
+            Problem(
+                f"“{text}” is a type of organisation, and the programme has "
+                f"{count(len(names), 'organisation')} of that type: name one ({listed(names)}).",
+                text,
+            ),
+        )
+        return
+    values["organisation_id"] = lookups.employers.resolve(text, role.agency if role else None)
 
 
 def _parse_fte(text: str) -> float | None:
@@ -306,7 +409,7 @@ def _match(rows: list[RowPlan], existing: list[ExistingPost], lookups: Lookups) 
         )
         if post is None:
             row.action = "created"
-            _fill_defaults(row, lookups.role_by_id[row.values["role_id"]])
+            _fill_defaults(row, lookups.role_by_id[row.values["role_id"]], lookups)
         else:
             claimed.add(post.id)
             _compare(row, post)
@@ -324,9 +427,9 @@ def _compare(row: RowPlan, post: ExistingPost) -> None:
     row.action = "updated" if row.changes else "unchanged"
 
 
-def _fill_defaults(row: RowPlan, role: RoleRef) -> None:
+def _fill_defaults(row: RowPlan, role: RoleRef, lookups: Lookups) -> None:
     row.values.setdefault("reference", None)
-    row.values.setdefault("agency", role.agency)
+    row.values.setdefault("organisation_id", lookups.by_type.get(role.agency))
     row.values.setdefault("fte", 1.0)
     row.values.setdefault("holder_name", "")
     row.values.setdefault("holder_email", "")
@@ -345,6 +448,10 @@ def describe_value(name: str, value: Any, lookups: Lookups) -> str:
         return role.name if role else str(value)
     if name == "status":
         return PostStatus(value).label
+    if name == "organisation_id":
+        if isinstance(value, NewOrganisation):
+            return f"{value.name} (a new organisation)"
+        return lookups.organisation_names.get(value, str(value))
     if isinstance(value, date):
         return f"{numeric_date(value)}"
     return str(value)

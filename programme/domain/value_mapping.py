@@ -8,10 +8,11 @@ names remembered for the programme.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from programme.domain.employers import NewOrganisation
 from programme.domain.imports import ImportPlan
 from programme.domain.recruitment import POST_STATUSES, PostStatus
 from programme.domain.recruitment_import import Lookups
@@ -21,6 +22,11 @@ MAPPABLE_FIELDS = ("locality", "team", "role", "status", "organisation")
 
 # field -> {value as written -> the known value's key}
 ValueMappings = Mapping[str, Mapping[str, str]]
+
+# Not a field: the types the user chose for new organisations, {name as written -> type}.
+NEW_ORGANISATION_TYPES = "new_organisation"
+# An organisation cell's choice "type:council" makes it a new organisation of that type.
+NEW_TYPE_PREFIX = "type:"
 
 
 def known_values(lookups: Lookups, field: str) -> list[tuple[str, str]]:
@@ -55,15 +61,20 @@ def key_of(lookups: Lookups, field: str, name: str) -> str | None:
         return matches.pop() if len(matches) == 1 else None
     vocabulary = _vocabulary(lookups, field)
     found = vocabulary.find(name) if vocabulary is not None else None
-    if found is None:
+    if found is None or isinstance(found, NewOrganisation):
         return None
-    return found.value if isinstance(found, PostStatus) else str(found.id)
+    if isinstance(found, PostStatus):
+        return found.value
+    return str(found) if isinstance(found, int) else str(found.id)
 
 
 def add_mappings(lookups: Lookups, mappings: ValueMappings) -> None:
     """Let each mapped name find its known value. A mapping whose value has gone (a team
     deleted since) is ignored, so its rows are rejected as unknown again."""
     for field, names in mappings.items():
+        if field == NEW_ORGANISATION_TYPES:
+            lookups.employers.types.update(names)
+            continue
         for written, key in names.items():
             _add(lookups, field, written, key)
 
@@ -76,7 +87,11 @@ def _add(lookups: Lookups, field: str, written: str, key: str) -> None:
         return
     value = _value(lookups, field, key)
     vocabulary = _vocabulary(lookups, field)
-    if value is not None and vocabulary is not None:
+    if value is None or vocabulary is None:
+        return
+    if field == "organisation":  # organisations are found as their ids
+        vocabulary.add(value.id, value.name, (written,))
+    else:
         vocabulary.add(value, value.label if field == "status" else value.name, (written,))
 
 
@@ -146,6 +161,7 @@ def value_choices(
             field, columns.get(field, field), written, (), key, known_values(lookups, field)
         )
         for field in MAPPABLE_FIELDS
+        if field != "organisation"  # offered with the new organisations
         for written, key in mappings.get(field, {}).items()
     ]
     for unknown in plan.unknown_values():
@@ -163,3 +179,37 @@ def value_choices(
             )
         )
     return choices
+
+
+def organisation_choices(
+    plan: ImportPlan,
+    lookups: Lookups,
+    mappings: ValueMappings,
+    column: str,
+    types: Sequence[tuple[str, str]],
+) -> list[ValueChoice]:
+    """The employers the file names that the programme does not know: each proposed as a new
+    organisation of its inferred type, which the user may change, or say it is a known one.
+    Those already said to be a known one in this preview come first, to change back."""
+    options = [(NEW_TYPE_PREFIX + key, f"New organisation: {label}") for key, label in types]
+    options += [(key, f"Same as {label}") for key, label in known_values(lookups, "organisation")]
+    rows: dict[NewOrganisation, list[int]] = {}
+    for row in plan.rows:
+        value = row.values.get("organisation_id")
+        if isinstance(value, NewOrganisation):
+            rows.setdefault(value, []).append(row.row)
+    mapped = [
+        ValueChoice("organisation", column, written, (), key, options)
+        for written, key in mappings.get("organisation", {}).items()
+    ]
+    return mapped + [
+        ValueChoice(
+            "organisation",
+            column,
+            new.name,
+            tuple(rows.get(new, ())),
+            NEW_TYPE_PREFIX + new.type,
+            options,
+        )
+        for new in lookups.employers.added
+    ]

@@ -23,7 +23,11 @@ STATUS_CHOICES = select_choices((status.value, status.label) for status in POST_
 class PostForm(BaseForm):
     version = HiddenField()
     role = SelectField("Role", coerce=int, choices=[])
-    agency = SelectField("Employing agency", choices=[])
+    organisation = SelectField(
+        "Employing organisation",
+        choices=[],
+        description="The partner that employs the post holder; its type is the post's category.",
+    )
     fte = FloatField(
         "FTE",
         default=1.0,
@@ -55,7 +59,8 @@ class PostFilterForm(BaseForm):
 
     role = SelectField("Role", choices=[], validate_choice=False)
     status = SelectField("Status", choices=[], validate_choice=False)
-    agency = SelectField("Agency", choices=[], validate_choice=False)
+    organisation = SelectField("Employing organisation", choices=[], validate_choice=False)
+    type = SelectField("Type of employer", choices=[], validate_choice=False)
 
 
 class EstablishmentForm(BaseForm):

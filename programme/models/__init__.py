@@ -3,6 +3,7 @@
 from programme.models.api_tokens import ApiToken
 from programme.models.audit import AuditEvent
 from programme.models.imports import ColumnMapping, ImportChange, ImportRecord, ValueAlias
+from programme.models.organisations import Organisation
 from programme.models.programme import Locality, Programme, Team
 from programme.models.readiness import (
     CheckSignOff,
@@ -58,6 +59,7 @@ __all__ = [
     "LoginAttempt",
     "Milestone",
     "MilestoneStatus",
+    "Organisation",
     "Post",
     "PostStatusChange",
     "Programme",

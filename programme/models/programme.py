@@ -23,6 +23,7 @@ from programme.domain.recruitment import DEFAULT_RECRUITED
 from programme.extensions import db
 
 if TYPE_CHECKING:
+    from programme.models.organisations import Organisation
     from programme.models.recruitment import EstablishmentTemplate, Post, Role
     from programme.models.timeline import Milestone, TimelineTemplate, Workstream
 
@@ -53,6 +54,9 @@ class Programme(db.Model):
     )
     establishment_templates: Mapped[list[EstablishmentTemplate]] = relationship(
         order_by="EstablishmentTemplate.name"
+    )
+    organisations: Mapped[list[Organisation]] = relationship(
+        back_populates="programme", order_by="(Organisation.name, Organisation.id)"
     )
 
     @property

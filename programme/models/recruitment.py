@@ -24,6 +24,7 @@ from programme.domain.recruitment import POST_STATUSES, PostStatus
 from programme.extensions import db
 
 if TYPE_CHECKING:
+    from programme.models.organisations import Organisation
     from programme.models.programme import Programme, Team
     from programme.models.users import User
 
@@ -115,7 +116,10 @@ class Post(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="RESTRICT"), index=True)
     reference: Mapped[str | None] = mapped_column(String(60))
-    agency: Mapped[str] = mapped_column(String(40))
+    # The employing organisation; the post's agency category is the organisation's type.
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
     fte: Mapped[float] = mapped_column(Float, default=1.0)
     status: Mapped[str] = mapped_column(String(30), default=PostStatus.VACANT.value)
     status_changed_on: Mapped[date | None]
@@ -139,6 +143,8 @@ class Post(db.Model):
 
     team: Mapped[Team] = relationship(back_populates="posts")
     role: Mapped[Role] = relationship()
+    # Joined: every list of posts names each post's employer, in the same query.
+    organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
     history: Mapped[list[PostStatusChange]] = relationship(
         back_populates="post",
         order_by="(PostStatusChange.changed_on, PostStatusChange.id)",
@@ -184,7 +190,7 @@ def post_values(post: Post) -> dict[str, Any]:
         "team_id": post.team_id,
         "role_id": post.role_id,
         "reference": post.reference,
-        "agency": post.agency,
+        "organisation_id": post.organisation_id,
         "fte": post.fte,
         "status": post.status,
         "holder_name": post.holder_name,

@@ -26,6 +26,7 @@ from programme.domain.training import ATTENDANCE_STATUSES, DEFAULT_COUNTED
 from programme.extensions import db
 
 if TYPE_CHECKING:
+    from programme.models.organisations import Organisation
     from programme.models.programme import Team
     from programme.models.recruitment import Post, Role
     from programme.models.users import User
@@ -48,6 +49,10 @@ class StaffMember(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="RESTRICT"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"))
+    # The person's employer, when known.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))  # lower-case; people are matched by it
     start_date: Mapped[date | None]
@@ -63,6 +68,7 @@ class StaffMember(db.Model):
     team: Mapped[Team] = relationship()
     role: Mapped[Role] = relationship()
     post: Mapped[Post | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
 
 course_role = Table(

@@ -25,7 +25,15 @@ from programme.models import (
     User,
 )
 from programme.seed_files import DEMO_RECRUITMENT_FILE, SEED_DIR
-from programme.services import audit, localities, programmes, recruitment_import, timeline, users
+from programme.services import (
+    audit,
+    localities,
+    organisations,
+    programmes,
+    recruitment_import,
+    timeline,
+    users,
+)
 from programme.services.readiness import snapshots
 from programme.services.training import catalogue, enrolment, registers, schedule, staff_members
 from programme.services.transaction import transactional
@@ -64,6 +72,7 @@ def load_demo(today: date) -> DemoLoad:
         return DemoLoad(existing, False, users_created, password, logins)
     programme = programmes.create_programme(demo["programme"]["name"], slug, None)
     owners = {name: users.find_user(email) for name, email in demo["owners"].items()}
+    _load_organisations(programme, demo["organisations"], today)
     for entry in demo["localities"]:
         _load_locality(programme, entry, owners, demo["establishments"], today)
     _import_recruitment(programme, today)
@@ -78,6 +87,21 @@ def load_demo(today: date) -> DemoLoad:
         programme_id=programme.id,
     )
     return DemoLoad(programme, True, users_created, password, logins)
+
+
+def _load_organisations(programme: Programme, entries: list[dict], today: date) -> None:
+    """The named partners, before any post: the teams' posts go to the one of their type."""
+    for entry in entries:
+        days_ago = entry.get("agreement_signed_days_ago")
+        organisations.create_organisation(
+            programme,
+            entry["name"],
+            entry["type"],
+            None,
+            names=entry.get("names", ()),
+            agreement_signed_on=None if days_ago is None else today - timedelta(days=days_ago),
+            contact=entry.get("contact", ""),
+        )
 
 
 def _take_snapshots(programme: Programme, config: dict, today: date) -> None:
@@ -196,7 +220,7 @@ def _load_staff(programme: Programme, teams: list[Team], config: dict, today: da
                 name = post.holder_name
                 email = post.holder_email or _email(name)
                 start = post.start_date
-            elif post.agency == "council" and post.reference is None:
+            elif post.organisation.type == "council" and post.reference is None:
                 name = next(names)
                 while _email(name) in taken:
                     name = next(names)

@@ -29,6 +29,7 @@ from programme.extensions import db
 from programme.models import ColumnMapping, ImportRecord, Programme, User
 from programme.services import value_mappings
 from programme.services.errors import Conflict, NotFound, ServiceError
+from programme.services.locks import lock
 from programme.services.transaction import transactional
 
 
@@ -220,12 +221,6 @@ def _refuse_unless_previewed(record: ImportRecord) -> None:
         raise Conflict(f"This import was already {record.state}; upload the file again.")
 
 
-def lock(programme: Programme) -> None:
-    """Imports, undos and new keys of one programme take turns (PostgreSQL; SQLite has one
-    writer)."""
-    db.session.execute(select(Programme.id).where(Programme.id == programme.id).with_for_update())
-
-
 @dataclass(frozen=True)
 class Importer:
     """One kind of spreadsheet import: the columns it reads, how it plans and writes rows.
@@ -364,7 +359,10 @@ class Importer:
         self, programme: Programme, table: Table, mapping, today: date, mappings: ValueMappings
     ) -> Preview:
         missing = missing_fields(self.fields, mapping)
-        plan = None if missing else self.plan(programme, table, mapping, today, mappings)
+        try:
+            plan = None if missing else self.plan(programme, table, mapping, today, mappings)
+        except SpreadsheetError as error:  # a column the plan cannot use (a mis-mapped one)
+            raise ServiceError(error.message, "file") from None
         return Preview(table, mapping, plan, missing)
 
     def _mappings_from(

@@ -6,7 +6,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from programme.domain.slugs import unique_key
 from programme.extensions import db
 from programme.models import Programme
-from programme.services.imports import lock
+from programme.services.locks import lock
 
 
 def free_key(programme: Programme, column: InstrumentedAttribute[str], base: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import Date, DateTime, Integer, delete, func, insert, literal, select
+from sqlalchemy import Date, DateTime, Integer, delete, exists, func, insert, literal, select
 
 from programme.clock import utc_now
 from programme.domain.formatting import count
@@ -15,6 +15,8 @@ from programme.domain.recruitment_import import (
     ImportPlan,
     LocalityRef,
     Lookups,
+    NewOrganisation,
+    OrganisationRef,
     RoleRef,
     TeamRef,
     build_lookups,
@@ -27,6 +29,7 @@ from programme.models import (
     ImportChange,
     ImportRecord,
     Locality,
+    Organisation,
     Post,
     PostStatusChange,
     Programme,
@@ -34,7 +37,7 @@ from programme.models import (
     Team,
     User,
 )
-from programme.services import audit, imports, value_mappings
+from programme.services import audit, imports, organisations, value_mappings
 from programme.services.errors import Conflict
 from programme.services.recruitment.roles import taxonomy
 from programme.services.stale import refuse_if_changed
@@ -44,8 +47,8 @@ KIND = "recruitment"
 
 
 def lookups_for(programme: Programme, mappings: ValueMappings | None = None) -> Lookups:
-    """The programme's localities, teams, roles, agencies and statuses, by every name: their
-    own, those remembered for the programme, and this run's mappings."""
+    """The programme's localities, teams, roles, organisations and statuses, by every name:
+    their own, those remembered for the programme, and this run's mappings."""
     localities = db.session.execute(
         select(Locality.id, Locality.name, Locality.slug).where(
             Locality.programme_id == programme.id
@@ -57,11 +60,17 @@ def lookups_for(programme: Programme, mappings: ValueMappings | None = None) -> 
         .where(Locality.programme_id == programme.id)
     )
     roles = db.session.scalars(select(Role).where(Role.programme_id == programme.id))
+    employers = organisations.organisations_of(programme)
     lookups = build_lookups(
         [LocalityRef(*row) for row in localities],
         [TeamRef(*row) for row in teams],
         [RoleRef(r.id, r.name, r.key, r.agency, tuple(r.names)) for r in roles],
+        [OrganisationRef(o.id, o.name, o.type, tuple(o.names)) for o in employers],
         taxonomy().agencies,
+        {
+            kind: o.id
+            for kind, o in organisations.default_organisations(programme, employers).items()
+        },
     )
     return value_mappings.with_mappings(lookups, programme, mappings or {})
 
@@ -100,12 +109,46 @@ def _write_and_audit(
     _audit(programme, plan, record, actor)
 
 
+def _add_organisations(
+    programme: Programme, plan: ImportPlan, record: ImportRecord, actor: User | None
+) -> None:
+    """Add the organisations the plan's rows need and the programme lacks, and put their ids in
+    the rows' values and changes."""
+    added: dict[NewOrganisation, int] = {}
+
+    def made(value):
+        if not isinstance(value, NewOrganisation):
+            return value
+        if value not in added:
+            added[value] = _organisation_for(programme, value, actor, record).id
+        return added[value]
+
+    for row in plan.rows:
+        if row.action not in ("created", "updated"):
+            continue
+        if "organisation_id" in row.values:
+            row.values["organisation_id"] = made(row.values["organisation_id"])
+        if "organisation_id" in row.changes:
+            old, new = row.changes["organisation_id"]
+            row.changes["organisation_id"] = (old, made(new))
+
+
+def _organisation_for(programme, new: NewOrganisation, actor, record: ImportRecord):
+    """A new organisation the file names, or (for posts naming no employer) the type's own."""
+    if new.name == organisations.type_label(new.type):
+        return organisations.organisation_for_type(programme, new.type, actor, import_id=record.id)
+    return organisations.create_organisation(
+        programme, new.name, new.type, actor, import_id=record.id
+    )
+
+
 def _write(
     programme: Programme, plan: ImportPlan, record: ImportRecord, actor: User | None, today: date
 ) -> None:
     """New posts, their first history step and their undo rows are each written by one
     statement; updated posts go through the ORM, so a post edited meanwhile is caught by its
     version."""
+    _add_organisations(programme, plan, record, actor)
     created = [row.values for row in plan.rows if row.action == "created"]
     if created:
         db.session.execute(
@@ -268,6 +311,14 @@ def undo_import(record: ImportRecord, actor: User | None) -> int:
     db.session.execute(delete(PostStatusChange).where(PostStatusChange.import_id == record.id))
     db.session.execute(
         delete(Post).where(Post.import_id == record.id),
+        execution_options={"synchronize_session": False},
+    )
+    # The organisations it added go too, unless a post has been given one since.
+    db.session.execute(
+        delete(Organisation).where(
+            Organisation.import_id == record.id,
+            ~exists().where(Post.organisation_id == Organisation.id),
+        ),
         execution_options={"synchronize_session": False},
     )
     for change in record.changes:

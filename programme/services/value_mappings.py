@@ -19,18 +19,32 @@ from programme.domain.recruitment_import import Lookups
 from programme.domain.spreadsheet import normalise
 from programme.domain.value_mapping import (
     MAPPABLE_FIELDS,
+    NEW_ORGANISATION_TYPES,
+    NEW_TYPE_PREFIX,
     ValueChoice,
     ValueMappings,
     add_mappings,
     key_of,
     known_values,
+    organisation_choices,
     parse_map_option,
     value_choices,
 )
+from programme.domain.vocabulary import tokens
 from programme.extensions import db
-from programme.models import ImportRecord, Locality, Programme, Role, Team, User, ValueAlias
-from programme.services import audit
+from programme.models import (
+    ImportRecord,
+    Locality,
+    Organisation,
+    Programme,
+    Role,
+    Team,
+    User,
+    ValueAlias,
+)
+from programme.services import audit, organisations
 from programme.services.errors import Conflict, NotFound, ServiceError
+from programme.services.recruitment.roles import agencies
 from programme.services.transaction import transactional
 
 
@@ -68,14 +82,20 @@ def choose(
     if record.state != "previewed":
         raise Conflict(f"This import was already {record.state}; upload the file again.")
     kept = {field: dict(names) for field, names in (record.value_mappings or {}).items()}
+    types = set(agencies())
     for field, names in choices.items():
         allowed = {key for key, _label in known_values(lookups, field)}
         for written, key in names.items():
-            if not key:
-                kept.get(field, {}).pop(written, None)
-            elif key not in allowed:
+            kept.get(field, {}).pop(written, None)
+            kept.get(NEW_ORGANISATION_TYPES, {}).pop(written, None)
+            if field == "organisation" and key.startswith(NEW_TYPE_PREFIX):
+                kind = key.removeprefix(NEW_TYPE_PREFIX)
+                if kind not in types:
+                    raise ServiceError(f"Choose a type for “{written}”.", "mappings")
+                kept.setdefault(NEW_ORGANISATION_TYPES, {})[written] = kind
+            elif key and key not in allowed:
                 raise ServiceError(f"Choose a known value for “{written}”.", "mappings")
-            else:
+            elif key:
                 kept.setdefault(field, {})[written] = key
     record.value_mappings = {field: names for field, names in kept.items() if names}
 
@@ -84,6 +104,8 @@ def remember(programme: Programme, mappings: ValueMappings, actor: User | None) 
     """Keep an applied import's mappings for the programme's next files (audited). Runs inside
     the import's transaction."""
     for field, names in mappings.items():
+        if field == NEW_ORGANISATION_TYPES:  # kept as the new organisations' types
+            continue
         for written, key in names.items():
             if field == "role":
                 _add_role_name(programme, int(key), written, actor)
@@ -114,9 +136,9 @@ def _add_role_name(programme: Programme, role_id: int, written: str, actor: User
 def _add_organisation_name(
     programme: Programme, organisation_id: int, written: str, actor: User | None
 ) -> None:
-    from programme.services import organisations  # organisations import value mappings too
-
-    organisations.remember_name(programme, organisation_id, written, actor)
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is not None and organisation.programme_id == programme.id:
+        organisations.add_alternative_name(organisation, written, actor)
 
 
 def _add_alias(
@@ -221,13 +243,27 @@ def _field_of(
     )
 
 
-def choices_for(importer, record: ImportRecord, plan: ImportPlan | None) -> list[ValueChoice]:
+@dataclass(frozen=True)
+class PreviewChoices:
+    organisations: list[ValueChoice]  # employers new to the programme
+    values: list[ValueChoice]  # other words it does not know
+
+
+def choices_for(importer, record: ImportRecord, plan: ImportPlan | None) -> PreviewChoices:
     """What a preview offers to map, or nothing when the import has no values to map."""
     lookups = importer.lookups_of(record)
     if lookups is None or plan is None or record.state != "previewed":
-        return []
+        return PreviewChoices([], [])
+    # Planned again for its lookups: they hold the file's new employers.
+    mappings = record.value_mappings or {}
     columns = columns_for(importer.fields, record.mapping, record.headers)
-    return value_choices(plan, lookups, record.value_mappings or {}, columns)
+    values = value_choices(plan, lookups, mappings, columns)
+    if "organisation" not in record.mapping:
+        return PreviewChoices([], values)
+    lookups.employers.new.update({tokens(new.name): new for new in plan.organisations_added})
+    column = columns["organisation"]
+    types = list(agencies().items())
+    return PreviewChoices(organisation_choices(plan, lookups, mappings, column, types), values)
 
 
 @dataclass(frozen=True)

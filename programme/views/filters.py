@@ -32,6 +32,7 @@ IMPORT_FIELD_LABELS = {
     **{name: spec.label for name, spec in RECRUITMENT_FIELDS.items()},
     "team_id": "Team",
     "role_id": "Role",
+    "organisation_id": "Employing organisation",
 }
 RAG_LABELS = {"red": "Overdue or blocked", "amber": "Due soon", "green": "On track"}
 # The formatting functions that need no time zone, registered under their own names.

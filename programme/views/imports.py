@@ -37,7 +37,12 @@ AFTER_APPLY = {
     "attendance": "training.overview",
 }
 # Field names a plan's changes may use beyond the importer's own columns.
-CHANGE_LABELS = {"team_id": "Team", "role_id": "Role", "status": "Status"}
+CHANGE_LABELS = {
+    "team_id": "Team",
+    "role_id": "Role",
+    "organisation_id": "Employing organisation",
+    "status": "Status",
+}
 
 
 def _programme(programme_slug: str):
@@ -178,7 +183,7 @@ def _render_preview(programme, importer, record, status: int = 200, form_errors=
         record=record,
         importer=importer,
         preview=preview,
-        value_choices=value_mappings.choices_for(importer, record, preview and preview.plan),
+        choices=value_mappings.choices_for(importer, record, preview and preview.plan),
         field_label=lambda name: labels.get(name, name),
         form_errors=form_errors,
     ), status

@@ -17,8 +17,9 @@ from programme.forms.recruitment import (
     RecruitedStatusesForm,
     RoleForm,
 )
-from programme.services import localities, programmes
+from programme.services import localities, organisations, programmes
 from programme.services.errors import ServiceError, StaleEdit
+from programme.services.organisations import type_label
 from programme.services.recruitment import establishments, posts
 from programme.services.recruitment.csv import POSTS_CSV_HEADERS, posts_csv_rows
 from programme.services.recruitment.overview import (
@@ -65,14 +66,20 @@ def _filters(form: PostFilterForm, programme) -> PostFilters:
     form.status.choices = select_choices(
         [("", "All statuses"), *((status.value, status.label) for status in POST_STATUSES)]
     )
-    form.agency.choices = select_choices([("", "All agencies"), *agencies().items()])
+    employers = organisations.organisations_of(programme)
+    form.organisation.choices = select_choices(
+        [("", "All organisations"), *((str(o.id), o.name) for o in employers)]
+    )
+    form.type.choices = select_choices([("", "All types"), *agencies().items()])
     role = form.role.data or ""
     status = form.status.data or ""
-    agency = form.agency.data or ""
+    employer = form.organisation.data or ""
+    kind = form.type.data or ""
     return PostFilters(
         role_id=int(role) if role.isdigit() else None,
         status=status if status in {s.value for s in POST_STATUSES} else None,
-        agency=agency if agency in agencies() else None,
+        organisation_id=int(employer) if employer.isdigit() else None,
+        type=kind if kind in agencies() else None,
     )
 
 
@@ -92,7 +99,6 @@ def locality(programme_slug: str, slug: str):
         filters=filters,
         form=form,
         establishment=establishment,
-        agencies=agencies(),
     )
 
 
@@ -140,15 +146,23 @@ def apply_establishment(programme_slug: str, slug: str, team_id: int):
     )
 
 
-def _post_form_choices(form: PostForm, programme) -> None:
+def _post_form_choices(form: PostForm, programme, post=None) -> None:
+    """Roles, and the programme's organisations labelled with their type; a new post may
+    leave its employer to the role's usual type."""
     form.role.choices = [(role.id, role.name) for role in programme.roles]
-    form.agency.choices = select_choices(agencies().items())
+    employers = [
+        (str(o.id), f"{o.name} ({type_label(o.type)})")
+        for o in organisations.organisations_of(programme)
+    ]
+    if post is None:
+        employers.insert(0, ("", "The usual employer of the role"))
+    form.organisation.choices = select_choices(employers)
 
 
 def _post_input(form: PostForm) -> posts.PostInput:
     return posts.PostInput(
         role_id=form.role.data,
-        agency=form.agency.data,
+        organisation_id=int(form.organisation.data) if form.organisation.data else None,
         fte=form.fte.data,
         reference=form.reference.data,
         status=form.status.data,
@@ -184,7 +198,7 @@ def new_post(programme_slug: str, slug: str, team_id: int):
 
 
 def _field(name: str | None) -> str | None:
-    return "role" if name == "role_id" else name
+    return {"role_id": "role", "organisation_id": "organisation"}.get(name, name)
 
 
 def _back(post) -> str:
@@ -223,9 +237,10 @@ def post(programme_slug: str, post_id: int):
 def edit_post(programme_slug: str, post_id: int):
     post = _post(programme_slug, post_id)
     form = PostForm(obj=post)
-    _post_form_choices(form, post.team.locality.programme)
+    _post_form_choices(form, post.team.locality.programme, post)
     if not form.is_submitted():
         form.role.data, form.version.data = post.role_id, str(post.version)
+        form.organisation.data = str(post.organisation_id)
     stale = False
     if form.validate_on_submit():
         try:

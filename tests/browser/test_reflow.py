@@ -23,6 +23,7 @@ PAGES = (
     "/programmes/somerset/localities/taunton/timeline",
     "/programmes/somerset/recruitment",
     "/programmes/somerset/localities/bridgwater/recruitment",
+    "/programmes/somerset/organisations",
     "/programmes/somerset/training",
     "/programmes/somerset/training/sessions",
     "/programmes/somerset/localities/taunton/training",

@@ -347,7 +347,9 @@ def test_teams_create_with_the_lancashire_establishment_creates_its_11_posts(app
     assert {(post.status, post.status_changed_on, post.fte) for post in posts} == {
         ("vacant", TODAY, 1.0)
     }
-    assert {post.agency for post in posts if post.role.key == "da_perpetrators"} == {"probation"}
+    assert {post.organisation.type for post in posts if post.role.key == "da_perpetrators"} == {
+        "probation"
+    }
 
 
 def test_teams_create_with_the_somerset_establishment_creates_8_adult_practitioners(app, runner):

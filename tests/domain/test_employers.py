@@ -7,37 +7,19 @@ from datetime import date
 import pytest
 
 from programme.domain.employers import (
+    Employers,
     NewOrganisation,
     OrganisationRef,
     column_refusal,
-    employers_for,
 )
 
 COUNCIL = OrganisationRef(1, "Anytown Borough Council", "council")
 TRUST = OrganisationRef(2, "Anyshire Partnership NHS Trust", "mental_health_trust", ("APT",))
-TYPE_NAMES = {"council": ("Council", "LA"), "mental_health_trust": ("NHS trust",)}
 
 
 def employers(*organisations, types=None):
-    return employers_for(organisations or (COUNCIL, TRUST), TYPE_NAMES, types)
-
-
-@pytest.mark.parametrize(
-    "written",
-    ["Anytown Borough Council", "ANYTOWN BOROUGH COUNCIL.", "Council, Anytown Borough", "LA"],
-)
-def test_a_known_organisation_is_found_by_its_words_or_its_type_s_names(written):
-    assert employers().resolve(written, None) == COUNCIL.id
-
-
-def test_another_name_of_an_organisation_finds_it():
-    assert employers().resolve("APT", None) == TRUST.id
-
-
-def test_a_type_s_name_finds_nothing_when_two_organisations_have_that_type():
-    second = OrganisationRef(3, "Northshire Council", "council")
-    found = employers(COUNCIL, TRUST, second).resolve("LA", "council")
-    assert isinstance(found, NewOrganisation)
+    known = {each.id: each for each in organisations or (COUNCIL, TRUST)}
+    return Employers(known, dict(types or {}))
 
 
 def test_a_close_name_is_taken_for_the_one_known_organisation_and_reported():

@@ -20,6 +20,7 @@ from programme.domain.recruitment import (
 from programme.domain.recruitment_import import (
     ExistingPost,
     LocalityRef,
+    OrganisationRef,
     RoleRef,
     TeamRef,
     build_lookups,
@@ -34,6 +35,14 @@ IDVA = ROLE_IDS["da_victims"]
 SOCIAL_WORKER = ROLE_IDS["social_worker"]
 BRIDGWATER, TAUNTON = 1, 2
 BRIDGWATER_TEAM, TAUNTON_TEAM = 10, 20
+# One organisation of each type the roles use.
+ORGANISATION_IDS = {
+    agency.key: number for number, agency in enumerate(TAXONOMY.agencies, start=100)
+}
+ORGANISATIONS = [
+    OrganisationRef(ORGANISATION_IDS[agency.key], agency.label, agency.key)
+    for agency in TAXONOMY.agencies
+]
 
 LOOKUPS = build_lookups(
     [
@@ -48,6 +57,7 @@ LOOKUPS = build_lookups(
         RoleRef(ROLE_IDS[spec.key], spec.name, spec.key, spec.agency, spec.names)
         for spec in TAXONOMY.roles
     ],
+    ORGANISATIONS,
     TAXONOMY.agencies,
 )
 
@@ -101,7 +111,7 @@ def existing(post_id: int, *, frozen: bool = False, **values) -> ExistingPost:
         "team_id": BRIDGWATER_TEAM,
         "role_id": IDVA,
         "reference": None,
-        "agency": "da_charity",
+        "organisation_id": ORGANISATION_IDS["da_charity"],
         "fte": 1.0,
         "status": "vacant",
         "holder_name": "",
@@ -259,7 +269,7 @@ def test_an_updated_row_lists_only_the_fields_that_differ():
     }
 
 
-def test_a_created_post_takes_its_role_s_agency_and_full_time_by_default():
+def test_a_created_post_takes_its_role_s_usual_employer_and_full_time_by_default():
     [outcome] = plan(row(reference="BW-01", role="Recovery worker")).rows
 
     assert outcome.action == "created"
@@ -268,7 +278,7 @@ def test_a_created_post_takes_its_role_s_agency_and_full_time_by_default():
         "role_id": ROLE_IDS["substance_misuse"],
         "status": "vacant",
         "reference": "BW-01",
-        "agency": "substance_misuse_provider",
+        "organisation_id": ORGANISATION_IDS["substance_misuse_provider"],
         "fte": 1.0,
         "holder_name": "",
         "holder_email": "",

@@ -238,3 +238,23 @@ def test_seed_demo_s_psychologists_serve_every_locality_and_count_toward_no_recr
         "Taunton": (9, 12),
     }
     assert ready == {"South Somerset"}
+
+
+def test_the_demo_s_posts_and_staff_belong_to_its_named_partners(app):
+    programme = demo.load_demo(TODAY).programme
+
+    partners = {o.name: o for o in programme.organisations}
+    assert len(partners) == 5
+    assert {o.type for o in partners.values()} == {
+        "council",
+        "mental_health_trust",
+        "probation",
+        "substance_misuse_provider",
+        "da_charity",
+    }
+    assert all(o.contact for o in partners.values())
+    assert sum(o.agreement_signed_on is not None for o in partners.values()) == 4
+    employers = set(db.session.scalars(select(Post.organisation_id)))
+    assert employers == {o.id for o in partners.values()}
+    held = db.session.scalars(select(StaffMember).where(StaffMember.post_id.is_not(None))).all()
+    assert held and all(person.organisation_id is not None for person in held)

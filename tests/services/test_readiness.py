@@ -258,7 +258,7 @@ def test_a_post_s_dated_history_decides_its_status_on_an_earlier_day(app):
             Role.programme_id == team.locality.programme_id, Role.key == "da_victims"
         )
     )
-    values = post_service.PostInput(role_id=role.id, agency=role.agency, status="in_post")
+    values = post_service.PostInput(role_id=role.id, status="in_post")
     post_service.create_post(team, values, None, today=TODAY - timedelta(days=10))
 
     before = evaluation.evaluate_locality(team.locality, TODAY - timedelta(days=20))
@@ -985,7 +985,7 @@ def test_a_live_locality_stays_live_when_its_criteria_later_drop(app):
     role = post.role
     post_service.update_post(
         post,
-        post_service.PostInput(role_id=role.id, agency=post.agency, status="vacant"),
+        post_service.PostInput(role_id=role.id, status="vacant"),
         None,
         today=TODAY,
         expected_version=None,

@@ -167,7 +167,7 @@ def test_an_xlsx_with_title_rows_merged_cells_dates_formulas_and_blank_rows_impo
         "team_id": team("Bridgwater FS Team").id,
         "role_id": perpetrators.role_id,
         "reference": "BW-01",
-        "agency": "probation",
+        "organisation_id": perpetrators.organisation_id,
         "fte": 1.0,
         "status": "offered",
         "holder_name": "Zoë Brontë",
@@ -186,7 +186,7 @@ def test_an_xlsx_with_title_rows_merged_cells_dates_formulas_and_blank_rows_impo
     }
     assert reread(mental_health).reference == "BW-02"
     created = post_with("TN-01")
-    assert (created.team.name, created.role.key, created.agency) == (
+    assert (created.team.name, created.role.key, created.organisation.type) == (
         "Taunton FS Team",
         "da_victims",
         "da_charity",
@@ -708,7 +708,9 @@ def test_undoing_the_last_import_puts_every_post_back_as_it_was(app):
     assert grown(counts, table_counts()) == {
         "import_record": 1,
         "import_change": 2,
-        "audit_event": 4,  # the import and the undo, each in both localities
+        # The import and the undo, each in both localities, and the organisation the import
+        # added for the IDVA post (taken away again by the undo).
+        "audit_event": 5,
     }
     saved = reread(record)
     assert saved.state == "undone" and saved.undone_at is not None
@@ -723,7 +725,7 @@ def test_undo_removes_only_the_status_history_the_import_added(app):
     post = post_of("Bridgwater FS Team", "da_perpetrators")
     update_post(
         post,
-        PostInput(role_id=post.role_id, agency=post.agency, status="advertised"),
+        PostInput(role_id=post.role_id, status="advertised"),
         None,
         today=date(2026, 11, 2),
         expected_version=post.version,
@@ -746,7 +748,7 @@ def test_undo_is_refused_when_a_post_was_edited_after_the_import(app):
     post = post_with("BW-01")
     update_post(
         post,
-        PostInput(role_id=post.role_id, agency=post.agency, reference="BW-01", status="appointed"),
+        PostInput(role_id=post.role_id, reference="BW-01", status="appointed"),
         None,
         today=TODAY,
         expected_version=post.version,

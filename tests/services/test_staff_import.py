@@ -10,7 +10,7 @@ from sqlalchemy import select
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import Post, StaffMember
-from programme.services import imports, staff_import
+from programme.services import imports, organisations, staff_import
 from programme.services.errors import ServiceError
 from tests.builders import create_locality, create_programme, create_staff, create_team
 from tests.conftest import TODAY
@@ -191,7 +191,7 @@ def test_a_post_reference_links_the_person_to_their_post(programme):
         programme_id=programme.id,
         team=team,
         role=programme.roles[2],
-        agency="council",
+        organisation=organisations.organisation_for_type(programme, "council"),
         reference="SW-7",
         status="in_post",
     )

@@ -48,7 +48,7 @@ def role_id(programme, key: str) -> str:
 
 def test_the_preview_asks_about_each_unknown_word_once_with_its_rows_and_a_suggestion(programme):
     record, preview = upload(programme)
-    choices = value_mappings.choices_for(RECRUITMENT, record, preview.plan)
+    choices = value_mappings.choices_for(RECRUITMENT, record, preview.plan).values
 
     asked = {(choice.field, choice.written): choice for choice in choices}
     assert set(asked) == {("role", "Social Worker (Level 2)"), ("status", "Interviews arranged")}
@@ -105,7 +105,7 @@ def test_a_second_file_with_the_same_words_needs_no_mapping(programme):
     second, preview = upload(programme)
     assert preview.plan.count("rejected") == 0
     assert preview.plan.count("unchanged") == 3
-    assert value_mappings.choices_for(RECRUITMENT, second, preview.plan) == []
+    assert value_mappings.choices_for(RECRUITMENT, second, preview.plan).values == []
 
 
 def test_leaving_a_value_unmapped_keeps_its_rows_rejected_and_can_take_a_choice_back(programme):

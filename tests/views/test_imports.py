@@ -261,7 +261,7 @@ def test_applying_a_preview_saves_every_row_and_undo_puts_everything_back(app, s
     )
     assert (da_worker.start_date, da_worker.status_changed_on) == (date(2026, 9, 1), TODAY)
     created = _post(team, "da_victims")
-    assert (created.reference, created.status, created.agency, created.notes) == (
+    assert (created.reference, created.status, created.organisation.type, created.notes) == (
         "SOM-100",
         "advertised",
         "da_charity",
@@ -324,7 +324,6 @@ def test_an_import_is_not_undone_over_a_later_change_to_one_of_its_posts(app, si
         da_worker,
         post_service.PostInput(
             role_id=da_worker.role_id,
-            agency=da_worker.agency,
             reference=da_worker.reference,
             status="in_post",
             holder_name="Dana Cole-Smith",

@@ -18,7 +18,7 @@ from programme.domain.permissions import ALL_ROLES, PERMISSIONS, ROLES
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import ValueAlias
-from programme.services import api_tokens, recruitment_import
+from programme.services import api_tokens, organisations, recruitment_import
 from programme.services.readiness import decisions, gate_criteria, gate_exceptions
 from programme.services.training import catalogue, enrolment, schedule, staff_members
 from tests.builders import (
@@ -65,6 +65,8 @@ class World:
     decision_id: int = 0
     token_id: int = 0
     alias_id: int = 0
+    organisation_id: int = 0
+    other_organisation_id: int = 0
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -116,6 +118,10 @@ def build_world() -> World:
     )
     db.session.add(alias)
     db.session.flush()
+    # The post's employer, and a second organisation to merge it into.
+    other = organisations.create_organisation(
+        programme, "Westshire Women's Aid", "da_charity", None
+    )
     return World(
         programme=programme.slug,
         locality=locality.slug,
@@ -134,6 +140,8 @@ def build_world() -> World:
         decision_id=decision.id,
         token_id=token.id,
         alias_id=alias.id,
+        organisation_id=post.organisation_id,
+        other_organisation_id=other.id,
     )
 
 
@@ -187,6 +195,14 @@ def _locality_criterion(w: World) -> dict:
 
 def _decision(w: World) -> dict:
     return {**_programme(w), "slug": w.live_locality, "decision_id": w.decision_id}
+
+
+def _organisation(w: World) -> dict:
+    return {**_programme(w), "organisation_id": w.organisation_id}
+
+
+def _merge(w: World) -> dict:
+    return {**_organisation(w), "into_id": w.other_organisation_id}
 
 
 def _token(w: World) -> dict:
@@ -284,6 +300,11 @@ ROUTES: list[Route] = [
     *_both("recruitment.new_role", "manage_programme", _programme),
     *_both("recruitment.edit_role", "manage_programme", _role),
     *_both("recruitment.settings", "manage_programme", _programme),
+    Route("organisations.index", "GET", "view", _programme),
+    *_both("organisations.new", "manage_organisations", _programme),
+    *_both("organisations.edit", "manage_organisations", _organisation),
+    *_both("organisations.merge", "manage_organisations", _organisation),
+    *_both("organisations.confirm_merge", "manage_organisations", _merge),
     Route("training.overview", "GET", "view", _programme),
     Route("training.sessions", "GET", "view", _programme),
     *_both("training.new_session", "manage_training", _programme),

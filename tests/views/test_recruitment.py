@@ -121,7 +121,7 @@ def _edit_form(post: Post, **changes) -> dict:
     form = {
         "version": str(post.version),
         "role": str(post.role_id),
-        "agency": post.agency,
+        "organisation": str(post.organisation_id),
         "fte": str(post.fte),
         "reference": post.reference or "",
         "status": post.status,
@@ -189,12 +189,12 @@ def test_a_locality_without_adult_specialist_posts_says_so_rather_than_zero_perc
     ("query", "expected_roles"),
     [
         ("status=in_post", {"da_perpetrators"}),
-        ("agency=mental_health_trust", {"adult_mental_health"}),
+        ("type=mental_health_trust", {"adult_mental_health"}),
         ("role={social_worker}", {"social_worker"}),
         ("role={social_worker}&status=in_post", set()),
     ],
 )
-def test_filters_by_role_status_and_agency_narrow_the_rows_and_say_how_many_are_shown(
+def test_filters_by_role_status_and_employer_type_narrow_the_rows_and_say_how_many_are_shown(
     app, sign_in, query, expected_roles
 ):
     locality = create_locality(name="South Somerset")
@@ -235,7 +235,9 @@ def test_unknown_filter_values_are_ignored_rather_than_failing(app, sign_in):
     _team_with_posts(locality)
     client = sign_in(create_user("viewer"))
 
-    response = client.get(_recruitment_url(locality, "?role=abc&status=hired&agency=nasa"))
+    response = client.get(
+        _recruitment_url(locality, "?role=abc&status=hired&organisation=nasa&type=nasa")
+    )
 
     assert response.status_code == 200
     assert _shown(page_of(response)).startswith("Showing 11 of 11 posts.")
@@ -290,7 +292,8 @@ def test_the_csv_download_has_the_filtered_rows_a_bom_the_headers_and_neutralise
         "Team": "FS Team North",
         "Role": "DA worker (perpetrators)",
         "Adult specialist": "yes",
-        "Agency": "Probation",
+        "Employing organisation": "Probation",
+        "Organisation type": "Probation",
         "FTE": "1",
         "Status": "In post",
         "Post holder": "Dana Cole",
@@ -456,7 +459,6 @@ def test_a_form_opened_before_someone_else_saved_answers_409_with_the_current_va
         post,
         post_service.PostInput(
             role_id=post.role_id,
-            agency=post.agency,
             fte=1.0,
             status="offered",
             holder_name="Alex's candidate",
@@ -694,7 +696,7 @@ def test_a_new_adult_specialist_role_and_its_post_change_the_share(app, sign_in)
         f"/programmes/{programme.slug}/localities/{locality.slug}/teams/{team.id}/posts/new",
         data={
             "role": str(role.id),
-            "agency": "substance_misuse_provider",
+            "organisation": "",
             "fte": "1",
             "status": "appointed",
         },

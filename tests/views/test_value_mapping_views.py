@@ -47,7 +47,7 @@ def upload(client):
 
 def selected(page: str, label_text: str) -> str:
     """The option selected in the select labelled with `label_text`."""
-    number = re.search(rf'for="choice-(\d+)">{re.escape(label_text)}<', page).group(1)
+    number = re.search(rf'for="choice-(\w+)">{re.escape(label_text)}<', page).group(1)
     select_html = re.search(rf'<select[^>]*id="choice-{number}".*?</select>', page, re.S).group(0)
     return re.search(r'<option value="[^"]*" selected>([^<]*)<', select_html).group(1)
 
@@ -57,7 +57,7 @@ def test_the_preview_offers_each_unknown_word_with_its_suggestion_chosen(client,
 
     assert "Words this programme does not know yet" in page
     assert selected(page, "“Social Worker (Level 2)” in Post Title") == "Treat as Social worker"
-    assert "1 row rejected: 2" in page
+    assert 'id="choice-v1-hint">Row 2<' in page
     assert selected(page, "“Interviews arranged” in Stage") in {
         "Leave the rows rejected",
         "Treat as Interviewed",
@@ -80,7 +80,7 @@ def test_choosing_values_replans_then_applying_remembers_them(client, programme)
     page = page_of(client.post(url(f"/{record.id}/values"), data=form, follow_redirects=True))
 
     assert 'data-count="rejected">0<' in page
-    assert "Treated as Interviewed in this preview" in page
+    assert "Treated in this preview as Interviewed" in page
     client.post(url(f"/{record.id}/apply"), follow_redirects=True)
     names = page_of(client.get(url("/names")))
     assert "“Interviews arranged”" in names

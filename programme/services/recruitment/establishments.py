@@ -19,7 +19,7 @@ from programme.models import (
     User,
 )
 from programme.seed_files import ESTABLISHMENTS_DIR
-from programme.services import audit
+from programme.services import audit, organisations
 from programme.services.errors import Conflict, NotFound
 from programme.services.recruitment.posts import record_status
 from programme.services.recruitment.roles import taxonomy
@@ -79,6 +79,13 @@ def apply_establishment(team: Team, key: str, actor: User | None, *, today: date
             "Add any missing posts one at a time.",
             "template",
         )
+    # Each line's type of employer (its own, else its role's usual one) goes to the programme's
+    # organisation of that type, made when it has none.
+    programme = team.locality.programme
+    employers = {
+        kind: organisations.organisation_for_type(programme, kind, actor)
+        for kind in dict.fromkeys(line.agency or line.role.agency for line in template.lines)
+    }
     posts = []
     with db.session.no_autoflush:
         for line in template.lines:
@@ -87,7 +94,7 @@ def apply_establishment(team: Team, key: str, actor: User | None, *, today: date
                     programme_id=team.locality.programme_id,
                     team=team,
                     role=line.role,
-                    agency=line.agency or line.role.agency,
+                    organisation=employers[line.agency or line.role.agency],
                     fte=line.fte,
                     status=PostStatus.VACANT.value,
                 )

@@ -26,17 +26,19 @@ from programme.services.teams_served import SharedTeam
 class PostFilters:
     role_id: int | None = None
     status: str | None = None
-    agency: str | None = None
+    organisation_id: int | None = None
+    type: str | None = None  # the employer's type: an agency key of seed/roles.toml
 
     @property
     def active(self) -> bool:
-        return any((self.role_id, self.status, self.agency))
+        return any((self.role_id, self.status, self.organisation_id, self.type))
 
     def keeps(self, post: Post) -> bool:
         return (
             (self.role_id is None or post.role_id == self.role_id)
             and (self.status is None or post.status == self.status)
-            and (self.agency is None or post.agency == self.agency)
+            and (self.organisation_id is None or post.organisation_id == self.organisation_id)
+            and (self.type is None or post.organisation.type == self.type)
         )
 
 

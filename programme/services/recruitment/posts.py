@@ -20,10 +20,10 @@ from programme.models import (
     User,
     post_values,
 )
-from programme.services import audit
-from programme.services.errors import Conflict, ServiceError
+from programme.services import audit, organisations
+from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.lookup import get_within
-from programme.services.recruitment.roles import agencies, get_role
+from programme.services.recruitment.roles import get_role
 from programme.services.stale import flush_or_refuse, refuse_if_stale
 from programme.services.transaction import transactional
 
@@ -45,7 +45,9 @@ class PostInput:
     """What a person may set on a post through a form."""
 
     role_id: int
-    agency: str
+    # The employing organisation. None: on a new post, the programme's organisation of the
+    # role's usual type (see organisations.organisation_for_type); on a change, the post's own.
+    organisation_id: int | None = None
     fte: float = 1.0
     reference: str | None = None
     status: str = PostStatus.VACANT.value
@@ -55,17 +57,27 @@ class PostInput:
     notes: str = ""
 
 
+def _employer(programme: Programme, values: PostInput, post: Post | None) -> int:
+    if values.organisation_id is None:
+        if post is not None:
+            return post.organisation_id
+        role = get_role(programme, values.role_id)
+        return organisations.organisation_for_type(programme, role.agency).id
+    try:
+        return organisations.get_organisation(programme, values.organisation_id).id
+    except NotFound:
+        raise ServiceError("Choose the employing organisation.", "organisation_id") from None
+
+
 def _checked(programme: Programme, values: PostInput, post: Post | None = None) -> dict:
     get_role(programme, values.role_id)
-    if values.agency not in agencies():
-        raise ServiceError("Choose the employing agency.", "agency")
     if values.fte is None or not valid_fte(values.fte):
         raise ServiceError("FTE must be more than 0 and no more than 1, such as 0.5.", "fte")
     if values.status not in {status.value for status in POST_STATUSES}:
         raise ServiceError("Choose the post's status.", "status")
     cleaned = {
         "role_id": values.role_id,
-        "agency": values.agency,
+        "organisation_id": _employer(programme, values, post),
         "fte": round(values.fte, 2),
         "status": values.status,
         "reference": (values.reference or "").strip() or None,

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from programme.domain.recruitment import is_email
 from programme.extensions import db
-from programme.models import Programme, StaffMember, Team, User
-from programme.services import audit
+from programme.models import Post, Programme, StaffMember, Team, User
+from programme.services import audit, organisations
 from programme.services.errors import Conflict, ServiceError
 from programme.services.recruitment import roles
 from programme.services.transaction import transactional
@@ -35,7 +35,9 @@ def create_staff(
     start_date: date | None = None,
     leaving_date: date | None = None,
     post_id: int | None = None,
+    organisation_id: int | None = None,
 ) -> StaffMember:
+    """Add a person to a team. Their employer is `organisation_id`, else their post's."""
     programme = team.locality.programme
     name, email = name.strip(), email.strip().lower()
     if not name:
@@ -47,11 +49,20 @@ def create_staff(
     roles.get_role(programme, role_id)  # a role of this programme, or NotFound
     if find_staff(programme, email) is not None:
         raise Conflict(f"{email} is already in {programme.name}.", "email")
+    if organisation_id is not None:
+        organisations.get_organisation(programme, organisation_id)  # or NotFound
+    elif post_id is not None:
+        organisation_id = db.session.scalar(
+            select(Post.organisation_id).where(
+                Post.id == post_id, Post.programme_id == programme.id
+            )
+        )
     staff = StaffMember(
         programme_id=programme.id,
         team=team,
         role_id=role_id,
         post_id=post_id,
+        organisation_id=organisation_id,
         name=name,
         email=email,
         start_date=start_date,
