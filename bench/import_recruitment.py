@@ -3,9 +3,9 @@
     .venv/bin/python bench/import_recruitment.py [--rows 10000]
 
 Builds a throwaway SQLite database in a temporary directory with a programme of 50 localities of
-4 Lancashire teams (2,200 posts), writes an .xlsx of --rows rows in memory (most create posts,
-every one with a post reference and naming its employer, one of the programme's partner
-organisations, by name or another name), and times:
+4 Lancashire teams (2,200 posts) and five partner organisations, writes an .xlsx of --rows rows
+in memory (most create posts, every one with a post reference and naming its employer: a partner
+by name or another name, a misspelt partner, or an employer new to the programme), and times:
 
   (a) openpyxl read-only reading of the bytes, every row's values kept: the baseline
   (b) read_table alone
@@ -52,11 +52,13 @@ PARTNERS = (
     ("Bench Women's Aid", "da_charity", ()),
     ("Bench Recovery Partnership", "substance_misuse_provider", ()),
 )
+# Some rows name employers the programme does not know yet (proposed as new organisations) or
+# misspell one it knows (taken for it as a close match), as real trackers do.
 EMPLOYERS = (
     ("HMPPS", "Bench Probation Delivery Unit"),
-    ("Bench Partnership NHS Trust",),
-    ("Bench Women's Aid", "bench womens aid"),
-    ("Bench Recovery Partnership",),
+    ("Bench Partnership NHS Trust", "Benchshire Health and Care NHS Foundation Trust"),
+    ("Bench Women's Aid", "bench womens aid", "Safe Homes Domestic Abuse Service"),
+    ("Bench Recovery Partnership", "Change Grow Live", "Bench Recovery Partnrship"),
     ("Bench County Council", "BCC"),
     ("Bench County Council",),
 )

@@ -60,10 +60,14 @@ class Employers:
     types: dict[str, str] = field(default_factory=dict)
     new: dict[frozenset[str], NewOrganisation] = field(default_factory=dict)
     close: dict[str, CloseMatch] = field(default_factory=dict)
+    # A file names few employers on many rows: each spelling is compared with the known ones once.
+    _close_by_text: dict[str, OrganisationRef | None] = field(default_factory=dict)
 
     def resolve(self, text: str, role_type: str | None) -> int | NewOrganisation:
         """The close known organisation's id, or the new organisation the name proposes."""
-        match = self._close_match(text)
+        if text not in self._close_by_text:
+            self._close_by_text[text] = self._close_match(text)
+        match = self._close_by_text[text]
         if match is not None:
             self.close.setdefault(normalise(text), CloseMatch(text, match))
             return match.id
