@@ -170,6 +170,8 @@ class ImportPlan:
     # The recruitment import's employers: partner organisations it will add, and names it took
     # for a known organisation's because they were close to its name.
     organisations_added: list = field(default_factory=list)
+    # Every employer the file names that is new to the programme, even on a rejected row.
+    organisations_proposed: list = field(default_factory=list)
     organisations_matched: list = field(default_factory=list)
 
     def count(self, action: str) -> int:

@@ -201,6 +201,7 @@ def plan_import(
     _match(rows, list(existing), lookups)
     plan = ImportPlan(rows, lambda name, value: describe_value(name, value, lookups))
     plan.organisations_added = _organisations_added(rows, lookups)
+    plan.organisations_proposed = lookups.employers.added
     plan.organisations_matched = list(lookups.employers.close.values())
     return plan
 

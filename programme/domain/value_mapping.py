@@ -211,5 +211,5 @@ def organisation_choices(
             NEW_TYPE_PREFIX + new.type,
             options,
         )
-        for new in lookups.employers.added
+        for new in plan.organisations_proposed
     ]

@@ -30,7 +30,6 @@ from programme.domain.value_mapping import (
     parse_map_option,
     value_choices,
 )
-from programme.domain.vocabulary import tokens
 from programme.extensions import db
 from programme.models import (
     ImportRecord,
@@ -260,7 +259,6 @@ def choices_for(importer, record: ImportRecord, plan: ImportPlan | None) -> Prev
     values = value_choices(plan, lookups, mappings, columns)
     if "organisation" not in record.mapping:
         return PreviewChoices([], values)
-    lookups.employers.new.update({tokens(new.name): new for new in plan.organisations_added})
     column = columns["organisation"]
     types = list(agencies().items())
     return PreviewChoices(organisation_choices(plan, lookups, mappings, column, types), values)

@@ -160,3 +160,16 @@ def test_a_new_employer_said_to_be_a_known_one_joins_it_and_is_remembered(anyshi
     assert ("APNT", "mental_health_trust") not in organisations()
     post = db.session.scalar(select(Post).where(Post.reference == "V2050"))
     assert post.organisation_id == trust.id
+
+
+def test_the_preview_offers_each_new_organisation_with_its_type_chosen(anyshire):
+    record, shown = preview(anyshire, "anyshire-vacancies.csv")
+
+    offered = value_mappings.choices_for(RECRUITMENT, record, shown.plan).organisations
+
+    chosen = {choice.written: choice.chosen for choice in offered}
+    assert chosen["Humankind"] == "type:substance_misuse_provider"
+    assert chosen["Anyshire County Council"] == "type:council"
+    labels = [label for _key, label in offered[0].options]
+    assert "New organisation: Domestic abuse charity" in labels
+    assert offered[0].column == "Organisation"
