@@ -55,4 +55,8 @@ def run_import(
     except ServiceError as error:
         report_import(nothing, [serialisers.file_error(error.message)], as_json)
     else:
+        if not as_json:  # a note on stderr; the report's last line stays the counts
+            for entry in plan.skipped:
+                rows = f"Rows {entry.number}-{entry.last}" if entry.last else f"Row {entry.number}"
+                click.echo(f"{rows}: not data, skipped ({entry.reason}).", err=True)
         report_import(plan.counts, [error.as_dict() for error in plan.errors], as_json)

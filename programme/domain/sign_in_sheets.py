@@ -10,7 +10,16 @@ from programme.domain.training import AttendanceStatus
 FIELDS: dict[str, ImportField] = {
     "course": ImportField(
         "Course",
-        ("Course", "Course name", "Course title", "Training", "Training course", "Programme"),
+        (
+            "Course",
+            "Course name",
+            "Course title",
+            "Training",
+            "Training course",
+            "Programme",
+            "Event",
+            "Event name",
+        ),
         required=True,
     ),
     "module": ImportField(
@@ -20,7 +29,16 @@ FIELDS: dict[str, ImportField] = {
     ),
     "date": ImportField(
         "Session date",
-        ("Session date", "Date", "Date of session", "Training date", "Course date", "Held on"),
+        (
+            "Session date",
+            "Date",
+            "Date of session",
+            "Training date",
+            "Course date",
+            "Held on",
+            "Event date",
+            "Date attended",
+        ),
         required=True,
     ),
     "email": ImportField(
@@ -50,6 +68,8 @@ FIELDS: dict[str, ImportField] = {
             "Participant",
             "Employee",
             "Person",
+            "Learner",
+            "Learner name",
         ),
     ),
     "attended": ImportField(
@@ -64,6 +84,8 @@ FIELDS: dict[str, ImportField] = {
             "Status",
             "Register",
             "Signed in",
+            "Attendance status",
+            "Attendance (Y/N)",
         ),
         required=True,
     ),

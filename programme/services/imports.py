@@ -1,10 +1,11 @@
-"""What every spreadsheet import shares: reading the file, its record, remembered mappings."""
+"""What every spreadsheet import shares: reading the file, its record, the flow of an import.
+Remembered column mappings are in `column_mappings.py`."""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
@@ -16,15 +17,16 @@ from programme.domain.formatting import count
 from programme.domain.imports import (
     ImportField,
     ImportPlan,
-    header_signature,
+    keep_stored_values,
     mapping_problems,
     missing_fields,
-    resolve_mapping,
     synonyms,
 )
+from programme.domain.sheet_rows import set_aside, unused_columns
 from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table, read_table
 from programme.extensions import db
-from programme.models import ColumnMapping, ImportRecord, Programme, User
+from programme.models import ImportRecord, Programme, User
+from programme.services.column_mappings import mapping_for, remember_mapping
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.transaction import transactional
 
@@ -52,49 +54,6 @@ def read_file(
             "file",
         )
     return table
-
-
-def remembered_mapping(
-    programme: Programme, kind: str, headers: Sequence[str]
-) -> dict[str, int | None]:
-    row = db.session.scalar(
-        select(ColumnMapping).where(
-            ColumnMapping.programme_id == programme.id,
-            ColumnMapping.kind == kind,
-            ColumnMapping.signature == header_signature(headers),
-        )
-    )
-    return dict(row.mapping) if row else {}
-
-
-def mapping_for(
-    programme: Programme, kind: str, fields: Mapping[str, ImportField], headers: Sequence[str]
-) -> dict[str, int]:
-    """Columns matched by their names, then as the user mapped them for a file like this one."""
-    return resolve_mapping(fields, headers, remembered_mapping(programme, kind, headers))
-
-
-def remember_mapping(
-    programme: Programme, kind: str, headers: Sequence[str], mapping: Mapping[str, int | None]
-) -> None:
-    """Keep the user's choices (field -> column, None for "not in this file") for the next file."""
-    choices = dict(mapping)
-    signature = header_signature(headers)
-    row = db.session.scalar(
-        select(ColumnMapping).where(
-            ColumnMapping.programme_id == programme.id,
-            ColumnMapping.kind == kind,
-            ColumnMapping.signature == signature,
-        )
-    )
-    if row is None:
-        db.session.add(
-            ColumnMapping(
-                programme_id=programme.id, kind=kind, signature=signature, mapping=choices
-            )
-        )
-    else:
-        row.mapping = choices
 
 
 def _stored_name(filename: str) -> str:
@@ -202,10 +161,11 @@ class PreviewChanged(Conflict):
 class Preview:
     """A dry run: what importing the file now would do to each row."""
 
-    table: Table
+    table: Table  # without the rows that are not data, which are in table.skipped
     mapping: dict[str, int]
     plan: ImportPlan | None  # None until every required column is mapped
     missing: list[str]
+    unused: list[str]  # the file's columns that no field reads, as the preview names them
 
 
 def programme_of(record: ImportRecord) -> Programme:
@@ -241,6 +201,9 @@ class Importer:
     write: Callable[[Programme, ImportPlan, ImportRecord, User | None, date], None]
     # Takes back an applied import; None when this kind cannot be undone.
     undo: Callable[[ImportRecord, User | None], int] | None = None
+    # The values of a plan's rows that a blank cell leaves alone in a record the row updates,
+    # unless the user chooses, for one import, that blank cells clear them.
+    blank_cells: tuple[str, ...] = ()
 
     def preview_file(
         self, programme: Programme, data: bytes, filename: str, limits: ReadLimits, *, today: date
@@ -272,7 +235,13 @@ class Importer:
     def preview_record(self, record: ImportRecord, limits: ReadLimits, *, today: date) -> Preview:
         """Plan the stored file again, against the programme as it is now."""
         table = read_file(record.content, record.stored_name, self.fields, limits)
-        return self._preview(programme_of(record), table, dict(record.mapping), today)
+        return self._preview(
+            programme_of(record),
+            table,
+            dict(record.mapping),
+            today,
+            blank_cells_clear=record.blank_cells_clear,
+        )
 
     @transactional
     def set_mapping(self, record: ImportRecord, choices: Mapping[str, int | None]) -> None:
@@ -283,7 +252,15 @@ class Importer:
         if problems:
             raise ServiceError(" ".join(problems), "mapping")
         record.mapping = mapping
-        remember_mapping(programme_of(record), self.kind, record.headers, dict(choices))
+        remember_mapping(
+            programme_of(record), self.kind, self.fields, record.headers, dict(choices)
+        )
+
+    @transactional
+    def set_blank_cells(self, record: ImportRecord, clear: bool) -> None:
+        """Whether blank cells clear stored values (True) or leave them alone, for this import."""
+        _refuse_unless_previewed(record)
+        record.blank_cells_clear = bool(clear and self.blank_cells)
 
     @transactional
     def apply_import(
@@ -310,8 +287,9 @@ class Importer:
             raise ImportRejected(preview.plan)
         if confirmed is not None and confirmed != preview.plan.fingerprint():
             raise PreviewChanged(
-                "The programme changed after this preview was made, so the rows would now do "
-                "something else. Nothing was saved: check the new preview below and save again."
+                "The programme (or a choice made for this import) changed after this preview "
+                "was made, so the rows would now do something else. Nothing was saved: check "
+                "the new preview below and save again."
             )
         self._apply(programme, record, preview, actor, today)
         return preview.plan
@@ -350,12 +328,23 @@ class Importer:
         self._apply(programme, record, preview, actor, today)
         return preview.plan
 
-    def _preview(self, programme: Programme, table: Table, mapping, today: date) -> Preview:
+    def _preview(
+        self, programme: Programme, table: Table, mapping, today: date, *, blank_cells_clear=False
+    ) -> Preview:
+        required = [name for name, spec in self.fields.items() if spec.required]
+        table = set_aside(table, mapping, required)
+        unused = unused_columns(table.headers, mapping, table.rows)
         missing = missing_fields(self.fields, mapping)
         plan = None if missing else self.plan(programme, table, mapping, today)
-        return Preview(table, mapping, plan, missing)
+        if plan is not None:
+            plan.skipped = table.skipped
+            plan.blank_cells_clear = blank_cells_clear
+            if not blank_cells_clear:
+                keep_stored_values(plan, self.blank_cells)
+        return Preview(table, mapping, plan, missing, unused)
 
     def _note_outcome(self, record: ImportRecord, preview: Preview) -> None:
+        record.skipped = [row.as_dict() for row in preview.table.skipped]
         if preview.plan is None:
             record.errors = [
                 {

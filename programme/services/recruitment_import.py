@@ -322,4 +322,5 @@ RECRUITMENT = imports.Importer(
     plan=_plan,
     write=_write_and_audit,
     undo=undo_import,
+    blank_cells=("holder_name", "holder_email", "start_date", "notes"),
 )

@@ -109,7 +109,14 @@ def _audit(programme: Programme, plan: ImportPlan, record: ImportRecord, actor) 
         )
 
 
-STAFF = imports.Importer(kind=KIND, title="a staff list", fields=FIELDS, plan=_plan, write=_write)
+STAFF = imports.Importer(
+    kind=KIND,
+    title="a staff list",
+    fields=FIELDS,
+    plan=_plan,
+    write=_write,
+    blank_cells=("start_date", "leaving_date", "post_id"),
+)
 
 
 def staff_count(programme: Programme) -> int:
