@@ -79,5 +79,9 @@ def run_import(
     except ServiceError as error:
         report_import(nothing, [serialisers.file_error(error.message)], as_json, none_added)
     else:
+        if not as_json:  # a note on stderr; the report's last line stays the counts
+            for entry in plan.skipped:
+                rows = f"Rows {entry.number}-{entry.last}" if entry.last else f"Row {entry.number}"
+                click.echo(f"{rows}: not data, skipped ({entry.reason}).", err=True)
         added = None if none_added is None else [new.as_dict() for new in plan.organisations_added]
         report_import(plan.counts, [error.as_dict() for error in plan.errors], as_json, added)

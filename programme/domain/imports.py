@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from programme.domain.spreadsheet import SheetRow, Table, match_columns, normalise
+from programme.domain.spreadsheet import SheetRow, SkippedRow, Table, match_columns, normalise
 
 # What an import may do with a row, in the order reports list them.
 IMPORT_ACTIONS = ("created", "updated", "unchanged", "rejected")
@@ -73,24 +73,49 @@ def header_signature(headers: Sequence[str]) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
+# Marks a remembered mapping that holds only the user's departures from the matched columns.
+CHOICES_ONLY = "_choices_only"
+
+
+def choices_to_remember(
+    fields: Mapping[str, ImportField], headers: Sequence[str], choices: Mapping[str, int | None]
+) -> dict[str, int | bool | None]:
+    """What to remember of the user's column choices: only where they differ from the columns
+    matched by name, so a column the matching finds is found again, however the rules improve."""
+    matched = match_columns(headers, synonyms(fields))
+    kept: dict[str, int | bool | None] = {
+        name: index for name, index in choices.items() if index != matched.get(name)
+    }
+    return {**kept, CHOICES_ONLY: True}
+
+
 def resolve_mapping(
     fields: Mapping[str, ImportField],
     headers: Sequence[str],
-    remembered: Mapping[str, int | None] | None = None,
+    remembered: Mapping[str, int | bool | None] | None = None,
 ) -> dict[str, int]:
     """Columns matched by name, then as the user mapped them for a file with these headers.
 
     `remembered` maps a field to a column index, or to None when the user said the file has
     none. Indexes are safe to reuse: a mapping is only remembered for the same headers (by
-    `header_signature`), and they also tell apart blank or repeated header cells.
+    `header_signature`), and they also tell apart blank or repeated header cells. A column the
+    user chose for one field is taken from any field it was matched to.
+
+    Mappings remembered before `CHOICES_ONLY` held every field, and "Not in this file" was the
+    form's default for a column the matching had missed; so their None never hides a column
+    that is matched by name now.
     """
+    remembered = remembered or {}
     mapping = match_columns(headers, synonyms(fields))
-    for name, index in (remembered or {}).items():
+    for name, index in remembered.items():
         if name not in fields:
             continue
         if index is None:
-            mapping.pop(name, None)
+            if remembered.get(CHOICES_ONLY):
+                mapping.pop(name, None)
         elif 0 <= index < len(headers):
+            for other in [other for other, column in mapping.items() if column == index]:
+                del mapping[other]
             mapping[name] = index
     return mapping
 
@@ -173,6 +198,12 @@ class ImportPlan:
     # Every employer the file names that is new to the programme, even on a rejected row.
     organisations_proposed: list = field(default_factory=list)
     organisations_matched: list = field(default_factory=list)
+    # The file's rows that are not data (`sheet_rows.py`): listed, never rejected.
+    skipped: list[SkippedRow] = field(default_factory=list)
+    # Whether a blank cell clears a stored value (else it leaves it alone), and how many stored
+    # values blank cells left alone (`keep_stored_values`).
+    blank_cells_clear: bool = False
+    kept: int = 0
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -215,7 +246,28 @@ class ImportPlan:
             )
             for row in self.rows
         ]
+        outline.append(("blank cells clear", self.blank_cells_clear))
         return hashlib.sha256(repr(outline).encode("utf-8")).hexdigest()[:32]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def keep_stored_values(plan: ImportPlan, names: Sequence[str]) -> None:
+    """A blank cell leaves the stored value alone: in each row that updates a record, a blank
+    value of one of `names` is dropped (new records still get their defaults). Counts in
+    `plan.kept` the stored values that a blank cell would otherwise have cleared."""
+    for row in plan.rows:
+        if row.target_id is None or row.action not in ("updated", "unchanged"):
+            continue
+        for name in names:
+            if name in row.values and _blank(row.values[name]):
+                del row.values[name]
+                if row.changes.pop(name, None) is not None:
+                    plan.kept += 1
+        if row.action == "updated" and not row.changes:
+            row.action = "unchanged"
 
 
 def reject_duplicates(rows: list[RowPlan], column: str, key_name: str, item: str) -> None:

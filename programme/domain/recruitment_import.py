@@ -171,10 +171,11 @@ def _add_organisations(
                 lookups.ambiguous_types.setdefault(
                     tokens(name), (agency.label, [o.name for o in members])
                 )
-        else:
-            # Suggestions name the organisation the type stands for.
-            spelt = members[0].name if members else agency.label
-            lookups.organisations.add(default, spelt, names)
+        elif members:
+            # A type's names stand for its one organisation. With none, a cell naming the type
+            # (or a type's name that is an employer's, "National Probation Service") proposes
+            # a new organisation under the name it is written with.
+            lookups.organisations.add(default, members[0].name, names)
 
 
 def plan_import(
@@ -430,12 +431,21 @@ def _compare(row: RowPlan, post: ExistingPost) -> None:
 
 def _fill_defaults(row: RowPlan, role: RoleRef, lookups: Lookups) -> None:
     row.values.setdefault("reference", None)
-    row.values.setdefault("organisation_id", lookups.by_type.get(role.agency))
+    row.values.setdefault("organisation_id", _usual_employer(role, lookups))
     row.values.setdefault("fte", 1.0)
     row.values.setdefault("holder_name", "")
     row.values.setdefault("holder_email", "")
     row.values.setdefault("start_date", None)
     row.values.setdefault("notes", "")
+
+
+def _usual_employer(role: RoleRef, lookups: Lookups) -> int | NewOrganisation | None:
+    """Where a new post naming no employer goes: the programme's organisation of the role's
+    usual type; with none, the first of that type the file adds; else one named after the type."""
+    default = lookups.by_type.get(role.agency)
+    if isinstance(default, NewOrganisation):
+        return next((new for new in lookups.employers.added if new.type == role.agency), default)
+    return default
 
 
 def describe_value(name: str, value: Any, lookups: Lookups) -> str:

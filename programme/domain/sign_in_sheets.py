@@ -11,7 +11,16 @@ from programme.domain.vocabulary import Vocabulary
 FIELDS: dict[str, ImportField] = {
     "course": ImportField(
         "Course",
-        ("Course", "Course name", "Course title", "Training", "Training course", "Programme"),
+        (
+            "Course",
+            "Course name",
+            "Course title",
+            "Training",
+            "Training course",
+            "Programme",
+            "Event",
+            "Event name",
+        ),
         required=True,
     ),
     "module": ImportField(
@@ -21,7 +30,16 @@ FIELDS: dict[str, ImportField] = {
     ),
     "date": ImportField(
         "Session date",
-        ("Session date", "Date", "Date of session", "Training date", "Course date", "Held on"),
+        (
+            "Session date",
+            "Date",
+            "Date of session",
+            "Training date",
+            "Course date",
+            "Held on",
+            "Event date",
+            "Date attended",
+        ),
         required=True,
     ),
     "email": ImportField(
@@ -51,6 +69,8 @@ FIELDS: dict[str, ImportField] = {
             "Participant",
             "Employee",
             "Person",
+            "Learner",
+            "Learner name",
         ),
     ),
     "attended": ImportField(
@@ -65,6 +85,8 @@ FIELDS: dict[str, ImportField] = {
             "Status",
             "Register",
             "Signed in",
+            "Attendance status",
+            "Attendance (Y/N)",
         ),
         required=True,
     ),

@@ -8,7 +8,8 @@ and a mapping of field -> header synonyms, then ``match_columns`` to find their 
   rows under it as plain values. Anything that stops the file being read at all raises
   ``SpreadsheetError`` with one sentence for the user; problems with single cells are left
   to the caller, which knows what each column should hold.
-* ``match_columns``, ``normalise``, ``nearest``: header matching and "did you mean" hints.
+* ``match_columns`` (from ``headers.py``), ``normalise``, ``nearest``: header matching and
+  "did you mean" hints.
 * ``cell_text``, ``parse_date``: a cell as text, and UK dates (never US mm/dd).
 
 Cells hold what the user typed: text stays text (so "-5", "+44 7700" and "=SUM(A1:A3)" are
@@ -21,10 +22,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from difflib import SequenceMatcher
 from pathlib import PurePath
@@ -35,6 +35,7 @@ from defusedxml import DefusedXmlException
 from openpyxl.worksheet.formula import ArrayFormula
 
 from programme.domain.formatting import clock_time, file_size, numeric_date
+from programme.domain.headers import header_key, match_columns
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -44,6 +45,7 @@ __all__ = [
     "CellValue",
     "ReadLimits",
     "SheetRow",
+    "SkippedRow",
     "SpreadsheetError",
     "Table",
     "cell_text",
@@ -93,11 +95,35 @@ class SheetRow:
 
 
 @dataclass(frozen=True)
+class SkippedRow:
+    """Rows of the file that are not data (``sheet_rows.py`` says which), and why."""
+
+    number: int
+    reason: str  # "a blank row", "a total row", "the header row again", "a key", "a note"
+    last: int | None = None  # a run of blank rows is one entry: rows number to last
+
+    @property
+    def count(self) -> int:
+        return (self.last or self.number) - self.number + 1
+
+    def as_dict(self) -> dict:
+        return {"row": self.number, "last": self.last, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, stored: dict) -> SkippedRow:
+        return cls(stored["row"], stored["reason"], stored.get("last"))
+
+
+@dataclass(frozen=True)
 class Table:
     headers: tuple[str, ...]  # as written, stripped; "" for a blank header cell
     header_row: int
-    rows: list[SheetRow]  # wholly blank rows are skipped
+    rows: list[SheetRow]  # blank rows are left out (and listed in skipped)
     sheet_name: str | None  # None for a CSV
+    # Rows under the header that are not data: blank rows among the data here, and (once the
+    # columns are known) the rows `sheet_rows.set_aside` finds. Blank rows after the last row
+    # that holds anything are not listed.
+    skipped: list[SkippedRow] = field(default_factory=list)
 
 
 NumberedRow: TypeAlias = tuple[int, tuple[CellValue, ...]]
@@ -131,10 +157,7 @@ def normalise(text: object) -> str:
     """Header text reduced for comparison: "Post Ref." -> "postref", "E-mail" -> "email"."""
     if text is None:
         return ""
-    plain = text if isinstance(text, str) else cell_text(text)
-    # Accents are dropped too, so "Référence" matches "Reference".
-    decomposed = unicodedata.normalize("NFKD", plain.lower())
-    return "".join(char for char in decomposed if char.isalnum())
+    return header_key(text if isinstance(text, str) else cell_text(text))
 
 
 # A CSV download writes "'=..." so that Excel shows a formula-like cell as text; reading it back,
@@ -174,33 +197,6 @@ def nearest(value: str, candidates: Iterable[str]) -> str | None:
         if (ratio := matcher.ratio()) > best_ratio:  # ties keep the earlier candidate
             best, best_ratio = candidate, ratio
     return best if best_ratio >= NEAREST_CUTOFF else None
-
-
-def match_columns(
-    headers: Sequence[str], field_synonyms: Mapping[str, Sequence[str]]
-) -> dict[str, int]:
-    """Field -> index of the left-most header matching one of its synonyms (or its own name).
-
-    Fields are matched in the mapping's order and a column serves only one field, so a
-    header that is a synonym of two fields goes to the one listed first.
-    """
-    keys = [normalise(header) for header in headers]
-    used: set[int] = set()
-    columns: dict[str, int] = {}
-    for field, synonyms in field_synonyms.items():
-        wanted = _synonym_keys(field, synonyms)
-        for index, key in enumerate(keys):
-            if key and key in wanted and index not in used:
-                columns[field] = index
-                used.add(index)
-                break
-    return columns
-
-
-def _synonym_keys(field: str, synonyms: Sequence[str]) -> set[str]:
-    if isinstance(synonyms, str):  # a lone string is a Sequence too: don't match its letters
-        synonyms = (synonyms,)
-    return {normalise(field)} | {normalise(synonym) for synonym in synonyms}
 
 
 # --------------------------------------------------------------------------- dates
@@ -322,8 +318,9 @@ def _build_table(sheets: Sequence[_Sheet], limits: ReadLimits) -> Table:
         raise SpreadsheetError("The file has no rows to import.")
     best = max(found, key=lambda sheet: sheet.header.rank)  # max keeps the first of equals
     header = best.header
-    rows = _data_rows(best.rows(header.row + 1), len(header.headers), limits)
-    return Table(header.headers, header.row, rows, best.name)
+    skipped: list[SkippedRow] = []
+    rows = _data_rows(best.rows(header.row + 1), len(header.headers), limits, skipped)
+    return Table(header.headers, header.row, rows, best.name, skipped)
 
 
 # --------------------------------------------------------------------------- rows
@@ -379,8 +376,11 @@ def _text_cell_count(cells: tuple[CellValue, ...]) -> int:
     return sum(1 for cell in cells if isinstance(cell, str))
 
 
-def _data_rows(rows: Iterator[NumberedRow], width: int, limits: ReadLimits) -> list[SheetRow]:
-    """Rows below the header, cut or padded to the header's width; blank rows skipped.
+def _data_rows(
+    rows: Iterator[NumberedRow], width: int, limits: ReadLimits, skipped: list[SkippedRow]
+) -> list[SheetRow]:
+    """Rows below the header, cut or padded to the header's width; blank rows skipped, and
+    listed in ``skipped`` (a run of them as one entry) when a non-blank row follows.
 
     Raises as soon as the row limit is passed, so a huge sheet is never held in memory.
     """
@@ -393,6 +393,9 @@ def _data_rows(rows: Iterator[NumberedRow], width: int, limits: ReadLimits) -> l
             if blank_run >= MAX_BLANK_RUN:
                 break
             continue
+        if blank_run:
+            first = number - blank_run
+            skipped.append(SkippedRow(first, "a blank row", number - 1 if blank_run > 1 else None))
         blank_run = 0
         if len(result) >= limits.max_rows:
             raise SpreadsheetError(

@@ -25,26 +25,54 @@ from programme.domain.spreadsheet import CellValue, SheetRow, Table, cell_text, 
 FIELDS: dict[str, ImportField] = {
     "name": ImportField(
         "Name",
-        ("Name", "Full name", "Staff name", "Employee", "Employee name", "Worker"),
+        (
+            "Name",
+            "Full name",
+            "Staff name",
+            "Employee",
+            "Employee name",
+            "Worker",
+            "Staff member",
+            "Worker name",
+        ),
         required=True,
     ),
     "email": ImportField(
-        "E-mail", ("Email", "E-mail", "Email address", "Work email", "Work e-mail"), required=True
+        "E-mail",
+        ("Email", "E-mail", "Email address", "Work email", "Work e-mail", "Staff email"),
+        required=True,
     ),
     "locality": ImportField(
         "Locality",
-        ("Locality", "Service area", "Office", "Area", "Location", "Base"),
+        ("Locality", "Service area", "Office", "Area", "Location", "Base", "District", "Hub"),
         required=True,
     ),
-    "team": ImportField("Team", ("Team", "Team name", "FS team"), required=True),
+    "team": ImportField("Team", ("Team", "Team name", "FS team", "Service team"), required=True),
     "role": ImportField(
-        "Role", ("Role", "Job title", "Post title", "Job role", "Position"), required=True
+        "Role",
+        ("Role", "Job title", "Post title", "Job role", "Position", "Role title", "Designation"),
+        required=True,
     ),
-    "start_date": ImportField("Start date", ("Start date", "Start", "Date started", "Joined")),
+    "start_date": ImportField(
+        "Start date",
+        ("Start date", "Start", "Date started", "Joined", "Date joined", "Contract start"),
+    ),
     "leaving_date": ImportField(
-        "Leaving date", ("Leaving date", "Leaver date", "End date", "Date left", "Left")
+        "Leaving date",
+        (
+            "Leaving date",
+            "Leaver date",
+            "End date",
+            "Date left",
+            "Left",
+            "Leave date",
+            "Date of leaving",
+            "Contract end",
+        ),
     ),
-    "reference": ImportField("Post reference", ("Post ref", "Post reference", "Post ID")),
+    "reference": ImportField(
+        "Post reference", ("Post ref", "Post reference", "Post ID", "Post number", "Position ref")
+    ),
 }
 
 STAFF_FIELDS = ("name", "team_id", "role_id", "start_date", "leaving_date", "post_id")

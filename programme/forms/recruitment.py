@@ -6,6 +6,7 @@ from wtforms import (
     DateField,
     FloatField,
     HiddenField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -101,6 +102,18 @@ class UploadForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """A button-only form: the CSRF token is its one field."""
+
+
+class BlankCellsForm(BaseForm):
+    """What a blank cell does to a value the import would otherwise change, for one import."""
+
+    blank_cells = RadioField(
+        "What should a blank cell do to a value already stored?",
+        choices=select_choices(
+            [("keep", "Leave the stored value alone"), ("clear", "Clear the stored value")]
+        ),
+        validators=[InputRequired("Choose what a blank cell does to a stored value.")],
+    )
 
 
 def mapping_form(fields, headers, mapping) -> BaseForm:

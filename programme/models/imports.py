@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -61,9 +62,18 @@ class ImportRecord(db.Model):
     # field -> {value as written -> the known value it stands for}: the user's choices in the
     # preview, remembered for the programme when the import is applied.
     value_mappings: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
+    # The file's rows that are not data (a total row, a key...): {"row", "last", "reason"} each.
+    skipped: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Whether a blank cell clears the stored value, for this import; else it leaves it alone.
+    blank_cells_clear: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def skipped_count(self) -> int:
+        """How many of the file's rows were not data (an entry may be a run of blank rows)."""
+        return sum((entry.get("last") or entry["row"]) - entry["row"] + 1 for entry in self.skipped)
 
     uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
     applied_by: Mapped[User | None] = relationship(foreign_keys=[applied_by_id])

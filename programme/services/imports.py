@@ -1,4 +1,5 @@
-"""What every spreadsheet import shares: reading the file, its record, remembered mappings."""
+"""What every spreadsheet import shares: reading the file, its record, the flow of an import.
+Remembered column mappings are in `column_mappings.py`."""
 
 from __future__ import annotations
 
@@ -16,18 +17,19 @@ from programme.domain.formatting import count
 from programme.domain.imports import (
     ImportField,
     ImportPlan,
-    header_signature,
+    keep_stored_values,
     mapping_problems,
     missing_fields,
-    resolve_mapping,
     synonyms,
 )
 from programme.domain.recruitment_import import Lookups
+from programme.domain.sheet_rows import set_aside, unused_columns
 from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table, read_table
 from programme.domain.value_mapping import ValueMappings
 from programme.extensions import db
-from programme.models import ColumnMapping, ImportRecord, Programme, User
+from programme.models import ImportRecord, Programme, User
 from programme.services import value_mappings
+from programme.services.column_mappings import mapping_for, remember_mapping
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.locks import lock
 from programme.services.transaction import transactional
@@ -56,49 +58,6 @@ def read_file(
             "file",
         )
     return table
-
-
-def remembered_mapping(
-    programme: Programme, kind: str, headers: Sequence[str]
-) -> dict[str, int | None]:
-    row = db.session.scalar(
-        select(ColumnMapping).where(
-            ColumnMapping.programme_id == programme.id,
-            ColumnMapping.kind == kind,
-            ColumnMapping.signature == header_signature(headers),
-        )
-    )
-    return dict(row.mapping) if row else {}
-
-
-def mapping_for(
-    programme: Programme, kind: str, fields: Mapping[str, ImportField], headers: Sequence[str]
-) -> dict[str, int]:
-    """Columns matched by their names, then as the user mapped them for a file like this one."""
-    return resolve_mapping(fields, headers, remembered_mapping(programme, kind, headers))
-
-
-def remember_mapping(
-    programme: Programme, kind: str, headers: Sequence[str], mapping: Mapping[str, int | None]
-) -> None:
-    """Keep the user's choices (field -> column, None for "not in this file") for the next file."""
-    choices = dict(mapping)
-    signature = header_signature(headers)
-    row = db.session.scalar(
-        select(ColumnMapping).where(
-            ColumnMapping.programme_id == programme.id,
-            ColumnMapping.kind == kind,
-            ColumnMapping.signature == signature,
-        )
-    )
-    if row is None:
-        db.session.add(
-            ColumnMapping(
-                programme_id=programme.id, kind=kind, signature=signature, mapping=choices
-            )
-        )
-    else:
-        row.mapping = choices
 
 
 def _stored_name(filename: str) -> str:
@@ -206,10 +165,11 @@ class PreviewChanged(Conflict):
 class Preview:
     """A dry run: what importing the file now would do to each row."""
 
-    table: Table
+    table: Table  # without the rows that are not data, which are in table.skipped
     mapping: dict[str, int]
     plan: ImportPlan | None  # None until every required column is mapped
     missing: list[str]
+    unused: list[str]  # the file's columns that no field reads, as the preview names them
 
 
 def programme_of(record: ImportRecord) -> Programme:
@@ -242,6 +202,9 @@ class Importer:
     # The programme's names for what a file's cells may name; None when no value can be mapped.
     # (programme, value mappings) -> Lookups.
     lookups: Callable[..., Lookups] | None = None
+    # The values of a plan's rows that a blank cell leaves alone in a record the row updates,
+    # unless the user chooses, for one import, that blank cells clear them.
+    blank_cells: tuple[str, ...] = ()
 
     def preview_file(
         self, programme: Programme, data: bytes, filename: str, limits: ReadLimits, *, today: date
@@ -274,7 +237,12 @@ class Importer:
         """Plan the stored file again, against the programme as it is now."""
         table = read_file(record.content, record.stored_name, self.fields, limits)
         return self._preview(
-            programme_of(record), table, dict(record.mapping), today, record.value_mappings or {}
+            programme_of(record),
+            table,
+            dict(record.mapping),
+            today,
+            record.value_mappings or {},
+            blank_cells_clear=record.blank_cells_clear,
         )
 
     @transactional
@@ -286,7 +254,15 @@ class Importer:
         if problems:
             raise ServiceError(" ".join(problems), "mapping")
         record.mapping = mapping
-        remember_mapping(programme_of(record), self.kind, record.headers, dict(choices))
+        remember_mapping(
+            programme_of(record), self.kind, self.fields, record.headers, dict(choices)
+        )
+
+    @transactional
+    def set_blank_cells(self, record: ImportRecord, clear: bool) -> None:
+        """Whether blank cells clear stored values (True) or leave them alone, for this import."""
+        _refuse_unless_previewed(record)
+        record.blank_cells_clear = bool(clear and self.blank_cells)
 
     @transactional
     def apply_import(
@@ -313,8 +289,9 @@ class Importer:
             raise ImportRejected(preview.plan)
         if confirmed is not None and confirmed != preview.plan.fingerprint():
             raise PreviewChanged(
-                "The programme changed after this preview was made, so the rows would now do "
-                "something else. Nothing was saved: check the new preview below and save again."
+                "The programme (or a choice made for this import) changed after this preview "
+                "was made, so the rows would now do something else. Nothing was saved: check "
+                "the new preview below and save again."
             )
         self._apply(programme, record, preview, actor, today)
         return preview.plan
@@ -356,14 +333,29 @@ class Importer:
         return preview.plan
 
     def _preview(
-        self, programme: Programme, table: Table, mapping, today: date, mappings: ValueMappings
+        self,
+        programme: Programme,
+        table: Table,
+        mapping,
+        today: date,
+        mappings: ValueMappings,
+        *,
+        blank_cells_clear=False,
     ) -> Preview:
+        required = [name for name, spec in self.fields.items() if spec.required]
+        table = set_aside(table, mapping, required)
+        unused = unused_columns(table.headers, mapping, table.rows)
         missing = missing_fields(self.fields, mapping)
         try:
             plan = None if missing else self.plan(programme, table, mapping, today, mappings)
         except SpreadsheetError as error:  # a column the plan cannot use (a mis-mapped one)
             raise ServiceError(error.message, "file") from None
-        return Preview(table, mapping, plan, missing)
+        if plan is not None:
+            plan.skipped = table.skipped
+            plan.blank_cells_clear = blank_cells_clear
+            if not blank_cells_clear:
+                keep_stored_values(plan, self.blank_cells)
+        return Preview(table, mapping, plan, missing, unused)
 
     def _mappings_from(
         self, programme: Programme, table: Table, mapping, options: Sequence[str]
@@ -385,6 +377,7 @@ class Importer:
         return self.lookups(programme_of(record), record.value_mappings or {})
 
     def _note_outcome(self, record: ImportRecord, preview: Preview) -> None:
+        record.skipped = [row.as_dict() for row in preview.table.skipped]
         if preview.plan is None:
             record.errors = [
                 {

@@ -383,4 +383,5 @@ RECRUITMENT = imports.Importer(
     write=_write_and_audit,
     undo=undo_import,
     lookups=lookups_for,
+    blank_cells=("holder_name", "holder_email", "start_date", "notes"),
 )

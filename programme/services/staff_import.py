@@ -123,6 +123,7 @@ STAFF = imports.Importer(
     plan=_plan,
     write=_write,
     lookups=lookups_for,
+    blank_cells=("start_date", "leaving_date", "post_id"),
 )
 
 

@@ -16,8 +16,10 @@ from flask_login import current_user
 
 from programme.auth import can, requires
 from programme.clock import today
-from programme.domain.formatting import count
-from programme.forms.recruitment import ConfirmForm, UploadForm, mapping_form
+from programme.domain.formatting import count, listed
+from programme.domain.sheet_rows import unused_columns
+from programme.domain.spreadsheet import SkippedRow
+from programme.forms.recruitment import BlankCellsForm, ConfirmForm, UploadForm, mapping_form
 from programme.services import imports, programmes, value_mappings
 from programme.services.errors import ServiceError
 from programme.services.importers import IMPORTERS, importer_for
@@ -42,6 +44,7 @@ CHANGE_LABELS = {
     "role_id": "Role",
     "organisation_id": "Employing organisation",
     "status": "Status",
+    "post_id": "Post reference",
 }
 
 
@@ -177,6 +180,14 @@ def _render_preview(programme, importer, record, status: int = 200, form_errors=
         if preview.plan is None:
             return redirect(url_for(".columns", programme_slug=programme.slug, import_id=record.id))
     labels = {**CHANGE_LABELS, **{name: spec.label for name, spec in importer.fields.items()}}
+    if preview:
+        skipped, unused = preview.table.skipped, preview.unused
+    else:
+        skipped = [SkippedRow.from_dict(entry) for entry in record.skipped or []]
+        unused = unused_columns(record.headers, record.mapping)
+    blank_form = BlankCellsForm(
+        formdata=None, blank_cells="clear" if record.blank_cells_clear else "keep"
+    )
     return render_template(
         "imports/show.html",
         programme=programme,
@@ -186,6 +197,12 @@ def _render_preview(programme, importer, record, status: int = 200, form_errors=
         choices=value_mappings.choices_for(importer, record, preview and preview.plan),
         field_label=lambda name: labels.get(name, name),
         form_errors=form_errors,
+        skipped=skipped,
+        skipped_count=sum(entry.count for entry in skipped),
+        unused=listed(f"“{header}”" for header in unused),
+        unused_count=len(unused),
+        blank_form=blank_form,
+        blank_fields=listed(labels.get(name, name).lower() for name in importer.blank_cells),
     ), status
 
 
@@ -252,6 +269,32 @@ def apply(programme_slug: str, import_id: int):
         "success",
     )
     return redirect(url_for(AFTER_APPLY[importer.kind], programme_slug=programme.slug))
+
+
+@bp.route("/<int:import_id>/blank-cells", methods=["POST"])
+@requires("import_spreadsheets")
+def blank_cells(programme_slug: str, import_id: int):
+    """The user's choice, for this import, of whether blank cells clear stored values."""
+    programme = _programme(programme_slug)
+    importer, record = _record(programme, import_id)
+    if not importer.blank_cells:
+        abort(404)
+    form = BlankCellsForm()
+    if not form.validate_on_submit():
+        errors = form.blank_cells.errors or ["The form expired. Try again."]
+        return _render_preview(programme, importer, record, 400, errors)
+    try:
+        importer.set_blank_cells(record, form.blank_cells.data == "clear")
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            "Blank cells now clear the stored value: check the preview again."
+            if record.blank_cells_clear
+            else "Blank cells now leave the stored value alone: check the preview again.",
+            "success",
+        )
+    return redirect(url_for(".show", programme_slug=programme.slug, import_id=record.id))
 
 
 @bp.route("/<int:import_id>/undo", methods=["POST"])

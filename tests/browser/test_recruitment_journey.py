@@ -31,8 +31,8 @@ from tests.files import xlsx_bytes
 
 pytestmark = pytest.mark.browser
 
-# "Stage of recruitment" is not a name the app knows for the status column: it must be mapped.
-HEADERS = ["Post Ref", "Service Area", "Team", "Job Title", "Stage of recruitment", "Post holder"]
+# "Where we are" is not a name the app knows for the status column: it must be mapped.
+HEADERS = ["Post Ref", "Service Area", "Team", "Job Title", "Where we are", "Post holder"]
 TITLE_ROWS = [["Bridgwater recruitment tracker"], ["Updated 27 November 2026"]]
 # Title rows 1-2, headers on row 3: the data starts on row 4.
 DA_ROW = ["SOM-001", "Bridgwater", "FS Team North", "DA officer", "In post", "Dana Cole"]
@@ -115,7 +115,7 @@ def test_hr_lead_maps_a_column_sees_a_rejected_row_then_imports_and_the_share_mo
     status = page.get_by_label("Status (required)", exact=True)
     expect(status).to_have_value("")
     assert_accessible(page)
-    status.select_option(label="Stage of recruitment")
+    status.select_option(label="Where we are")
     page.get_by_role("button", name="Save and preview", exact=True).click()
 
     # The preview: one rejected row, named with its row number and a suggestion; nothing to save.

@@ -424,3 +424,41 @@ def test_map_with_an_unknown_target_or_column_exits_2_naming_it(
     assert result.exit_code == 2
     assert named in result.output
     assert everything() == before
+
+
+def test_rows_that_are_not_data_are_noted_on_stderr_and_the_report_keeps_its_shape(
+    app, runner, tmp_path
+):
+    a_programme()
+    data = xlsx_bytes(
+        [
+            ["Post No.", "Area", "Team", "Post Title", "Recruitment Stage"],
+            ["BW-01", "Bridgwater", "Bridgwater FS Team", "IDVA", "Advertised"],
+            [],
+            ["TOTAL", None, None, None, "=COUNTA(E2:E2)"],
+            ["Key: Advertised = out to advert"],
+        ]
+    )
+    path = write(tmp_path, "tracker.xlsx", data)
+
+    result = runner.invoke(args=import_command(path))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["created 1, updated 0, unchanged 0, rejected 0"]
+    assert result.stderr.splitlines() == [
+        "Row 3: not data, skipped (a blank row).",
+        "Row 4: not data, skipped (a total row).",
+        "Row 5: not data, skipped (a key).",
+    ]
+    assert post_with("BW-01").status == "advertised"
+
+    as_json = runner.invoke(args=import_command(path, "--dry-run", "--json"))
+
+    assert as_json.exit_code == 0, as_json.output
+    report = json.loads(as_json.stdout)
+    # CLI.md fixes the JSON shape: the skipped rows add no key to it.
+    assert {"created", "updated", "unchanged", "rejected", "errors"} <= set(report)
+    assert set(report) <= {"created", "updated", "unchanged", "rejected", "errors"} | {
+        "organisations_added"
+    }
+    assert as_json.stderr == ""

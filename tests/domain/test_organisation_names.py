@@ -117,11 +117,22 @@ def test_a_type_s_name_with_several_organisations_of_that_type_names_none_of_the
     ]
 
 
-def test_a_type_s_name_with_no_organisation_of_that_type_stands_for_one_to_add():
-    assert _employer("IDVA", "DA charity") == (
-        NewOrganisation("Domestic abuse charity", "da_charity"),
+def test_a_type_s_name_with_no_organisation_of_that_type_is_a_new_one_of_that_name():
+    # "National Probation Service" is one of the probation type's names, and an employer's.
+    assert _employer("IDVA", "DA charity") == (NewOrganisation("DA charity", "da_charity"), [])
+    lookups = _lookups([o for o in ORGANISATIONS if o.type != "probation"])
+    assert _employer("DA officer", "National Probation Service", lookups=lookups) == (
+        NewOrganisation("National Probation Service", "probation"),
         [],
     )
+
+
+def test_a_new_post_naming_no_employer_goes_to_the_one_of_its_type_the_file_adds():
+    lookups = _lookups([o for o in ORGANISATIONS if o.type != "probation"])
+    plan = _plan(("DA officer", None), ("DA officer", "Westshire PDU"), lookups=lookups)
+    new = NewOrganisation("Westshire PDU", "probation")
+    assert [row.values["organisation_id"] for row in plan.rows] == [new, new]
+    assert plan.organisations_added == [new]
 
 
 def test_a_misspelt_employer_is_taken_for_the_one_organisation_it_is_close_to_and_reported():

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from programme.domain.hr_trackers import FIELDS
-from programme.domain.imports import resolve_mapping
+from programme.domain.imports import CHOICES_ONLY, choices_to_remember, resolve_mapping
 from programme.domain.recruitment import (
     PIPELINE,
     PostFacts,
@@ -561,12 +561,46 @@ def test_a_remembered_column_beyond_the_headers_is_ignored():
     assert "notes" not in mapping
 
 
-def test_a_column_remembered_as_absent_is_left_out_even_when_its_name_matches():
+def test_a_column_chosen_as_absent_is_left_out_even_when_its_name_matches():
     headers = ("Locality", "Team", "Role", "Status", "Notes")
 
-    mapping = resolve_mapping(FIELDS, headers, {"notes": None})
+    mapping = resolve_mapping(FIELDS, headers, {"notes": None, CHOICES_ONLY: True})
 
     assert "notes" not in mapping and mapping["status"] == 3
+
+
+def test_an_older_remembered_absence_never_hides_a_column_matched_by_name():
+    """Older remembered mappings held every field, and "Not in this file" was the form's default
+    for a column the matching missed ("Post No."): that None is not a choice."""
+    headers = ("Post No.", "Locality", "Team", "Role", "Status")
+
+    mapping = resolve_mapping(FIELDS, headers, {"reference": None, "notes": None})
+
+    assert mapping["reference"] == 0 and "notes" not in mapping
+
+
+def test_only_the_choices_that_differ_from_the_matched_columns_are_remembered():
+    headers = ("Post No.", "Area", "Team", "Post Title", "Where we are", "Notes")
+    choices = {"reference": 0, "locality": 1, "team": 2, "role": 3, "status": 4, "notes": None}
+
+    remembered = choices_to_remember(FIELDS, headers, choices)
+
+    assert remembered == {"status": 4, "notes": None, CHOICES_ONLY: True}
+    assert resolve_mapping(FIELDS, headers, remembered) == {
+        "reference": 0,
+        "locality": 1,
+        "team": 2,
+        "role": 3,
+        "status": 4,
+    }
+
+
+def test_a_column_chosen_for_one_field_is_taken_from_the_field_it_was_matched_to():
+    headers = ("Locality", "Team", "Role", "Status", "Comments")
+
+    mapping = resolve_mapping(FIELDS, headers, {"holder_name": 4, CHOICES_ONLY: True})
+
+    assert mapping["holder_name"] == 4 and "notes" not in mapping
 
 
 # ------------------------------------------------------------------ shares and the funnel

@@ -97,7 +97,7 @@ def test_a_row_moving_a_post_to_another_employer_changes_it(app):
     assert _employer_of("BW-1") == charity
 
 
-def test_an_employer_the_programme_does_not_know_is_refused_with_the_nearest_name(app):
+def test_an_employer_close_to_one_the_programme_knows_is_taken_for_it(app):
     programme = _programme()
     before = count_rows(Organisation)
 
@@ -115,13 +115,11 @@ def test_an_employer_the_programme_does_not_know_is_refused_with_the_nearest_nam
         ],
     )
 
-    assert plan.counts["rejected"] == 1
-    assert [error.sentence() for error in plan.errors] == [
-        "Row 2, Employer: There is no employing organisation “Westshire Probation Delivery”. "
-        "Did you mean “Westshire Probation Delivery Unit”?"
-    ]
+    assert plan.counts["rejected"] == 0
+    [match] = plan.organisations_matched
+    assert match.organisation.name == "Westshire Probation Delivery Unit"
     assert count_rows(Organisation) == before
-    assert count_rows(Post, Post.reference.is_not(None)) == 0
+    assert _employer_of("BW-1").name == "Westshire Probation Delivery Unit"
 
 
 def test_a_post_needing_a_type_the_programme_lacks_adds_it_on_apply_and_undo_removes_it(app):
@@ -136,15 +134,16 @@ def test_a_post_needing_a_type_the_programme_lacks_adds_it_on_apply_and_undo_rem
     assert [
         preview.describe("organisation_id", r.values["organisation_id"]) for r in preview.rows
     ] == [
-        "Domestic abuse charity (a new organisation)",
-        "Domestic abuse charity (a new organisation)",
+        # The post naming no employer goes to the one of its type that the file adds.
+        "DA charity (a new organisation)",
+        "DA charity (a new organisation)",
     ]
     assert count_rows(Organisation) == 3  # a dry run adds nothing
 
     _import(programme, rows)
 
     added = _employer_of("BW-9")
-    assert (added.name, added.type) == ("Domestic abuse charity", "da_charity")
+    assert (added.name, added.type) == ("DA charity", "da_charity")
     assert _employer_of("BW-10") == added  # one organisation, however many rows need it
     assert added.import_id is not None
     assert _import(programme, rows).counts["unchanged"] == 2

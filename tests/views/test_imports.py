@@ -439,7 +439,7 @@ def test_a_file_with_a_rejected_row_names_the_row_and_cannot_be_applied(
 
 
 def _stage_headers() -> list[str]:
-    return [*HEADERS[:4], "Stage of recruitment", *HEADERS[5:]]
+    return [*HEADERS[:4], "Where we are", *HEADERS[5:]]
 
 
 def test_an_unrecognised_status_header_is_mapped_once_and_remembered(app, sign_in, setting):
@@ -466,7 +466,7 @@ def test_an_unrecognised_status_header_is_mapped_once_and_remembered(app, sign_i
     assert choices["status"] == ""
     assert choices["locality"] == "1"  # "Service Area" was recognised
     assert choices["role"] == "3"
-    stage = _options(page, "status")["Stage of recruitment"]
+    stage = _options(page, "status")["Where we are"]
     assert stage == "4"
 
     saved = client.post(columns_url, data={**choices, "status": stage}, follow_redirects=True)

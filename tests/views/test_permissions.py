@@ -340,6 +340,7 @@ ROUTES: list[Route] = [
             ("imports.show", "GET"),
             ("imports.apply", "POST"),
             ("imports.values", "POST"),
+            ("imports.blank_cells", "POST"),
             ("imports.undo", "POST"),
             ("imports.download", "GET"),
         )
