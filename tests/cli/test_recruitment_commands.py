@@ -180,6 +180,8 @@ def test_recruitment_import_with_json_prints_one_document_of_the_contract_s_shap
         "unchanged": 0,
         "rejected": 0,
         "errors": [],
+        # Lancashire's make-up has no domestic abuse worker: the IDVA's employer is new.
+        "organisations_added": [{"name": "Domestic abuse charity", "type": "da_charity"}],
     }
     assert result.stderr == ""
 
@@ -234,6 +236,7 @@ def test_recruitment_import_with_json_and_a_rejected_row_lists_the_errors(app, r
                 "Did you mean “Substance misuse worker”?",
             }
         ],
+        "organisations_added": [],
     }
     assert everything() == before
 
@@ -284,6 +287,7 @@ def test_recruitment_import_of_a_corrupt_file_with_json_still_prints_the_documen
                 "message": "The file could not be read as an Excel workbook; it may be damaged.",
             }
         ],
+        "organisations_added": [],
     }
 
 
@@ -444,7 +448,10 @@ def test_rows_that_are_not_data_are_noted_on_stderr_and_the_report_keeps_its_sha
     result = runner.invoke(args=import_command(path))
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == ["created 1, updated 0, unchanged 0, rejected 0"]
+    assert result.stdout.splitlines() == [
+        "New partner organisations: Domestic abuse charity (Domestic abuse charity)",
+        "created 1, updated 0, unchanged 0, rejected 0",
+    ]
     assert result.stderr.splitlines() == [
         "Row 3: not data, skipped (a blank row).",
         "Row 4: not data, skipped (a total row).",
