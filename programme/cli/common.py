@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar
@@ -59,14 +59,20 @@ class IsoDate(click.ParamType):
 ISO_DATE = IsoDate()
 
 
-def report_import(counts: dict[str, int], errors: list[dict], as_json: bool) -> None:
-    """Every import's report: errors one sentence each on stderr, then the counts line.
+def report_import(
+    counts: dict[str, int], errors: list[dict], as_json: bool, warnings: Sequence[str] = ()
+) -> None:
+    """Every import's report: errors and warnings one sentence each on stderr, then the counts
+    line. Warnings (rows imported, with something to point out) are left out of the JSON,
+    whose shape CLI.md fixes.
 
     Exits 1 when anything was rejected, since then nothing was written.
     """
     if as_json:
         print_json(serialisers.import_report(counts, errors))
     else:
+        for warning in warnings:
+            click.echo(f"Warning: {warning}", err=True)
         for error in errors:
             where = ", ".join(
                 part

@@ -55,4 +55,9 @@ def run_import(
     except ServiceError as error:
         report_import(nothing, [serialisers.file_error(error.message)], as_json)
     else:
-        report_import(plan.counts, [error.as_dict() for error in plan.errors], as_json)
+        report_import(
+            plan.counts,
+            [error.as_dict() for error in plan.errors],
+            as_json,
+            [warning.sentence() for warning in plan.warnings],
+        )

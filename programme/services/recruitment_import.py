@@ -36,6 +36,7 @@ from programme.models import (
 from programme.services import audit, imports
 from programme.services.errors import Conflict
 from programme.services.recruitment.roles import taxonomy
+from programme.services.recruitment_undo import describe_undo
 from programme.services.stale import refuse_if_changed
 from programme.services.transaction import transactional
 
@@ -81,7 +82,14 @@ def _existing_posts(programme: Programme) -> list[ExistingPost]:
 
 
 def _plan(programme: Programme, table: Table, mapping: dict[str, int], today: date) -> ImportPlan:
-    return plan_import(table, mapping, lookups_for(programme), _existing_posts(programme))
+    return plan_import(
+        table,
+        mapping,
+        lookups_for(programme),
+        _existing_posts(programme),
+        today,
+        programme.recruited,
+    )
 
 
 def _write_and_audit(
@@ -322,4 +330,5 @@ RECRUITMENT = imports.Importer(
     plan=_plan,
     write=_write_and_audit,
     undo=undo_import,
+    describe_undo=describe_undo,
 )

@@ -303,6 +303,7 @@ ROUTES: list[Route] = [
             ("imports.columns", "POST"),
             ("imports.show", "GET"),
             ("imports.apply", "POST"),
+            ("imports.undo", "GET"),
             ("imports.undo", "POST"),
             ("imports.download", "GET"),
         )
