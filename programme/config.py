@@ -21,6 +21,18 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole_number(name: str, default: int, least: int = 1) -> int:
+    """A whole-number setting, refused with its name when it is not one or is below `least`."""
+    text = os.environ.get(name, str(default)).strip()
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {text!r}.") from None
+    if value < least:
+        raise ConfigError(f"{name} must be at least {least}, not {value}.")
+    return value
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
@@ -95,6 +107,10 @@ def build_config(overrides: dict | None = None) -> dict:
         # Spreadsheet imports: the largest file and the most data rows accepted.
         "IMPORT_MAX_BYTES": int(float(os.environ.get("IMPORT_MAX_MB", "10")) * 1024 * 1024),
         "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", "50000")),
+        # A preview never applied expires after this many days: its file and rows are deleted
+        # by the daily retention job (`retention purge`), run at IMPORT_EXPIRY_CRON.
+        "IMPORT_PREVIEW_DAYS": _whole_number("IMPORT_PREVIEW_DAYS", 14),
+        "IMPORT_EXPIRY_CRON": os.environ.get("IMPORT_EXPIRY_CRON", "30 2 * * *"),
     }
     config.update(overrides)
     # Flask refuses a bigger request outright (413); the margin leaves room for the form around it.

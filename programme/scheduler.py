@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
-from flask import Flask
+from flask import Flask, current_app
 
-from programme.clock import today
+from programme.clock import today, utc_now
+from programme.services import retention
 from programme.services.errors import Conflict
 from programme.services.readiness import snapshots
 
@@ -37,12 +38,28 @@ def take_readiness_snapshots() -> snapshots.SnapshotRun:
         return snapshots.take_snapshots(today())
 
 
+def purge_retention() -> retention.PurgeRun:
+    """The same purge as `retention purge`: previews never applied expire after
+    IMPORT_PREVIEW_DAYS, their stored files and rows deleted."""
+    days = current_app.config["IMPORT_PREVIEW_DAYS"]
+    try:
+        return retention.purge(utc_now(), days)
+    except Conflict:  # a preview was applied at the same moment: the rest expire on a rerun
+        return retention.purge(utc_now(), days)
+
+
 JOBS = (
     Job(
         "readiness_snapshots",
         "READINESS_SNAPSHOT_CRON",
         take_readiness_snapshots,
         "store every locality's go-live readiness for the day",
+    ),
+    Job(
+        "retention_purge",
+        "IMPORT_EXPIRY_CRON",
+        purge_retention,
+        "delete what has outlived its retention period (import previews never applied)",
     ),
 )
 

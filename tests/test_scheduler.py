@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
+from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
-from programme.models import ReadinessSnapshot
+from programme.models import ImportRecord, ReadinessSnapshot
 from programme.scheduler import JOBS, build_scheduler, catch_up, in_app_context
 from programme.services.errors import Conflict
 from programme.services.readiness import snapshots
+from programme.services.recruitment_import import RECRUITMENT
 from tests.builders import create_locality, create_programme
 from tests.conftest import TODAY
+from tests.files import csv_bytes
+from tests.queries import reread
 
 
 def _snapshots() -> list[ReadinessSnapshot]:
@@ -106,3 +112,39 @@ def test_a_failing_catch_up_does_not_stop_the_scheduler_starting(app, monkeypatc
     catch_up(app)
 
     assert "Catching up on today's readiness snapshots failed" in caplog.text
+
+
+def test_the_retention_purge_is_scheduled_daily_by_its_own_setting(app):
+    jobs = {job.id: job for job in build_scheduler(app).get_jobs()}
+
+    [job] = [job for job in JOBS if job.id == "retention_purge"]
+    assert job.cron_setting == "IMPORT_EXPIRY_CRON"
+    assert str(jobs["retention_purge"].trigger) == str(
+        CronTrigger.from_crontab("30 2 * * *", timezone="Europe/London")
+    )
+
+
+def test_the_retention_job_expires_previews_older_than_import_preview_days(app, pin_clock):
+    programme = create_programme(slug="somerset")
+    create_locality(programme, name="Bridgwater", slug="bridgwater")
+    data = csv_bytes(
+        [["Locality", "Team", "Role", "Status"], ["Bridgwater", "X", "IDVA", "Vacant"]]
+    )
+    pin_clock(at=datetime(2026, 11, 9, 12, 0, tzinfo=UTC))
+    old, _ = RECRUITMENT.upload(programme, data, "old.csv", None, ReadLimits(), today=TODAY)
+    pin_clock(at=datetime(2026, 11, 20, 12, 0, tzinfo=UTC))
+    new, _ = RECRUITMENT.upload(programme, data, "new.csv", None, ReadLimits(), today=TODAY)
+    pin_clock(at=datetime(2026, 11, 30, 2, 30, tzinfo=UTC))
+    [job] = [job for job in JOBS if job.id == "retention_purge"]
+
+    run = in_app_context(app, job)()
+
+    assert [preview.id for preview in run.previews] == [old.id]
+    assert (reread(old).state, reread(new).state) == ("expired", "previewed")
+    assert db.session.get(ImportRecord, old.id).content is None
+
+
+def test_scheduler_list_names_the_retention_purge(app, runner):
+    result = runner.invoke(args=["scheduler", "--list"])
+
+    assert "retention_purge: 30 2 * * * (Europe/London)" in result.output

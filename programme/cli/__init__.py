@@ -11,6 +11,7 @@ def register_commands(app: Flask) -> None:
         programmes,
         readiness,
         recruitment,
+        retention,
         scheduler,
         staff,
         training,
@@ -32,6 +33,7 @@ def register_commands(app: Flask) -> None:
         training.sessions_group,
         training_imports.training_group,
         readiness.readiness_group,
+        retention.retention_group,
         scheduler.scheduler_command,
     ):
         app.cli.add_command(command)

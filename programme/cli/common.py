@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar
@@ -65,15 +65,19 @@ def report_import(
     errors: list[dict],
     as_json: bool,
     organisations_added: list[dict] | None = None,
+    warnings: Sequence[str] = (),
 ) -> None:
-    """Every import's report: errors one sentence each on stderr, the partner organisations new
-    to the programme (recruitment only), then the counts line.
+    """Every import's report: errors and warnings one sentence each on stderr, the partner
+    organisations new to the programme (recruitment only), then the counts line. Warnings (rows
+    imported, with something to point out) are left out of the JSON, whose shape CLI.md fixes.
 
     Exits 1 when anything was rejected, since then nothing was written.
     """
     if as_json:
         print_json(serialisers.import_report(counts, errors, organisations_added))
     else:
+        for warning in warnings:
+            click.echo(f"Warning: {warning}", err=True)
         if organisations_added:
             click.echo(
                 "New partner organisations: "

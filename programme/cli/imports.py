@@ -84,4 +84,10 @@ def run_import(
                 rows = f"Rows {entry.number}-{entry.last}" if entry.last else f"Row {entry.number}"
                 click.echo(f"{rows}: not data, skipped ({entry.reason}).", err=True)
         added = None if none_added is None else [new.as_dict() for new in plan.organisations_added]
-        report_import(plan.counts, [error.as_dict() for error in plan.errors], as_json, added)
+        report_import(
+            plan.counts,
+            [error.as_dict() for error in plan.errors],
+            as_json,
+            added,
+            [warning.sentence() for warning in plan.warnings],
+        )

@@ -43,6 +43,8 @@ def show_command(locality_slug, as_of, programme_slug, as_json) -> None:
             f"  {mark} {item.label}: {share}, threshold {percent(item.threshold)}"
             + (f" — {item.note}" if item.note else "")
         )
+        if item.explanation:  # what the count leaves out
+            click.echo(f"          {item.explanation}")
         for shortfall in item.shortfall[:10]:
             click.echo(f"          - {shortfall.label}: {shortfall.detail}")
         if len(item.shortfall) > 10:

@@ -173,6 +173,9 @@ class RowPlan:
     values: dict[str, Any] = field(default_factory=dict)
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
+    # What the preview points out about a row it does not reject ("In post from a later date;
+    # imported as Appointed"): the row is still imported.
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def post_id(self) -> int | None:
@@ -233,6 +236,10 @@ class ImportPlan:
             )
             for errors in found.values()
         ]
+
+    @property
+    def warnings(self) -> list[RowError]:
+        return [warning for row in self.rows for warning in row.warnings]
 
     def fingerprint(self) -> str:
         """Changes whenever applying the plan would do something else: the user confirms a

@@ -15,13 +15,13 @@ from enum import StrEnum
 
 from programme.domain.formatting import long_date, share_text
 from programme.domain.provenance import Provenance
+from programme.domain.recruited_count import count_recruited, explain_recruited
 from programme.domain.recruitment import (
     PIPELINE,
     PostFacts,
     PostStatus,
     SeedError,
     Share,
-    adult_specialists_recruited,
     counted_posts,
 )
 from programme.domain.timeline import MilestoneStatus, RagStatus
@@ -186,6 +186,8 @@ class CriterionResult:
     note: str | None = None  # why there is nothing to count, or what is excused
     exception: LocalityException | None = None
     parts: tuple[CoursePart, ...] = ()  # per course, beneath a criterion naming several
+    # What the count leaves out, in words ("1 appointed, starts 11 Jan 2027, counts from then").
+    explanation: str | None = None
 
     @property
     def parts_text(self) -> str:
@@ -249,19 +251,22 @@ def evaluate(criteria: Iterable[Criterion], facts: LocalityFacts, as_of: date) -
 def evaluate_one(criterion: Criterion, facts: LocalityFacts, as_of: date) -> CriterionResult:
     share, shortfall, note = _MEASURES[criterion.kind](criterion, facts, as_of)
     parts = course_parts(criterion, facts, as_of)
+    explanation = None
+    if criterion.kind is CriterionKind.RECRUITED:
+        explanation = explain_recruited(count_recruited(facts.posts, facts.recruited, as_of))
     exception = facts.exceptions.get(criterion.key)
     threshold = criterion.threshold
     if exception is not None and exception.waived:
-        return CriterionResult(
-            criterion, share, threshold, True, (), f"Waived: {exception.reason}", exception, parts
-        )
-    if exception is not None and exception.threshold is not None:
-        threshold = exception.threshold
-    met = share.meets(threshold)
-    if share.denominator == 0 and note is None:
-        note = "Nothing to count yet."
+        met, note = True, f"Waived: {exception.reason}"
+    else:
+        if exception is not None and exception.threshold is not None:
+            threshold = exception.threshold
+        met = share.meets(threshold)
+        if share.denominator == 0 and note is None:
+            note = "Nothing to count yet."
+    shortfall = () if met else shortfall
     return CriterionResult(
-        criterion, share, threshold, met, () if met else shortfall, note, exception, parts
+        criterion, share, threshold, met, shortfall, note, exception, parts, explanation
     )
 
 
@@ -269,7 +274,7 @@ Measured = tuple[Share, tuple[Shortfall, ...], str | None]
 
 
 def _recruited(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Measured:
-    share = adult_specialists_recruited(facts.posts, facts.recruited, as_of)
+    share = count_recruited(facts.posts, facts.recruited, as_of).share
     unfilled = tuple(
         Shortfall("post", post.id, post.label, _post_detail(post, as_of))
         for post in counted_posts(facts.posts)

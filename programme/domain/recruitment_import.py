@@ -19,11 +19,12 @@ from programme.domain.employers import (
     column_refusal,
     is_not_a_name,
 )
-from programme.domain.formatting import count, listed, numeric_date
+from programme.domain.formatting import count, listed, numeric_date, short_date
 from programme.domain.hr_trackers import FIELDS, OPTIONAL_POST_FIELDS
 from programme.domain.imports import (
     ImportPlan,
     Problem,
+    RowError,
     RowPlan,
     columns_for,
     consume_rows,
@@ -31,6 +32,7 @@ from programme.domain.imports import (
     row_error,
 )
 from programme.domain.recruitment import (
+    DEFAULT_RECRUITED,
     MAX_LENGTHS,
     POST_STATUSES,
     Agency,
@@ -183,8 +185,14 @@ def plan_import(
     mapping: Mapping[str, int],
     lookups: Lookups,
     existing: Iterable[ExistingPost],
+    today: date | None = None,
+    recruited: Iterable[str] = DEFAULT_RECRUITED,
 ) -> ImportPlan:
     """Read every row, then match the good ones to posts: by reference, else by team and role.
+
+    A row "In post" from a day after `today` is imported as Appointed, with a warning (see
+    `_not_started_yet`); `recruited` are the statuses the programme counts as recruited, for the
+    warning to say when the post will count.
 
     The table's rows are consumed as they are read (its list is left empty), so a large file's
     cells and its plan are never both held in full.
@@ -195,7 +203,13 @@ def plan_import(
         cells = (row.cells[index] for row in table.rows if index < len(row.cells))
         if refusal := column_refusal(columns["organisation"], cells):
             raise SpreadsheetError(refusal)
-    rows = [_read_row(sheet_row, mapping, columns, lookups) for sheet_row in consume_rows(table)]
+    appointed_counts = PostStatus.APPOINTED.value in set(recruited)
+    rows = []
+    for sheet_row in consume_rows(table):
+        row = _read_row(sheet_row, mapping, columns, lookups)
+        if today is not None and row.action == "pending":
+            _not_started_yet(row, columns, today, appointed_counts)
+        rows.append(row)
     reject_duplicates(
         rows, columns.get("reference", FIELDS["reference"].label), "post reference", "post"
     )
@@ -258,6 +272,31 @@ def _read_row(
     if not plan.errors:
         plan.action, plan.values = "pending", values
     return plan
+
+
+def _not_started_yet(
+    row: RowPlan, columns: Mapping[str, str], today: date, appointed_counts: bool
+) -> None:
+    """A post "In post" from a day still to come is not filled yet: the holder is appointed.
+    Imported as Appointed, so the figures and the post agree, and the preview says so."""
+    start = row.values.get("start_date")
+    if row.values.get("status") != PostStatus.IN_POST.value or start is None or start <= today:
+        return
+    row.values["status"] = PostStatus.APPOINTED.value
+    counts = (
+        "It counts as recruited from that date."
+        if appointed_counts
+        else "Appointed posts do not count as recruited in this programme: change its status to "
+        "In post once the holder starts."
+    )
+    row.warnings.append(
+        RowError(
+            row.row,
+            columns.get("status", FIELDS["status"].label),
+            f"In post from {short_date(start)}, which is after today; imported as Appointed. "
+            + counts,
+        )
+    )
 
 
 def _resolve(value: CellValue, names: Vocabulary, field_name: str, reject, where: str = ""):

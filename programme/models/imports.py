@@ -26,10 +26,14 @@ if TYPE_CHECKING:
 
 
 class ImportRecord(db.Model):
-    """An uploaded file: previewed, then applied (all rows or none), perhaps later undone."""
+    """An uploaded file: previewed, then applied (all rows or none), perhaps later undone. A
+    preview never applied expires (IMPORT_PREVIEW_DAYS): its file and rows are deleted and the
+    record alone is kept, so the list of imports still shows it."""
 
     __tablename__ = "import_record"
-    __table_args__ = (CheckConstraint("state IN ('previewed', 'applied', 'undone')", name="state"),)
+    __table_args__ = (
+        CheckConstraint("state IN ('previewed', 'applied', 'undone', 'expired')", name="state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(
@@ -43,12 +47,14 @@ class ImportRecord(db.Model):
     applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # The name the user gave is shown, never used on disk; the file lives in `content`.
+    expired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The name the user gave is shown, never used on disk; the file lives in `content` (None
+    # once an unapplied preview has expired and its file was deleted).
     original_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
     size_bytes: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     sheet_name: Mapped[str | None] = mapped_column(String(200))
     header_row: Mapped[int | None]
     headers: Mapped[list[str]] = mapped_column(JSON, default=list)

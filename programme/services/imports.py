@@ -9,11 +9,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
+from typing import Any
 
 from sqlalchemy import select
 
-from programme.clock import utc_now
-from programme.domain.formatting import count
+from programme.clock import utc_now, zone
+from programme.domain.formatting import count, long_date
 from programme.domain.imports import (
     ImportField,
     ImportPlan,
@@ -177,6 +178,11 @@ def programme_of(record: ImportRecord) -> Programme:
 
 
 def _refuse_unless_previewed(record: ImportRecord) -> None:
+    if record.state == "expired":
+        raise Conflict(
+            f"This preview expired on {long_date(record.expired_at, zone())} and its file was "
+            "deleted, so it cannot be applied. Upload the file again."
+        )
     if record.state != "previewed":
         raise Conflict(f"This import was already {record.state}; upload the file again.")
 
@@ -205,6 +211,8 @@ class Importer:
     # The values of a plan's rows that a blank cell leaves alone in a record the row updates,
     # unless the user chooses, for one import, that blank cells clear them.
     blank_cells: tuple[str, ...] = ()
+    # What `undo` would do now, or why it would refuse, for the user to confirm first.
+    describe_undo: Callable[[ImportRecord], Any] | None = None
 
     def preview_file(
         self, programme: Programme, data: bytes, filename: str, limits: ReadLimits, *, today: date

@@ -40,6 +40,7 @@ from programme.models import (
 from programme.services import audit, imports, organisations, value_mappings
 from programme.services.errors import Conflict
 from programme.services.recruitment.roles import taxonomy
+from programme.services.recruitment_undo import describe_undo
 from programme.services.stale import refuse_if_changed
 from programme.services.transaction import transactional
 
@@ -99,7 +100,14 @@ def _plan(
     today: date,
     mappings: ValueMappings,
 ) -> ImportPlan:
-    return plan_import(table, mapping, lookups_for(programme, mappings), _existing_posts(programme))
+    return plan_import(
+        table,
+        mapping,
+        lookups_for(programme, mappings),
+        _existing_posts(programme),
+        today,
+        programme.recruited,
+    )
 
 
 def _write_and_audit(
@@ -384,4 +392,5 @@ RECRUITMENT = imports.Importer(
     undo=undo_import,
     lookups=lookups_for,
     blank_cells=("holder_name", "holder_email", "start_date", "notes"),
+    describe_undo=describe_undo,
 )

@@ -144,6 +144,8 @@ def upload(programme_slug: str, kind: str):
 def columns(programme_slug: str, import_id: int):
     programme = _programme(programme_slug)
     importer, record = _record(programme, import_id)
+    if record.state == "expired":
+        return redirect(url_for(".show", programme_slug=programme.slug, import_id=record.id))
     form = mapping_form(importer.fields, record.headers, record.mapping)
     if form.validate_on_submit():
         choices = {
@@ -297,24 +299,36 @@ def blank_cells(programme_slug: str, import_id: int):
     return redirect(url_for(".show", programme_slug=programme.slug, import_id=record.id))
 
 
-@bp.route("/<int:import_id>/undo", methods=["POST"])
+@bp.route("/<int:import_id>/undo", methods=["GET", "POST"])
 @requires("import_spreadsheets")
 def undo(programme_slug: str, import_id: int):
+    """GET says exactly what the undo would revert, or why it cannot; only the POST from that
+    page undoes."""
     programme = _programme(programme_slug)
     importer, record = _record(programme, import_id)
-    if importer.undo is None:
+    if importer.undo is None or importer.describe_undo is None:
         abort(404)
-    if ConfirmForm().validate_on_submit():
-        try:
-            restored = importer.undo(record, current_user)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            flash(
-                f"Undid the import of {record.original_name}: {count(restored, 'row')} put back.",
-                "success",
-            )
-    return redirect(url_for(".index", programme_slug=programme.slug))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                restored = importer.undo(record, current_user)
+            except ServiceError as error:
+                flash(error.message, "error")
+            else:
+                flash(
+                    f"Undid the import of {record.original_name}: "
+                    f"{count(restored, 'row')} put back.",
+                    "success",
+                )
+        return redirect(url_for(".index", programme_slug=programme.slug))
+    return render_template(
+        "imports/undo.html",
+        programme=programme,
+        record=record,
+        importer=importer,
+        summary=importer.describe_undo(record),
+    )
 
 
 @bp.route("/<int:import_id>/file")
@@ -322,6 +336,9 @@ def undo(programme_slug: str, import_id: int):
 def download(programme_slug: str, import_id: int):
     programme = _programme(programme_slug)
     _importer_of_record, record = _record(programme, import_id)
+    if record.content is None:
+        flash("The file was deleted when this preview expired.", "error")
+        return redirect(url_for(".show", programme_slug=programme.slug, import_id=record.id))
     return Response(
         record.content,
         mimetype="application/octet-stream",

@@ -144,6 +144,7 @@ def test_show_prints_the_verdict_and_each_criterion_with_what_is_short(app, runn
     assert lines[1] == (
         "  NOT MET Adult specialist workers recruited: 60% (6 of 10), threshold 70%"
     )
+    assert lines[2] == "          6 of 10 recruited; 4 not recruited yet (4 advertised)"
     assert sum(1 for line in lines if line.strip().startswith("- ")) == 4
     assert any(line.startswith("  met     Gate-critical milestones done") for line in lines)
 

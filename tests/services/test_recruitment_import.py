@@ -178,7 +178,8 @@ def test_an_xlsx_with_title_rows_merged_cells_dates_formulas_and_blank_rows_impo
     assert plan.rows[1].changes == {
         "reference": (None, "BW-02"),
         "fte": (1.0, 0.5),
-        "status": ("vacant", "in_post"),
+        # "In post" from 4 January 2027, after today: the holder is appointed, not yet in post.
+        "status": ("vacant", "appointed"),
         "holder_name": ("", "Sam Patel"),
         "holder_email": ("", "sam.patel@example.org"),
         "start_date": (None, date(2027, 1, 4)),

@@ -341,6 +341,7 @@ ROUTES: list[Route] = [
             ("imports.apply", "POST"),
             ("imports.values", "POST"),
             ("imports.blank_cells", "POST"),
+            ("imports.undo", "GET"),
             ("imports.undo", "POST"),
             ("imports.download", "GET"),
         )

@@ -9,13 +9,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from programme.domain.recruitment import (
-    FunnelStage,
-    PostFacts,
-    Share,
-    adult_specialists_recruited,
-    pipeline_funnel,
-)
+from programme.domain.recruited_count import count_recruited, explain_recruited
+from programme.domain.recruitment import FunnelStage, PostFacts, Share, pipeline_funnel
 from programme.extensions import db
 from programme.models import Locality, Post, Programme, Role, Team
 from programme.services import teams_served
@@ -48,6 +43,7 @@ class TeamRecruitment:
     posts: list[Post]  # after the filters
     share: Share  # adult specialists recruited, whatever the filters
     total: int = 0  # posts before the filters
+    explanation: str | None = None  # what the share leaves out, in words
 
 
 @dataclass
@@ -59,6 +55,7 @@ class LocalityRecruitment:
     shown: int = 0
     total: int = 0
     shared: list[SharedTeam] = field(default_factory=list)  # teams of other localities
+    explanation: str | None = None  # what the share leaves out, in words
 
     @property
     def rows(self) -> list[tuple[Team, Post]]:
@@ -98,14 +95,17 @@ def locality_recruitment(
     for team in teams:
         posts = posts_by_team[team.id]
         every_post += posts
-        share = adult_specialists_recruited(map(_facts, posts), recruited, as_of)
+        counted = count_recruited(map(_facts, posts), recruited, as_of)
         kept = [post for post in posts if filters.keeps(post)]
-        entries.append(TeamRecruitment(team, kept, share, len(posts)))
+        entries.append(
+            TeamRecruitment(team, kept, counted.share, len(posts), explain_recruited(counted))
+        )
     facts = [_facts(post) for post in every_post]
+    counted = count_recruited(facts, recruited, as_of)
     return LocalityRecruitment(
         locality,
         entries,
-        adult_specialists_recruited(facts, recruited, as_of),
+        counted.share,
         pipeline_funnel(facts),
         shown=sum(len(entry.posts) for entry in entries),
         total=len(every_post),
@@ -121,6 +121,7 @@ def locality_recruitment(
             for team in teams
             if team.locality_id != locality.id
         ],
+        explanation=explain_recruited(counted),
     )
 
 
@@ -130,6 +131,9 @@ class ProgrammeRecruitment:
     share: Share
     funnel: list[FunnelStage]
     posts: int = 0
+    # What each share leaves out, in words: the programme's, and each locality's by its id.
+    explanation: str | None = None
+    explanations: dict[int, str | None] = field(default_factory=dict)
 
 
 def programme_recruitment(programme: Programme, as_of: date | None = None) -> ProgrammeRecruitment:
@@ -159,18 +163,19 @@ def programme_recruitment(programme: Programme, as_of: date | None = None) -> Pr
         select(Locality)
         .where(Locality.programme_id == programme.id)
         .order_by(Locality.wave.is_(None), Locality.wave, Locality.go_live, Locality.name)
-    )
+    ).all()
     recruited = programme.recruited
     every = list(every_post.values())
+    counts = {
+        locality.id: count_recruited(facts_by_locality[locality.id], recruited, as_of)
+        for locality in localities
+    }
+    total = count_recruited(every, recruited, as_of)
     return ProgrammeRecruitment(
-        [
-            (
-                locality,
-                adult_specialists_recruited(facts_by_locality[locality.id], recruited, as_of),
-            )
-            for locality in localities
-        ],
-        adult_specialists_recruited(every, recruited, as_of),
+        [(locality, counts[locality.id].share) for locality in localities],
+        total.share,
         pipeline_funnel(every),
         posts=len(every),
+        explanation=explain_recruited(total),
+        explanations={key: explain_recruited(value) for key, value in counts.items()},
     )
