@@ -18,8 +18,15 @@ from programme.domain.imports import (
     reject_duplicates,
     row_error,
 )
+from programme.domain.programme_names import (
+    Lookups,
+    resolve,
+    team_in,
+)
 from programme.domain.recruitment import is_email
-from programme.domain.recruitment_import import Lookups, describe_value, resolve, team_in
+from programme.domain.recruitment_import import (
+    describe_value,
+)
 from programme.domain.spreadsheet import CellValue, SheetRow, Table, cell_text, parse_date
 
 FIELDS: dict[str, ImportField] = {

@@ -14,8 +14,10 @@ from typing import Any
 
 from programme.domain.employers import NewOrganisation
 from programme.domain.imports import ImportPlan
+from programme.domain.programme_names import (
+    Lookups,
+)
 from programme.domain.recruitment import POST_STATUSES, PostStatus
-from programme.domain.recruitment_import import Lookups
 
 # The vocabulary columns whose unknown values a user may map, in the order a preview lists them.
 MAPPABLE_FIELDS = ("locality", "team", "role", "status", "organisation")

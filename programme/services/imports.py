@@ -23,7 +23,9 @@ from programme.domain.imports import (
     missing_fields,
     synonyms,
 )
-from programme.domain.recruitment_import import Lookups
+from programme.domain.programme_names import (
+    Lookups,
+)
 from programme.domain.sheet_rows import set_aside, unused_columns
 from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table, read_table
 from programme.domain.value_mapping import ValueMappings

@@ -8,18 +8,19 @@ from datetime import date
 from sqlalchemy import Date, DateTime, Integer, delete, exists, func, insert, literal, select
 
 from programme.clock import utc_now
+from programme.domain.employers import NewOrganisation, OrganisationRef
 from programme.domain.formatting import count
 from programme.domain.hr_trackers import FIELDS, POST_FIELDS
-from programme.domain.recruitment_import import (
-    ExistingPost,
-    ImportPlan,
+from programme.domain.imports import ImportPlan
+from programme.domain.programme_names import (
     LocalityRef,
     Lookups,
-    NewOrganisation,
-    OrganisationRef,
     RoleRef,
     TeamRef,
     build_lookups,
+)
+from programme.domain.recruitment_import import (
+    ExistingPost,
     plan_import,
 )
 from programme.domain.spreadsheet import Table

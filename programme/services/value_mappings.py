@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from programme.domain.imports import ImportField, ImportPlan, columns_for
+from programme.domain.programme_names import (
+    Lookups,
+)
 from programme.domain.recruitment import POST_STATUSES
-from programme.domain.recruitment_import import Lookups
 from programme.domain.spreadsheet import normalise
 from programme.domain.value_mapping import (
     MAPPABLE_FIELDS,

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import pytest
 
+from programme.domain.employers import NewOrganisation, OrganisationRef
 from programme.domain.hr_trackers import FIELDS
 from programme.domain.imports import resolve_mapping
 from programme.domain.organisations import clean_names, merged_names, name_key
-from programme.domain.recruitment import load_taxonomy
-from programme.domain.recruitment_import import (
-    ExistingPost,
+from programme.domain.programme_names import (
     LocalityRef,
-    NewOrganisation,
-    OrganisationRef,
     RoleRef,
     TeamRef,
     build_lookups,
+)
+from programme.domain.recruitment import load_taxonomy
+from programme.domain.recruitment_import import (
+    ExistingPost,
     describe_value,
     plan_import,
 )

@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 
+from programme.domain.employers import OrganisationRef
 from programme.domain.hr_trackers import FIELDS
 from programme.domain.imports import CHOICES_ONLY, choices_to_remember, resolve_mapping
+from programme.domain.programme_names import LocalityRef, RoleRef, TeamRef, build_lookups
 from programme.domain.recruitment import (
     PIPELINE,
     PostFacts,
@@ -17,15 +19,7 @@ from programme.domain.recruitment import (
     load_taxonomy,
     pipeline_funnel,
 )
-from programme.domain.recruitment_import import (
-    ExistingPost,
-    LocalityRef,
-    OrganisationRef,
-    RoleRef,
-    TeamRef,
-    build_lookups,
-    plan_import,
-)
+from programme.domain.recruitment_import import ExistingPost, plan_import
 from programme.domain.spreadsheet import SheetRow, Table
 from programme.seed_files import ROLES_FILE
 

@@ -7,13 +7,15 @@ from datetime import date
 
 from programme.domain.hr_trackers import FIELDS
 from programme.domain.imports import resolve_mapping
-from programme.domain.recruitment import load_taxonomy
-from programme.domain.recruitment_import import (
-    ExistingPost,
+from programme.domain.programme_names import (
     LocalityRef,
     RoleRef,
     TeamRef,
     build_lookups,
+)
+from programme.domain.recruitment import load_taxonomy
+from programme.domain.recruitment_import import (
+    ExistingPost,
     plan_import,
 )
 from programme.domain.spreadsheet import SheetRow, Table
@@ -27,6 +29,7 @@ LOOKUPS = build_lookups(
     [LocalityRef(1, "Bridgwater", "bridgwater")],
     [TeamRef(TEAM, 1, "Bridgwater FS Team")],
     [RoleRef(ROLE_IDS[s.key], s.name, s.key, s.agency, s.names) for s in TAXONOMY.roles],
+    [],
     TAXONOMY.agencies,
 )
 HEADERS = ("Locality", "Team", "Job title", "Current status", "Post holder", "Start date")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from programme.domain.programme_names import (
+    resolve,
+)
 from programme.domain.recruitment import POST_STATUSES, load_taxonomy, status_names
-from programme.domain.recruitment_import import resolve
 from programme.domain.sign_in_sheets import STATUS_NAMES
 from programme.domain.vocabulary import (
     ABBREVIATIONS,
