@@ -149,8 +149,8 @@ def _read_row(
         elif name in mapping:
             _read_optional(name, cell(name), values, lookups, reject)
     plan.key = values.get("reference")
-    if plan.key:
-        plan.label += f" · {plan.key}"
+    if plan.key:  # a rejected row has only its reference to name it
+        plan.label = f"{plan.label} · {plan.key}" if plan.label else plan.key
     if not plan.errors:
         plan.action, plan.values = "pending", values
     return plan
