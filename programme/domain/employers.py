@@ -59,11 +59,13 @@ class Employers:
     known: Mapping[int, OrganisationRef] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
     new: dict[frozenset[str], NewOrganisation] = field(default_factory=dict)
+    # The rows that name each new organisation, rejected rows too (the preview lists them).
+    rows: dict[NewOrganisation, list[int]] = field(default_factory=dict)
     close: dict[str, CloseMatch] = field(default_factory=dict)
     # A file names few employers on many rows: each spelling is compared with the known ones once.
     _close_by_text: dict[str, OrganisationRef | None] = field(default_factory=dict)
 
-    def resolve(self, text: str, role_type: str | None) -> int | NewOrganisation:
+    def resolve(self, text: str, role_type: str | None, row: int = 0) -> int | NewOrganisation:
         """The close known organisation's id, or the new organisation the name proposes."""
         if text not in self._close_by_text:
             self._close_by_text[text] = self._close_match(text)
@@ -75,7 +77,9 @@ class Employers:
         if key not in self.new:
             kind = self.types.get(text) or infer_organisation_type(text) or role_type or "other"
             self.new[key] = NewOrganisation(text, kind)
-        return self.new[key]
+        new = self.new[key]
+        self.rows.setdefault(new, []).append(row)
+        return new
 
     def _close_match(self, text: str) -> OrganisationRef | None:
         written, spelt = tokens(text), normalise(text)

@@ -200,6 +200,7 @@ class ImportPlan:
     organisations_added: list = field(default_factory=list)
     # Every employer the file names that is new to the programme, even on a rejected row.
     organisations_proposed: list = field(default_factory=list)
+    organisation_rows: dict = field(default_factory=dict)  # new organisation -> rows naming it
     organisations_matched: list = field(default_factory=list)
     # The file's rows that are not data (`sheet_rows.py`): listed, never rejected.
     skipped: list[SkippedRow] = field(default_factory=list)

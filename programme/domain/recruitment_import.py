@@ -99,6 +99,7 @@ def plan_import(
     plan = ImportPlan(rows, lambda name, value: describe_value(name, value, lookups))
     plan.organisations_added = _organisations_added(rows, lookups)
     plan.organisations_proposed = lookups.employers.added
+    plan.organisation_rows = lookups.employers.rows
     plan.organisations_matched = list(lookups.employers.close.values())
     return plan
 
@@ -145,7 +146,7 @@ def _read_row(
         values["status"] = status.value
     for name in OPTIONAL_POST_FIELDS:
         if name == "organisation" and name in mapping:
-            _read_employer(cell(name), role, values, lookups, reject)
+            _read_employer(cell(name), role, values, lookups, reject, sheet_row.number)
         elif name in mapping:
             _read_optional(name, cell(name), values, lookups, reject)
     plan.key = values.get("reference")
@@ -218,7 +219,12 @@ def _read_optional(name: str, value: CellValue, values: dict, lookups: Lookups, 
 
 
 def _read_employer(
-    value: CellValue, role: RoleRef | None, values: dict, lookups: Lookups, reject
+    value: CellValue,
+    role: RoleRef | None,
+    values: dict,
+    lookups: Lookups,
+    reject,
+    row_number: int,
 ) -> None:
     """The organisation a cell names: a known one by any of its names; the one it is close to;
     else a new organisation to add, its type from its name or the role's usual employer. A type's
@@ -244,7 +250,8 @@ def _read_employer(
             ),
         )
         return
-    values["organisation_id"] = lookups.employers.resolve(text, role.agency if role else None)
+    role_type = role.agency if role else None
+    values["organisation_id"] = lookups.employers.resolve(text, role_type, row_number)
 
 
 def _parse_fte(text: str) -> float | None:

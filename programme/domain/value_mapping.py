@@ -195,11 +195,6 @@ def organisation_choices(
     Those already said to be a known one in this preview come first, to change back."""
     options = [(NEW_TYPE_PREFIX + key, f"New organisation: {label}") for key, label in types]
     options += [(key, f"Same as {label}") for key, label in known_values(lookups, "organisation")]
-    rows: dict[NewOrganisation, list[int]] = {}
-    for row in plan.rows:
-        value = row.values.get("organisation_id")
-        if isinstance(value, NewOrganisation):
-            rows.setdefault(value, []).append(row.row)
     mapped = [
         ValueChoice("organisation", column, written, (), key, options)
         for written, key in mappings.get("organisation", {}).items()
@@ -209,7 +204,7 @@ def organisation_choices(
             "organisation",
             column,
             new.name,
-            tuple(rows.get(new, ())),
+            tuple(plan.organisation_rows.get(new, ())),
             NEW_TYPE_PREFIX + new.type,
             options,
         )

@@ -218,3 +218,9 @@ def test_a_changed_employer_shows_by_name_in_the_preview():
     assert describe_value("organisation_id", NewOrganisation("Police", "police"), lookups) == (
         "Police (a new organisation)"
     )
+
+
+def test_the_rows_naming_a_new_organisation_include_rejected_ones():
+    plan = _plan(("Wizard", "Change Grow Live"), ("Recovery worker", "Change Grow Live"))
+    [new] = plan.organisations_proposed
+    assert plan.organisation_rows[new] == [2, 3]
