@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from programme.domain.formatting import count, listed, numeric_date
+from programme.domain.employers import (
+    Employers,
+    NewOrganisation,
+    OrganisationRef,
+    build_employers,
+)
+from programme.domain.formatting import numeric_date
 from programme.domain.hr_trackers import FIELDS, OPTIONAL_POST_FIELDS
 from programme.domain.imports import (
     ImportPlan,
@@ -66,23 +72,6 @@ class RoleRef:
 
 
 @dataclass(frozen=True)
-class OrganisationRef:
-    id: int
-    name: str
-    type: str  # an agency key of seed/roles.toml
-    names: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class NewOrganisation:
-    """An employer the programme has no organisation for yet, added when the import is applied:
-    for now, the organisation of a type named after the type ("Probation")."""
-
-    name: str
-    type: str
-
-
-@dataclass(frozen=True)
 class ExistingPost:
     id: int
     team_id: int
@@ -129,20 +118,13 @@ class Lookups:
     localities: _Names
     teams: dict[int, _Names]  # locality id -> its teams
     roles: _Names
-    organisations: _Names  # by name and alternative name, then by type for a type's only one
+    organisations: Employers
     statuses: _Names
     role_by_id: dict[int, RoleRef]
     team_names: dict[int, str]
     locality_names: dict[int, str]
     # A team's name -> the localities that have a team so called, to say where a team really is.
     team_homes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    organisation_names: dict[int, str] = field(default_factory=dict)
-    # The organisation a post of each type goes to when no cell names its employer: an id, or
-    # the organisation to add when the programme has none of that type.
-    by_type: dict[str, int | NewOrganisation] = field(default_factory=dict)
-    # A type's names -> the programme's organisations of that type, when it has several: a cell
-    # naming only the type cannot say which ("Council" with two councils).
-    ambiguous_types: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
 
 def build_lookups(
@@ -156,7 +138,8 @@ def build_lookups(
     """What the programme holds, by every name. `agencies` are the types of organisation (with
     the names spreadsheets use for them); `by_type` is the organisation a post of each type
     goes to when nothing names its employer (by default the first of that type by name)."""
-    lookups = Lookups(_Names(), defaultdict(_Names), _Names(), _Names(), _Names(), {}, {}, {})
+    employers = build_employers(_Names(), organisations, agencies, by_type)
+    lookups = Lookups(_Names(), defaultdict(_Names), _Names(), employers, _Names(), {}, {}, {})
     for locality in localities:
         lookups.localities.add(locality, locality.name, (locality.slug,))
         lookups.locality_names[locality.id] = locality.name
@@ -167,42 +150,9 @@ def build_lookups(
     for role in roles:
         lookups.roles.add(role, role.name, (role.key, *role.names))
         lookups.role_by_id[role.id] = role
-    _add_organisations(lookups, list(organisations), list(agencies), by_type)
     for status in POST_STATUSES:
         lookups.statuses.add(status, status.label, status_names(status))
     return lookups
-
-
-def _add_organisations(
-    lookups: Lookups,
-    organisations: list[OrganisationRef],
-    agencies: list[Agency],
-    by_type: Mapping[str, int] | None,
-) -> None:
-    """Organisations by their names first; then a type's names ("Council", "NHS trust") stand
-    for the programme's one organisation of that type, or for the one to add when it has none,
-    so files that name only the kind of employer keep working."""
-    of_type: dict[str, list[OrganisationRef]] = defaultdict(list)
-    for organisation in sorted(organisations, key=lambda o: (o.name, o.id)):
-        lookups.organisations.add(organisation.id, organisation.name, organisation.names)
-        lookups.organisation_names[organisation.id] = organisation.name
-        of_type[organisation.type].append(organisation)
-    for agency in agencies:
-        members = of_type.get(agency.key, [])
-        default = (by_type or {}).get(agency.key)
-        if default is None:
-            default = members[0].id if members else NewOrganisation(agency.label, agency.key)
-        lookups.by_type[agency.key] = default
-        names = (agency.label, agency.key, *agency.names)
-        if len(members) > 1:
-            for name in names:
-                lookups.ambiguous_types.setdefault(
-                    normalise(name), (agency.label, [o.name for o in members])
-                )
-        else:
-            # Suggestions name the organisation the type stands for.
-            spelt = members[0].name if members else agency.label
-            lookups.organisations.add(default, spelt, names)
 
 
 def plan_import(
@@ -332,16 +282,11 @@ def _read_optional(name: str, value: CellValue, values: dict, lookups: Lookups, 
 def _employer(value: CellValue, lookups: Lookups, reject) -> int | NewOrganisation | None:
     """The organisation a cell names. A type's name ("Council") with several organisations of
     that type names none of them, and says which there are."""
-    ambiguous = lookups.ambiguous_types.get(normalise(cell_text(value)))
-    if ambiguous is not None and lookups.organisations.find(cell_text(value)) is None:
-        label, names = ambiguous
-        reject(
-            "organisation",
-            f"“{cell_text(value)}” is a type of organisation, and the programme has "
-            f"{count(len(names), 'organisation')} of that type: name one ({listed(names)}).",
-        )
+    problem = lookups.organisations.ambiguity(cell_text(value))
+    if problem:
+        reject("organisation", problem)
         return None
-    return _resolve(value, lookups.organisations, "organisation", reject)
+    return _resolve(value, lookups.organisations.names, "organisation", reject)
 
 
 def _parse_fte(text: str) -> float | None:
@@ -416,7 +361,7 @@ def _compare(row: RowPlan, post: ExistingPost) -> None:
 
 def _fill_defaults(row: RowPlan, role: RoleRef, lookups: Lookups) -> None:
     row.values.setdefault("reference", None)
-    row.values.setdefault("organisation_id", lookups.by_type.get(role.agency))
+    row.values.setdefault("organisation_id", lookups.organisations.by_type.get(role.agency))
     row.values.setdefault("fte", 1.0)
     row.values.setdefault("holder_name", "")
     row.values.setdefault("holder_email", "")
@@ -436,9 +381,7 @@ def describe_value(name: str, value: Any, lookups: Lookups) -> str:
     if name == "status":
         return PostStatus(value).label
     if name == "organisation_id":
-        if isinstance(value, NewOrganisation):
-            return f"{value.name} (a new organisation)"
-        return lookups.organisation_names.get(value, str(value))
+        return lookups.organisations.describe(value)
     if isinstance(value, date):
         return f"{numeric_date(value)}"
     return str(value)
