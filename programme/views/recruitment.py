@@ -66,9 +66,9 @@ def _filters(form: PostFilterForm, programme) -> PostFilters:
     form.status.choices = select_choices(
         [("", "All statuses"), *((status.value, status.label) for status in POST_STATUSES)]
     )
-    employers = organisations.organisations_of(programme)
     form.organisation.choices = select_choices(
-        [("", "All organisations"), *((str(o.id), o.name) for o in employers)]
+        [("", "All organisations")]
+        + [(str(o.id), o.name) for o in organisations.organisations_of(programme)]
     )
     form.type.choices = select_choices([("", "All types"), *agencies().items()])
     role = form.role.data or ""
@@ -147,8 +147,7 @@ def apply_establishment(programme_slug: str, slug: str, team_id: int):
 
 
 def _post_form_choices(form: PostForm, programme, post=None) -> None:
-    """Roles, and the programme's organisations labelled with their type; a new post may
-    leave its employer to the role's usual type."""
+    """Roles, and organisations with their type; a new post may take its role's usual one."""
     form.role.choices = [(role.id, role.name) for role in programme.roles]
     employers = [
         (str(o.id), f"{o.name} ({type_label(o.type)})")
