@@ -125,7 +125,7 @@ def test_the_confirmation_names_the_posts_edited_since_and_offers_no_undo(app, s
         da_worker,
         post_service.PostInput(
             role_id=da_worker.role_id,
-            agency=da_worker.agency,
+            organisation_id=da_worker.organisation_id,
             reference=da_worker.reference,
             status="in_post",
             holder_name="Dana Cole-Smith",
@@ -279,7 +279,7 @@ def test_every_recruited_figure_says_what_it_leaves_out(app, sign_in, setting):
         post_service.update_post(
             post,
             post_service.PostInput(
-                role_id=post.role_id, agency=post.agency, status=status, start_date=start
+                role_id=post.role_id, status=status, start_date=start
             ),
             None,
             today=TODAY,
