@@ -60,12 +60,20 @@ class IsoDate(click.ParamType):
 ISO_DATE = IsoDate()
 
 
+def _organisation(new: dict) -> str:
+    """ "Change Grow Live (Substance misuse provider)"; a name that is its type's label alone."""
+    label = type_label(new["type"])
+    return new["name"] if new["name"] == label else f"{new['name']} ({label})"
+
+
 def report_import(
     counts: dict[str, int],
     errors: list[dict],
     as_json: bool,
     organisations_added: list[dict] | None = None,
     warnings: Sequence[str] = (),
+    *,
+    dry_run: bool = False,
 ) -> None:
     """Every import's report: errors and warnings one sentence each on stderr, the partner
     organisations new to the programme (recruitment only), then the counts line. Warnings (rows
@@ -79,11 +87,14 @@ def report_import(
         for warning in warnings:
             click.echo(f"Warning: {warning}", err=True)
         if organisations_added:
+            written = not (dry_run or counts["rejected"] or errors)
             click.echo(
-                "New partner organisations: "
-                + "; ".join(
-                    f"{new['name']} ({type_label(new['type'])})" for new in organisations_added
+                (
+                    "New partner organisations: "
+                    if written
+                    else "New partner organisations, once imported (none added now): "
                 )
+                + "; ".join(_organisation(new) for new in organisations_added)
             )
         for error in errors:
             where = ", ".join(

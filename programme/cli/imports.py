@@ -90,4 +90,5 @@ def run_import(
             as_json,
             added,
             [warning.sentence() for warning in plan.warnings],
+            dry_run=dry_run,
         )

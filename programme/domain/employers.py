@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from difflib import SequenceMatcher
 
 from programme.domain.spreadsheet import CellValue, cell_text, normalise, parse_date
 from programme.domain.vocabulary import infer_organisation_type, tokens
@@ -43,11 +42,47 @@ class CloseMatch:
     organisation: OrganisationRef
 
 
-# A name is taken for a known one it does not spell exactly when it shares this share of words
-# ("Anytown Council" / "Anytown Borough Council" share 2 of 3) or this close a spelling
-# ("Change Grow Live" / "Change, Grow, Live!" / "Chnage Grow Live"), and no other known name does.
-CLOSE_WORDS = 0.6
-CLOSE_SPELLING = 0.88
+# Words that say what standing or form a body has, not which body nor what kind: a name that
+# differs from a known one only by these ("Anytown Council" / "Anytown Borough Council") is close
+# to it. Words of kind (council, NHS, trust, police) are not among them: "Westshire NHS Trust" is
+# not "Westshire County Council".
+GENERIC_WORDS = frozenset(
+    tokens(
+        "borough county city district metropolitan foundation partnership service services "
+        "ltd limited cic uk group"
+    )
+)
+
+
+def _is_typo(written: str, known: str) -> bool:
+    """One letter added, dropped, changed, or two swapped ("Unt"/"Unit", "Chnage"/"Change");
+    never in a short word, where one letter makes another word."""
+    if min(len(written), len(known)) < 3 or abs(len(written) - len(known)) > 1:
+        return False
+    if len(written) == len(known):
+        differ = [i for i, (a, b) in enumerate(zip(written, known, strict=True)) if a != b]
+        swapped = (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and written[differ[0]] == known[differ[1]]
+            and written[differ[1]] == known[differ[0]]
+        )
+        return len(differ) == 1 or swapped
+    shorter, longer = sorted((written, known), key=len)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def is_close(written: frozenset[str], known: frozenset[str]) -> bool:
+    """Whether a name written in a file is a known name written otherwise: the same
+    distinctive words, give or take the generic ones and a typo in one word. "Eastshire County
+    Council" is not "Westshire County Council", nor "North Anytown Council" "South Anytown"."""
+    mine, theirs = written - GENERIC_WORDS, known - GENERIC_WORDS
+    if not mine or not theirs or mine == theirs:
+        return bool(mine) and mine == theirs and written != known
+    only_mine, only_theirs = mine - theirs, theirs - mine
+    if len(only_mine) != 1 or len(only_theirs) != 1:
+        return False
+    return _is_typo(next(iter(only_mine)), next(iter(only_theirs)))
 
 
 @dataclass
@@ -66,8 +101,11 @@ class Employers:
     _close_by_text: dict[str, OrganisationRef | None] = field(default_factory=dict)
 
     def resolve(self, text: str, role_type: str | None, row: int = 0) -> int | NewOrganisation:
-        """The close known organisation's id, or the new organisation the name proposes."""
-        if text not in self._close_by_text:
+        """The close known organisation's id, or the new organisation the name proposes (also
+        when the user chose a type for it, saying it is not the close one)."""
+        if text in self.types:
+            self._close_by_text[text] = None
+        elif text not in self._close_by_text:
             self._close_by_text[text] = self._close_match(text)
         match = self._close_by_text[text]
         if match is not None:
@@ -82,17 +120,13 @@ class Employers:
         return new
 
     def _close_match(self, text: str) -> OrganisationRef | None:
-        written, spelt = tokens(text), normalise(text)
-        if not written:
-            return None
-        close = set()
-        for organisation in self.known.values():
-            for name in (organisation.name, *organisation.names):
-                key = tokens(name)
-                shared = len(written & key) / len(written | key) if key else 0
-                spelling = SequenceMatcher(None, spelt, normalise(name)).ratio()
-                if shared >= CLOSE_WORDS or spelling >= CLOSE_SPELLING:
-                    close.add(organisation.id)
+        written = tokens(text)
+        close = {
+            organisation.id
+            for organisation in self.known.values()
+            for name in (organisation.name, *organisation.names)
+            if is_close(written, tokens(name))
+        }
         return self.known[close.pop()] if len(close) == 1 else None
 
     @property

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from programme.domain.spreadsheet import normalise
+from programme.domain.vocabulary import tokens
 
 # The longest name, alternative name and contact an organisation may have (the columns' sizes).
 NAME_LENGTH = 200
@@ -16,9 +16,11 @@ CONTACT_LENGTH = 200
 
 
 def name_key(name: str) -> str:
-    """What two names must share to be the same name: case, spaces and punctuation aside
-    ("Women's Aid" is "womens aid")."""
-    return normalise(name)
+    """What two names must share to be the same name: the same words, as imports match them
+    (case, punctuation, word order, plurals and the abbreviations of `vocabulary.py` aside:
+    "Safe Homes DA Service" is "Safe Homes Domestic Abuse Service"), so no two organisations
+    have names an import cannot tell apart."""
+    return " ".join(sorted(tokens(name)))
 
 
 def clean_names(names: Iterable[str], *own: str) -> list[str]:

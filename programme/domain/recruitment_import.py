@@ -95,13 +95,37 @@ def plan_import(
     reject_duplicates(
         rows, columns.get("reference", FIELDS["reference"].label), "post reference", "post"
     )
-    _match(rows, list(existing), lookups)
+    existing = list(existing)
+    _match(rows, existing, lookups)
+    if today is not None:
+        _stored_start_not_yet(rows, existing, columns, today, appointed_counts)
     plan = ImportPlan(rows, lambda name, value: describe_value(name, value, lookups))
     plan.organisations_added = _organisations_added(rows, lookups)
     plan.organisations_proposed = lookups.employers.added
     plan.organisation_rows = lookups.employers.rows
     plan.organisations_matched = list(lookups.employers.close.values())
     return plan
+
+
+def _stored_start_not_yet(
+    rows: list[RowPlan],
+    existing: list[ExistingPost],
+    columns: Mapping[str, str],
+    today: date,
+    appointed_counts: bool,
+) -> None:
+    """A row "In post" with a blank start date leaves the post's stored one alone: when that day
+    is still to come, the row is Appointed, with the warning, as if the file had said the day."""
+    by_id = {post.id: post for post in existing}
+    for row in rows:
+        post = by_id.get(row.target_id)
+        if post is None or row.values.get("start_date") is not None:
+            continue
+        stored = post.values["start_date"]
+        if row.values.get("status") == PostStatus.IN_POST.value and stored and stored > today:
+            row.values["start_date"] = stored
+            _not_started_yet(row, columns, today, appointed_counts)
+            _compare(row, post)
 
 
 def _organisations_added(rows: list[RowPlan], lookups: Lookups) -> list[NewOrganisation]:

@@ -191,7 +191,8 @@ def organisation_choices(
     types: Sequence[tuple[str, str]],
 ) -> list[ValueChoice]:
     """The employers the file names that the programme does not know: each proposed as a new
-    organisation of its inferred type, which the user may change, or say it is a known one.
+    organisation of its inferred type, which the user may change, or say it is a known one; and
+    those taken for a known one as their names are close, which the user may say are new.
     Those already said to be a known one in this preview come first, to change back."""
     options = [(NEW_TYPE_PREFIX + key, f"New organisation: {label}") for key, label in types]
     options += [(key, f"Same as {label}") for key, label in known_values(lookups, "organisation")]
@@ -199,14 +200,23 @@ def organisation_choices(
         ValueChoice("organisation", column, written, (), key, options)
         for written, key in mappings.get("organisation", {}).items()
     ]
-    return mapped + [
-        ValueChoice(
-            "organisation",
-            column,
-            new.name,
-            tuple(plan.organisation_rows.get(new, ())),
-            NEW_TYPE_PREFIX + new.type,
-            options,
-        )
-        for new in plan.organisations_proposed
-    ]
+    return (
+        mapped
+        + [
+            ValueChoice(
+                "organisation",
+                column,
+                new.name,
+                tuple(plan.organisation_rows.get(new, ())),
+                NEW_TYPE_PREFIX + new.type,
+                options,
+            )
+            for new in plan.organisations_proposed
+        ]
+        + [
+            ValueChoice(
+                "organisation", column, match.written, (), str(match.organisation.id), options
+            )
+            for match in plan.organisations_matched
+        ]
+    )

@@ -85,6 +85,8 @@ NOT_PLURAL = frozenset({"hmpps", "news", "always", "series", "species", "lens", 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?!\w)")
 _WORD = re.compile(r"[a-z0-9]+|[&+]")
+# An acronym written with dots ("W.C.C.", "H.M.P.P.S") is the acronym.
+_DOTTED = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\b\.?")
 
 
 @lru_cache(maxsize=16384)
@@ -96,6 +98,7 @@ def tokens(text: str) -> frozenset[str]:
     plain = unicodedata.normalize("NFKD", str(text).lower().translate(_APOSTROPHES))
     plain = "".join(char for char in plain if not unicodedata.combining(char))
     plain = _POSSESSIVE.sub("", plain).replace("'", "")  # "IDVA's" -> "idva", "didn't" -> "didnt"
+    plain = _DOTTED.sub(lambda acronym: acronym.group().replace(".", ""), plain)
     words = ["and" if word in ("&", "+") else _number(word) for word in _WORD.findall(plain)]
     words = [_singular(word) for word in _joined(words)]
     words = _replaced(_replaced(words, ABBREVIATIONS), VARIANTS)

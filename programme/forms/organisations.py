@@ -25,8 +25,8 @@ class OrganisationForm(BaseForm):
     other_names = TextAreaField(
         "Other names spreadsheets use",
         validators=[Length(max=5000)],
-        description="One per line, for example HMPPS. Imports match them ignoring case and "
-        "punctuation. A new name keeps the old one here.",
+        description="One per line, for example HMPPS. Imports match them by their words, "
+        "ignoring case, punctuation, word order and plurals. A new name keeps the old one here.",
     )
     agreement_signed_on = DateField(
         "Partnership agreement signed",

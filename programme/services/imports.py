@@ -125,7 +125,7 @@ def last_applied(programme: Programme, kind: str = "recruitment") -> ImportRecor
         .where(
             ImportRecord.programme_id == programme.id,
             ImportRecord.kind == kind,
-            ImportRecord.state != "previewed",
+            ImportRecord.state.in_(("applied", "undone")),
             ImportRecord.created + ImportRecord.updated > 0,
         )
         .order_by(ImportRecord.applied_at.desc(), ImportRecord.id.desc())

@@ -35,6 +35,7 @@ from programme.models import (
     PostStatusChange,
     Programme,
     Role,
+    StaffMember,
     Team,
     User,
 )
@@ -142,10 +143,33 @@ def _add_organisations(
             row.changes["organisation_id"] = (old, made(new))
 
 
+def _remove_organisations_added(programme: Programme, record: ImportRecord, actor) -> None:
+    """The organisations the import added go too (audited), unless a post or person has been
+    given one since."""
+    added = db.session.scalars(
+        select(Organisation).where(
+            Organisation.import_id == record.id,
+            ~exists().where(Post.organisation_id == Organisation.id),
+            ~exists().where(StaffMember.organisation_id == Organisation.id),
+        )
+    ).all()
+    for organisation in added:
+        audit.record(
+            actor,
+            "delete",
+            "organisation",
+            organisation.id,
+            f"Removed {organisation.name}, added by the import of {record.original_name}, "
+            "as the import was undone",
+            programme_id=programme.id,
+            before={"name": organisation.name, "type": organisation.type},
+        )
+        db.session.delete(organisation)
+
+
 def _organisation_for(programme, new: NewOrganisation, actor, record: ImportRecord):
-    """A new organisation the file names, or (for posts naming no employer) the type's own."""
-    if new.name == organisations.type_label(new.type):
-        return organisations.organisation_for_type(programme, new.type, actor, import_id=record.id)
+    """The organisation the plan said it would add, under its name and type, so that what is
+    applied is what the preview showed."""
     return organisations.create_organisation(
         programme, new.name, new.type, actor, import_id=record.id
     )
@@ -322,17 +346,11 @@ def undo_import(record: ImportRecord, actor: User | None) -> int:
         delete(Post).where(Post.import_id == record.id),
         execution_options={"synchronize_session": False},
     )
-    # The organisations it added go too, unless a post has been given one since.
-    db.session.execute(
-        delete(Organisation).where(
-            Organisation.import_id == record.id,
-            ~exists().where(Post.organisation_id == Organisation.id),
-        ),
-        execution_options={"synchronize_session": False},
-    )
     for change in record.changes:
         if change.action == "updated":
             _put_back(posts[change.post_id], change)
+    db.session.flush()  # the posts it moved point at their old organisations again
+    _remove_organisations_added(programme, record, actor)
     _redate_statuses(record)
     record.state, record.undone_by, record.undone_at = "undone", actor, utc_now()
     for locality_id in touched or [None]:

@@ -20,6 +20,7 @@ from programme.models import (
     ImportChange,
     ImportRecord,
     Locality,
+    Organisation,
     Post,
     PostStatusChange,
     Role,
@@ -32,7 +33,12 @@ NOTHING_TO_UNDO = {
     "expired": "This preview expired without being applied, so there is nothing to undo.",
     "undone": "This import was already undone; an import can be undone only once.",
 }
-FIELD_LABELS = {"team_id": "Team", "role_id": "Role", **{n: f.label for n, f in FIELDS.items()}}
+FIELD_LABELS = {
+    "team_id": "Team",
+    "role_id": "Role",
+    "organisation_id": "Employing organisation",
+    **{n: f.label for n, f in FIELDS.items()},
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class UndoSummary:
     deleted: list[str] = field(default_factory=list)  # the posts it created, by name
     reverted: list[Reverted] = field(default_factory=list)
     steps: int = 0  # status history steps the import recorded, removed with it
+    organisations: list[str] = field(default_factory=list)  # those it added, removed with it
     blockers: list[str] = field(default_factory=list)  # why it cannot be undone now
 
     @property
@@ -85,6 +92,13 @@ class UndoSummary:
 def describe_undo(record: ImportRecord) -> UndoSummary:
     """What `undo_import` would do to the programme now, or why it would refuse."""
     summary = UndoSummary(record)
+    summary.organisations = list(
+        db.session.scalars(
+            select(Organisation.name)
+            .where(Organisation.import_id == record.id)
+            .order_by(Organisation.name)
+        )
+    )
     programme = imports.programme_of(record)
     latest = imports.last_applied(programme, record.kind)
     if record.state != "applied":
@@ -163,7 +177,14 @@ def _names(record: ImportRecord) -> dict[str, dict[int, str]]:
         select(Team.id, Team.name).join(Locality).where(Locality.programme_id == programme_id)
     )
     roles = db.session.execute(select(Role.id, Role.name).where(Role.programme_id == programme_id))
-    return {"team_id": dict(teams.all()), "role_id": dict(roles.all())}
+    employers = db.session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.programme_id == programme_id)
+    )
+    return {
+        "team_id": dict(teams.all()),
+        "role_id": dict(roles.all()),
+        "organisation_id": dict(employers.all()),
+    }
 
 
 def _shown(name: str, value: Any, names: dict[str, dict[int, str]]) -> str:

@@ -85,7 +85,7 @@ def index(programme_slug: str):
 
 
 @bp.route("/names")
-@requires("import_spreadsheets")
+@requires("manage_recruitment")
 def names(programme_slug: str):
     """The words the programme's spreadsheets use for its localities, teams and statuses."""
     programme = _programme(programme_slug)
@@ -98,7 +98,7 @@ def names(programme_slug: str):
 
 
 @bp.route("/names/<int:alias_id>/forget", methods=["POST"])
-@requires("import_spreadsheets")
+@requires("manage_recruitment")
 def forget_name(programme_slug: str, alias_id: int):
     programme = _programme(programme_slug)
     if ConfirmForm().validate_on_submit():
@@ -177,8 +177,10 @@ def _render_preview(programme, importer, record, status: int = 200, form_errors=
         try:
             preview = importer.preview_record(record, _limits(), today=today())
         except ServiceError as error:
+            # The file was read when it was uploaded: what fails now is a column chosen since
+            # (an employer column of numbers), so the user goes back to choose again.
             flash(error.message, "error")
-            return redirect(url_for(".index", programme_slug=programme.slug))
+            return redirect(url_for(".columns", programme_slug=programme.slug, import_id=record.id))
         if preview.plan is None:
             return redirect(url_for(".columns", programme_slug=programme.slug, import_id=record.id))
     labels = {**CHANGE_LABELS, **{name: spec.label for name, spec in importer.fields.items()}}

@@ -449,7 +449,7 @@ def test_rows_that_are_not_data_are_noted_on_stderr_and_the_report_keeps_its_sha
 
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "New partner organisations: Domestic abuse charity (Domestic abuse charity)",
+        "New partner organisations: Domestic abuse charity",
         "created 1, updated 0, unchanged 0, rejected 0",
     ]
     assert result.stderr.splitlines() == [

@@ -11,7 +11,9 @@ from programme.domain.employers import (
     NewOrganisation,
     OrganisationRef,
     column_refusal,
+    is_close,
 )
+from programme.domain.vocabulary import tokens
 
 COUNCIL = OrganisationRef(1, "Anytown Borough Council", "council")
 TRUST = OrganisationRef(2, "Anyshire Partnership NHS Trust", "mental_health_trust", ("APT",))
@@ -84,3 +86,29 @@ def test_an_employer_column_of_numbers_or_dates_is_refused_naming_it(values):
 def test_an_employer_column_with_names_is_not_refused():
     assert column_refusal("Employer", ["Change Grow Live", 12, None]) is None
     assert column_refusal("Employer", [None, ""]) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "known", "close"),
+    [
+        ("Anytown Council", "Anytown Borough Council", True),
+        ("Chnage Grow Live", "Change Grow Live", True),
+        ("Westshire Probation Delivery Unt", "Westshire Probation Delivery Unit", True),
+        ("Eastshire County Council", "Westshire County Council", False),
+        ("North Anytown Council", "South Anytown Council", False),
+        ("Anytown Domestic Abuse Service", "Anyshire Domestic Abuse Service", False),
+        ("Westshire NHS Trust", "Westshire County Council", False),
+        ("Anytown Council", "Anytown Council", False),  # the same words: a match, not close
+    ],
+)
+def test_a_name_is_close_only_when_its_distinctive_words_agree_but_for_a_typo(
+    written, known, close
+):
+    assert is_close(tokens(written), tokens(known)) is close
+
+
+def test_a_type_chosen_for_a_close_name_makes_it_a_new_organisation():
+    resolver = employers(types={"Anytown Council": "council"})
+    assert resolver.resolve("Anytown Council", None) == NewOrganisation(
+        "Anytown Council", "council"
+    )

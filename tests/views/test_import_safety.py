@@ -278,9 +278,7 @@ def test_every_recruited_figure_says_what_it_leaves_out(app, sign_in, setting):
     ):
         post_service.update_post(
             post,
-            post_service.PostInput(
-                role_id=post.role_id, status=status, start_date=start
-            ),
+            post_service.PostInput(role_id=post.role_id, status=status, start_date=start),
             None,
             today=TODAY,
             expected_version=post.version,

@@ -314,11 +314,11 @@ ROUTES: list[Route] = [
     Route("training.locality", "GET", "view", _locality),
     *_both("training.new_staff", "manage_training", _team),
     Route("imports.index", "GET", "view", _programme),
-    Route("imports.names", "GET", "import_spreadsheets", _programme),
+    Route("imports.names", "GET", "manage_recruitment", _programme),
     Route(
         "imports.forget_name",
         "POST",
-        "import_spreadsheets",
+        "manage_recruitment",
         lambda w: {**_programme(w), "alias_id": w.alias_id},
     ),
     # Declared for anyone who imports something; a recruitment import needs manage_recruitment.
