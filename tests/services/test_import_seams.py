@@ -3,7 +3,7 @@ and undo, close names, "In post" from a later day with a blank start, and the im
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -109,7 +109,8 @@ def test_an_expired_preview_does_not_hide_the_import_to_undo(app):
         today=TODAY,
     )
     assert record.created + record.updated > 0
-    retention.purge(datetime.now(UTC) + timedelta(days=30), 14)
+    uploaded = reread(record).uploaded_at
+    retention.purge(uploaded + timedelta(days=30), 14)
     assert reread(record).state == "expired"
     assert imports.last_applied(programme).id == applied.id
 

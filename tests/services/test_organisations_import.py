@@ -109,7 +109,7 @@ def test_an_employer_close_to_one_the_programme_knows_is_taken_for_it(app):
                 "Bridgwater",
                 "FS Team",
                 "DA officer",
-                "Westshire Probation Delivery",
+                "Westshire Probation Delivry Unit",
                 "In post",
             ]
         ],

@@ -710,8 +710,8 @@ def test_undoing_the_last_import_puts_every_post_back_as_it_was(app):
         "import_record": 1,
         "import_change": 2,
         # The import and the undo, each in both localities, and the organisation the import
-        # added for the IDVA post (taken away again by the undo).
-        "audit_event": 5,
+        # added for the IDVA post, and its removal by the undo.
+        "audit_event": 6,
     }
     saved = reread(record)
     assert saved.state == "undone" and saved.undone_at is not None
