@@ -123,9 +123,8 @@ def test_hr_lead_maps_an_unknown_role_title_and_the_next_upload_needs_no_mapping
 
     # At the top, above the counts: the employers new to the programme, each with its type.
     new = page.locator("#new-organisations")
-    expect(new.get_by_role("heading", level=2)).to_have_text(
-        f"2 employing organisations new to {PROGRAMME}"
-    )
+    expect(new.get_by_role("heading", level=2)).to_have_text("Employing organisations to check")
+    expect(new).to_contain_text(f"{PROGRAMME} does not know these employers by name")
     assert page.evaluate(
         "() => document.querySelector('#new-organisations')"
         ".compareDocumentPosition(document.querySelector('#import-summary'))"
