@@ -60,10 +60,24 @@ def _write(
     the import ran is caught by their version."""
     created = [row for row in plan.rows if row.action == "created"]
     if created:
+        # A person in a post is employed by the post's organisation, as one added by hand is.
+        employers = dict(
+            db.session.execute(
+                select(Post.id, Post.organisation_id).where(
+                    Post.id.in_({row.values["post_id"] for row in created} - {None})
+                )
+            ).all()
+        )
         db.session.execute(
             insert(StaffMember),
             [
-                {**row.values, "email": row.key, "programme_id": programme.id, "version": 1}
+                {
+                    **row.values,
+                    "email": row.key,
+                    "programme_id": programme.id,
+                    "organisation_id": employers.get(row.values["post_id"]),
+                    "version": 1,
+                }
                 for row in created
             ],
         )

@@ -207,6 +207,8 @@ def test_a_post_reference_links_the_person_to_their_post(programme):
     import_(programme, data, "staff.csv")
 
     assert person("ann@x.org").post_id == post.id
+    # Employed by the post's organisation, as a person added by hand to a post is.
+    assert person("ann@x.org").organisation_id == post.organisation_id
 
 
 def test_an_unknown_post_reference_is_a_row_error(programme):
