@@ -1,6 +1,6 @@
 """What undoing a recruitment import would do, said before it is done: the posts it deletes,
-the posts it puts back (field by field), and anything that stops it. The undo itself is
-`recruitment_import.undo_import`; both read the same change rows the import left."""
+the posts it puts back (field by field), and anything that stops it; and the undo itself
+(`undo_import`). Both read the same change rows the import left."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import joinedload
 
-from programme.clock import zone
+from programme.clock import utc_now, zone
 from programme.domain.formatting import clock_time, count, local, long_date, short_date
 from programme.domain.hr_trackers import FIELDS
 from programme.domain.recruitment import PostStatus
@@ -23,10 +23,15 @@ from programme.models import (
     Organisation,
     Post,
     PostStatusChange,
+    Programme,
     Role,
+    StaffMember,
     Team,
+    User,
 )
-from programme.services import imports
+from programme.services import audit, imports
+from programme.services.errors import Conflict
+from programme.services.transaction import transactional
 
 NOTHING_TO_UNDO = {
     "previewed": "This file was only previewed, never applied, so there is nothing to undo.",
@@ -198,3 +203,112 @@ def _shown(name: str, value: Any, names: dict[str, dict[int, str]]) -> str:
     if name == "start_date":
         return short_date(date.fromisoformat(value) if isinstance(value, str) else value)
     return str(value)
+
+
+@transactional
+def undo_import(record: ImportRecord, actor: User | None) -> int:
+    """Put back every post the programme's last import created or changed; returns how many."""
+    programme = imports.programme_of(record)
+    imports.lock(programme)
+    latest = imports.last_applied(programme)
+    if record.state != "applied" or latest is None or latest.id != record.id:
+        raise Conflict(
+            "Only the programme's most recent import that changed something can be undone, "
+            "and only once."
+        )
+    posts = {
+        post.id: post
+        for post in db.session.scalars(select(Post).where(Post.programme_id == programme.id))
+    }
+    for change in record.changes:
+        post = posts.get(change.post_id)
+        if post is None or post.version != change.version_after:
+            what = f"the {post.display_name} post in {post.team.name}" if post else "a post"
+            raise Conflict(
+                f"Since this import, {what} was changed or removed, so undoing the import would "
+                "lose that change. Nothing was undone."
+            )
+    touched = _localities_touched(record)
+    db.session.execute(delete(PostStatusChange).where(PostStatusChange.import_id == record.id))
+    db.session.execute(
+        delete(Post).where(Post.import_id == record.id),
+        execution_options={"synchronize_session": False},
+    )
+    for change in record.changes:
+        if change.action == "updated":
+            _put_back(posts[change.post_id], change)
+    db.session.flush()  # the posts it moved point at their old organisations again
+    _remove_organisations_added(programme, record, actor)
+    _redate_statuses(record)
+    record.state, record.undone_by, record.undone_at = "undone", actor, utc_now()
+    for locality_id in touched or [None]:
+        audit.record(
+            actor,
+            "undo_import",
+            "import",
+            record.id,
+            f"Undid the recruitment import of {record.original_name}",
+            programme_id=programme.id,
+            locality_id=locality_id,
+            after={"import": record.id, "posts": len(record.changes)},
+        )
+    return len(record.changes)
+
+
+def _localities_touched(record: ImportRecord) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Team.locality_id)
+            .join(Post, Post.team_id == Team.id)
+            .join(ImportChange, ImportChange.post_id == Post.id)
+            .where(ImportChange.import_id == record.id)
+            .distinct()
+            .order_by(Team.locality_id)
+        )
+    )
+
+
+def _put_back(post: Post, change: ImportChange) -> None:
+    for name, value in change.before.items():
+        setattr(post, name, date.fromisoformat(value) if name == "start_date" and value else value)
+
+
+def _redate_statuses(record: ImportRecord) -> None:
+    """An updated post's status is dated by the last step left in its history."""
+    db.session.flush()
+    updated = select(ImportChange.post_id).where(
+        ImportChange.import_id == record.id, ImportChange.action == "updated"
+    )
+    latest = dict(
+        db.session.execute(
+            select(PostStatusChange.post_id, func.max(PostStatusChange.changed_on))
+            .where(PostStatusChange.post_id.in_(updated))
+            .group_by(PostStatusChange.post_id)
+        ).all()
+    )
+    for post in db.session.scalars(select(Post).where(Post.id.in_(updated))):
+        post.status_changed_on = latest.get(post.id)
+
+
+def _remove_organisations_added(programme: Programme, record: ImportRecord, actor) -> None:
+    """The organisations the import added go too (audited), unless a post or person has been
+    given one since."""
+    added = db.session.scalars(
+        select(Organisation).where(
+            Organisation.import_id == record.id,
+            ~exists().where(Post.organisation_id == Organisation.id),
+            ~exists().where(StaffMember.organisation_id == Organisation.id),
+        )
+    ).all()
+    for organisation in added:
+        audit.record(
+            actor,
+            "delete",
+            "organisation",
+            organisation.id,
+            f"Removed {organisation.name}, added by the import of {record.original_name}, "
+            "as the import was undone",
+            programme_id=programme.id,
+            before={"name": organisation.name, "type": organisation.type},
+        )
+        db.session.delete(organisation)
