@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from difflib import SequenceMatcher
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -34,8 +32,9 @@ import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.worksheet.formula import ArrayFormula
 
-from programme.domain.formatting import clock_time, file_size, numeric_date
-from programme.domain.headers import header_key, match_columns
+from programme.domain.cells import CellValue, cell_text, nearest, normalise, parse_date
+from programme.domain.formatting import file_size
+from programme.domain.headers import match_columns
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -56,14 +55,12 @@ __all__ = [
     "read_table",
 ]
 
-CellValue: TypeAlias = str | int | float | date | datetime | bool | None
 
 MB = 1024 * 1024
 HEADER_SEARCH_ROWS = 30  # non-blank rows looked at to find the header
 MAX_BLANK_RUN = 1_000  # formatted-but-empty sheets can run to a million blank rows
 MAX_ZIP_RATIO = 1_000  # ordinary workbook parts compress 5-100 to 1
 ZIP_RATIO_MIN_SIZE = 1 * MB  # tiny parts can compress absurdly well and are harmless
-NEAREST_CUTOFF = 0.6  # as difflib.get_close_matches
 SNIFF_CHARS = 8 * 1024
 CSV_DELIMITERS = ",;\t"
 
@@ -148,129 +145,6 @@ class _Sheet:
     name: str | None  # None for a CSV
     rows: RowSource
     header: _Header | None  # None when the sheet has no non-blank rows
-
-
-# --------------------------------------------------------------------------- text helpers
-
-
-def normalise(text: object) -> str:
-    """Header text reduced for comparison: "Post Ref." -> "postref", "E-mail" -> "email"."""
-    if text is None:
-        return ""
-    return header_key(text if isinstance(text, str) else cell_text(text))
-
-
-# A CSV download writes "'=..." so that Excel shows a formula-like cell as text; reading it back,
-# the apostrophe goes again (Excel itself never stores it in a cell's value).
-_QUOTED_FORMULA = re.compile(r"^'(?=[=+\-@\t\r])")
-
-
-def cell_text(value: CellValue) -> str:
-    """A cell as the user would read it: 12.0 -> "12", a date -> "dd/mm/yyyy", True -> "yes"."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _QUOTED_FORMULA.sub("", value.strip(), count=1)
-    if isinstance(value, bool):  # before int: bool is an int
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        # 15 significant digits is what Excel shows, so 0.1 + 0.2 reads "0.3".
-        return str(int(value)) if value.is_integer() else format(value, ".15g")
-    if isinstance(value, datetime):
-        if value.time() == datetime.min.time():
-            return numeric_date(value)
-        return f"{numeric_date(value)} {clock_time(value)}"
-    if isinstance(value, date):
-        return numeric_date(value)
-    return str(value)
-
-
-def nearest(value: str, candidates: Iterable[str]) -> str | None:
-    """The candidate closest to ``value`` (ignoring case and punctuation), for "did you mean"."""
-    key = normalise(value)
-    if not key:
-        return None
-    matcher = SequenceMatcher(b=key)  # b is the side SequenceMatcher caches
-    best, best_ratio = None, 0.0
-    for candidate in candidates:
-        matcher.set_seq1(normalise(candidate))
-        if (ratio := matcher.ratio()) > best_ratio:  # ties keep the earlier candidate
-            best, best_ratio = candidate, ratio
-    return best if best_ratio >= NEAREST_CUTOFF else None
-
-
-# --------------------------------------------------------------------------- dates
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-# A time after the date is ignored: CSVs saved from other systems often add " 00:00:00".
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_UK_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
-# "1 March 2026", "1st Mar. 2026", and Excel's "1-Mar-26".
-_WORDY_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ /-]+([a-z]+)\.?,?[ /-]+(\d{4}|\d{2})")
-
-
-def parse_date(value: CellValue) -> date | None:
-    """A date from a cell: Excel dates, or UK text dates; "" and None give None.
-
-    Raises ValueError with a sentence for the user for anything else, including numbers
-    (a bare number in a CSV is not a date) and US-style dates such as "03/13/2026".
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    parsed = _date_from_text(value.strip()) if isinstance(value, str) else None
-    if parsed is None:
-        raise ValueError(f"“{cell_text(value)}” is not a date: use dd/mm/yyyy")
-    return parsed
-
-
-def _date_from_text(text: str) -> date | None:
-    if match := _UK_DATE.fullmatch(text):
-        day, _, month, year = match.groups()
-        return _valid_date(_full_year(year), int(month), int(day))
-    if match := _ISO_DATE.fullmatch(text):
-        year, month, day = match.groups()
-        return _valid_date(int(year), int(month), int(day))
-    if match := _WORDY_DATE.fullmatch(text.lower()):
-        day, month_name, year = match.groups()
-        month = _MONTHS.get(month_name)
-        return _valid_date(_full_year(year), month, int(day)) if month else None
-    return None
-
-
-def _full_year(year: str) -> int:
-    return 2000 + int(year) if len(year) == 2 else int(year)
-
-
-def _valid_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:  # 31/02, or a US date with the month second
-        return None
 
 
 # --------------------------------------------------------------------------- read_table
