@@ -94,7 +94,27 @@ def match_columns(
         if field not in columns
     }
     _match(words, wanted, columns, used)
+    # Last, a header that gives its column two names or a note ("Role / Job Title", "Employer
+    # (host org)", "Start date (exp.)") matches when one of its parts does.
+    parts = [header_parts(header) for header in headers]
+    for field, accepted in wanted.items():
+        if field in columns:
+            continue
+        for index, alternatives in enumerate(parts):
+            if index not in used and any(part in accepted for part in alternatives):
+                columns[field] = index
+                used.add(index)
+                break
     return columns
+
+
+_PARTS = re.compile(r"[/|()\[\]]")
+
+
+def header_parts(text: str) -> list[frozenset[str]]:
+    """The words of each part of a header split at slashes and brackets; none when it has one."""
+    parts = [header_words(part) for part in _PARTS.split(text or "") if header_key(part)]
+    return parts if len(parts) > 1 else []
 
 
 def _names(field: str, synonyms: Sequence[str]) -> tuple[str, ...]:

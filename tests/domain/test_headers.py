@@ -176,3 +176,15 @@ def test_a_sign_in_sheet_with_other_words_is_recognised():
         "name": 0,
         "attended": 5,
     }
+
+
+def test_a_header_with_two_names_or_a_note_matches_by_one_of_its_parts():
+    headers = ["Vacancy #", "Office", "FS Team", "Role / Job Title", "Employer (host org)"]
+    headers += ["Where we are", "Start Date (exp.)", "Grade"]
+
+    columns = match_columns(headers, synonyms(hr_trackers.FIELDS))
+
+    assert columns["role"] == 3
+    assert columns["organisation"] == 4
+    assert columns["start_date"] == 6
+    assert "status" not in columns  # "Where we are" says nothing a person could rely on
