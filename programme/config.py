@@ -79,7 +79,13 @@ def build_config(overrides: dict | None = None) -> dict:
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME"),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
         "SMTP_STARTTLS": _flag("SMTP_STARTTLS"),
+        "SMTP_TIMEOUT": _whole_number("SMTP_TIMEOUT", 30),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@localhost"),
+        # A message the server did not take is tried again after 5, 10, 20 … minutes (at most
+        # 6 hours apart); after MAIL_MAX_ATTEMPTS it is marked failed for an admin to resend.
+        "MAIL_MAX_ATTEMPTS": _whole_number("MAIL_MAX_ATTEMPTS", 8),
+        # When the scheduler sends what is waiting in the outbox (retries, invitations).
+        "MAIL_DELIVERY_CRON": os.environ.get("MAIL_DELIVERY_CRON", "*/5 * * * *"),
         "REMINDER_CRON": os.environ.get("REMINDER_CRON", "0 8 * * mon"),
         "TIMEZONE": os.environ.get("TIMEZONE", "Europe/London"),
         # When the daily readiness snapshots are stored (cron syntax, in TIMEZONE).

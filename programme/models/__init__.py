@@ -3,6 +3,7 @@
 from programme.models.api_tokens import ApiToken
 from programme.models.audit import AuditEvent
 from programme.models.imports import ColumnMapping, ImportChange, ImportRecord, ValueAlias
+from programme.models.mail import AccountLink, DigestPreference, OutboxMessage
 from programme.models.organisations import Organisation
 from programme.models.programme import Locality, Programme, Team
 from programme.models.readiness import (
@@ -39,8 +40,11 @@ from programme.models.training import (
 from programme.models.users import LoginAttempt, User
 
 __all__ = [
-    "ValueAlias",
+    "AccountLink",
     "ApiToken",
+    "DigestPreference",
+    "OutboxMessage",
+    "ValueAlias",
     "Attendance",
     "AuditEvent",
     "CheckSignOff",

@@ -22,7 +22,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # None for someone invited who has not yet chosen a password: they cannot sign in.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(30))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped at logout and deactivation: cookies carrying an older number stop working.
@@ -36,6 +37,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def invited(self) -> bool:
+        """Added by invitation and not yet joined (no password chosen)."""
+        return self.password_hash is None
 
     @property
     def role_label(self) -> str:

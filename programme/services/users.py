@@ -175,7 +175,9 @@ def sign_in(email: str, password: str, address: str, settings: dict) -> SignInRe
             None, "Too many failed sign-in attempts. Wait 15 minutes and try again."
         )
     user = find_user(email)
-    password_ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    # An invited user with no password yet is checked against the dummy hash too, and refused.
+    stored_hash = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    password_ok = check_password_hash(stored_hash, password) and stored_hash is not _DUMMY_HASH
     accepted = bool(user and password_ok and user.active)
     db.session.add(LoginAttempt(email=email, address=address, succeeded=accepted))
     if not user or not password_ok:
