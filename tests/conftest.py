@@ -21,6 +21,9 @@ from programme import create_app
 from programme.extensions import db
 from tests.pages import page_problems
 
+# The SMTP server fixtures (`smtp_server`, `smtp_down`) for every test that sends mail.
+pytest_plugins = ["tests.mail_server"]
+
 # The day every test runs on, unless it pins another with the `pin_clock` fixture.
 TODAY = date(2026, 11, 30)  # a Monday
 
