@@ -2,7 +2,9 @@
 
 Run exactly one scheduler per deployment (`flask --app app scheduler`), beside any number of web
 processes: the jobs keep no state in the process, and each is safe to run twice (a day's
-readiness snapshot replaces that day's earlier one), so a restart or a second run does no harm.
+readiness snapshot replaces that day's earlier one; a digest is sent once per person and ISO week,
+the database's unique key and a claim on each outbox row deciding it), so a restart or a second
+scheduler started by mistake does no harm: it only does the same work twice over.
 """
 
 from __future__ import annotations
@@ -10,15 +12,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from flask import Flask, current_app
 
-from programme.clock import today, utc_now
+from programme.clock import now, today, utc_now
+from programme.domain.weeks import week_commencing
 from programme.services import retention
 from programme.services.errors import Conflict
+from programme.services.mail import outbox
 from programme.services.readiness import snapshots
+from programme.services.reminders.weekly import WeekRun, send_week
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +54,17 @@ def purge_retention() -> retention.PurgeRun:
         return retention.purge(utc_now(), days)
 
 
+def send_weekly_digests() -> WeekRun:
+    """The same run as `reminders send`: this week's digests, each sent once."""
+    return send_week(today())
+
+
+def deliver_outbox() -> outbox.Delivery:
+    """Send what waits in the outbox: retries after a failed attempt, and any message whose
+    first attempt (an invitation sent from a web request) did not get through."""
+    return outbox.deliver_due()
+
+
 JOBS = (
     Job(
         "readiness_snapshots",
@@ -60,6 +77,18 @@ JOBS = (
         "IMPORT_EXPIRY_CRON",
         purge_retention,
         "delete what has outlived its retention period (import previews never applied)",
+    ),
+    Job(
+        "weekly_digests",
+        "REMINDER_CRON",
+        send_weekly_digests,
+        "send each person's weekly digest (once per person and week)",
+    ),
+    Job(
+        "mail_delivery",
+        "MAIL_DELIVERY_CRON",
+        deliver_outbox,
+        "send what waits in the outbox (retries with backoff)",
     ),
 )
 
@@ -89,11 +118,28 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
 
 
 def catch_up(app: Flask) -> None:
-    """On start, store today's snapshot if the job has not yet (a scheduler down overnight). A
-    failure is logged, not raised: the schedule still starts and the job runs at its time."""
+    """On start, do what a scheduler down at the wrong moment missed: today's snapshot, and this
+    week's digests if their time has passed (sending nothing already sent). A failure is logged,
+    not raised: the schedule still starts and the jobs run at their times."""
     with app.app_context():
         try:
             if not snapshots.snapshots_taken_on(today()):
                 take_readiness_snapshots()
         except Exception:
             log.exception("Catching up on today's readiness snapshots failed")
+        try:
+            if digests_due_this_week(app.config["REMINDER_CRON"]):
+                send_weekly_digests()
+        except Exception:
+            log.exception("Catching up on this week's digests failed")
+
+
+def digests_due_this_week(expression: str) -> bool:
+    """Whether this ISO week's digest time (REMINDER_CRON) has already come."""
+    moment = now()
+    start = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    start -= timedelta(days=start.weekday())
+    first = CronTrigger.from_crontab(expression, timezone=moment.tzinfo).get_next_fire_time(
+        None, start
+    )
+    return first is not None and week_commencing(first.date()) == start.date() and first <= moment

@@ -3,6 +3,7 @@ can be told to refuse some recipients for good (550) or to be down (a closed por
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ class MailHandler:
     received: list[Received] = field(default_factory=list)
     # Addresses answered "550 no such mailbox" at RCPT TO.
     refuse: set[str] = field(default_factory=set)
+    # Seconds to take over each message (to make two senders overlap).
+    delay: float = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
@@ -48,6 +51,8 @@ class MailHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"

@@ -11,6 +11,7 @@ def register_commands(app: Flask) -> None:
         programmes,
         readiness,
         recruitment,
+        reminders,
         retention,
         scheduler,
         staff,
@@ -33,6 +34,7 @@ def register_commands(app: Flask) -> None:
         training.sessions_group,
         training_imports.training_group,
         readiness.readiness_group,
+        reminders.reminders_group,
         retention.retention_group,
         scheduler.scheduler_command,
     ):
