@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         imports,
         localities,
+        mail,
         milestones,
         organisations,
         programmes,
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
         imports.bp,
         admin.bp,
         account.bp,
+        mail.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)

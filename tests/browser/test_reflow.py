@@ -31,6 +31,7 @@ PAGES = (
     "/programmes/somerset/readiness/gate",
     "/my-milestones",
     "/account",
+    "/account/email",
 )
 
 

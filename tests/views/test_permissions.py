@@ -19,6 +19,7 @@ from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import ValueAlias
 from programme.services import api_tokens, organisations, recruitment_import
+from programme.services.mail import unsubscribe
 from programme.services.readiness import decisions, gate_criteria, gate_exceptions
 from programme.services.training import catalogue, enrolment, schedule, staff_members
 from tests.builders import (
@@ -67,6 +68,7 @@ class World:
     alias_id: int = 0
     organisation_id: int = 0
     other_organisation_id: int = 0
+    unsubscribe_token: str = ""
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -122,6 +124,7 @@ def build_world() -> World:
     other = organisations.create_organisation(
         programme, "Westshire Women's Aid", "da_charity", None
     )
+    viewer = create_user("viewer")
     return World(
         programme=programme.slug,
         locality=locality.slug,
@@ -129,7 +132,7 @@ def build_world() -> World:
         item_id=template.items[0].id,
         milestone_id=milestone.id,
         workstream_id=milestone.workstream_id,
-        user_id=create_user("viewer").id,
+        user_id=viewer.id,
         team_id=team.id,
         post_id=post.id,
         role_id=post.role_id,
@@ -142,6 +145,7 @@ def build_world() -> World:
         alias_id=alias.id,
         organisation_id=post.organisation_id,
         other_organisation_id=other.id,
+        unsubscribe_token=unsubscribe.unsubscribe_token(viewer),
     )
 
 
@@ -207,6 +211,10 @@ def _merge(w: World) -> dict:
 
 def _token(w: World) -> dict:
     return {"token_id": w.token_id}
+
+
+def _unsubscribe(w: World) -> dict:
+    return {"token": w.unsubscribe_token}
 
 
 def _none(_w: World) -> dict:
@@ -386,6 +394,10 @@ ROUTES: list[Route] = [
         Route("account.revoke", method, "view", _token, ok=frozenset({404}))
         for method in ("GET", "POST")
     ],
+    # Everyone signed in chooses their own e-mail reminders (an empty form turns all off).
+    *_both("mail.preferences", "view"),
+    # The signed token is the authority: no sign-in, and the POST turns the digest off.
+    *_both("mail.unsubscribe", "public", _unsubscribe),
     Route("api.locality_readiness", "GET", "view", _locality, json=True),
     Route(
         "api.go_live",
