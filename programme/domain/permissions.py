@@ -39,6 +39,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "record_attendance": frozenset({"admin", "programme_manager", "trainer"}),
     # Runs training sessions: a new session names them as its trainer unless they say otherwise.
     "run_sessions": frozenset({"trainer"}),
+    # The parts of the weekly digest a role brings, beyond a person's own milestones and sessions:
+    # recruitment to HR leads, what each locality still needs trained to trainers, every
+    # locality's readiness to board members.
+    "digest_recruitment": frozenset({"hr_lead"}),
+    "digest_training": frozenset({"trainer"}),
+    "digest_readiness": frozenset({"board_member"}),
     # The go-live gate's criteria, thresholds and locality exceptions.
     "manage_gate": frozenset({"admin", "programme_manager"}),
     # The operational board records (and rescinds) go-live decisions.

@@ -176,6 +176,16 @@ class Shortfall:
     detail: str
 
 
+def rag_of(share: Share, threshold: int, met: bool) -> RagStatus:
+    """Green when met; amber within AMBER_POINTS of the threshold; red otherwise (and when there
+    is nothing to count). Serves a result worked out today and a reading kept in a snapshot."""
+    if met:
+        return "green"
+    if share.denominator and threshold - share.percent <= AMBER_POINTS:
+        return "amber"
+    return "red"
+
+
 @dataclass(frozen=True)
 class CriterionResult:
     criterion: Criterion
@@ -213,11 +223,7 @@ class CriterionResult:
 
     @property
     def rag(self) -> RagStatus:
-        if self.met:
-            return "green"
-        if self.share.denominator and self.threshold - self.share.percent <= AMBER_POINTS:
-            return "amber"
-        return "red"
+        return rag_of(self.share, self.threshold, self.met)
 
     @property
     def gap(self) -> int:
