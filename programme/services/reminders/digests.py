@@ -13,7 +13,6 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from programme.domain.digest_items import PARTS, Digest, Recipient
 from programme.domain.digests import digest_for
@@ -141,9 +140,5 @@ def compose_digest(user: User, digest: Digest) -> Composed:
 
 
 def preferences_url() -> str:
-    """Where a person chooses which parts of the digest they get: the preferences page, or
-    their account page until there is one."""
-    try:
-        return app_url("mail.preferences")
-    except BuildError:
-        return app_url("account.index")
+    """Where a person chooses which parts of the digest they get."""
+    return app_url("mail.preferences")

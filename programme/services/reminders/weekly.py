@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from programme.services.reminders.digests import Planned, PlannedDigest, Skip, plan_digests
 from sqlalchemy import select
 
 from programme.domain.weeks import iso_week
 from programme.extensions import db
 from programme.models import OutboxMessage, User
 from programme.services.mail import outbox
+from programme.services.reminders.digests import Planned, PlannedDigest, Skip, plan_digests
 from programme.services.transaction import transactional
 
 ALREADY_SENT = "already sent this week"
