@@ -213,11 +213,13 @@ def _claim(message_id: int) -> OutboxMessage | None:
 def _record(message: OutboxMessage, outcome: Outcome, max_attempts: int, delivery: Delivery):
     moment = utc_now()
     message.claimed_at = None
+    # A message that gets through keeps the last error it met on the way (a 451 before, or a
+    # claim left by a stopped process: then it may have arrived twice), for the admin page.
     if outcome.result == ACCEPTED:
-        message.status, message.sent_at, message.last_error = "sent", moment, None
+        message.status, message.sent_at = "sent", moment
         delivery.sent.append(message)
     elif outcome.result == STORED:
-        message.status, message.last_error = "stored", None
+        message.status = "stored"
         delivery.stored.append(message)
     elif outcome.result == PERMANENT:
         message.status = "failed"
