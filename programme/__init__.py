@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
         localities,
         milestones,
         organisations,
+        outbox,
         programmes,
         readiness,
         recruitment,
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         readiness.bp,
         imports.bp,
         admin.bp,
+        outbox.bp,
         account.bp,
         api.bp,
     ):

@@ -11,6 +11,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from sqlalchemy import select, update
 
+from programme.clock import utc_now
 from programme.extensions import db
 from programme.models import AuditEvent, OutboxMessage
 from programme.services.errors import NotFound, ServiceError
@@ -306,7 +307,7 @@ def test_a_message_claimed_by_another_process_meanwhile_is_not_sent_twice(
             other_process.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == taken.id, OutboxMessage.status == "pending")
-                .values(status="sending", claimed_at=datetime.now(UTC))  # noqa: DTZ005
+                .values(status="sending", claimed_at=utc_now())
             )
         return ids
 
