@@ -19,7 +19,8 @@ from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import ValueAlias
 from programme.services import api_tokens, organisations, recruitment_import
-from programme.services.mail import unsubscribe
+from programme.services.mail import outbox, unsubscribe
+from programme.services.mail.compose import Composed
 from programme.services.readiness import decisions, gate_criteria, gate_exceptions
 from programme.services.training import catalogue, enrolment, schedule, staff_members
 from tests.builders import (
@@ -69,6 +70,7 @@ class World:
     organisation_id: int = 0
     other_organisation_id: int = 0
     unsubscribe_token: str = ""
+    message_id: int = 0
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -125,7 +127,17 @@ def build_world() -> World:
         programme, "Westshire Women's Aid", "da_charity", None
     )
     viewer = create_user("viewer")
+    # A message in the outbox, stored (not sent), so an admin may resend it.
+    message = outbox.queue(
+        to="ann@example.org",
+        kind="digest",
+        key="2026-W49",
+        composed=Composed("Your week", "Hi", None),
+    )
+    message.status = "stored"
+    db.session.flush()
     return World(
+        message_id=message.id,
         programme=programme.slug,
         locality=locality.slug,
         template=template.key,
@@ -215,6 +227,8 @@ def _token(w: World) -> dict:
 
 def _unsubscribe(w: World) -> dict:
     return {"token": w.unsubscribe_token}
+def _message(w: World) -> dict:
+    return {"message_id": w.message_id}
 
 
 def _none(_w: World) -> dict:
@@ -366,6 +380,11 @@ ROUTES: list[Route] = [
         )
         for action in ("deactivate", "reactivate")
     ],
+    Route("outbox.index", "GET", "manage_mail"),
+    Route("outbox.show", "GET", "manage_mail", _message),
+    # The walked message is stored, not sent: resending it stores it again (MAIL_TRANSPORT=outbox).
+    Route("outbox.resend", "GET", "manage_mail", _message),
+    Route("outbox.resend", "POST", "manage_mail", _message, ok=frozenset({302})),
     Route("readiness.board", "GET", "view", _programme),
     Route("readiness.locality", "GET", "view", _locality),
     # The locality's criteria are unmet, so the decision is refused (409) and nothing recorded;
