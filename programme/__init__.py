@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
         localities,
         milestones,
         organisations,
+        passwords,
         programmes,
         readiness,
         recruitment,
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         auth.bp,
+        passwords.bp,
         programmes.bp,
         localities.bp,
         milestones.bp,
