@@ -189,7 +189,7 @@ def _resets_since(column, value, since: datetime) -> int:
         select(func.count(AccountLink.id)).where(
             column == value,
             AccountLink.purpose == PASSWORD_RESET,
-            AccountLink.created_at >= since,
+            AccountLink.created_at > since,
         )
     )
 
