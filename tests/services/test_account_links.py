@@ -4,6 +4,7 @@ use ends, the reset rate limits counted in the database, and the e-mails the lin
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -147,6 +148,47 @@ def test_of_two_requests_racing_with_one_link_only_the_first_sets_a_password(app
     assert refused.value.problem == USED
     db.session.expire_all()
     assert check_password_hash(user.password_hash, NEW_PASSWORD)
+    assert count_rows(AuditEvent) == 1
+
+
+def test_two_tabs_racing_on_postgresql_set_the_password_once(app, monkeypatch):
+    """Two requests at once, each in its own connection, both past the check before either
+    writes: PostgreSQL makes the second UPDATE wait for the first's row lock, then it matches no
+    unused link. (SQLite cannot run two writers at once, so this runs on PostgreSQL only.)"""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
+    user = create_user("viewer")
+    issued = _issued(user)
+    both_checked = threading.Barrier(2, timeout=10)
+    policy = account_links.check_password_policy
+
+    def checked_then_wait(*args):
+        policy(*args)
+        both_checked.wait()
+
+    monkeypatch.setattr(account_links, "check_password_policy", checked_then_wait)
+    outcomes: list[str] = []
+
+    def tab(password: str) -> None:
+        with app.app_context():
+            try:
+                use_link(issued.token, PASSWORD_RESET, password)
+                outcomes.append("set")
+            except LinkRefused as refused:
+                outcomes.append(refused.problem)
+            finally:
+                db.session.remove()
+
+    tabs = [
+        threading.Thread(target=tab, args=(phrase,))
+        for phrase in (NEW_PASSWORD, "second tab's different phrase")
+    ]
+    for each in tabs:
+        each.start()
+    for each in tabs:
+        each.join(timeout=20)
+
+    assert sorted(outcomes) == ["set", USED]
     assert count_rows(AuditEvent) == 1
 
 
