@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
         localities,
         milestones,
         organisations,
+        outbox,
         passwords,
         programmes,
         readiness,
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
         readiness.bp,
         imports.bp,
         admin.bp,
+        outbox.bp,
         account.bp,
         api.bp,
     ):

@@ -44,6 +44,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # The operational board records (and rescinds) go-live decisions.
     "decide_go_live": frozenset({"admin", "board_member"}),
     "manage_users": frozenset({"admin"}),
+    # The e-mail outbox: reading every message the app sent or will send, and resending one.
+    "manage_mail": frozenset({"admin"}),
 }
 
 

@@ -19,6 +19,8 @@ from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import ValueAlias
 from programme.services import api_tokens, organisations, recruitment_import
+from programme.services.mail import outbox
+from programme.services.mail.compose import Composed
 from programme.services.readiness import decisions, gate_criteria, gate_exceptions
 from programme.services.training import catalogue, enrolment, schedule, staff_members
 from tests.builders import (
@@ -67,6 +69,7 @@ class World:
     alias_id: int = 0
     organisation_id: int = 0
     other_organisation_id: int = 0
+    message_id: int = 0
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -122,7 +125,17 @@ def build_world() -> World:
     other = organisations.create_organisation(
         programme, "Westshire Women's Aid", "da_charity", None
     )
+    # A message in the outbox, stored (not sent), so an admin may resend it.
+    message = outbox.queue(
+        to="ann@example.org",
+        kind="digest",
+        key="2026-W49",
+        composed=Composed("Your week", "Hi", None),
+    )
+    message.status = "stored"
+    db.session.flush()
     return World(
+        message_id=message.id,
         programme=programme.slug,
         locality=locality.slug,
         template=template.key,
@@ -211,6 +224,10 @@ def _token(w: World) -> dict:
 
 def _bad_token(_w: World) -> dict:
     return {"token": "not-a-link-we-sent"}
+
+
+def _message(w: World) -> dict:
+    return {"message_id": w.message_id}
 
 
 def _none(_w: World) -> dict:
@@ -372,6 +389,11 @@ ROUTES: list[Route] = [
     ],
     # The walked user has joined already: refused with a message, back to the list (302).
     Route("admin.resend_invitation", "POST", "manage_users", _user, ok=frozenset({302})),
+    Route("outbox.index", "GET", "manage_mail"),
+    Route("outbox.show", "GET", "manage_mail", _message),
+    # The walked message is stored, not sent: resending it stores it again (MAIL_TRANSPORT=outbox).
+    Route("outbox.resend", "GET", "manage_mail", _message),
+    Route("outbox.resend", "POST", "manage_mail", _message, ok=frozenset({302})),
     Route("readiness.board", "GET", "view", _programme),
     Route("readiness.locality", "GET", "view", _locality),
     # The locality's criteria are unmet, so the decision is refused (409) and nothing recorded;

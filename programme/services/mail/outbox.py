@@ -36,6 +36,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from programme.clock import utc_now
+from programme.domain.outbox import RESENDABLE
 from programme.extensions import db
 from programme.models import OutboxMessage, User
 from programme.models.mail import MESSAGE_KINDS
@@ -56,8 +57,6 @@ FIRST_RETRY = timedelta(minutes=5)
 LONGEST_WAIT = timedelta(hours=6)
 # A claim older than this was left by a process that stopped: the message is tried again.
 STALE_CLAIM = timedelta(minutes=15)
-# What an admin may send again (a pending or sending message is already on its way).
-RESENDABLE = ("failed", "sent", "stored")
 MAY_HAVE_BEEN_DELIVERED = (
     "A delivery started over 15 minutes ago never recorded its outcome (the process stopped?): "
     "tried again, though the first attempt may have been delivered."
@@ -213,11 +212,13 @@ def _claim(message_id: int) -> OutboxMessage | None:
 def _record(message: OutboxMessage, outcome: Outcome, max_attempts: int, delivery: Delivery):
     moment = utc_now()
     message.claimed_at = None
+    # A message that gets through keeps the last error it met on the way (a 451 before, or a
+    # claim left by a stopped process: then it may have arrived twice), for the admin page.
     if outcome.result == ACCEPTED:
-        message.status, message.sent_at, message.last_error = "sent", moment, None
+        message.status, message.sent_at = "sent", moment
         delivery.sent.append(message)
     elif outcome.result == STORED:
-        message.status, message.last_error = "stored", None
+        message.status = "stored"
         delivery.stored.append(message)
     elif outcome.result == PERMANENT:
         message.status = "failed"
@@ -277,7 +278,7 @@ def resend(message_id: int, actor: User | None) -> OutboxMessage:
     headers["Message-ID"] = make_msgid(domain=sender_domain(current_app.config["MAIL_FROM"]))
     result = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(RESENDABLE))
+        .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(sorted(RESENDABLE)))
         .values(
             status="pending",
             attempts=0,

@@ -1,0 +1,101 @@
+"""Reading the outbox for the admin page: messages newest first, filtered and a page at a time,
+and how many there are in each status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from programme.extensions import db
+from programme.models import OutboxMessage
+from programme.models.mail import OUTBOX_STATUSES
+from programme.services.errors import NotFound
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class OutboxFilters:
+    status: str | None = None
+    kind: str | None = None
+    recipient: str | None = None  # part of the address, any case
+    week: str | None = None  # a digest's ISO week, '2026-W49'
+
+    @property
+    def active(self) -> bool:
+        return any((self.status, self.kind, self.recipient, self.week))
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as the page's query string has them (to keep them across pages)."""
+        values = {"status": self.status, "kind": self.kind}
+        values |= {"recipient": self.recipient, "week": self.week}
+        return {name: value for name, value in values.items() if value}
+
+
+@dataclass(frozen=True)
+class OutboxPage:
+    messages: list[OutboxMessage]
+    total: int  # matching the filters, on every page
+    page: int
+    pages: int
+    per_page: int
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first message among all that match (1-based)."""
+        return (self.page - 1) * self.per_page + 1 if self.messages else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.messages) - 1 if self.messages else 0
+
+
+def _conditions(filters: OutboxFilters) -> list:
+    conditions = []
+    if filters.status:
+        conditions.append(OutboxMessage.status == filters.status)
+    if filters.kind:
+        conditions.append(OutboxMessage.kind == filters.kind)
+    if filters.recipient:
+        conditions.append(OutboxMessage.recipient.icontains(filters.recipient, autoescape=True))
+    if filters.week:
+        conditions.append(OutboxMessage.kind == "digest")
+        conditions.append(OutboxMessage.dedupe_key == filters.week)
+    return conditions
+
+
+def browse(filters: OutboxFilters, page: int = 1, per_page: int = PER_PAGE) -> OutboxPage:
+    """The messages matching `filters`, newest first, `per_page` to a page. A page past the last
+    shows the last."""
+    conditions = _conditions(filters)
+    total = db.session.scalar(select(func.count(OutboxMessage.id)).where(*conditions)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(*conditions)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return OutboxPage(list(messages), total, page, pages, per_page)
+
+
+def status_counts() -> dict[str, int]:
+    """How many messages are in each status, every status listed (0 when none)."""
+    counted = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(
+                OutboxMessage.status
+            )
+        ).all()
+    )
+    return {status: counted.get(status, 0) for status in OUTBOX_STATUSES}
+
+
+def get_message(message_id: int) -> OutboxMessage:
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound("There is no message with that id in the outbox.")
+    return message
