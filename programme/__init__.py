@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         milestones,
         organisations,
         outbox,
+        passwords,
         programmes,
         readiness,
         recruitment,
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         auth.bp,
+        passwords.bp,
         programmes.bp,
         localities.bp,
         milestones.bp,

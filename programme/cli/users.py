@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from programme.cli.common import fail, run_service
 from programme.domain.formatting import person
 from programme.domain.permissions import ROLES
-from programme.services import users
+from programme.services import account_mail, users
 
 
 @click.group("users", help="Manage the people who can sign in.")
@@ -21,16 +21,24 @@ def users_group() -> None:
 @click.option("--name", required=True, help="The person's full name.")
 @click.option("--role", required=True, type=click.Choice(list(ROLES)))
 @click.option(
-    "--password-stdin", is_flag=True, help="Read the password from standard input (one line)."
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input (one line). Without it, the user is e-mailed "
+    "an invitation to choose their own.",
 )
 @with_appcontext
 def create_user_command(email: str, name: str, role: str, password_stdin: bool) -> None:
-    """Add a user who can sign in."""
+    """Add a user who can sign in: with a password read from stdin, or invited by e-mail."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if not password:
-        fail("No password was given.")
-    user = run_service(lambda: users.create_user(email, name, role, password, actor=None))
-    click.echo(f"Created {person(user.email, user.role_label)}.")
+        if not password:
+            fail("No password was given.")
+        user = run_service(lambda: users.create_user(email, name, role, password, actor=None))
+        click.echo(f"Created {person(user.email, user.role_label)}.")
+        return
+    invited = run_service(lambda: account_mail.invite_new_user(email, name, role, actor=None))
+    user, sending = invited.user, invited.sending
+    click.echo(f"Created {person(user.email, user.role_label)}, invited by e-mail.")
+    if sending.failed:
+        fail(sending.sentence() + " An administrator can resend it from the Users page.")
+    click.echo(sending.sentence())

@@ -1,7 +1,8 @@
-from wtforms import StringField
-from wtforms.validators import StopValidation
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, StopValidation
 
 from programme.domain.api_tokens import name_problem
+from programme.forms.auth import confirm_password_field, new_password_field
 from programme.forms.base import BaseForm
 
 
@@ -17,3 +18,13 @@ class NewTokenForm(BaseForm):
         validators=[_token_name],
         description="Say what will use it, so you know which token to revoke later.",
     )
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = new_password_field()
+    confirm = confirm_password_field()

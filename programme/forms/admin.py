@@ -1,4 +1,4 @@
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from programme.domain.permissions import ROLES
@@ -12,15 +12,12 @@ class NewUserForm(BaseForm):
         "Full name", validators=[DataRequired("Enter the person's name."), Length(max=200)]
     )
     email = EmailField(
-        "E-mail address", validators=[DataRequired("Enter an e-mail address."), Length(max=254)]
+        "E-mail address",
+        validators=[DataRequired("Enter an e-mail address."), Length(max=254)],
+        description="We will e-mail an invitation to this address, with a link to choose a "
+        "password. The link works once, for 7 days.",
     )
     role = SelectField("Role", choices=ROLE_CHOICES)
-    password = PasswordField(
-        "Initial password",
-        validators=[DataRequired("Enter a password.")],
-        description="At least 12 characters. Three random words make a good one.",
-        render_kw={"autocomplete": "new-password"},
-    )
 
 
 class RoleForm(BaseForm):

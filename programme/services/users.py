@@ -66,7 +66,9 @@ def active_users() -> list[User]:
 
 
 @transactional
-def create_user(email: str, name: str, role: str, password: str, actor: User | None) -> User:
+def create_user(email: str, name: str, role: str, password: str | None, actor: User | None) -> User:
+    """Add a user. With no password, they are invited: they cannot sign in until they choose one
+    from an invitation link (services/account_mail.invite_new_user sends it)."""
     email = normalise_email(email)
     name = name.strip()
     if not name:
@@ -75,17 +77,20 @@ def create_user(email: str, name: str, role: str, password: str, actor: User | N
         raise ServiceError(f"Role must be one of {', '.join(ROLES)}; {role!r} is not.", "role")
     if find_user(email):
         raise Conflict(f"A user with the e-mail address {email} already exists.", "email")
-    check_password_policy(password, email, name)
-    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
+    if password is not None:
+        check_password_policy(password, email, name)
+    password_hash = hash_password(password) if password is not None else None
+    user = User(email=email, name=name, role=role, password_hash=password_hash)
     db.session.add(user)
     db.session.flush()
+    invited = " (invited: no password yet)" if password is None else ""
     audit.record(
         actor,
         "create",
         "user",
         user.id,
-        f"Added user {email} as {ROLES[role]}",
-        after={"email": email, "name": name, "role": role},
+        f"Added user {email} as {ROLES[role]}{invited}",
+        after={"email": email, "name": name, "role": role, "invited": password is None},
     )
     return user
 
@@ -155,7 +160,7 @@ def _recent_failures(column, value: str, since: datetime) -> int:
     )
 
 
-def _throttled(email: str, address: str, settings: dict) -> bool:
+def throttled(email: str, address: str, settings: dict) -> bool:
     since = utc_now() - timedelta(minutes=settings["LOGIN_THROTTLE_WINDOW_MINUTES"])
     return (
         _recent_failures(LoginAttempt.email, email, since)
@@ -170,7 +175,7 @@ def sign_in(email: str, password: str, address: str, settings: dict) -> SignInRe
     """Check a sign-in attempt, counting failures per account and per address in the database."""
     email = email.strip().lower()[:254]
     address = (address or "unknown")[:64]
-    if _throttled(email, address, settings):
+    if throttled(email, address, settings):
         return SignInResult(
             None, "Too many failed sign-in attempts. Wait 15 minutes and try again."
         )

@@ -1,18 +1,28 @@
-"""Your account: your personal API tokens, made and revoked by you alone.
+"""Your account: changing your password, and your personal API tokens, made and revoked by you
+alone.
 
 A new token is shown once, in the answer to the form that made it: never in a redirect, a flash
 message, the session or a URL, and never again (only its hash is stored).
 """
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user
 
 from programme.auth import requires
-from programme.forms.account import NewTokenForm
+from programme.forms.account import ChangePasswordForm, NewTokenForm
 from programme.forms.base import BaseForm
-from programme.services import api_tokens
+from programme.services import api_tokens, passwords
 from programme.services.errors import ServiceError
-from programme.views.common import or_404
+from programme.views.common import or_404, render_form
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -66,3 +76,33 @@ def revoke(token_id: int):
         return redirect(url_for(".index"))
     status = 400 if form.errors else 200
     return render_template("account/revoke.html", token=token, form=form), status
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@requires("view")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = passwords.change_password(
+                _me(),
+                form.current_password.data,
+                form.password.data,
+                request.remote_addr or "",
+                current_app.config,
+            )
+        except ServiceError as error:
+            form.add_service_error(error.field, error.message)
+        else:
+            # The other sessions ended with the old session number; this one carries on with
+            # the new one, in a fresh session.
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            flash(
+                "Your password has been changed. Anywhere else you were signed in, you have been "
+                "signed out.",
+                "success",
+            )
+            return redirect(url_for(".index"))
+    return render_form("account/change_password.html", form=form)

@@ -50,14 +50,18 @@ def _unavailable(missing: str, skipped: str, remedy: str) -> None:
 
 
 @pytest.fixture
-def live_server(app, _migrated: str) -> Iterator[str]:
+def live_server(app, _migrated: str, request: pytest.FixtureRequest) -> Iterator[str]:
     """Serve the app over HTTP on a free port, on the emptied test database; yield its base URL.
 
     `app` (tests/conftest.py) empties the tables and holds an app context for the builders; the
     served app is a second app on the same database with CSRF protection ENABLED, as in
-    production, so every form the browser submits proves it carries its token.
+    production, so every form the browser submits proves it carries its token. A test that also
+    uses `smtp_server` gets a served app that sends its mail there too.
     """
-    served = make_app(_migrated, WTF_CSRF_ENABLED=True)
+    mail = {}
+    if "smtp_server" in request.fixturenames:
+        mail = request.getfixturevalue("smtp_server").settings()
+    served = make_app(_migrated, WTF_CSRF_ENABLED=True, **mail)
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True

@@ -227,6 +227,12 @@ def _token(w: World) -> dict:
 
 def _unsubscribe(w: World) -> dict:
     return {"token": w.unsubscribe_token}
+
+
+def _bad_token(_w: World) -> dict:
+    return {"token": "not-a-link-we-sent"}
+
+
 def _message(w: World) -> dict:
     return {"message_id": w.message_id}
 
@@ -274,6 +280,14 @@ ROUTES: list[Route] = [
     # A signed-in user asking for the sign-in page is sent on to the home page.
     Route("auth.login", "GET", "public", ok=frozenset({200, 302})),
     Route("auth.login", "POST", "public"),
+    # Asking for a reset link (an empty form: 400), and the pages an e-mailed link opens: the
+    # walk's token was never issued, so everyone gets the "not valid" page (400).
+    *_both("passwords.forgotten", "public"),
+    *[
+        Route(endpoint, method, "public", _bad_token, ok=frozenset({400}))
+        for endpoint in ("passwords.reset", "passwords.invitation")
+        for method in ("GET", "POST")
+    ],
     *_both("programmes.new", "manage_programme"),
     Route("programmes.index", "GET", "view"),
     Route("programmes.overview", "GET", "view", lambda w: {"slug": w.programme}),
@@ -380,6 +394,8 @@ ROUTES: list[Route] = [
         )
         for action in ("deactivate", "reactivate")
     ],
+    # The walked user has joined already: refused with a message, back to the list (302).
+    Route("admin.resend_invitation", "POST", "manage_users", _user, ok=frozenset({302})),
     Route("outbox.index", "GET", "manage_mail"),
     Route("outbox.show", "GET", "manage_mail", _message),
     # The walked message is stored, not sent: resending it stores it again (MAIL_TRANSPORT=outbox).
@@ -407,6 +423,7 @@ ROUTES: list[Route] = [
     # Everyone signed in has an account page and makes their own tokens (an empty name: 400).
     Route("account.index", "GET", "view"),
     Route("account.new_token", "POST", "view"),
+    *_both("account.change_password", "view"),
     # The walked token is someone else's: as unknown to each walker as one that never existed
     # (revoking one's own is tested in test_account.py).
     *[
