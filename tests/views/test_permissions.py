@@ -135,7 +135,7 @@ def build_world() -> World:
         composed=Composed("Your week", "Hi", None),
     )
     message.status = "stored"
-    db.session.flush()
+    db.session.commit()
     return World(
         message_id=message.id,
         programme=programme.slug,
