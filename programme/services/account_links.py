@@ -113,6 +113,21 @@ def issue_link(user: User, purpose: str, requested_from: str | None = None) -> I
     return IssuedLink(link, token)
 
 
+def problem_of_link(link_id: int) -> str | None:
+    """Why the link with this id can no longer be used (UNKNOWN when there is none), or None."""
+    link = db.session.get(AccountLink, link_id)
+    if link is None:
+        return UNKNOWN
+    return link_problem(
+        purpose=link.purpose,
+        created_at=link.created_at,
+        expires_at=link.expires_at,
+        used_at=link.used_at,
+        user_active=link.user.active,
+        now=utc_now(),
+    )
+
+
 def check_link(token: str, purpose: str) -> CheckedLink:
     """What a presented token names, and whether it can be used now. Changes nothing.
 

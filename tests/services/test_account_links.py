@@ -512,3 +512,34 @@ def test_void_links_touches_only_unused_running_links(app, pin_clock):
     db.session.commit()
 
     assert account_links.void_links(user) == 0
+
+
+def test_the_outbox_resends_an_invitation_only_while_its_link_still_works(app, smtp_server):
+    from programme.services.mail import outbox
+
+    invited = account_mail.invite_new_user("sam@example.org", "Sam Jones", "viewer", None)
+    [first] = db.session.scalars(select(OutboxMessage)).all()
+
+    again = outbox.resend(first.id, None)  # the link is still good: the same e-mail goes again
+    assert again.status == "pending"
+    db.session.commit()
+    outbox.deliver([first.id])
+
+    account_mail.resend_invitation(invited.user.id, None)  # a new link replaces the first
+    with pytest.raises(ServiceError) as refused:
+        outbox.resend(first.id, None)
+    assert "Resend invitation" in refused.value.message
+
+
+def test_the_outbox_does_not_resend_a_used_reset_link(app, smtp_server):
+    from programme.services.mail import outbox
+
+    user = create_user("viewer", name="Ann Jones")
+    message_id = account_mail.queue_password_reset(user.email, "10.0.0.1")
+    account_mail.deliver_now(message_id)
+    token = _link_in(smtp_server.received[0].part("plain"), "password/reset")
+    account_links.use_link(token, PASSWORD_RESET, "a brand new long passphrase here")
+
+    with pytest.raises(ServiceError) as refused:
+        outbox.resend(message_id, None)
+    assert "Forgotten your password?" in refused.value.message

@@ -41,6 +41,7 @@ from programme.extensions import db
 from programme.models import OutboxMessage, User
 from programme.models.mail import MESSAGE_KINDS
 from programme.services import audit
+from programme.services.account_links import problem_of_link
 from programme.services.errors import NotFound, ServiceError
 from programme.services.mail.compose import Composed
 from programme.services.mail.transports import (
@@ -273,6 +274,7 @@ def resend(message_id: int, actor: User | None) -> OutboxMessage:
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         raise NotFound("There is no message with that id in the outbox.")
+    _refuse_a_dead_link(message)
     before = _state(message)
     headers = dict(message.headers or {})
     headers["Message-ID"] = make_msgid(domain=sender_domain(current_app.config["MAIL_FROM"]))
@@ -303,6 +305,28 @@ def resend(message_id: int, actor: User | None) -> OutboxMessage:
         after=_state(message),
     )
     return message
+
+
+# Sending an invitation or reset again sends the same single-use link: refused once that link
+# can no longer be used, with where to get a new one.
+_DEAD_LINK = {
+    "invitation": (
+        "This invitation's link can no longer be used (it has been used, replaced or has "
+        "expired). Send a new one with “Resend invitation” on the Users page."
+    ),
+    "password_reset": (
+        "This reset link can no longer be used (it has been used, replaced or has expired). The "
+        "person can ask for a new one with “Forgotten your password?” on the sign-in page."
+    ),
+}
+
+
+def _refuse_a_dead_link(message: OutboxMessage) -> None:
+    if message.kind not in _DEAD_LINK:
+        return
+    link_id = message.dedupe_key.removeprefix("link:")
+    if not link_id.isdigit() or problem_of_link(int(link_id)) is not None:
+        raise ServiceError(_DEAD_LINK[message.kind])
 
 
 def _state(message: OutboxMessage) -> dict:
