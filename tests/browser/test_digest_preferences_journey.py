@@ -1,7 +1,8 @@
 """E-mail reminders in a real browser.
 
-A trainer signs in, follows "Your account" and "change your e-mail reminders", unticks the
-weekly digest and saves: the page says so, shows the box unticked, and the choice is saved.
+A trainer with a milestone due signs in, follows "Your account" and "change your e-mail
+reminders", unticks the weekly digest and saves: the page says so, shows the box unticked, the
+choice is saved, and the next weekly run sends her nothing.
 
 Someone with no session opens the unsubscribe link a digest carries (built on APP_BASE_URL, here
 the live server): the page names whose digest it is and changes nothing until they press
@@ -13,6 +14,7 @@ and fits a 320 px wide screen.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -20,8 +22,11 @@ from playwright.sync_api import Page, expect
 from programme.extensions import db
 from programme.models import DigestPreference
 from programme.services.mail import unsubscribe
+from programme.services.reminders.digests import TURNED_OFF, plan_digests
+from programme.services.reminders.weekly import send_week
 from tests.browser.conftest import assert_accessible, sign_in_through_form
-from tests.builders import DEFAULT_PASSWORD, create_user
+from tests.builders import DEFAULT_PASSWORD, create_locality, create_milestone, create_user
+from tests.conftest import TODAY
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +40,11 @@ def _fits_320_pixels(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 320, page.url
 
 
-def test_a_user_turns_the_weekly_digest_off_on_the_preferences_page(page: Page):
+def test_a_user_turns_the_weekly_digest_off_and_the_next_run_skips_them(page: Page, smtp_server):
     user = create_user("trainer", name="Tess Trainer")
+    # A milestone of hers due this week: she has something to act on.
+    create_milestone(create_locality(), owner_id=user.id, due=TODAY + timedelta(days=3))
+    assert [digest.user.id for digest in plan_digests(TODAY).digests] == [user.id]
 
     sign_in_through_form(page, user)
     page.get_by_role("link", name="Your account", exact=True).click()
@@ -60,6 +68,10 @@ def test_a_user_turns_the_weekly_digest_off_on_the_preferences_page(page: Page):
     assert_accessible(page)
     saved = _saved_preference(user)
     assert saved is not None and not saved.enabled and saved.training
+
+    run = send_week(TODAY)
+    assert run.sent == [] and smtp_server.received == []
+    assert [(skip.user.id, skip.reason) for skip in run.skipped] == [(user.id, TURNED_OFF)]
 
 
 def test_the_unsubscribe_link_works_without_signing_in(app, page: Page, live_server: str):
