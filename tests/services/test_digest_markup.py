@@ -34,6 +34,7 @@ VAGUE_LINKS = {"here", "click here", "link", "more", "read more", "this"}
 class Table:
     headers: list[dict] = field(default_factory=list)  # each <th>'s attributes and text
     rows: list[list[str]] = field(default_factory=list)  # each body row's cell texts
+    caption: str = ""
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Markup(HTMLParser):
         self._cell: list[str] | None = None
         self._row: list[str] | None = None
         self._link: Link | None = None
+        self._caption: list[str] | None = None
 
     def handle_decl(self, decl: str) -> None:
         self.declaration = decl
@@ -75,9 +77,11 @@ class Markup(HTMLParser):
                 self.tables[-1].headers.append(attrs)
         elif tag == "a":
             self._link = Link(attrs.get("href", ""))
+        elif tag == "caption":
+            self._caption = []
 
     def handle_data(self, data: str) -> None:
-        for open_text in (self._heading, self._cell):
+        for open_text in (self._heading, self._cell, self._caption):
             if open_text is not None:
                 open_text.append(data)
         if self._link is not None:
@@ -94,6 +98,9 @@ class Markup(HTMLParser):
             elif self._row is not None:
                 self._row.append(text)
             self._cell = None
+        elif tag == "caption" and self._caption is not None:
+            self.tables[-1].caption = " ".join("".join(self._caption).split())
+            self._caption = None
         elif tag == "tr" and self._row is not None:
             if self._row:
                 self.tables[-1].rows.append(self._row)
@@ -185,8 +192,9 @@ def test_every_table_has_column_headers_and_full_rows(digests):
 def test_readiness_is_a_table_with_rag_in_words(digests):
     board = parsed(digests["bea@westshire.gov.uk"].composed.html)
     headers = [th["text"] for th in board.tables[0].headers]
+    # One table a locality, captioned with its name and state (a linked caption, not a column
+    # repeating the name on every row).
     assert headers == [
-        "Locality",
         "Criterion",
         "Value",
         "Threshold",
@@ -195,7 +203,8 @@ def test_readiness_is_a_table_with_rag_in_words(digests):
     ]
     rags = [row[headers.index("RAG")] for table in board.tables for row in table.rows]
     assert rags and set(rags) <= RAG_WORDS
-    assert {row[0] for table in board.tables for row in table.rows} == {"Taunton", "Mendip"}
+    captions = [table.caption.split(" (")[0] for table in board.tables]
+    assert sorted(captions) == ["Mendip", "Taunton"]
     assert board.headings[2] == ("h3", "Within 4 weeks of go-live and not ready")
 
 
