@@ -15,7 +15,9 @@ batch is answered with that same temporary failure rather than waiting SMTP_TIME
 from __future__ import annotations
 
 import smtplib
+import ssl
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Protocol
@@ -57,6 +59,10 @@ class OutboxTransport:
         return Outcome(STORED)
 
 
+# 998 is the longest line RFC 5322 allows; shorter headers stay on one line.
+UNFOLDED = policy.SMTP.clone(max_line_length=998)
+
+
 def sender_domain(sender: str) -> str:
     return sender.rpartition("@")[2].strip(" >") or "localhost"
 
@@ -64,8 +70,13 @@ def sender_domain(sender: str) -> str:
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     """The message as it goes on the wire: From, To, Subject, Date, Message-ID, the message's
     own extra headers (List-Unsubscribe…), a plain-text part and, when there is one, the HTML
-    alternative."""
-    email = EmailMessage()
+    alternative.
+
+    Headers are not folded: a folded List-Unsubscribe (a long URL with no space to fold at) would
+    go out as RFC 2047 encoded words, which mail providers do not read as the `<https://…>` that
+    RFC 8058 one-click unsubscribe needs.
+    """
+    email = EmailMessage(policy=UNFOLDED)
     email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
@@ -157,7 +168,9 @@ class SmtpTransport:
         try:
             connection.ehlo_or_helo_if_needed()
             if self.starttls:
-                connection.starttls()
+                # Verify the server's certificate and name: smtplib's own default verifies
+                # neither, and the password and reset links would go to whoever answered.
+                connection.starttls(context=ssl.create_default_context())
                 connection.ehlo()
             if self.username:
                 connection.login(self.username, self.password)
