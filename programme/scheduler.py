@@ -19,6 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 from flask import Flask, current_app
 
 from programme.clock import now, today, utc_now
+from programme.domain.cron import standard_crontab
 from programme.domain.weeks import week_commencing
 from programme.services import retention
 from programme.services.errors import Conflict
@@ -93,6 +94,12 @@ JOBS = (
 )
 
 
+def cron_trigger(expression: str, timezone) -> CronTrigger:
+    """A trigger for a standard cron expression (Sunday is day 0) in `timezone`; a ValueError
+    names what is wrong with a malformed one."""
+    return CronTrigger.from_crontab(standard_crontab(expression), timezone=timezone)
+
+
 def in_app_context(app: Flask, job: Job) -> Callable[[], object]:
     def run() -> object:
         with app.app_context():
@@ -107,7 +114,7 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     for job in JOBS:
         scheduler.add_job(
             in_app_context(app, job),
-            CronTrigger.from_crontab(app.config[job.cron_setting], timezone=zone),
+            cron_trigger(app.config[job.cron_setting], zone),
             id=job.id,
             name=job.description,
             coalesce=True,  # after downtime, run once rather than once per missed day
@@ -139,7 +146,5 @@ def digests_due_this_week(expression: str) -> bool:
     moment = now()
     start = moment.replace(hour=0, minute=0, second=0, microsecond=0)
     start -= timedelta(days=start.weekday())
-    first = CronTrigger.from_crontab(expression, timezone=moment.tzinfo).get_next_fire_time(
-        None, start
-    )
+    first = cron_trigger(expression, moment.tzinfo).get_next_fire_time(None, start)
     return first is not None and week_commencing(first.date()) == start.date() and first <= moment

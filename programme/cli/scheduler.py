@@ -1,11 +1,10 @@
 """`scheduler` (CLI.md): run the schedule in the foreground, one per deployment."""
 
 import click
-from apscheduler.triggers.cron import CronTrigger
 from flask import current_app
 from flask.cli import with_appcontext
 
-from programme.scheduler import JOBS, build_scheduler, catch_up
+from programme.scheduler import JOBS, build_scheduler, catch_up, cron_trigger
 
 
 @click.command("scheduler")
@@ -17,7 +16,7 @@ def scheduler_command(list_jobs: bool) -> None:
     for job in JOBS:
         expression = app.config[job.cron_setting]
         try:
-            CronTrigger.from_crontab(expression, timezone=app.config["TIMEZONE"])
+            cron_trigger(expression, app.config["TIMEZONE"])
         except ValueError as error:
             raise click.ClickException(f"{job.cron_setting}={expression!r}: {error}") from None
         click.echo(f"{job.id}: {expression} ({app.config['TIMEZONE']}) — {job.description}")

@@ -1,7 +1,6 @@
-"""with SMTP_STARTTLS on, SmtpTransport calls `connection.starttls()` with no SSL context.
-smtplib then uses ssl._create_stdlib_context(), which verifies neither the certificate nor the
-host name, so anyone on the path can present any certificate, read SMTP_PASSWORD at login and
-every message (reset and invitation links included)."""
+"""With SMTP_STARTTLS on, the connection verifies the server's certificate and host name: smtplib's
+default context verifies neither, and whoever answered would read SMTP_PASSWORD and every
+message, reset and invitation links included."""
 
 from __future__ import annotations
 

@@ -1,11 +1,6 @@
-"""List-Unsubscribe goes on the wire as RFC 2047 encoded-words.
-
-The header is longer than 78 characters with no space to fold at, so the stdlib's
-EmailMessage (policy.default treats it as unstructured) encodes it as =?utf-8?q?...?= words.
-RFC 2369/8058 want `<https://...>` verbatim: mail providers do not decode encoded-words in a
-structured header, so the one-click unsubscribe is not offered. Python's own parser decodes it,
-which is why the existing tests (which read the parsed header) pass.
-"""
+"""List-Unsubscribe goes on the wire as the plain `<https://…>` RFC 2369/8058 want, not folded into
+RFC 2047 encoded words (which Python's parser decodes, but mail providers do not: they would not
+offer one-click unsubscribe). So the test reads the raw header."""
 
 from __future__ import annotations
 
