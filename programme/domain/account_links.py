@@ -38,6 +38,19 @@ def link_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+# A link's address in a message body: /invitation/<token> or /password/reset/<token>.
+_LINK_IN_BODY = re.compile(r"(/invitation/|/password/reset/)[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+REMOVED = "[link-removed-once-sent]"
+LINK_KINDS = frozenset({INVITATION, PASSWORD_RESET})
+
+
+def without_link_tokens(body: str) -> str:
+    """A message body with its single-use links' tokens taken out. Only a token's hash is kept
+    in the database: the body of a sent invitation or reset must not keep the token either,
+    or anyone reading the outbox (or a backup) could use the link."""
+    return _LINK_IN_BODY.sub(lambda match: match.group(1) + REMOVED, body)
+
+
 def looks_like_token(token: str) -> bool:
     """Whether `token` has the shape of one we issue (anything else is not worth looking up)."""
     return bool(_TOKEN_SHAPE.fullmatch(token))

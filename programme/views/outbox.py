@@ -58,7 +58,10 @@ def index():
 def show(message_id: int):
     message = or_404(lambda: browse.get_message(message_id))
     return render_template(
-        "admin/outbox_message.html", message=message, resendable=message.status in RESENDABLE
+        "admin/outbox_message.html",
+        message=message,
+        bodies=browse.bodies_to_show(message),
+        resendable=message.status in RESENDABLE,
     )
 
 

@@ -159,24 +159,25 @@ def forgotten():
     form = ForgottenPasswordForm()
     if not form.validate_on_submit():
         return render_form("auth/forgotten_password.html", form=form)
-    message_id = account_mail.queue_password_reset(form.email.data, request.remote_addr)
     # The same page whether or not the address has an account (or a limit was reached).
     response = make_response(render_template("auth/reset_sent.html", email=form.email.data))
-    if message_id is not None:
-        _deliver_after_answering(response, message_id)
+    _reset_after_answering(response, form.email.data, request.remote_addr)
     return response
 
 
-def _deliver_after_answering(response, message_id: int) -> None:
-    """Send the e-mail once the answer has gone, so the time the answer takes does not tell an
-    address with an account from one without. If it cannot be sent, it stays in the outbox."""
+def _reset_after_answering(response, email: str, requested_from: str | None) -> None:
+    """Look the address up, queue the link and send it once the answer has gone: the answer
+    takes the same time whether or not the address has an account. If the e-mail cannot be
+    sent, it stays in the outbox for the scheduler to retry."""
     app = current_app._get_current_object()
 
     def deliver() -> None:
         try:
             with app.app_context():
-                account_mail.deliver_now(message_id)
-        except Exception:  # never the visitor's problem: the scheduler retries it
-            log.exception("Delivering password reset message %s failed", message_id)
+                message_id = account_mail.queue_password_reset(email, requested_from)
+                if message_id is not None:
+                    account_mail.deliver_now(message_id)
+        except Exception:  # never the visitor's problem
+            log.exception("Sending a password reset link failed")
 
     response.call_on_close(deliver)

@@ -517,17 +517,21 @@ def test_void_links_touches_only_unused_running_links(app, pin_clock):
 def test_the_outbox_resends_an_invitation_only_while_its_link_still_works(app, smtp_server):
     from programme.services.mail import outbox
 
+    smtp_server.handler.refuse.add("sam@example.org")  # a mailbox full or mistyped, for now
     invited = account_mail.invite_new_user("sam@example.org", "Sam Jones", "viewer", None)
     [first] = db.session.scalars(select(OutboxMessage)).all()
+    assert first.status == "failed"
 
-    again = outbox.resend(first.id, None)  # the link is still good: the same e-mail goes again
+    smtp_server.handler.refuse.clear()
+    again = outbox.resend(first.id, None)  # its link is still good: the same e-mail goes again
     assert again.status == "pending"
     db.session.commit()
     outbox.deliver([first.id])
+    assert len(smtp_server.to("sam@example.org")) == 1
 
     account_mail.resend_invitation(invited.user.id, None)  # a new link replaces the first
     with pytest.raises(ServiceError) as refused:
-        outbox.resend(first.id, None)
+        outbox.resend(first.id, None)  # sent, and its link replaced
     assert "Resend invitation" in refused.value.message
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from programme.domain.account_links import LINK_KINDS, without_link_tokens
 from programme.extensions import db
 from programme.models import OutboxMessage
 from programme.models.mail import OUTBOX_STATUSES
@@ -92,6 +93,24 @@ def status_counts() -> dict[str, int]:
         ).all()
     )
     return {status: counted.get(status, 0) for status in OUTBOX_STATUSES}
+
+
+@dataclass(frozen=True)
+class Bodies:
+    text: str
+    html: str | None
+    links_hidden: bool
+
+
+def bodies_to_show(message: OutboxMessage) -> Bodies:
+    """What the admin page shows of a message's bodies. An invitation or reset link on its way
+    (pending, failed) is hidden, or an administrator could use it to take over the account. A
+    stored one (MAIL_TRANSPORT=outbox: nothing is sent, on a development machine) is shown,
+    since reading it there is the only way to follow it; a sent one no longer holds its link."""
+    if message.kind not in LINK_KINDS or message.status == "stored":
+        return Bodies(message.text_body, message.html_body, links_hidden=False)
+    html = without_link_tokens(message.html_body) if message.html_body else None
+    return Bodies(without_link_tokens(message.text_body), html, links_hidden=True)
 
 
 def get_message(message_id: int) -> OutboxMessage:

@@ -36,6 +36,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from programme.clock import utc_now
+from programme.domain.account_links import LINK_KINDS, without_link_tokens
 from programme.domain.outbox import RESENDABLE
 from programme.extensions import db
 from programme.models import OutboxMessage, User
@@ -217,6 +218,7 @@ def _record(message: OutboxMessage, outcome: Outcome, max_attempts: int, deliver
     # claim left by a stopped process: then it may have arrived twice), for the admin page.
     if outcome.result == ACCEPTED:
         message.status, message.sent_at = "sent", moment
+        _forget_link_tokens(message)
         delivery.sent.append(message)
     elif outcome.result == STORED:
         message.status = "stored"
@@ -235,6 +237,14 @@ def _record(message: OutboxMessage, outcome: Outcome, max_attempts: int, deliver
         message.last_error = outcome.error
         delivery.retrying.append(message)
     db.session.commit()
+
+
+def _forget_link_tokens(message: OutboxMessage) -> None:
+    """Once sent, an invitation or reset keeps no usable link (the person has it)."""
+    if message.kind in LINK_KINDS:
+        message.text_body = without_link_tokens(message.text_body)
+        if message.html_body:
+            message.html_body = without_link_tokens(message.html_body)
 
 
 def _release_stale_claims() -> None:
@@ -311,12 +321,14 @@ def resend(message_id: int, actor: User | None) -> OutboxMessage:
 # can no longer be used, with where to get a new one.
 _DEAD_LINK = {
     "invitation": (
-        "This invitation's link can no longer be used (it has been used, replaced or has "
-        "expired). Send a new one with “Resend invitation” on the Users page."
+        "This invitation's link cannot be sent again (once sent, its link is not kept; or it "
+        "has been used, replaced or has expired). Send a new one with “Resend invitation” on "
+        "the Users page."
     ),
     "password_reset": (
-        "This reset link can no longer be used (it has been used, replaced or has expired). The "
-        "person can ask for a new one with “Forgotten your password?” on the sign-in page."
+        "This reset link cannot be sent again (once sent, its link is not kept; or it has been "
+        "used, replaced or has expired). The person can ask for a new one with “Forgotten your "
+        "password?” on the sign-in page."
     ),
 }
 
@@ -324,6 +336,8 @@ _DEAD_LINK = {
 def _refuse_a_dead_link(message: OutboxMessage) -> None:
     if message.kind not in _DEAD_LINK:
         return
+    if message.status == "sent":  # its link was taken out of the stored copy when it went
+        raise ServiceError(_DEAD_LINK[message.kind])
     link_id = message.dedupe_key.removeprefix("link:")
     if not link_id.isdigit() or problem_of_link(int(link_id)) is not None:
         raise ServiceError(_DEAD_LINK[message.kind])
