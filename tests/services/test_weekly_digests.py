@@ -165,3 +165,39 @@ def test_a_dry_run_writes_and_sends_nothing(app, smtp_server, pin_clock):
     assert all(message.items for message in run.sent)
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
     assert smtp_server.received == []
+
+
+def test_a_digest_never_sent_last_week_is_replaced_by_this_week_s(app, smtp_server, pin_clock):
+    pin_clock(at=MONDAY_8AM)
+    [owner] = owners_with_a_milestone_due(1)
+    saved_port = app.config["SMTP_PORT"]
+    app.config["SMTP_PORT"] = 1  # the server is down all week
+    send_week(MONDAY)
+    app.config["SMTP_PORT"] = saved_port
+
+    pin_clock(at=MONDAY_8AM + timedelta(days=7))
+    run = send_week(MONDAY + timedelta(days=7))
+
+    assert [message.to for message in run.sent] == [owner.email]
+    assert len(smtp_server.received) == 1, "one digest, this week's, not two"
+    old, new = outbox_rows()
+    assert (old.status, old.last_error) == (
+        "failed",
+        "Not sent: the digest for 2026-W50 replaces it.",
+    )
+    assert (new.dedupe_key, new.status) == ("2026-W50", "sent")
+
+
+def test_an_address_the_server_cannot_carry_fails_at_once(app, smtp_server, pin_clock, monkeypatch):
+    pin_clock(at=MONDAY_8AM)
+    owners_with_a_milestone_due(1)
+
+    def no_smtputf8(self, *args, **kwargs):
+        raise smtplib.SMTPNotSupportedError("SMTPUTF8 not supported by server")
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", no_smtputf8)
+    run = send_week(MONDAY)
+
+    [failed] = run.failed
+    assert "cannot take this address" in failed.error
+    assert [row.status for row in outbox_rows()] == ["failed"], "not retried for hours"

@@ -141,6 +141,8 @@ class SmtpTransport:
             if reused:  # a connection the server had dropped while idle: one fresh try
                 return self.send(message)
             return Outcome(TEMPORARY, f"The server closed the connection: {_describe(error)}")
+        except smtplib.SMTPNotSupportedError as error:  # an address only SMTPUTF8 can carry
+            return Outcome(PERMANENT, f"The server cannot take this address: {_describe(error)}")
         except smtplib.SMTPRecipientsRefused as error:
             code, text = error.recipients.get(message.recipient) or next(
                 iter(error.recipients.values()), (450, b"refused")

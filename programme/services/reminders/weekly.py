@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from programme.domain.weeks import iso_week
 from programme.extensions import db
@@ -97,6 +97,7 @@ def _dry_run(week: str, planned: Planned, existing: dict[str, OutboxMessage]) ->
 def _queue(planned: Planned, existing: dict[str, OutboxMessage], run: WeekRun) -> dict[int, User]:
     """Queue the week's new digests; return every one of this week's digests still waiting
     (new, or left pending by a run that stopped), by id. One transaction: all queued or none."""
+    _replace_older_digests(run.week, [digest.user.email for digest in planned.digests])
     waiting = {}
     for digest in planned.digests:
         earlier = existing.get(digest.user.email)
@@ -110,6 +111,25 @@ def _queue(planned: Planned, existing: dict[str, OutboxMessage], run: WeekRun) -
         elif earlier is not None:
             run.skipped.append(Skip(digest.user, _reason(earlier)))
     return waiting
+
+
+def _replace_older_digests(week: str, recipients: list[str]) -> None:
+    """A digest of an earlier week still unsent (the server was down all week) is out of date:
+    this week's replaces it, rather than the person getting two. Marked failed, with why, on the
+    admin page: not dropped silently."""
+    if not recipients:
+        return
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.kind == "digest",
+            OutboxMessage.status == "pending",
+            OutboxMessage.dedupe_key < week,  # 'YYYY-Www' sorts as the weeks do
+            OutboxMessage.recipient.in_(recipients),
+        )
+        .values(status="failed", last_error=f"Not sent: the digest for {week} replaces it.")
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _queue_one(digest: PlannedDigest) -> OutboxMessage | None:
