@@ -3,7 +3,8 @@
 from wtforms import SelectField, StringField, ValidationError
 from wtforms.validators import Length
 
-from programme.domain.outbox import KIND_LABELS, STATUS_LABELS, iso_week
+from programme.domain.outbox import KIND_LABELS, STATUS_LABELS
+from programme.domain.weeks import parse_iso_week
 from programme.forms.base import BaseForm, select_choices
 
 
@@ -40,5 +41,5 @@ class OutboxFilterForm(BaseForm):
             raise ValidationError("Choose a kind of message from the list.")
 
     def validate_week(self, field) -> None:
-        if field.data and iso_week(field.data) is None:
+        if field.data and parse_iso_week(field.data) is None:
             raise ValidationError("Enter the digest week as a year and week number, like 2026-W49.")

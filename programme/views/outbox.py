@@ -5,7 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from programme.auth import requires
-from programme.domain.outbox import KIND_LABELS, RESENDABLE, STATUS_LABELS, STATUS_TAGS, iso_week
+from programme.domain.outbox import KIND_LABELS, RESENDABLE, STATUS_LABELS, STATUS_TAGS
+from programme.domain.weeks import parse_iso_week
 from programme.forms.base import BaseForm
 from programme.forms.outbox import OutboxFilterForm
 from programme.services.errors import ServiceError
@@ -31,7 +32,7 @@ def _filters(form: OutboxFilterForm) -> browse.OutboxFilters:
         status=valid(form.status),
         kind=valid(form.kind),
         recipient=valid(form.recipient),
-        week=iso_week(week) if week else None,
+        week=parse_iso_week(week) if week else None,
     )
 
 

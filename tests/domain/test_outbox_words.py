@@ -3,7 +3,8 @@ week as people type it."""
 
 import pytest
 
-from programme.domain.outbox import KIND_LABELS, STATUS_LABELS, STATUS_TAGS, iso_week
+from programme.domain.outbox import KIND_LABELS, STATUS_LABELS, STATUS_TAGS
+from programme.domain.weeks import parse_iso_week
 from programme.models.mail import MESSAGE_KINDS, OUTBOX_STATUSES
 
 
@@ -29,4 +30,4 @@ def test_every_status_and_kind_has_words():
     ],
 )
 def test_iso_week(typed, week):
-    assert iso_week(typed) == week
+    assert parse_iso_week(typed) == week
