@@ -6,14 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from programme import serialisers
-from programme.domain.readiness import (
-    Criterion,
-    CriterionKind,
-    LocalityException,
-    LocalityFacts,
-    evaluate,
-    evaluate_one,
-)
+from programme.domain.gate_criteria import Criterion, CriterionKind
+from programme.domain.readiness import LocalityException, LocalityFacts, evaluate, evaluate_one
 from programme.domain.recruitment import PostFacts
 from programme.services.readiness import decisions, evaluation, gate_criteria, gate_exceptions
 from programme.services.readiness.snapshots import SnapshotRun

@@ -35,7 +35,7 @@ from programme.domain.digest_items import (
 )
 from programme.domain.digest_readiness import readiness_part
 from programme.domain.formatting import count, long_date, number, percent, relative_days, share_text
-from programme.domain.readiness import CriterionKind
+from programme.domain.gate_criteria import CriterionKind
 from programme.domain.recruitment import PIPELINE, PostFacts, PostStatus, counted_posts
 from programme.domain.timeline import MilestoneStatus
 from programme.domain.training import Completion, completions, is_relevant

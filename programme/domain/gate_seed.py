@@ -5,13 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from programme.domain.gate_criteria import ADDABLE_KINDS, Criterion, CriterionKind, check_threshold
 from programme.domain.provenance import read_provenance
-from programme.domain.readiness import (
-    ADDABLE_KINDS,
-    Criterion,
-    CriterionKind,
-    check_threshold,
-)
 from programme.domain.recruitment import SeedError
 
 

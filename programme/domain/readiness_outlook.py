@@ -10,13 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from programme.domain.readiness import (
-    NOT_FORECAST,
-    OFFER_MADE,
-    Criterion,
-    LocalityFacts,
-    evaluate_one,
-)
+from programme.domain.gate_criteria import NOT_FORECAST, OFFER_MADE, Criterion
+from programme.domain.readiness import LocalityFacts, evaluate_one
 from programme.domain.recruitment import PostStatus
 from programme.domain.timeline import MilestoneStatus
 

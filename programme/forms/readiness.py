@@ -4,7 +4,7 @@ board's go-live decision."""
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from programme.domain.readiness import ADDABLE_KINDS
+from programme.domain.gate_criteria import ADDABLE_KINDS
 from programme.forms.base import BaseForm, select_choices
 from programme.forms.recruitment import MultiCheckboxField
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from programme.clock import utc_now
-from programme.domain.readiness import Criterion, CriterionKind
+from programme.domain.gate_criteria import Criterion, CriterionKind
 from programme.extensions import db
 
 if TYPE_CHECKING:

@@ -22,9 +22,9 @@ from datetime import date
 
 from sqlalchemy import Select, select
 
+from programme.domain.gate_criteria import CriterionKind
 from programme.domain.readiness import (
     CourseFacts,
-    CriterionKind,
     LocalityException,
     LocalityFacts,
     MilestoneFacts,

@@ -9,7 +9,7 @@ from flask_login import current_user
 from programme.auth import requires
 from programme.clock import today
 from programme.domain.formatting import percent
-from programme.domain.readiness import ALL_OR_NOTHING, CriterionKind
+from programme.domain.gate_criteria import ALL_OR_NOTHING, CriterionKind
 from programme.forms.base import select_choices
 from programme.forms.readiness import (
     CriterionForm,

@@ -28,10 +28,9 @@ from programme.domain.digests import (
     recruitment_part,
     training_part,
 )
+from programme.domain.gate_criteria import Criterion, CriterionKind
 from programme.domain.readiness import (
     CourseFacts,
-    Criterion,
-    CriterionKind,
     LocalityException,
     LocalityFacts,
     evaluate,

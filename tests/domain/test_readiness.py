@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from programme.domain.gate_criteria import Criterion, CriterionKind
 from programme.domain.gate_seed import load_gate, parse_gate
 from programme.domain.readiness import (
     CourseFacts,
-    Criterion,
-    CriterionKind,
     LocalityException,
     LocalityFacts,
     MilestoneFacts,

@@ -7,7 +7,8 @@ from itertools import product
 
 import pytest
 
-from programme.domain.readiness import Criterion, CriterionKind, LocalityFacts, evaluate_one
+from programme.domain.gate_criteria import Criterion, CriterionKind
+from programme.domain.readiness import LocalityFacts, evaluate_one
 from programme.domain.recruited_count import count_recruited, explain_recruited
 from programme.domain.recruitment import PostFacts, PostStatus, Share, adult_specialists_recruited
 

@@ -11,9 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from programme.domain.formatting import percent
-from programme.domain.gate_seed import load_gate
-from programme.domain.provenance import set_by
-from programme.domain.readiness import (
+from programme.domain.gate_criteria import (
     ADDABLE_KINDS,
     ALL_OR_NOTHING,
     Criterion,
@@ -21,6 +19,8 @@ from programme.domain.readiness import (
     check_threshold,
     trained_key,
 )
+from programme.domain.gate_seed import load_gate
+from programme.domain.provenance import set_by
 from programme.domain.recruitment import SeedError
 from programme.domain.slugs import name_key
 from programme.extensions import db

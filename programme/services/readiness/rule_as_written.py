@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from programme.domain.formatting import percent
-from programme.domain.readiness import Criterion, CriterionKind
+from programme.domain.gate_criteria import Criterion, CriterionKind
 from programme.extensions import db
 from programme.models import Course, GateCriterion, GateException, Locality, Programme, User
 from programme.services import audit

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from programme.domain.readiness import CriterionKind
+from programme.domain.gate_criteria import CriterionKind
 from programme.extensions import db
 from programme.models import CheckSignOff, GateCriterion, Locality, User
 from programme.services.errors import Conflict, NotFound, ServiceError
