@@ -7,7 +7,8 @@ and a mapping of field -> header synonyms, then ``match_columns`` to find their 
   row (below any title rows) on the sheet that looks most like the import, and returns the
   rows under it as plain values. Anything that stops the file being read at all raises
   ``SpreadsheetError`` with one sentence for the user; problems with single cells are left
-  to the caller, which knows what each column should hold.
+  to the caller, which knows what each column should hold. Opening the file safely (zip and
+  XML bombs, a CSV's encoding and delimiter) is ``spreadsheet_files.py``'s job.
 * ``match_columns`` (from ``headers.py``), ``normalise``, ``nearest``: header matching and
   "did you mean" hints.
 * ``cell_text``, ``parse_date``: a cell as text, and UK dates (never US mm/dd).
@@ -21,23 +22,30 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, TypeAlias
-
-import openpyxl
-from defusedxml import DefusedXmlException
-from openpyxl.worksheet.formula import ArrayFormula
+from typing import TYPE_CHECKING, TypeAlias
 
 from programme.domain.cells import CellValue, cell_text, nearest, normalise, parse_date
 from programme.domain.formatting import file_size
 from programme.domain.headers import match_columns
+from programme.domain.spreadsheet_files import (
+    DEFAULT_LIMITS,
+    OLE2_MAGIC,
+    ZIP_MAGIC,
+    ReadLimits,
+    SpreadsheetError,
+    check_zip,
+    csv_delimiter,
+    decode_csv,
+    guarded_csv,
+    guarded_rows,
+    open_workbook,
+    xlsx_value,
+)
 
 if TYPE_CHECKING:
-    from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 __all__ = [
@@ -56,33 +64,8 @@ __all__ = [
 ]
 
 
-MB = 1024 * 1024
 HEADER_SEARCH_ROWS = 30  # non-blank rows looked at to find the header
 MAX_BLANK_RUN = 1_000  # formatted-but-empty sheets can run to a million blank rows
-MAX_ZIP_RATIO = 1_000  # ordinary workbook parts compress 5-100 to 1
-ZIP_RATIO_MIN_SIZE = 1 * MB  # tiny parts can compress absurdly well and are harmless
-SNIFF_CHARS = 8 * 1024
-CSV_DELIMITERS = ",;\t"
-
-ZIP_MAGIC = b"PK\x03\x04"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-
-class SpreadsheetError(ValueError):
-    """The file cannot be read at all; ``message`` is one readable sentence for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class ReadLimits:
-    max_bytes: int = 10 * MB
-    max_rows: int = 50_000  # data rows, not counting header or title rows
-    max_zip_entries: int = 2_000
-    max_uncompressed_bytes: int = 300 * MB
 
 
 @dataclass(frozen=True)
@@ -154,7 +137,7 @@ def read_table(
     data: bytes,
     filename: str,
     field_synonyms: Mapping[str, Sequence[str]],
-    limits: ReadLimits = ReadLimits(),
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> Table:
     """The header and data rows of an uploaded .xlsx or .csv file.
 
@@ -292,8 +275,8 @@ def _read_xlsx(
         )
     if not data.startswith(ZIP_MAGIC):
         raise SpreadsheetError("The file is named .xlsx but is not an Excel workbook.")
-    _check_zip(data, limits)
-    workbook = _open_workbook(data)
+    check_zip(data, limits)
+    workbook = open_workbook(data)
     try:
         # Chart sheets are not in .worksheets. Hidden sheets, rows and columns are read like
         # any other: read-only mode cannot see row and column visibility anyway.
@@ -303,99 +286,16 @@ def _read_xlsx(
         workbook.close()  # read-only mode keeps the zip archive open until closed
 
 
-def _check_zip(data: bytes, limits: ReadLimits) -> None:
-    """Refuse a zip bomb before any XML is parsed, using the sizes the zip declares.
-
-    The declared sizes can be trusted: zipfile stops inflating a member at its declared
-    size (and then fails its CRC check), so a member cannot unpack to more than it claims.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
-        raise _workbook_error(error) from error
-    if len(members) > limits.max_zip_entries:
-        raise SpreadsheetError(
-            f"The workbook has more than {limits.max_zip_entries:,} internal parts, "
-            "so it was not opened."
-        )
-    if sum(member.file_size for member in members) > limits.max_uncompressed_bytes:
-        raise SpreadsheetError(
-            f"The workbook unpacks to more than {file_size(limits.max_uncompressed_bytes)}, "
-            "so it was not opened."
-        )
-    if any(_suspiciously_compressed(member) for member in members):
-        raise SpreadsheetError(
-            "The workbook is compressed far more than a real spreadsheet could be, "
-            "so it was not opened."
-        )
-
-
-def _suspiciously_compressed(member: zipfile.ZipInfo) -> bool:
-    if member.file_size <= ZIP_RATIO_MIN_SIZE:
-        return False
-    return member.file_size > MAX_ZIP_RATIO * max(member.compress_size, 1)
-
-
-def _open_workbook(data: bytes) -> Workbook:
-    # data_only=False: formula cells come back as their formula text, never evaluated.
-    try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises anything from KeyError to TypeError
-        raise _workbook_error(error) from error
-
-
-def _workbook_error(error: Exception) -> SpreadsheetError:
-    """Damaged, or refused by defusedxml (which openpyxl may wrap in its own ValueError)."""
-    cause: BaseException | None = error
-    seen: set[int] = set()
-    while cause is not None and id(cause) not in seen:
-        seen.add(id(cause))
-        if isinstance(cause, DefusedXmlException):  # an XML bomb or external entity
-            return SpreadsheetError(
-                "The workbook contains XML that is not allowed in a spreadsheet, "
-                "so it was not opened."
-            )
-        cause = cause.__cause__ or cause.__context__
-    return SpreadsheetError("The file could not be read as an Excel workbook; it may be damaged.")
-
-
 def _sheet(sheet: ReadOnlyWorksheet, field_synonyms: Mapping[str, Sequence[str]]) -> _Sheet:
     sheet.reset_dimensions()  # some writers record a wrong size, which would cut rows off
 
     def rows(first: int) -> Iterator[NumberedRow]:
         values = sheet.iter_rows(min_row=first, values_only=True)
         # Missing rows come back as empty tuples, so counting gives Excel's row numbers.
-        for number, raw in enumerate(_guarded(values), start=first):
-            yield number, tuple(_xlsx_value(value) for value in raw)
+        for number, raw in enumerate(guarded_rows(values), start=first):
+            yield number, tuple(xlsx_value(value) for value in raw)
 
     return _Sheet(sheet.title, rows, _find_header(rows(1), field_synonyms))
-
-
-def _guarded(values: Iterator[tuple]) -> Iterator[tuple]:
-    """openpyxl's rows, with its parse errors (met lazily, mid-sheet) as SpreadsheetError."""
-    while True:
-        try:
-            raw = next(values)
-        except StopIteration:
-            return
-        except Exception as error:
-            raise _workbook_error(error) from error
-        yield raw
-
-
-def _xlsx_value(value: object) -> CellValue:
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, datetime):
-        return value.date() if value.time() == datetime.min.time() else value
-    if isinstance(value, date):
-        return value
-    if isinstance(value, ArrayFormula):
-        return value.text
-    return str(value)  # times, durations and table formulas: shown as text
 
 
 # --------------------------------------------------------------------------- csv
@@ -404,69 +304,14 @@ def _xlsx_value(value: object) -> CellValue:
 def _read_csv(
     data: bytes, field_synonyms: Mapping[str, Sequence[str]], limits: ReadLimits
 ) -> Table:
-    text = _decode_csv(data)
-    delimiter = _delimiter(text)
+    text = decode_csv(data)
+    delimiter = csv_delimiter(text)
 
     def rows(first: int) -> Iterator[NumberedRow]:
         # The decoded text is already in memory, so reading it twice costs little.
         records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        for number, record in enumerate(_guarded_csv(records), start=1):
+        for number, record in enumerate(guarded_csv(records), start=1):
             if number >= first:
                 yield number, tuple(field.strip() or None for field in record)
 
     return _build_table([_Sheet(None, rows, _find_header(rows(1), field_synonyms))], limits)
-
-
-def _decode_csv(data: bytes) -> str:
-    if data.startswith(ZIP_MAGIC):
-        raise SpreadsheetError(
-            "The file is an Excel workbook named .csv; rename it to end in .xlsx, "
-            "or save it from Excel as CSV."
-        )
-    if data.startswith(UTF16_BOMS):
-        raise SpreadsheetError(
-            "The file is saved as Unicode (UTF-16) text; save it from Excel as "
-            "“CSV UTF-8 (Comma delimited)” and upload that."
-        )
-    if b"\x00" in data:
-        raise SpreadsheetError("The file is named .csv but is not a text file.")
-    # Excel writes UTF-8 (often with a BOM) or, as plain "CSV", Windows-1252. Latin-1 would
-    # decode anything at all, so it is never tried: mojibake is worse than a clear refusal.
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SpreadsheetError(
-        "The file’s text encoding is not recognised; save it from Excel as "
-        "“CSV UTF-8 (Comma delimited)” and upload that."
-    )
-
-
-def _delimiter(text: str) -> str:
-    sample = text[:SNIFF_CHARS]
-    if len(text) > SNIFF_CHARS and "\n" in sample:
-        sample = sample[: sample.rindex("\n") + 1]  # no half line to confuse the sniffer
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
-    except csv.Error:
-        # The sniffer gives up on title rows and ragged lines: take the commonest candidate.
-        counts = {candidate: sample.count(candidate) for candidate in CSV_DELIMITERS}
-        commonest = max(counts, key=counts.__getitem__)
-        return commonest if counts[commonest] else ","
-
-
-def _guarded_csv(reader: Any) -> Iterator[list[str]]:  # reader: a csv.reader
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            # In practice a quote mark never closed, which swallows the rest of the file
-            # into one field until it passes csv.field_size_limit().
-            raise SpreadsheetError(
-                f"The file could not be read as CSV near line {reader.line_num:,}; "
-                "check for a stray quote mark."
-            ) from error
-        yield record
