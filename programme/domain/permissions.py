@@ -49,6 +49,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_gate": frozenset({"admin", "programme_manager"}),
     # The operational board records (and rescinds) go-live decisions.
     "decide_go_live": frozenset({"admin", "board_member"}),
+    # The programme workbook (every locality's gate, milestones, posts with their holders, the
+    # training matrix, decisions) and board packs: the board's papers, read by those who run
+    # the programme and the board that decides go-live. Issuing a pack is the same people.
+    "export_workbook": frozenset({"admin", "programme_manager", "board_member"}),
+    "issue_board_pack": frozenset({"admin", "programme_manager", "board_member"}),
     "manage_users": frozenset({"admin"}),
     # The e-mail outbox: reading every message the app sent or will send, and resending one.
     "manage_mail": frozenset({"admin"}),

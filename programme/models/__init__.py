@@ -2,6 +2,7 @@
 
 from programme.models.api_tokens import ApiToken
 from programme.models.audit import AuditEvent
+from programme.models.board_packs import BoardPack
 from programme.models.imports import ColumnMapping, ImportChange, ImportRecord, ValueAlias
 from programme.models.mail import AccountLink, DigestPreference, OutboxMessage
 from programme.models.organisations import Organisation
@@ -47,6 +48,7 @@ __all__ = [
     "ValueAlias",
     "Attendance",
     "AuditEvent",
+    "BoardPack",
     "CheckSignOff",
     "ColumnMapping",
     "Course",
