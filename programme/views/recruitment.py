@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from programme.auth import requires
 from programme.clock import today
-from programme.domain.csv_export import csv_text
+from programme.domain.csv_export import table_csv
 from programme.domain.formatting import count
 from programme.domain.recruitment import POST_STATUSES, PostStatus
 from programme.forms.base import select_choices
@@ -19,9 +19,9 @@ from programme.forms.recruitment import (
 )
 from programme.services import localities, organisations, programmes
 from programme.services.errors import ServiceError, StaleEdit
+from programme.services.exports.posts import posts_table
 from programme.services.organisations import type_label
 from programme.services.recruitment import establishments, posts
-from programme.services.recruitment.csv import POSTS_CSV_HEADERS, posts_csv_rows
 from programme.services.recruitment.overview import (
     PostFilters,
     locality_recruitment,
@@ -108,7 +108,7 @@ def locality_csv(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
     filters = _filters(PostFilterForm(request.args), locality.programme)
     result = locality_recruitment(locality, filters, today())
-    body = csv_text(POSTS_CSV_HEADERS, posts_csv_rows(result))
+    body = table_csv(posts_table((locality, team, post) for team, post in result.rows))
     return Response(
         body,
         mimetype="text/csv",

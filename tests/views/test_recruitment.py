@@ -12,8 +12,8 @@ from sqlalchemy import select
 from programme.extensions import db
 from programme.models import Post, PostStatusChange, Role, Team
 from programme.services import localities as locality_service
+from programme.services.exports.posts import POST_COLUMNS
 from programme.services.recruitment import posts as post_service
-from programme.services.recruitment.csv import POSTS_CSV_HEADERS
 from tests.builders import create_locality, create_programme, create_team, create_user
 from tests.conftest import TODAY
 from tests.pages import page_of, visible_text
@@ -281,7 +281,7 @@ def test_the_csv_download_has_the_filtered_rows_a_bom_the_headers_and_neutralise
     body = response.get_data().decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
-    assert rows[0] == list(POSTS_CSV_HEADERS)
+    assert rows[0] == [c.header for c in POST_COLUMNS]
     assert rows[0][:4] == ["Post ref", "Locality", "Team", "Role"]
     assert len(rows) == 3  # the header and the two posts in post; the 9 vacant ones are left out
     by_role = {row[3]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
