@@ -13,8 +13,15 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
+from programme.domain.attendance_lookups import (
+    CourseRef,
+    Lookups,
+    Place,
+    SessionRef,
+    StaffRef,
+    describe_value,
+)
 from programme.domain.formatting import listed, numeric_date
 from programme.domain.imports import ImportPlan, RowError, RowPlan, columns_for, consume_rows
 from programme.domain.recruitment import is_email
@@ -29,80 +36,6 @@ from programme.domain.spreadsheet import (
     parse_date,
 )
 from programme.domain.training import AttendanceStatus, register_open
-from programme.domain.vocabulary import Vocabulary
-
-
-@dataclass(frozen=True)
-class CourseRef:
-    id: int
-    key: str
-    name: str
-    modules: tuple[int, ...]  # module numbers, in order
-
-
-@dataclass(frozen=True)
-class SessionRef:
-    id: int
-    course_id: int
-    module: int
-    on: date
-
-
-@dataclass(frozen=True)
-class StaffRef:
-    id: int
-    name: str
-    email: str
-    team: str
-
-
-@dataclass(frozen=True)
-class Place:
-    """A person's place at a session as the programme holds it (status None: enrolled only)."""
-
-    id: int
-    session_id: int
-    staff_id: int
-    status: str | None
-
-
-@dataclass
-class Lookups:
-    """What the programme holds, for resolving what a sign-in sheet says."""
-
-    courses: Vocabulary  # by name and key
-    course_by_id: dict[int, CourseRef]
-    sessions: dict[tuple[int, int], list[SessionRef]]  # (course id, module) -> by date
-    session_by_id: dict[int, SessionRef]
-    by_email: dict[str, StaffRef]
-    by_name: dict[str, list[StaffRef]]  # normalised name -> everyone so called
-    staff_by_id: dict[int, StaffRef]
-
-    def course_label(self, course_id: int) -> str:
-        return self.course_by_id[course_id].name
-
-    def session_label(self, session_id: int) -> str:
-        session = self.session_by_id[session_id]
-        course = self.course_label(session.course_id)
-        return f"{course} module {session.module} · {numeric_date(session.on)}"
-
-
-def build_lookups(
-    courses: Iterable[CourseRef], sessions: Iterable[SessionRef], staff: Iterable[StaffRef]
-) -> Lookups:
-    lookups = Lookups(Vocabulary(), {}, defaultdict(list), {}, {}, defaultdict(list), {})
-    for course in courses:
-        lookups.course_by_id[course.id] = course
-        lookups.courses.add(course, course.name, (course.key,))
-    for session in sorted(sessions, key=lambda s: (s.on, s.id)):
-        lookups.sessions[(session.course_id, session.module)].append(session)
-        lookups.session_by_id[session.id] = session
-    for person in staff:
-        lookups.by_email[person.email.strip().lower()] = person
-        lookups.by_name[normalise(person.name)].append(person)
-        lookups.staff_by_id[person.id] = person
-    return lookups
-
 
 _NUMBER = re.compile(r"\d+")
 
@@ -396,21 +329,3 @@ def _compare(reading: _Reading, places: Mapping[tuple[int, int], Place], lookups
     else:
         plan.action = "updated"
         plan.changes = {"status": (place.status, status)}
-
-
-def describe_value(name: str, value: Any, lookups: Lookups) -> str:
-    """A value as the preview shows it."""
-    if value is None or value == "":
-        return "(not recorded)" if name == "status" else "(blank)"
-    if name == "status":
-        return AttendanceStatus(value).label
-    if name == "session_id":
-        return lookups.session_label(value)
-    if name == "staff_id":
-        person = lookups.staff_by_id.get(value)
-        return person.name if person else str(value)
-    if name == "walk_in":
-        return "Walk-in" if value else "Enrolled"
-    if isinstance(value, date):
-        return f"{numeric_date(value)}"
-    return str(value)

@@ -8,14 +8,14 @@ from datetime import date
 
 from sqlalchemy import select
 
-from programme.domain.attendance_import import (
+from programme.domain.attendance_import import plan_import
+from programme.domain.attendance_lookups import (
     CourseRef,
     Lookups,
     Place,
     SessionRef,
     StaffRef,
     build_lookups,
-    plan_import,
 )
 from programme.domain.imports import ImportPlan, RowPlan
 from programme.domain.sign_in_sheets import FIELDS

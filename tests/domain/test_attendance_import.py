@@ -6,13 +6,13 @@ from datetime import date, datetime
 
 import pytest
 
-from programme.domain.attendance_import import (
+from programme.domain.attendance_import import plan_import
+from programme.domain.attendance_lookups import (
     CourseRef,
     Place,
     SessionRef,
     StaffRef,
     build_lookups,
-    plan_import,
 )
 from programme.domain.imports import resolve_mapping
 from programme.domain.sign_in_sheets import FIELDS, parse_attendance
