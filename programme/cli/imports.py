@@ -12,12 +12,12 @@ from programme.cli.common import report_import, run_service
 from programme.clock import today
 from programme.domain.formatting import file_size
 from programme.domain.imports import IMPORT_ACTIONS
-from programme.services import imports, programmes
+from programme.services import import_flow, imports, programmes
 from programme.services.errors import ServiceError
 from programme.services.value_mappings import MapOptionError
 
 
-def import_command(importer: imports.Importer, help_text: str) -> Callable:
+def import_command(importer: import_flow.Importer, help_text: str) -> Callable:
     """A `... import FILE --programme SLUG [--dry-run] [--json]` command for one importer."""
 
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -42,7 +42,7 @@ def import_command(importer: imports.Importer, help_text: str) -> Callable:
 
 
 def run_import(
-    importer: imports.Importer,
+    importer: import_flow.Importer,
     file: Path,
     programme_slug: str,
     *,

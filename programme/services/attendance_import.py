@@ -31,7 +31,7 @@ from programme.models import (
     TrainingSession,
     User,
 )
-from programme.services import audit, imports
+from programme.services import audit, import_flow
 from programme.services.errors import StaleEdit
 from programme.services.training import registers
 
@@ -135,7 +135,7 @@ def _refuse_if_changed(rows: list[RowPlan], sessions: list[int]) -> None:
             )
 
 
-ATTENDANCE = imports.Importer(
+ATTENDANCE = import_flow.Importer(
     kind=KIND,
     title="attendance registers",
     fields=FIELDS,

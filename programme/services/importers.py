@@ -2,7 +2,7 @@
 
 from programme.services import attendance_import, recruitment_import, staff_import
 from programme.services.errors import NotFound
-from programme.services.imports import Importer
+from programme.services.import_flow import Importer
 
 IMPORTERS: dict[str, Importer] = {
     importer.kind: importer

@@ -37,7 +37,7 @@ from programme.models import (
     Team,
     User,
 )
-from programme.services import audit, imports, organisations, value_mappings
+from programme.services import audit, import_flow, organisations, value_mappings
 from programme.services.recruitment.roles import taxonomy
 from programme.services.recruitment_undo import describe_undo, undo_import
 from programme.services.stale import refuse_if_changed
@@ -289,7 +289,7 @@ def _audit(programme: Programme, plan: ImportPlan, record: ImportRecord, actor) 
         )
 
 
-RECRUITMENT = imports.Importer(
+RECRUITMENT = import_flow.Importer(
     kind=KIND,
     title="an HR recruitment spreadsheet",
     fields=FIELDS,

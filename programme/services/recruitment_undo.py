@@ -29,7 +29,7 @@ from programme.models import (
     Team,
     User,
 )
-from programme.services import audit, imports
+from programme.services import audit, import_flow, imports, locks
 from programme.services.errors import Conflict
 from programme.services.transaction import transactional
 
@@ -104,7 +104,7 @@ def describe_undo(record: ImportRecord) -> UndoSummary:
             .order_by(Organisation.name)
         )
     )
-    programme = imports.programme_of(record)
+    programme = import_flow.programme_of(record)
     latest = imports.last_applied(programme, record.kind)
     if record.state != "applied":
         summary.blockers.append(NOTHING_TO_UNDO.get(record.state, NOTHING_TO_UNDO["previewed"]))
@@ -208,8 +208,8 @@ def _shown(name: str, value: Any, names: dict[str, dict[int, str]]) -> str:
 @transactional
 def undo_import(record: ImportRecord, actor: User | None) -> int:
     """Put back every post the programme's last import created or changed; returns how many."""
-    programme = imports.programme_of(record)
-    imports.lock(programme)
+    programme = import_flow.programme_of(record)
+    locks.lock(programme)
     latest = imports.last_applied(programme)
     if record.state != "applied" or latest is None or latest.id != record.id:
         raise Conflict(

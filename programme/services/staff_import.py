@@ -19,7 +19,7 @@ from programme.domain.staff_import import (
 from programme.domain.value_mapping import ValueMappings
 from programme.extensions import db
 from programme.models import ImportRecord, Post, Programme, StaffMember, Team, User
-from programme.services import audit, imports
+from programme.services import audit, import_flow
 from programme.services.recruitment_import import lookups_for
 from programme.services.stale import refuse_if_changed
 
@@ -130,7 +130,7 @@ def _audit(programme: Programme, plan: ImportPlan, record: ImportRecord, actor) 
         )
 
 
-STAFF = imports.Importer(
+STAFF = import_flow.Importer(
     kind=KIND,
     title="a staff list",
     fields=FIELDS,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from programme.extensions import db
 from programme.models import AuditEvent, ImportRecord, Post, Team
-from programme.services import imports, localities
+from programme.services import import_flow, localities
 from tests.builders import create_locality, create_programme
 from tests.conftest import TODAY
 from tests.files import csv_bytes, xlsx_bytes
@@ -97,13 +97,13 @@ PLANNING = re.compile(r"\bFROM (locality|team|role|post|column_mapping)\b")
 
 def statements_with_locks(monkeypatch, counter) -> list[str]:
     """The statements `counter` sees, with "LOCK" where the programme was locked."""
-    real_lock = imports.lock
+    real_lock = import_flow.lock
 
     def lock(programme):
         counter.statements.append("LOCK")
         real_lock(programme)
 
-    monkeypatch.setattr(imports, "lock", lock)
+    monkeypatch.setattr(import_flow, "lock", lock)
     return counter.statements
 
 

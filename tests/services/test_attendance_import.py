@@ -21,8 +21,8 @@ from programme.models import (
     TrainingSession,
 )
 from programme.services import attendance_import
+from programme.services.import_flow import ColumnsMissing, ImportRejected, PreviewChanged
 from programme.services.importers import importer_for
-from programme.services.imports import ColumnsMissing, ImportRejected, PreviewChanged
 from programme.services.training import catalogue, enrolment, registers
 from tests.builders import (
     create_locality,

@@ -16,7 +16,7 @@ from programme.models import ColumnMapping, ImportRecord, Post, StaffMember
 from programme.services import localities
 from programme.services.attendance_import import ATTENDANCE
 from programme.services.errors import Conflict
-from programme.services.imports import PreviewChanged
+from programme.services.import_flow import PreviewChanged
 from programme.services.recruitment_import import RECRUITMENT
 from programme.services.staff_import import STAFF
 from programme.services.training import catalogue

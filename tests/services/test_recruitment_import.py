@@ -24,7 +24,7 @@ from programme.models import (
 )
 from programme.services import imports, localities, recruitment_import
 from programme.services.errors import Conflict, ServiceError
-from programme.services.imports import ColumnsMissing, ImportRejected, PreviewChanged
+from programme.services.import_flow import ColumnsMissing, ImportRejected, PreviewChanged
 from programme.services.recruitment.establishments import apply_establishment
 from programme.services.recruitment.posts import PostInput, remove_post, update_post
 from programme.services.recruitment_import import RECRUITMENT

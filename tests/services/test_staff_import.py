@@ -10,7 +10,7 @@ from sqlalchemy import select
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import Post, StaffMember
-from programme.services import imports, organisations, staff_import
+from programme.services import import_flow, organisations, staff_import
 from programme.services.errors import ServiceError
 from tests.builders import create_locality, create_programme, create_staff, create_team
 from tests.conftest import TODAY
@@ -181,7 +181,7 @@ def test_windows_1252_csv_names_arrive_intact(programme):
 def test_a_list_without_a_role_column_needs_mapping(programme):
     data = csv_bytes([["Name", "Email", "Locality", "Team"], ["A", "a@x.org", "Taunton", "T"]])
 
-    with pytest.raises(imports.ColumnsMissing, match="role"):
+    with pytest.raises(import_flow.ColumnsMissing, match="role"):
         import_(programme, data, "staff.csv")
 
 
