@@ -22,10 +22,9 @@ LOCALITY_SHARE_COLUMNS = (
 def locality_posts_table(result: LocalityRecruitment) -> Table:
     """The posts `locality_recruitment` kept under the page's filters, team by team. The page
     shows a post's role, reference, tags, employer, FTE, status, holder and start; the file adds
-    the columns the recruitment import needs to read it back unchanged."""
-    return posts_table(
-        ((team.locality, team, post) for team, post in result.rows), "No posts match"
-    )
+    the columns the recruitment import needs to read it back unchanged (and no "nothing here"
+    row when the filters match nothing, which the import would read as a post)."""
+    return posts_table((team.locality, team, post) for team, post in result.rows)
 
 
 def programme_shares_table(summary: ProgrammeRecruitment) -> Table:

@@ -56,7 +56,7 @@ def staff_table(summary: TrainingSummary) -> Table:
             for matrix in summary.matrices
             for row in matrix.rows
         ],
-        "Nobody is recorded in these teams yet",
+        # No "nobody here" row: a saved list must import back, and a message is not a person.
     )
 
 
