@@ -50,7 +50,8 @@ def table_bytes(table: Table, title: str, fmt: str) -> bytes:
         footer_date=long_date(clock.today()),
         zone=clock.zone(),
     )
-    return workbook_bytes(info, [Sheet(title, table)])
+    # The sheet's tab is the part after the programme's name: "Bridgwater milestones".
+    return workbook_bytes(info, [Sheet(title.rsplit(": ", 1)[-1], table)])
 
 
 def send_table(table: Table, stem: str, fmt: str, title: str | None = None) -> Response:
@@ -58,8 +59,7 @@ def send_table(table: Table, stem: str, fmt: str, title: str | None = None) -> R
     if fmt not in FORMATS:
         raise ValueError(f"Unknown download format {fmt!r}.")
     body = table_bytes(table, title or stem.replace("-", " ").capitalize(), fmt)
-    response = Response(body, mimetype=MIMETYPES[fmt].split(";")[0])
-    response.headers["Content-Type"] = MIMETYPES[fmt]
+    response = Response(body, content_type=MIMETYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{download_name(stem, fmt)}"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -4,9 +4,11 @@ the page's own permission. (Training and staff downloads: test_training_download
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from programme.domain.spreadsheet import ReadLimits
@@ -342,3 +344,17 @@ def test_an_unknown_download_format_shows_the_page(app, sign_in, somerset):
 
     assert response.status_code == 200
     assert response.mimetype == "text/html"
+
+
+def test_the_workbook_names_its_sheet_and_document_after_the_table(app, sign_in, somerset):
+    client = sign_in(create_user("viewer"))
+
+    body = client.get(_locality_url(somerset, "?download=xlsx")).get_data()
+
+    workbook = load_workbook(io.BytesIO(body))
+    assert workbook.sheetnames == ["Somerset North milestones"]
+    assert workbook.properties.title == "Somerset Family Safeguarding: Somerset North milestones"
+    assert workbook.properties.creator == "Family Safeguarding programme tracker"
+    sheet = workbook.worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
