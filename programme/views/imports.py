@@ -22,8 +22,10 @@ from programme.domain.spreadsheet import SkippedRow
 from programme.forms.recruitment import BlankCellsForm, ConfirmForm, UploadForm, mapping_form
 from programme.services import imports, programmes, value_mappings
 from programme.services.errors import ServiceError
+from programme.services.exports.admin_tables import imports_table
 from programme.services.importers import IMPORTERS, importer_for
 from programme.views.common import or_404, render_form
+from programme.views.downloads import requested_format, send_table
 
 bp = Blueprint("imports", __name__, url_prefix="/programmes/<programme_slug>/imports")
 
@@ -72,11 +74,16 @@ def _limits():
 @requires("view")
 def index(programme_slug: str):
     programme = _programme(programme_slug)
+    records = imports.list_imports(programme)
+    if fmt := requested_format():
+        return send_table(
+            imports_table(records), f"{programme.slug}-imports", fmt, f"{programme.name}: imports"
+        )
     latest = [imports.last_applied(programme, kind) for kind, i in IMPORTERS.items() if i.undo]
     return render_template(
         "imports/index.html",
         programme=programme,
-        records=imports.list_imports(programme),
+        records=records,
         undoable={record.id for record in latest if record and record.state == "applied"},
         importers=IMPORTERS,
         permission=PERMISSION,

@@ -17,9 +17,12 @@ from programme.services import (
     timeline,
 )
 from programme.services.errors import NeedsConfirmation, ServiceError
+from programme.services.exports.admin_tables import audit_table
+from programme.services.exports.milestone_tables import locality_milestones_table
 from programme.services.readiness import evaluation
 from programme.services.recruitment import posts
 from programme.views.common import or_404, render_form
+from programme.views.downloads import requested_format, send_table
 
 bp = Blueprint("localities", __name__, url_prefix="/programmes/<programme_slug>/localities")
 
@@ -66,11 +69,19 @@ def new(programme_slug: str):
 @requires("view")
 def show(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
+    groups = milestones.locality_milestones(locality, today())
+    if fmt := requested_format():
+        return send_table(
+            locality_milestones_table(groups),
+            f"{locality.slug}-milestones",
+            fmt,
+            f"{locality.programme.name}: {locality.name} milestones",
+        )
     return render_template(
         "localities/show.html",
         locality=locality,
         programme=locality.programme,
-        groups=milestones.locality_milestones(locality, today()),
+        groups=groups,
         gate=None if locality.state == "live" else evaluation.evaluate_locality(locality, today()),
         today=today(),
     )
@@ -243,9 +254,17 @@ def team_serves(programme_slug: str, slug: str, team_id: int):
 @requires("view_audit")
 def audit_trail(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
+    events = audit.locality_trail(locality.id)
+    if fmt := requested_format():
+        return send_table(
+            audit_table(events),
+            f"{locality.slug}-audit-trail",
+            fmt,
+            f"{locality.programme.name}: {locality.name} audit trail",
+        )
     return render_template(
         "localities/audit.html",
         locality=locality,
         programme=locality.programme,
-        events=audit.locality_trail(locality.id),
+        events=events,
     )

@@ -9,7 +9,9 @@ from programme.forms.base import select_choices
 from programme.forms.milestones import MilestoneEditForm, MilestoneNewForm
 from programme.services import localities, milestones
 from programme.services.errors import ServiceError, StaleEdit
+from programme.services.exports.milestone_tables import my_milestones_table
 from programme.views.common import or_404, owner_choices, render_form
+from programme.views.downloads import requested_format, send_table
 
 bp = Blueprint("milestones", __name__)
 
@@ -105,6 +107,7 @@ def new(programme_slug: str, slug: str):
 @bp.route("/my-milestones")
 @requires("view")
 def mine():
-    return render_template(
-        "milestones/mine.html", rows=milestones.milestones_owned_by(current_user, today())
-    )
+    rows = milestones.milestones_owned_by(current_user, today())
+    if fmt := requested_format():
+        return send_table(my_milestones_table(rows), "my-milestones", fmt, "My milestones")
+    return render_template("milestones/mine.html", rows=rows)

@@ -10,8 +10,10 @@ from programme.domain.weeks import parse_iso_week
 from programme.forms.base import BaseForm
 from programme.forms.outbox import OutboxFilterForm
 from programme.services.errors import ServiceError
+from programme.services.exports.admin_tables import outbox_table
 from programme.services.mail import browse, outbox
 from programme.views.common import or_404
+from programme.views.downloads import requested_format, send_table
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
 
@@ -42,6 +44,8 @@ def index():
     form = OutboxFilterForm(request.args)
     form.validate()
     filters = _filters(form)
+    if fmt := requested_format():
+        return send_table(outbox_table(browse.matching(filters)), "outbox", fmt, "E-mail outbox")
     page = request.args.get("page", "")
     result = browse.browse(filters, int(page) if page.isdigit() else 1)
     page_html = render_template(

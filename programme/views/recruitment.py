@@ -1,11 +1,10 @@
 """Recruitment: the programme's and each locality's posts, post edits, roles and settings."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from programme.auth import requires
 from programme.clock import today
-from programme.domain.csv_export import table_csv
 from programme.domain.formatting import count
 from programme.domain.recruitment import POST_STATUSES, PostStatus
 from programme.forms.base import select_choices
@@ -19,7 +18,10 @@ from programme.forms.recruitment import (
 )
 from programme.services import localities, organisations, programmes
 from programme.services.errors import ServiceError, StaleEdit
-from programme.services.exports.posts import posts_table
+from programme.services.exports.recruitment_tables import (
+    locality_posts_table,
+    programme_shares_table,
+)
 from programme.services.organisations import type_label
 from programme.services.recruitment import establishments, posts
 from programme.services.recruitment.overview import (
@@ -36,6 +38,7 @@ from programme.services.recruitment.roles import (
     update_role,
 )
 from programme.views.common import or_404, render_form
+from programme.views.downloads import requested_format, send_table
 
 bp = Blueprint("recruitment", __name__, url_prefix="/programmes/<programme_slug>")
 
@@ -52,11 +55,15 @@ def _locality(programme_slug: str, slug: str):
 @requires("view")
 def overview(programme_slug: str):
     programme = _programme(programme_slug)
-    return render_template(
-        "recruitment/overview.html",
-        programme=programme,
-        summary=programme_recruitment(programme, today()),
-    )
+    summary = programme_recruitment(programme, today())
+    if fmt := requested_format():
+        return send_table(
+            programme_shares_table(summary),
+            f"{programme.slug}-recruitment",
+            fmt,
+            f"{programme.name}: adult specialists recruited",
+        )
+    return render_template("recruitment/overview.html", programme=programme, summary=summary)
 
 
 def _filters(form: PostFilterForm, programme) -> PostFilters:
@@ -89,13 +96,16 @@ def locality(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
     form = PostFilterForm(request.args)
     filters = _filters(form, locality.programme)
+    result = locality_recruitment(locality, filters, today())
+    if fmt := requested_format():
+        return _posts_download(locality, result, fmt)
     establishment = EstablishmentForm()
     establishment.template.choices = _template_choices(locality.programme)
     return render_template(
         "recruitment/locality.html",
         locality=locality,
         programme=locality.programme,
-        result=locality_recruitment(locality, filters, today()),
+        result=result,
         filters=filters,
         form=form,
         establishment=establishment,
@@ -107,12 +117,17 @@ def locality(programme_slug: str, slug: str):
 def locality_csv(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
     filters = _filters(PostFilterForm(request.args), locality.programme)
-    result = locality_recruitment(locality, filters, today())
-    body = table_csv(posts_table((locality, team, post) for team, post in result.rows))
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{locality.slug}-posts.csv"'},
+    return _posts_download(locality, locality_recruitment(locality, filters, today()), "csv")
+
+
+def _posts_download(locality, result, fmt: str):
+    """The posts the page shows under its filters; `recruitment.csv` (the first download, kept
+    for links already saved) and `?download=` give the same file."""
+    return send_table(
+        locality_posts_table(result),
+        f"{locality.slug}-posts",
+        fmt,
+        f"{locality.programme.name}: {locality.name} posts",
     )
 
 

@@ -12,6 +12,7 @@ from programme.forms.base import select_choices
 from programme.forms.training import EnrolForm, SessionForm, StaffForm
 from programme.services import localities, programmes, users
 from programme.services.errors import ServiceError
+from programme.services.exports.training_tables import matrix_table, sessions_table, staff_table
 from programme.services.recruitment.posts import get_team
 from programme.services.training import (
     catalogue,
@@ -22,6 +23,7 @@ from programme.services.training import (
     staff_members,
 )
 from programme.views.common import or_404, owner_choices, render_form
+from programme.views.downloads import requested_format, send_table
 
 bp = Blueprint("training", __name__, url_prefix="/programmes/<programme_slug>")
 
@@ -56,11 +58,16 @@ def overview(programme_slug: str):
 @requires("view")
 def sessions(programme_slug: str):
     programme = _programme(programme_slug)
+    sessions = schedule.schedule(programme, today())
+    if fmt := requested_format():
+        return send_table(
+            sessions_table(sessions, today()),
+            f"{programme.slug}-training-sessions",
+            fmt,
+            f"{programme.name}: training sessions",
+        )
     return render_template(
-        "training/sessions.html",
-        programme=programme,
-        schedule=schedule.schedule(programme, today()),
-        today=today(),
+        "training/sessions.html", programme=programme, schedule=sessions, today=today()
     )
 
 
@@ -245,6 +252,20 @@ def locality(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
     as_of = today()
     summary = completion.locality_training(locality, as_of)
+    if fmt := requested_format("staff"):
+        return send_table(
+            staff_table(summary),
+            f"{locality.slug}-staff",
+            fmt,
+            f"{locality.programme.name}: {locality.name} staff",
+        )
+    if fmt := requested_format("matrix"):
+        return send_table(
+            matrix_table(summary),
+            f"{locality.slug}-training-matrix",
+            fmt,
+            f"{locality.programme.name}: {locality.name} training",
+        )
     teams = list(zip(summary.groups, summary.matrices, strict=True))
     return render_template(
         "training/locality.html",

@@ -616,20 +616,25 @@ def test_a_file_over_the_import_limit_but_within_the_request_limit_is_refused_on
 # ------------------------------------------------------------------ the CSV download, imported back
 
 
-def _download_and_upload(client, programme, locality):
-    body = client.get(
-        f"/programmes/{programme.slug}/localities/{locality.slug}/recruitment.csv"
-    ).get_data()
+# The first download's address, and the recruitment page's two downloads (views/downloads.py).
+DOWNLOADS = {"recruitment.csv": "csv", "recruitment?download=csv": "csv"}
+DOWNLOADS["recruitment?download=xlsx"] = "xlsx"
+
+
+def _download_and_upload(client, programme, locality, address: str = "recruitment.csv"):
+    url = f"/programmes/{programme.slug}/localities/{locality.slug}/{address}"
+    body = client.get(url).get_data()
     response = client.post(
         _imports_url(programme, "/recruitment/new"),
-        data={"file": (io.BytesIO(body), "export.csv", "text/csv")},
+        data={"file": (io.BytesIO(body), f"export.{DOWNLOADS[address]}")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
     return page_of(client.get(response.headers["Location"]))
 
 
-def test_the_locality_csv_download_imports_back_changing_nothing(app, sign_in, setting):
+@pytest.mark.parametrize("address", DOWNLOADS)
+def test_the_locality_csv_download_imports_back_changing_nothing(app, sign_in, setting, address):
     programme, locality, team = setting
     da_worker = _post(team, "da_perpetrators")
     da_worker.reference, da_worker.status, da_worker.fte = "SOM-001", "in_post", 0.5
@@ -637,12 +642,15 @@ def test_the_locality_csv_download_imports_back_changing_nothing(app, sign_in, s
     db.session.commit()
     client = sign_in(create_user("hr_lead"))
 
-    page = _download_and_upload(client, programme, locality)
+    page = _download_and_upload(client, programme, locality, address)
 
     assert _counts(page) == {"created": 0, "updated": 0, "unchanged": 11, "rejected": 0}
 
 
-def test_neutralised_formula_cells_in_the_csv_download_import_back_unchanged(app, sign_in, setting):
+@pytest.mark.parametrize("address", DOWNLOADS)
+def test_neutralised_formula_cells_in_the_csv_download_import_back_unchanged(
+    app, sign_in, setting, address
+):
     programme, locality, team = setting
     da_worker = _post(team, "da_perpetrators")
     da_worker.notes = '=HYPERLINK("http://evil.example","Click")'
@@ -650,7 +658,7 @@ def test_neutralised_formula_cells_in_the_csv_download_import_back_unchanged(app
     db.session.commit()
     client = sign_in(create_user("hr_lead"))
 
-    page = _download_and_upload(client, programme, locality)
+    page = _download_and_upload(client, programme, locality, address)
 
     assert _counts(page)["updated"] == 0
 

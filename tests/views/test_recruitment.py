@@ -276,7 +276,7 @@ def test_the_csv_download_has_the_filtered_rows_a_bom_the_headers_and_neutralise
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="{locality.slug}-posts.csv"'
+        f'attachment; filename="{locality.slug}-posts-{TODAY.isoformat()}.csv"'
     )
     body = response.get_data().decode("utf-8")
     assert body.startswith("\ufeff")

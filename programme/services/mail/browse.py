@@ -74,13 +74,23 @@ def browse(filters: OutboxFilters, page: int = 1, per_page: int = PER_PAGE) -> O
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     messages = db.session.scalars(
+        _newest_first(conditions).offset((page - 1) * per_page).limit(per_page)
+    )
+    return OutboxPage(list(messages), total, page, pages, per_page)
+
+
+def matching(filters: OutboxFilters) -> list[OutboxMessage]:
+    """Every message matching `filters`, newest first: all the pages `browse` shows, for the
+    outbox's download."""
+    return list(db.session.scalars(_newest_first(_conditions(filters))))
+
+
+def _newest_first(conditions: list):
+    return (
         select(OutboxMessage)
         .where(*conditions)
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
     )
-    return OutboxPage(list(messages), total, page, pages, per_page)
 
 
 def status_counts() -> dict[str, int]:

@@ -1,0 +1,116 @@
+"""The record-keeping pages' tables as downloads: the imports list, a locality's audit trail and
+the admin outbox, in the columns the pages show."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from programme.domain.export_tables import Column, Table
+from programme.domain.outbox import KIND_LABELS, STATUS_LABELS
+from programme.models import AuditEvent, ImportRecord, OutboxMessage
+from programme.services.importers import IMPORTERS
+
+IMPORT_COLUMNS = (
+    Column("File"),
+    Column("Import"),
+    Column("Uploaded", "datetime"),
+    Column("Uploaded by"),
+    Column("State"),
+    Column("Created", "integer"),
+    Column("Updated", "integer"),
+    Column("Unchanged", "integer"),
+    Column("Rejected", "integer"),
+    Column("Not data", "integer"),
+)
+_IMPORT_STATES = {"applied": "Applied", "undone": "Undone", "expired": "Expired"}
+
+AUDIT_COLUMNS = (
+    Column("When", "datetime"),
+    Column("Who"),
+    Column("What", "wrap"),
+    Column("Before", "wrap"),
+    Column("After", "wrap"),
+)
+
+OUTBOX_COLUMNS = (
+    Column("Queued", "datetime"),
+    Column("Recipient"),
+    Column("Kind"),
+    Column("Digest week"),
+    Column("Subject", "wrap"),
+    Column("Status"),
+    Column("Attempts", "integer"),
+    Column("Last error", "wrap"),
+)
+
+
+def imports_table(records: Sequence[ImportRecord]) -> Table:
+    """`imports.list_imports`: the files uploaded, newest first."""
+    return Table(
+        IMPORT_COLUMNS,
+        [
+            [
+                record.original_name,
+                IMPORTERS[record.kind].title,
+                record.uploaded_at,
+                record.uploaded_by.name if record.uploaded_by else None,
+                _IMPORT_STATES.get(record.state, "Previewed"),
+                record.created,
+                record.updated,
+                record.unchanged,
+                record.rejected,
+                record.skipped_count,
+            ]
+            for record in records
+        ],
+        "No spreadsheets have been imported yet",
+    )
+
+
+def audit_table(events: Sequence[AuditEvent]) -> Table:
+    """`audit.locality_trail`: the changes, newest first; each before and after as
+    "field: value" lines."""
+    return Table(
+        AUDIT_COLUMNS,
+        [
+            [
+                event.at,
+                event.actor.name if event.actor else "System",
+                event.summary,
+                _changes(event.before),
+                _changes(event.after),
+            ]
+            for event in events
+        ],
+        "No changes recorded yet",
+    )
+
+
+def _changes(values: Mapping[str, object] | None) -> str | None:
+    if not values:
+        return None
+    return "\n".join(
+        f"{key}: {'—' if value in (None, '') else value}" for key, value in values.items()
+    )
+
+
+def outbox_table(messages: Sequence[OutboxMessage]) -> Table:
+    """`browse.matching`: every message the outbox's filters match (all its pages), newest
+    first."""
+    return Table(
+        OUTBOX_COLUMNS,
+        [
+            [
+                message.created_at,
+                message.recipient,
+                KIND_LABELS[message.kind],
+                message.dedupe_key if message.kind == "digest" else None,
+                message.subject,
+                STATUS_LABELS[message.status],
+                message.attempts,
+                message.last_error,
+            ]
+            for message in messages
+        ],
+        "No messages",
+    )

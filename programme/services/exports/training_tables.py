@@ -1,0 +1,134 @@
+"""The training pages' tables as downloads: a locality's staff list (in the columns the staff
+import reads back), its completion matrix, and the programme's sessions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from programme.domain.export_tables import Column, Emphasis, Table
+from programme.domain.formatting import clock_time, share_text
+from programme.services.training.completion import TrainingSummary
+from programme.services.training.schedule import Schedule, SessionSummary
+
+# Headers the staff import recognises (domain/staff_import.FIELDS), so a saved list imports
+# back unchanged; the employer the page shows under a name is for reading only.
+STAFF_COLUMNS = (
+    Column("Name"),
+    Column("Email"),
+    Column("Locality"),
+    Column("Team"),
+    Column("Role"),
+    Column("Start date", "date"),
+    Column("Leaving date", "date"),
+    Column("Employing organisation"),
+)
+
+NOT_REQUIRED, NOT_COUNTED = "Not required", "Not counted"
+
+SESSION_COLUMNS = (
+    Column("Session"),
+    Column("Module", "wrap"),
+    Column("Date", "date"),
+    Column("Time"),
+    Column("Venue"),
+    Column("Trainer"),
+    Column("Enrolled", "integer"),
+    Column("Capacity", "integer"),
+    Column("Register"),
+)
+
+
+def staff_table(summary: TrainingSummary) -> Table:
+    """Everyone the locality's training page lists, team by team, by name."""
+    return Table(
+        STAFF_COLUMNS,
+        [
+            [
+                row.staff.name,
+                row.staff.email,
+                matrix.team.locality.name,
+                matrix.team.name,
+                row.staff.role.name,
+                row.staff.start_date,
+                row.staff.leaving_date,
+                row.staff.organisation.name if row.staff.organisation else None,
+            ]
+            for matrix in summary.matrices
+            for row in matrix.rows
+        ],
+        # No "nobody here" row: a saved list must import back, and a message is not a person.
+    )
+
+
+def matrix_table(summary: TrainingSummary) -> Table:
+    """The completion matrix: person by course, each team's people then its share trained."""
+    columns = [
+        Column("Team"),
+        Column("Name"),
+        Column("Role"),
+        *(Column(course.name) for course in summary.courses),
+    ]
+    rows: list = []
+    for group, matrix in zip(summary.groups, summary.matrices, strict=True):
+        for row in matrix.rows:
+            rows.append(
+                [
+                    matrix.team.name,
+                    row.staff.name,
+                    row.staff.role.name,
+                    *(_cell(cell, row.relevant) for cell in row.cells),
+                ]
+            )
+        rows.append(
+            Emphasis(
+                [
+                    matrix.team.name,
+                    "Trained",
+                    None,
+                    *(share_text(share, nothing="No relevant staff") for share in group.shares),
+                ]
+            )
+        )
+    return Table(columns, rows, "No teams yet")
+
+
+def _cell(cell, relevant: bool) -> str:
+    if cell is None:
+        return NOT_REQUIRED
+    return cell.label if relevant else NOT_COUNTED
+
+
+def sessions_table(schedule: Schedule, today: date) -> Table:
+    """Every session the sessions page lists: upcoming (soonest first), then past (latest
+    first)."""
+    return Table(
+        SESSION_COLUMNS,
+        [_session_row(row, today) for row in [*schedule.upcoming, *schedule.past]],
+        "No sessions yet",
+    )
+
+
+def _session_row(row: SessionSummary, today: date) -> list:
+    session = row.session
+    return [
+        f"{session.course.name}, module {session.module.number}",
+        session.module.title,
+        session.on,
+        clock_time(session.starts_at, missing="") or None,
+        session.venue or None,
+        session.trainer.name if session.trainer else None,
+        row.enrolled,
+        session.capacity,
+        register_word(session, today),
+    ]
+
+
+def register_word(session, today: date) -> str:
+    """Where the session's register stands, in the page's words."""
+    if session.register_saved_at:
+        return "Register saved"
+    if session.on < today:
+        return "No register"
+    if session.on == today:
+        return "Register open today"
+    return "Opens on the day"
