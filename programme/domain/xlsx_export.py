@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from programme.domain.csv_export import is_formula_text
-from programme.domain.export_tables import ColumnKind, Emphasis, Table, row_values
+from programme.domain.export_tables import ColumnKind, Emphasis, Table, row_kinds, row_values
 
 # Excel's own limit on a sheet's name, and the characters it refuses in one.
 _TITLE_LIMIT = 31
@@ -184,12 +184,21 @@ class _CellMaker:
         return cell
 
     def row(self, row) -> list:
-        emphasis = isinstance(row, Emphasis)
-        styles = self.total_styles if emphasis else self.styles
+        if isinstance(row, Emphasis):
+            return [
+                self._cell(value, kind, self._total_style(kind))
+                for value, kind in zip(row_values(row), row_kinds(row, self.kinds), strict=False)
+            ]
+        styles = self.styles
         return [
             self._cell(value, kind, styles[kind])
-            for value, kind in zip(row_values(row), self.kinds, strict=False)
+            for value, kind in zip(row, self.kinds, strict=False)
         ]
+
+    def _total_style(self, kind: ColumnKind):
+        if kind not in self.total_styles:  # a kind an Emphasis row gives one of its cells
+            self.total_styles[kind] = self._style(kind, emphasis=True)
+        return self.total_styles[kind]
 
     def _cell(self, value: object, kind: ColumnKind, style):
         value = self._value(value, kind)
