@@ -96,8 +96,8 @@ def _row(names: Mapping[int, str], person: StaffMember, states: Sequence[_Course
         words.append(completion.label)
         missing = sorted(state.required - state.modules.get(person.id, set()))
         if completion is not Completion.COMPLETE and missing:
-            listed = ", ".join(str(number) for number in missing)
-            needed.append(f"{state.course.name}: module{'s' if len(missing) > 1 else ''} {listed}")
+            # "Motivational Interviewing: 2, 3": the course and its module numbers still needed.
+            needed.append(f"{state.course.name}: {', '.join(str(n) for n in missing)}")
     team = person.team
     return [
         names.get(team.locality_id),

@@ -4,6 +4,7 @@ import's columns, training completion, sessions and go-live decisions). Board pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from programme import clock
@@ -54,8 +55,17 @@ def workbook_title(programme: Programme) -> str:
 
 
 def programme_workbook(programme: Programme, as_of: date) -> bytes:
-    info = workbook_info(programme, workbook_title(programme), as_of)
-    return workbook_bytes(info, programme_sheets(programme, as_of))
+    return sheets_workbook(programme, programme_sheets(programme, as_of), as_of)
+
+
+def sheets_workbook(programme: Programme, sheets: Sequence[Sheet], as_of: date) -> bytes:
+    """The programme workbook of sheets already built (the command line counts their rows)."""
+    return workbook_bytes(workbook_info(programme, workbook_title(programme), as_of), sheets)
+
+
+def row_counts(sheets: Sequence[Sheet]) -> dict[str, int]:
+    """Each sheet's rows under its header (a total or % row counts as one)."""
+    return {sheet.title: len(list(sheet.table.rows)) for sheet in sheets}
 
 
 def workbook_filename(programme: Programme, as_of: date) -> str:
