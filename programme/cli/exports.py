@@ -28,7 +28,7 @@ def export_group() -> None:
     "--out",
     "out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="The .xlsx file to write (replaced if it exists).",
 )
 @click.option("--as-of", "as_of", type=ISO_DATE, help="The figures as of this day (default today).")
