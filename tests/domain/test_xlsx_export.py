@@ -145,3 +145,12 @@ def test_an_empty_table_is_a_valid_sheet_with_its_header_and_message():
 def test_sheet_titles_lose_what_excel_refuses_and_fit_31_characters():
     assert sheet_title("Changes: since/the last [pack]?") == "Changes  since the last  pack"
     assert len(sheet_title("x" * 40)) == 31
+
+
+def test_control_characters_pasted_into_text_are_dropped_not_fatal():
+    rows = [["Tab\tand vertical\x0btab", "=1+1\x0b", "\x07bell"]]
+    columns = [Column("A"), Column("B"), Column("C", "wrap")]
+    data = workbook_bytes(INFO, [Sheet("Notes", Table(columns, rows))])
+    ws = load_workbook(io.BytesIO(data))["Notes"]
+    assert [cell.value for cell in ws[2]] == ["Tab\tand verticaltab", "=1+1", "bell"]
+    assert ws["B2"].data_type == "s"

@@ -11,12 +11,17 @@ from datetime import date
 from itertools import groupby
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from programme.domain.export_tables import Column, Emphasis, Table
-from programme.domain.training import Attended, Completion, completions, trained_share
+from programme.domain.training import (
+    Attended,
+    Completion,
+    StaffFacts,
+    completions,
+    trained_share,
+)
 from programme.extensions import db
-from programme.models import Course, Locality, Programme, StaffMember, Team
+from programme.models import Course, Locality, Programme, Role, StaffMember, Team
 from programme.services import facts
 from programme.services.training import catalogue
 
@@ -38,7 +43,7 @@ def training_sheet(programme: Programme, localities: Sequence[Locality], as_of: 
     order = {locality.id: index for index, locality in enumerate(localities)}
     members = sorted(
         _members(programme),
-        key=lambda m: (order.get(m.team.locality_id, len(order)), m.team.name, m.team_id),
+        key=lambda m: (order.get(m.locality_id, len(order)), m.team, m.team_id),
     )
     attended = facts.attendance_of(programme)
     states = [_state(course, attended.get(course.id, []), as_of) for course in courses]
@@ -59,16 +64,42 @@ def training_sheet(programme: Programme, localities: Sequence[Locality], as_of: 
     return Table(columns, rows, "This programme has no staff yet")
 
 
-def _members(programme: Programme) -> list[StaffMember]:
-    return list(
-        db.session.scalars(
-            select(StaffMember)
+@dataclass(frozen=True)
+class _Person:
+    id: int
+    name: str
+    role_id: int
+    role: str
+    team_id: int
+    team: str
+    locality_id: int
+    start_date: date | None
+    leaving_date: date | None
+
+
+def _members(programme: Programme) -> list[_Person]:
+    """Every person of the programme by name, as plain values (no records: a large programme
+    has tens of thousands). One query."""
+    return [
+        _Person(*row)
+        for row in db.session.execute(
+            select(
+                StaffMember.id,
+                StaffMember.name,
+                StaffMember.role_id,
+                Role.name,
+                Team.id,
+                Team.name,
+                Team.locality_id,
+                StaffMember.start_date,
+                StaffMember.leaving_date,
+            )
             .join(Team, Team.id == StaffMember.team_id)
+            .join(Role, Role.id == StaffMember.role_id)
             .where(StaffMember.programme_id == programme.id)
-            .options(joinedload(StaffMember.team), joinedload(StaffMember.role))
             .order_by(StaffMember.name, StaffMember.id)
         )
-    )
+    ]
 
 
 def _state(course: Course, attended: Sequence[Attended], as_of: date) -> _CourseState:
@@ -86,7 +117,7 @@ def _state(course: Course, attended: Sequence[Attended], as_of: date) -> _Course
     )
 
 
-def _row(names: Mapping[int, str], person: StaffMember, states: Sequence[_CourseState]) -> list:
+def _row(names: Mapping[int, str], person: _Person, states: Sequence[_CourseState]) -> list:
     words, needed = [], []
     for state in states:
         if person.role_id not in state.roles:
@@ -98,12 +129,11 @@ def _row(names: Mapping[int, str], person: StaffMember, states: Sequence[_Course
         if completion is not Completion.COMPLETE and missing:
             # "Motivational Interviewing: 2, 3": the course and its module numbers still needed.
             needed.append(f"{state.course.name}: {', '.join(str(n) for n in missing)}")
-    team = person.team
     return [
-        names.get(team.locality_id),
-        team.name,
+        names.get(person.locality_id),
+        person.team,
         person.name,
-        person.role.name,
+        person.role,
         *words,
         "; ".join(needed) or None,
     ]
@@ -111,17 +141,17 @@ def _row(names: Mapping[int, str], person: StaffMember, states: Sequence[_Course
 
 def _team_share(
     names: Mapping[int, str],
-    people: Sequence[StaffMember],
+    people: Sequence[_Person],
     states: Sequence[_CourseState],
     as_of: date,
 ) -> Emphasis:
     """The team's share of relevant staff (in post, in the course's roles) who completed each
     course, as the training pages and the gate count it."""
-    known = facts.staff_facts(people)
+    known = [StaffFacts(p.id, p.role_id, p.start_date, p.leaving_date) for p in people]
     shares = []
     for state in states:
         share = trained_share(known, state.done, state.roles, as_of)
         shares.append(share.numerator / share.denominator if share.denominator else None)
-    team = people[0].team
-    values = [names.get(team.locality_id), team.name, "% trained", None, *shares, None]
+    first = people[0]
+    values = [names.get(first.locality_id), first.team, "% trained", None, *shares, None]
     return Emphasis(values, [None] * 4 + ["percent"] * len(states))
