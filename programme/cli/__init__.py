@@ -6,6 +6,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from programme.cli import (
         demo,
+        exports,
         localities,
         milestones,
         programmes,
@@ -37,5 +38,6 @@ def register_commands(app: Flask) -> None:
         reminders.reminders_group,
         retention.retention_group,
         scheduler.scheduler_command,
+        exports.export_group,
     ):
         app.cli.add_command(command)

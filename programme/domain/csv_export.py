@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
 
-from programme.domain.export_tables import ColumnKind, Table, row_values
+from programme.domain.export_tables import ColumnKind, Table, row_kinds, row_values
 
 # A spreadsheet program runs a cell beginning with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -62,7 +62,7 @@ def table_csv(table: Table, zone: tzinfo | None = None) -> bytes:
         writer.writerow(
             [
                 safe_cell(value, kind, zone)
-                for value, kind in zip(row_values(row), kinds, strict=False)
+                for value, kind in zip(row_values(row), row_kinds(row, kinds), strict=False)
             ]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

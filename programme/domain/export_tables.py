@@ -29,9 +29,12 @@ class Column:
 
 @dataclass(frozen=True)
 class Emphasis:
-    """A row that sums up the rows above it (a total, a team's % row): bold, ruled above."""
+    """A row that sums up the rows above it (a total, a team's % row): bold, ruled above.
+    `kinds` may override a column's kind in this row alone (a team's % under a column of
+    words): one entry per column, None keeping the column's own."""
 
     values: Sequence[object]
+    kinds: Sequence[ColumnKind | None] = ()
 
 
 Row = Sequence[object] | Emphasis
@@ -51,6 +54,16 @@ class Table:
 
 def row_values(row: Row) -> Sequence[object]:
     return row.values if isinstance(row, Emphasis) else row
+
+
+def row_kinds(row: Row, kinds: Sequence[ColumnKind]) -> Sequence[ColumnKind]:
+    """The kind of each cell of a row: its column's, unless an Emphasis row overrides it."""
+    if not isinstance(row, Emphasis) or not row.kinds:
+        return kinds
+    return [
+        override or kind
+        for kind, override in zip(kinds, list(row.kinds) + [None] * len(kinds), strict=False)
+    ]
 
 
 def rag_word(rag: str | None) -> str | None:

@@ -12,14 +12,16 @@ from datetime import UTC, date, datetime, tzinfo
 from itertools import chain, islice
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from programme.domain.csv_export import is_formula_text
-from programme.domain.export_tables import ColumnKind, Emphasis, Table, row_values
+from programme.domain.export_tables import ColumnKind, Emphasis, Table, row_kinds, row_values
 
 # Excel's own limit on a sheet's name, and the characters it refuses in one.
 _TITLE_LIMIT = 31
@@ -92,6 +94,7 @@ def _write_sheet(workbook: Workbook, sheet: Sheet, info: WorkbookInfo) -> None:
     worksheet.freeze_panes = "A2"
     worksheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     cells = _CellMaker(worksheet, [column.kind for column in columns], info.zone)
+    worksheet._values_to_row = _values_to_row(worksheet)
     worksheet.append([cells.header(column.header) for column in columns])
     count = 0
     for row in chain(sample, rows):
@@ -167,6 +170,37 @@ def _shown_length(value: object) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
+def _values_to_row(worksheet):
+    """What openpyxl's write-only sheet turns an appended row into, without its waste: it makes
+    a new cell after every styled one it is given, and we hand it one cell per column to reuse
+    (see `_CellMaker`), so only plain values need a cell, and one serves them all. Each cell
+    is written as it is yielded, before the next is filled."""
+    plain = WriteOnlyCell(worksheet)
+
+    def cells(values, row_index: int):
+        for column_index, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if isinstance(value, Cell):
+                cell = value
+            else:
+                cell = plain
+                _fill(cell, value)
+            cell.column, cell.row = column_index, row_index
+            yield cell
+
+    return cells
+
+
+def _fill(cell: Cell, value: object) -> None:
+    """Put a value in a cell; text pasted with control characters, which .xlsx cannot hold
+    (openpyxl refuses them), loses those characters rather than failing the whole workbook."""
+    try:
+        cell.value = value
+    except IllegalCharacterError:
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
 class _CellMaker:
     """Turns a row of plain values into cells. A style is built once per column kind and shared,
     so styling a large sheet costs little more than writing its values."""
@@ -176,6 +210,8 @@ class _CellMaker:
         self.styles = {kind: self._style(kind, emphasis=False) for kind in set(kinds)}
         self.total_styles = {kind: self._style(kind, emphasis=True) for kind in set(kinds)}
         self.text_style = self._template(quote_prefix=True)._style
+        # One styled cell per column, refilled for each row: a row is written as it is appended.
+        self.cells = [WriteOnlyCell(worksheet) for _kind in kinds]
 
     def header(self, text: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.worksheet, text)
@@ -184,24 +220,34 @@ class _CellMaker:
         return cell
 
     def row(self, row) -> list:
-        emphasis = isinstance(row, Emphasis)
-        styles = self.total_styles if emphasis else self.styles
+        if isinstance(row, Emphasis):
+            return [
+                self._cell(cell, value, kind, self._total_style(kind))
+                for cell, value, kind in zip(
+                    self.cells, row_values(row), row_kinds(row, self.kinds), strict=False
+                )
+            ]
+        styles = self.styles
         return [
-            self._cell(value, kind, styles[kind])
-            for value, kind in zip(row_values(row), self.kinds, strict=False)
+            self._cell(cell, value, kind, styles[kind])
+            for cell, value, kind in zip(self.cells, row, self.kinds, strict=False)
         ]
 
-    def _cell(self, value: object, kind: ColumnKind, style):
+    def _total_style(self, kind: ColumnKind):
+        if kind not in self.total_styles:  # a kind an Emphasis row gives one of its cells
+            self.total_styles[kind] = self._style(kind, emphasis=True)
+        return self.total_styles[kind]
+
+    def _cell(self, cell: Cell, value: object, kind: ColumnKind, style):
         value = self._value(value, kind)
         if is_formula_text(value):
             # Text that would run as a formula: a string cell, shown with Excel's quote prefix.
-            cell = WriteOnlyCell(self.worksheet)
-            cell._value, cell.data_type = value, "s"
+            cell._value, cell.data_type = ILLEGAL_CHARACTERS_RE.sub("", value), "s"
             cell._style = self.text_style
             return cell
         if style is None:
             return value
-        cell = WriteOnlyCell(self.worksheet, value)
+        _fill(cell, value)
         cell._style = style
         return cell
 

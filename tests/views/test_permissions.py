@@ -402,6 +402,7 @@ ROUTES: list[Route] = [
     Route("outbox.resend", "GET", "manage_mail", _message),
     Route("outbox.resend", "POST", "manage_mail", _message, ok=frozenset({302})),
     Route("readiness.board", "GET", "view", _programme),
+    Route("exports.workbook", "GET", "export_workbook", _programme),
     Route("readiness.locality", "GET", "view", _locality),
     # The locality's criteria are unmet, so the decision is refused (409) and nothing recorded;
     # with nothing in force, an empty reason re-shows the form (400).

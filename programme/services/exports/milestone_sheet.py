@@ -1,0 +1,70 @@
+"""The workbook's Milestones sheet: every milestone of the programme, each locality's in the
+board's order and then the programme-wide ones, with its RAG word as of the day."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from programme.domain.export_tables import Column, Table, rag_word
+from programme.domain.timeline import MilestoneStatus, rag_status
+from programme.extensions import db
+from programme.models import Locality, Milestone, Programme, Workstream
+
+PROGRAMME_WIDE = "Programme-wide"
+COLUMNS = (
+    Column("Locality"),
+    Column("Workstream"),
+    Column("Milestone", "wrap", width=40),
+    Column("Owner"),
+    Column("Due date", "date"),
+    Column("Status", width=12),
+    Column("Completed", "date"),
+    Column("RAG", "rag", width=8),
+    Column("Gate-critical", "yes_no", width=9),
+    Column("Notes", "wrap"),
+)
+
+
+def programme_milestones(programme: Programme) -> list[Milestone]:
+    """Every milestone of the programme with its workstream and owner. One query."""
+    return list(
+        db.session.scalars(
+            select(Milestone)
+            .join(Workstream, Workstream.id == Milestone.workstream_id)
+            .where(Workstream.programme_id == programme.id)
+            .options(joinedload(Milestone.workstream), joinedload(Milestone.owner))
+            .order_by(Workstream.position, Workstream.id, Milestone.due, Milestone.id)
+        )
+    )
+
+
+def milestone_sheet(
+    localities: Sequence[Locality], milestones: Sequence[Milestone], as_of: date
+) -> Table:
+    """`localities` in the order the sheet lists them; `milestones` from `programme_milestones`."""
+    by_locality: dict[int | None, list[Milestone]] = {}
+    for milestone in milestones:
+        by_locality.setdefault(milestone.locality_id, []).append(milestone)
+    groups = [(locality.name, by_locality.get(locality.id, [])) for locality in localities]
+    groups.append((PROGRAMME_WIDE, by_locality.get(None, [])))
+    rows = [_row(name, milestone, as_of) for name, group in groups for milestone in group]
+    return Table(COLUMNS, rows, "This programme has no milestones yet")
+
+
+def _row(locality: str, milestone: Milestone, as_of: date) -> list:
+    return [
+        locality,
+        milestone.workstream.name,
+        milestone.title,
+        milestone.owner.name if milestone.owner else None,
+        milestone.due,
+        MilestoneStatus(milestone.status).label,
+        milestone.completed_on,
+        rag_word(rag_status(milestone.due, milestone.status, as_of)),
+        milestone.gate_critical,
+        milestone.notes or None,
+    ]

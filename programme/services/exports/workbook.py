@@ -1,0 +1,73 @@
+"""The programme workbook: one .xlsx of the programme as of a day, its six sheets built from
+the services the pages use (the readiness board, the milestones, the posts in the recruitment
+import's columns, training completion, sessions and go-live decisions). Board packs freeze it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from programme import clock
+from programme.domain.formatting import long_date
+from programme.domain.xlsx_export import Sheet, WorkbookInfo, workbook_bytes
+from programme.models import Programme
+from programme.services.exports.decision_sheet import decision_sheet
+from programme.services.exports.milestone_sheet import milestone_sheet, programme_milestones
+from programme.services.exports.recruitment_sheet import recruitment_sheet
+from programme.services.exports.session_sheet import session_sheet
+from programme.services.exports.summary_sheet import summary_sheet
+from programme.services.exports.training_sheet import training_sheet
+from programme.services.readiness.board import board
+
+CREATOR = "Family Safeguarding programme tracker"
+SHEET_NAMES = ("Summary", "Milestones", "Recruitment", "Training", "Sessions", "Decisions")
+
+
+def programme_sheets(programme: Programme, as_of: date) -> list[Sheet]:
+    """The six sheets in order, as of a day, in a fixed number of queries however many
+    localities, posts, people or sessions."""
+    view = board(programme, as_of)
+    localities = [row.locality for row in view.rows]
+    milestones = programme_milestones(programme)
+    tables = (
+        summary_sheet(view, milestones, as_of),
+        milestone_sheet(localities, milestones, as_of),
+        recruitment_sheet(programme, localities),
+        training_sheet(programme, localities, as_of),
+        session_sheet(programme),
+        decision_sheet(localities),
+    )
+    return [Sheet(name, table) for name, table in zip(SHEET_NAMES, tables, strict=True)]
+
+
+def workbook_info(programme: Programme, title: str, as_of: date) -> WorkbookInfo:
+    return WorkbookInfo(
+        title=title,
+        creator=CREATOR,
+        created=clock.utc_now(),
+        footer_date=long_date(as_of),
+        zone=clock.zone(),
+    )
+
+
+def workbook_title(programme: Programme) -> str:
+    return f"{programme.name}: programme workbook"
+
+
+def programme_workbook(programme: Programme, as_of: date) -> bytes:
+    return sheets_workbook(programme, programme_sheets(programme, as_of), as_of)
+
+
+def sheets_workbook(programme: Programme, sheets: Sequence[Sheet], as_of: date) -> bytes:
+    """The programme workbook of sheets already built (the command line counts their rows)."""
+    return workbook_bytes(workbook_info(programme, workbook_title(programme), as_of), sheets)
+
+
+def row_counts(sheets: Sequence[Sheet]) -> dict[str, int]:
+    """Each sheet's rows under its header (a total or % row counts as one)."""
+    return {sheet.title: len(list(sheet.table.rows)) for sheet in sheets}
+
+
+def workbook_filename(programme: Programme, as_of: date) -> str:
+    """ "somerset-programme-2026-12-02.xlsx" """
+    return f"{programme.slug}-programme-{as_of.isoformat()}.xlsx"
