@@ -46,6 +46,7 @@ KINDS: dict[str, str] = {
     "decision_made": "Go-live decision made",
     "decision_rescinded": "Go-live decision rescinded",
 }
+_ORDER = {kind: index for index, kind in enumerate(KINDS)}
 MOVEMENT_WORDS = {
     "up": "Up",
     "down": "Down",
@@ -101,6 +102,7 @@ def changes_between(previous: State | None, current: State) -> dict[str, Any]:
             changes += list(_posts(before["posts"], after["posts"]))
             changes += list(_trained(before["trained"], after["trained"]))
             changes += list(_decisions(before["decisions"], after["decisions"]))
+            changes.sort(key=lambda change: _ORDER[change["kind"]])  # grouped by kind
         name = (after or before)["name"]
         localities.append({"id": int(key), "name": name, "criteria": criteria, "changes": changes})
     localities.sort(key=lambda locality: (locality["name"].casefold(), locality["id"]))

@@ -167,13 +167,13 @@ def test_posts_filled_and_lost():
     posts["7"].update(filled=False, holder="")
     posts["8"].update(filled=True, holder="Cy Dunn")
     assert _changes(before, after) == [
+        ("post_filled", "Domestic abuse worker, Team A (T-02)", "Not filled", "Filled by Cy Dunn"),
         (
             "post_lost",
             "Adult mental health worker, Team A (T-01)",
             "Filled by Ann Hale",
             "Not filled",
         ),
-        ("post_filled", "Domestic abuse worker, Team A (T-02)", "Not filled", "Filled by Cy Dunn"),
     ]
 
 
