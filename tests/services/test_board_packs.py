@@ -243,7 +243,7 @@ def test_the_live_changes_page_and_the_form_say_what_will_be_stored(
     board_member = create_user("board_member", name="Dee Board")
     sign_in(board_member)
     page = client.get("/programmes/somerset/board-packs/changes").get_data(as_text=True)
-    assert "This is the first board pack" in page
+    assert "No board pack has been issued yet" in page
 
     form = client.get("/programmes/somerset/board-packs/new").get_data(as_text=True)
     assert "cannot be changed or replaced" in form
