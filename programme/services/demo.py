@@ -34,6 +34,7 @@ from programme.services import (
     timeline,
     users,
 )
+from programme.services.board_packs import issue
 from programme.services.readiness import snapshots
 from programme.services.training import catalogue, enrolment, registers, schedule, staff_members
 from programme.services.transaction import transactional
@@ -75,6 +76,9 @@ def load_demo(today: date) -> DemoLoad:
     _load_organisations(programme, demo["organisations"], today)
     for entry in demo["localities"]:
         _load_locality(programme, entry, owners, demo["establishments"], today)
+    # The last board's pack, issued before the HR spreadsheet and the training came in, so the
+    # changes since it (posts filled, people trained, criteria moving) are there to see.
+    _issue_board_pack(programme, demo["board_pack"], today)
     _import_recruitment(programme, today)
     _load_training(programme, demo["training"], today)
     _take_snapshots(programme, demo["readiness"], today)
@@ -102,6 +106,12 @@ def _load_organisations(programme: Programme, entries: list[dict], today: date) 
             agreement_signed_on=None if days_ago is None else today - timedelta(days=days_ago),
             contact=entry.get("contact", ""),
         )
+
+
+def _issue_board_pack(programme: Programme, config: dict, today: date) -> None:
+    issued_by = users.find_user(config["issued_by"])
+    meeting = today - timedelta(days=config["meeting_days_ago"])
+    issue.issue_pack(programme, meeting, issued_by, today)
 
 
 def _take_snapshots(programme: Programme, config: dict, today: date) -> None:

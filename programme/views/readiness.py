@@ -3,10 +3,18 @@ gate's settings. The JSON routes for scripts are in `programme/api/readiness.py`
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
-from programme.auth import requires
+from programme.auth import can, requires
 from programme.clock import today
 from programme.domain.formatting import percent
 from programme.domain.gate_criteria import ALL_OR_NOTHING, CriterionKind
@@ -20,6 +28,7 @@ from programme.forms.readiness import (
     ThresholdForm,
 )
 from programme.services import localities, programmes
+from programme.services.board_packs import listing as board_packs
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.readiness import board as readiness_board  # `board` is the view below
 from programme.services.readiness import (
@@ -61,6 +70,7 @@ def board(programme_slug: str):
         programme=programme,
         board=readiness_board.board(programme, today()),
         printable=request.args.get("print") == "1",
+        packs=board_packs.packs_of(programme) if can(current_user, "export_workbook") else [],
     )
 
 

@@ -1,6 +1,7 @@
 """The demo programme: its teams' posts, and the demo HR spreadsheet imported over them."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from openpyxl import Workbook
@@ -20,6 +21,7 @@ from programme.models import (
 )
 from programme.seed_files import DEMO_RECRUITMENT_FILE
 from programme.services import demo, recruitment_import
+from programme.services.board_packs import listing
 from programme.services.readiness import board
 from programme.services.recruitment.establishments import get_establishment
 from programme.services.recruitment.overview import programme_recruitment
@@ -258,3 +260,14 @@ def test_the_demo_s_posts_and_staff_belong_to_its_named_partners(app):
     assert employers == {o.id for o in partners.values()}
     held = db.session.scalars(select(StaffMember).where(StaffMember.post_id.is_not(None))).all()
     assert held and all(person.organisation_id is not None for person in held)
+
+
+def test_the_demo_has_one_issued_pack_and_changes_since_it(app):
+    programme = demo.load_demo(TODAY).programme
+
+    [pack] = listing.packs_of(programme)
+    assert pack.meeting_date == TODAY - timedelta(days=7)
+    assert pack.issued_by_name == "Bernard Okafor"
+    _previous, changes = listing.changes_since_last_pack(programme, TODAY)
+    kinds = {c["kind"] for locality in changes["localities"] for c in locality["changes"]}
+    assert {"post_filled", "person_trained"} <= kinds

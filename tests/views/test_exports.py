@@ -1,4 +1,4 @@
-"""The programme workbook download: who may, its headers, and the overview page's link."""
+"""The programme workbook download: who may, its headers, and the overview and board pages' links."""
 
 from __future__ import annotations
 
@@ -42,3 +42,13 @@ def test_the_overview_links_the_workbook_only_for_those_who_may_export_it(app, c
     sign_in(create_user("viewer"))
     assert LINK not in client.get("/programmes/somerset").get_data(as_text=True)
     assert client.get("/programmes/somerset/workbook.xlsx").status_code == 403
+
+
+def test_the_board_page_links_the_workbook_only_for_those_who_may_export_it(app, client, sign_in):
+    create_programme("Somerset Family Safeguarding", "somerset")
+    sign_in(create_user("board_member"))
+    page = client.get("/programmes/somerset/readiness").get_data(as_text=True)
+    assert LINK in page and 'href="/programmes/somerset/workbook.xlsx"' in page
+
+    sign_in(create_user("trainer"))
+    assert LINK not in client.get("/programmes/somerset/readiness").get_data(as_text=True)

@@ -19,6 +19,7 @@ from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import ValueAlias
 from programme.services import api_tokens, organisations, recruitment_import
+from programme.services.board_packs import issue
 from programme.services.mail import outbox, unsubscribe
 from programme.services.mail.compose import Composed
 from programme.services.readiness import decisions, gate_criteria, gate_exceptions
@@ -71,6 +72,7 @@ class World:
     other_organisation_id: int = 0
     unsubscribe_token: str = ""
     message_id: int = 0
+    pack_id: int = 0
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -136,7 +138,10 @@ def build_world() -> World:
     )
     message.status = "stored"
     db.session.commit()
+    # A board pack issued for today's meeting, to show and download.
+    pack = issue.issue_pack(programme, TODAY, board_member, TODAY)
     return World(
+        pack_id=pack.id,
         message_id=message.id,
         programme=programme.slug,
         locality=locality.slug,
@@ -235,6 +240,10 @@ def _bad_token(_w: World) -> dict:
 
 def _message(w: World) -> dict:
     return {"message_id": w.message_id}
+
+
+def _pack(w: World) -> dict:
+    return {**_programme(w), "pack_id": w.pack_id}
 
 
 def _none(_w: World) -> dict:
@@ -403,6 +412,12 @@ ROUTES: list[Route] = [
     Route("outbox.resend", "POST", "manage_mail", _message, ok=frozenset({302})),
     Route("readiness.board", "GET", "view", _programme),
     Route("exports.workbook", "GET", "export_workbook", _programme),
+    Route("board_packs.index", "GET", "export_workbook", _programme),
+    Route("board_packs.changes", "GET", "export_workbook", _programme),
+    # An empty form re-shows with its error (400).
+    *_both("board_packs.new", "issue_board_pack", _programme),
+    Route("board_packs.show", "GET", "export_workbook", _pack),
+    Route("board_packs.download", "GET", "export_workbook", _pack),
     Route("readiness.locality", "GET", "view", _locality),
     # The locality's criteria are unmet, so the decision is refused (409) and nothing recorded;
     # with nothing in force, an empty reason re-shows the form (400).
