@@ -1,4 +1,5 @@
-"""The programme workbook download: who may, its headers, and the overview and board pages' links."""
+"""The programme workbook download: who may, its headers, and the links on the overview and
+board pages."""
 
 from __future__ import annotations
 
