@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from programme.domain.formatting import long_date, percent, share_text
+from programme.domain.formatting import count, listed, long_date, percent, share_text
 from programme.domain.recruitment import Share
 
 State = Mapping[str, Any]
@@ -113,6 +113,41 @@ def changes_between(previous: State | None, current: State) -> dict[str, Any]:
         "locality_count": len(after_all),
         "localities": localities,
     }
+
+
+# How a locality's changes of each kind are counted in its one-line brief.
+_BRIEF_NOUNS: dict[str, tuple[str, str]] = {
+    "locality_added": ("locality added", "localities added"),
+    "locality_removed": ("locality removed", "localities removed"),
+    "milestone_completed": ("milestone completed", "milestones completed"),
+    "milestone_slipped": ("milestone slipped", "milestones slipped"),
+    "milestone_overdue": ("milestone newly overdue", "milestones newly overdue"),
+    "post_filled": ("post filled", "posts filled"),
+    "post_lost": ("post no longer filled", "posts no longer filled"),
+    "person_trained": ("person trained", "people trained"),
+    "decision_made": ("go-live decision", "go-live decisions"),
+    "decision_rescinded": ("decision rescinded", "decisions rescinded"),
+}
+_CRITERION_NOUNS = {
+    "up": ("criterion up", "criteria up"),
+    "down": ("criterion down", "criteria down"),
+    "new": ("criterion new to the gate", "criteria new to the gate"),
+    "removed": ("criterion removed", "criteria removed"),
+}
+
+
+def brief(locality: Mapping[str, Any]) -> str:
+    """A locality's changes counted in one line: "1 criterion up, 2 posts filled and
+    12 people trained", so a board sees the shape before the detail."""
+    tally: dict[tuple[str, str], int] = {}
+    for change in locality["changes"]:
+        if change["kind"] == "criterion":
+            nouns = _CRITERION_NOUNS.get(change["direction"])
+        else:
+            nouns = _BRIEF_NOUNS.get(change["kind"])
+        if nouns is not None:
+            tally[nouns] = tally.get(nouns, 0) + 1
+    return listed(count(amount, *nouns) for nouns, amount in tally.items()) or "No change"
 
 
 def change_count(changes: Mapping[str, Any]) -> int:

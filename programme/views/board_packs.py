@@ -9,7 +9,7 @@ from flask_login import current_user
 from programme.auth import requires
 from programme.clock import today
 from programme.domain.formatting import long_date
-from programme.domain.pack_changes import MOVEMENT_WORDS
+from programme.domain.pack_changes import MOVEMENT_WORDS, brief
 from programme.forms.board_packs import IssuePackForm
 from programme.services import programmes
 from programme.services.board_packs import issue, listing
@@ -48,6 +48,7 @@ def changes(programme_slug: str):
         changes=found,
         summary=summary_line(found),
         movement_words=MOVEMENT_WORDS,
+        brief=brief,
         as_of=as_of,
     )
 
@@ -86,6 +87,7 @@ def show(programme_slug: str, pack_id: int):
         changes=pack.changes,
         summary=summary_line(pack.changes),
         movement_words=MOVEMENT_WORDS,
+        brief=brief,
     )
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import copy
 
-from programme.domain.pack_changes import actual, change_count, changes_between, criterion_text
+from programme.domain.pack_changes import (
+    actual,
+    brief,
+    change_count,
+    changes_between,
+    criterion_text,
+)
 
 
 def _state(as_of: str = "2027-01-14", **locality) -> dict:
@@ -250,3 +256,16 @@ def test_a_criterion_as_a_fraction_and_in_words():
     assert actual(criterion) == 1 / 3
     assert actual(dict(criterion, numerator=0, denominator=0)) == 0
     assert criterion_text(criterion) == "33% (1 of 3), needs 70%, not met"
+
+
+def test_a_localitys_brief_counts_its_changes_by_kind():
+    locality = {
+        "changes": [
+            {"kind": "criterion", "direction": "up"},
+            {"kind": "post_filled", "direction": ""},
+            {"kind": "post_filled", "direction": ""},
+            {"kind": "person_trained", "direction": ""},
+        ]
+    }
+    assert brief(locality) == "1 criterion up, 2 posts filled and 1 person trained"
+    assert brief({"changes": []}) == "No change"

@@ -188,7 +188,7 @@ def test_the_second_pack_lists_exactly_what_changed_and_the_first_is_kept_as_iss
 
     # Nothing changed since: the live page says so.
     live = client.get("/programmes/somerset/board-packs/changes").get_data(as_text=True)
-    assert "Nothing changed since the last pack on 14 December 2026." in live
+    assert "Nothing changed since the last pack, issued on 14 December 2026." in live
 
 
 def issue_xlsx_mimetype() -> str:
@@ -229,7 +229,7 @@ def test_a_programme_with_no_localities_still_issues_a_pack_that_says_so(app, cl
 
     assert "no localities" in _rows(first.workbook)[1][0]
     assert _rows(second.workbook)[1][0] == (
-        "This programme has no localities, now or at the last pack on 30 November 2026."
+        "This programme has no localities, now or at the last pack, issued on 30 November 2026."
     )
     sign_in(manager)
     page = client.get(f"/programmes/empty/board-packs/{second.id}").get_data(as_text=True)

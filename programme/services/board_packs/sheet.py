@@ -27,10 +27,10 @@ def summary_line(changes: Mapping[str, Any]) -> str:
         return "This is the first board pack: there is no earlier pack to compare with."
     since = long_date(date.fromisoformat(changes["previous_as_of"]))
     if not changes["localities"]:
-        return f"This programme has no localities, now or at the last pack on {since}."
+        return f"This programme has no localities, now or at the last pack, issued on {since}."
     if not any(locality["changes"] for locality in changes["localities"]):
-        return f"Nothing changed since the last pack on {since}."
-    return f"Changes since the last pack on {since}."
+        return f"Nothing changed since the last pack, issued on {since}."
+    return f"What changed since the last pack, issued on {since}."
 
 
 def changes_rows(changes: Mapping[str, Any]) -> list[list[str]]:
