@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -51,6 +52,7 @@ def workbook_command(programme_slug: str, out: Path, as_of) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
+        os.chmod(temporary, _mode_for(out))
         os.replace(temporary, out)
     except OSError as error:
         _remove(temporary)
@@ -76,6 +78,16 @@ def _temporary_beside(out: Path) -> tuple[int, str]:
     except OSError as error:
         fail(f"Cannot write {out}: {error.strerror or error}.")
         raise  # unreachable: fail exits
+
+
+def _mode_for(out: Path) -> int:
+    """The replaced file's permissions, or what a new file gets under the umask: the temporary
+    file is created private (0600) and the rename would otherwise carry that over."""
+    with contextlib.suppress(FileNotFoundError):
+        return stat.S_IMODE(out.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _remove(path: str) -> None:

@@ -16,7 +16,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def is_formula_text(value: object) -> bool:
     """Whether a spreadsheet program would evaluate this text. The one test for both formats:
     CSV prefixes such text with an apostrophe, .xlsx writes it as a string cell."""
-    return isinstance(value, str) and value.startswith(_FORMULA_STARTS)
+    # Leading spaces too: some programs trim them before deciding.
+    return isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_STARTS)
 
 
 def safe_cell(value: object, kind: ColumnKind = "text", zone: tzinfo | None = None) -> str:
@@ -47,7 +48,7 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """UTF-8 with a byte-order mark, so Excel shows accents and £ signs correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
+    writer.writerow([safe_cell(header) for header in headers])
     writer.writerows([safe_cell(value) for value in row] for row in rows)
     return "\ufeff" + buffer.getvalue()
 
@@ -57,7 +58,7 @@ def table_csv(table: Table, zone: tzinfo | None = None) -> bytes:
     kinds = [column.kind for column in table.columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.headers)
+    writer.writerow([safe_cell(header) for header in table.headers])
     for row in table.rows:
         writer.writerow(
             [

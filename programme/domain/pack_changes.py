@@ -40,6 +40,7 @@ KINDS: dict[str, str] = {
     "milestone_completed": "Milestone completed",
     "milestone_slipped": "Milestone slipped",
     "milestone_overdue": "Milestone newly overdue",
+    "post_moved": "Post moved here",
     "post_filled": "Post filled",
     "post_lost": "Post no longer filled",
     "person_trained": "Person trained",
@@ -53,6 +54,7 @@ MOVEMENT_WORDS = {
     "same": "No change",
     "new": "New",
     "removed": "Removed",
+    "threshold": "Threshold changed",
 }
 
 
@@ -87,6 +89,9 @@ def changes_between(previous: State | None, current: State) -> dict[str, Any]:
             "localities": [],
         }
     before_all, after_all = previous["localities"], current["localities"]
+    # A post or a person may move between localities: each is compared with where it was.
+    posts_before, posts_after = _everywhere(before_all, "posts"), _everywhere(after_all, "posts")
+    trained_before = _everywhere(before_all, "trained")
     localities = []
     for key in set(before_all) | set(after_all):
         before, after = before_all.get(key), after_all.get(key)
@@ -99,8 +104,8 @@ def changes_between(previous: State | None, current: State) -> dict[str, Any]:
             criteria = list(_criteria(before["criteria"], after["criteria"]))
             changes = [c for c in criteria if c["direction"] != "same"]
             changes += list(_milestones(before["milestones"], after["milestones"]))
-            changes += list(_posts(before["posts"], after["posts"]))
-            changes += list(_trained(before["trained"], after["trained"]))
+            changes += list(_posts(before["posts"], after["posts"], posts_before, posts_after))
+            changes += list(_trained(after["trained"], trained_before))
             changes += list(_decisions(before["decisions"], after["decisions"]))
             changes.sort(key=lambda change: _ORDER[change["kind"]])  # grouped by kind
         name = (after or before)["name"]
@@ -122,6 +127,7 @@ _BRIEF_NOUNS: dict[str, tuple[str, str]] = {
     "milestone_completed": ("milestone completed", "milestones completed"),
     "milestone_slipped": ("milestone slipped", "milestones slipped"),
     "milestone_overdue": ("milestone newly overdue", "milestones newly overdue"),
+    "post_moved": ("post moved here", "posts moved here"),
     "post_filled": ("post filled", "posts filled"),
     "post_lost": ("post no longer filled", "posts no longer filled"),
     "person_trained": ("person trained", "people trained"),
@@ -133,6 +139,7 @@ _CRITERION_NOUNS = {
     "down": ("criterion down", "criteria down"),
     "new": ("criterion new to the gate", "criteria new to the gate"),
     "removed": ("criterion removed", "criteria removed"),
+    "threshold": ("threshold changed", "thresholds changed"),
 }
 
 
@@ -177,6 +184,8 @@ def _criteria(before: Mapping, after: Mapping) -> Iterator[Change]:
             direction = "up" if moved > 0 else "down" if moved < 0 else "same"
             if direction == "same" and old["met"] != new["met"]:
                 direction = "up" if new["met"] else "down"  # its threshold moved
+            elif direction == "same" and old["threshold"] != new["threshold"]:
+                direction = "threshold"  # the bar moved, the figure and the outcome did not
         change = _change(
             "criterion",
             (new or old)["label"],
@@ -210,15 +219,29 @@ def _status(status: str) -> str:
     return status.replace("_", " ").capitalize()
 
 
-def _posts(before: Mapping, after: Mapping) -> Iterator[Change]:
+def _everywhere(localities: Mapping, part: str) -> dict[str, tuple[str, Mapping]]:
+    """Every post (or person) of the state by id, with the name of the locality it is in."""
+    return {
+        key: (locality["name"], item)
+        for locality in localities.values()
+        for key, item in locality[part].items()
+    }
+
+
+def _posts(before: Mapping, after: Mapping, anywhere_before, anywhere_after) -> Iterator[Change]:
+    """A locality's posts against where each was at the last pack: a post moved here from
+    another locality says so and keeps its filled state; one that left is reported where it
+    went, not as lost here."""
     for key, new in after.items():
-        old = before.get(key)
+        moved_from, old = anywhere_before.get(key, (None, None))
+        if key not in before and old is not None:
+            yield _change("post_moved", new["label"], f"In {moved_from}", "Here")
         if new["filled"] and not (old is not None and old["filled"]):
             yield _change("post_filled", new["label"], "Not filled", _holder(new))
         elif old is not None and old["filled"] and not new["filled"]:
             yield _change("post_lost", new["label"], _holder(old), "Not filled")
     for key, old in before.items():
-        if key not in after and old["filled"]:
+        if key not in after and key not in anywhere_after and old["filled"]:
             yield _change("post_lost", old["label"], _holder(old), "Post removed")
 
 
@@ -226,9 +249,12 @@ def _holder(post: Mapping) -> str:
     return f"Filled by {post['holder']}" if post.get("holder") else "Filled"
 
 
-def _trained(before: Mapping, after: Mapping) -> Iterator[Change]:
+def _trained(after: Mapping, anywhere_before) -> Iterator[Change]:
+    """People newly complete in a course, wherever they were at the last pack: someone who
+    moved here already trained is not newly trained."""
     for key, new in after.items():
-        had = set(before[key]["courses"]) if key in before else set()
+        _was_in, old = anywhere_before.get(key, (None, {"courses": ()}))
+        had = set(old["courses"])
         for course in new["courses"]:
             if course not in had:
                 yield _change("person_trained", new["name"], "", f"Completed {course}")

@@ -23,9 +23,15 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from programme.domain.csv_export import is_formula_text
 from programme.domain.export_tables import ColumnKind, Emphasis, Table, row_kinds, row_values
 
-# Excel's own limit on a sheet's name, and the characters it refuses in one.
+# Excel's own limit on a sheet's name, the characters it refuses in one, and a name it keeps.
 _TITLE_LIMIT = 31
 _TITLE_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+_RESERVED_TITLES = {"history"}
+# Excel's limits on one cell's text and on a footer (its codes included); past them it calls
+# the file damaged and "repairs" it.
+CELL_TEXT_LIMIT = 32_767
+_FOOTER_LIMIT = 255
+_FOOTER_CENTRE = "Page &P of &N"
 # How many rows a column's width is fitted to; later rows stream without being looked at.
 _FIT_SAMPLE = 500
 _MIN_WIDTH, _MAX_WIDTH, _WRAP_WIDTH = 8, 60, 50
@@ -67,12 +73,26 @@ class WorkbookInfo:
 
 
 def sheet_title(title: str) -> str:
-    return title.translate(_TITLE_FORBIDDEN).strip()[:_TITLE_LIMIT] or "Sheet"
+    """A name Excel accepts for a sheet tab: no characters it refuses, no apostrophe at either
+    end, not its reserved "History", at most 31 characters."""
+    title = _printable(title).translate(_TITLE_FORBIDDEN).strip(" '")[:_TITLE_LIMIT].strip(" '")
+    if title.casefold() in _RESERVED_TITLES:
+        title += " sheet"
+    return title or "Sheet"
+
+
+def _printable(text: str) -> str:
+    """Text without the control characters an .xlsx file cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def workbook_bytes(info: WorkbookInfo, sheets: Sequence[Sheet]) -> bytes:
     workbook = Workbook(write_only=True)
-    workbook.properties.title = info.title
+    workbook.properties.title = _printable(info.title)
     workbook.properties.creator = info.creator
     workbook.properties.created = _naive_utc(info.created)
     workbook.properties.lastModifiedBy = info.creator
@@ -114,9 +134,12 @@ def _finish(worksheet, width: int, count: int, columns, info: WorkbookInfo) -> N
     worksheet.page_setup.paperSize = _A4
     worksheet.page_setup.fitToWidth = 1
     worksheet.page_setup.fitToHeight = 0
-    worksheet.oddFooter.left.text = _footer_text(info.title)
-    worksheet.oddFooter.center.text = "Page &P of &N"
-    worksheet.oddFooter.right.text = _footer_text(info.footer_date)
+    right = _footer_text(info.footer_date)
+    # "&L", "&C" and "&R" open the three parts; the title gives way if the footer is too long.
+    room = _FOOTER_LIMIT - len(_FOOTER_CENTRE) - len(right) - 6
+    worksheet.oddFooter.left.text = _footer_text(info.title, room)
+    worksheet.oddFooter.center.text = _FOOTER_CENTRE
+    worksheet.oddFooter.right.text = right
     for index, column in enumerate(columns, start=1):
         if column.kind == "rag" and count:
             letter = get_column_letter(index)
@@ -136,8 +159,12 @@ def _colour_rag(worksheet, cells: str) -> None:
         )
 
 
-def _footer_text(text: str) -> str:
-    return text.replace("&", "&&")  # "&" starts a code in a header or footer
+def _footer_text(text: str, limit: int = _FOOTER_LIMIT) -> str:
+    text = _printable(text)
+    # "&" starts a code in a header or footer, so each is doubled; cut before doubling.
+    while len(text.replace("&", "&&")) > limit:
+        text = _shortened(text, len(text) - 1)
+    return text.replace("&", "&&")
 
 
 def _fitted_widths(table: Table, sample: Sequence) -> Iterator[float]:
@@ -198,7 +225,7 @@ def _fill(cell: Cell, value: object) -> None:
     try:
         cell.value = value
     except IllegalCharacterError:
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = _printable(value)
 
 
 class _CellMaker:
@@ -214,7 +241,9 @@ class _CellMaker:
         self.cells = [WriteOnlyCell(worksheet) for _kind in kinds]
 
     def header(self, text: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.worksheet, text)
+        # Always a string cell: a header (a criterion's label, a course's name) never runs.
+        cell = WriteOnlyCell(self.worksheet)
+        cell._value, cell.data_type = _shortened(_printable(text), CELL_TEXT_LIMIT), "s"
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         return cell
@@ -242,7 +271,7 @@ class _CellMaker:
         value = self._value(value, kind)
         if is_formula_text(value):
             # Text that would run as a formula: a string cell, shown with Excel's quote prefix.
-            cell._value, cell.data_type = ILLEGAL_CHARACTERS_RE.sub("", value), "s"
+            cell._value, cell.data_type = _printable(value), "s"
             cell._style = self.text_style
             return cell
         if style is None:
@@ -256,6 +285,8 @@ class _CellMaker:
             return value.astimezone(self.zone).replace(tzinfo=None)
         if kind == "yes_no" and isinstance(value, bool):
             return "Yes" if value else "No"
+        if isinstance(value, str) and len(value) > CELL_TEXT_LIMIT:
+            return _shortened(value, CELL_TEXT_LIMIT)
         return value
 
     def _style(self, kind: ColumnKind, emphasis: bool):

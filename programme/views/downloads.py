@@ -40,25 +40,33 @@ def download_name(stem: str, fmt: str) -> str:
     return f"{stem}-{clock.today().isoformat()}.{fmt}"
 
 
-def table_bytes(table: Table, title: str, fmt: str) -> bytes:
+def table_bytes(table: Table, name: str, fmt: str, programme_name: str | None = None) -> bytes:
     if fmt == "csv":
         return table_csv(table, clock.zone())
     info = WorkbookInfo(
-        title=title,
+        title=f"{programme_name}: {name}" if programme_name else name,
         creator=CREATOR,
         created=clock.utc_now(),
         footer_date=long_date(clock.today()),
         zone=clock.zone(),
     )
-    # The sheet's tab is the part after the programme's name: "Bridgwater milestones".
-    return workbook_bytes(info, [Sheet(title.rsplit(": ", 1)[-1], table)])
+    # The sheet's tab is the table's own name ("Bridgwater milestones"); the programme's is in
+    # the document's title and footer.
+    return workbook_bytes(info, [Sheet(name, table)])
 
 
-def send_table(table: Table, stem: str, fmt: str, title: str | None = None) -> Response:
+def send_table(
+    table: Table,
+    stem: str,
+    fmt: str,
+    *,
+    name: str | None = None,
+    programme_name: str | None = None,
+) -> Response:
     """The table as an attachment in `fmt` ("xlsx" or "csv"), never cached (it holds names)."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown download format {fmt!r}.")
-    body = table_bytes(table, title or stem.replace("-", " ").capitalize(), fmt)
+    body = table_bytes(table, name or stem.replace("-", " ").capitalize(), fmt, programme_name)
     response = Response(body, content_type=MIMETYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{download_name(stem, fmt)}"'
     response.headers["Cache-Control"] = "no-store"

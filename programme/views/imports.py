@@ -77,7 +77,11 @@ def index(programme_slug: str):
     records = imports.list_imports(programme)
     if fmt := requested_format():
         return send_table(
-            imports_table(records), f"{programme.slug}-imports", fmt, f"{programme.name}: imports"
+            imports_table(records),
+            f"{programme.slug}-imports",
+            fmt,
+            programme_name=programme.name,
+            name="Imports",
         )
     latest = [imports.last_applied(programme, kind) for kind, i in IMPORTERS.items() if i.undo]
     return render_template(

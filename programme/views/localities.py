@@ -75,7 +75,8 @@ def show(programme_slug: str, slug: str):
             locality_milestones_table(groups),
             f"{locality.slug}-milestones",
             fmt,
-            f"{locality.programme.name}: {locality.name} milestones",
+            programme_name=locality.programme.name,
+            name=f"{locality.name} milestones",
         )
     return render_template(
         "localities/show.html",
@@ -260,7 +261,8 @@ def audit_trail(programme_slug: str, slug: str):
             audit_table(events),
             f"{locality.slug}-audit-trail",
             fmt,
-            f"{locality.programme.name}: {locality.name} audit trail",
+            programme_name=locality.programme.name,
+            name=f"{locality.name} audit trail",
         )
     return render_template(
         "localities/audit.html",

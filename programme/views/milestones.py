@@ -109,5 +109,5 @@ def new(programme_slug: str, slug: str):
 def mine():
     rows = milestones.milestones_owned_by(current_user, today())
     if fmt := requested_format():
-        return send_table(my_milestones_table(rows), "my-milestones", fmt, "My milestones")
+        return send_table(my_milestones_table(rows), "my-milestones", fmt, name="My milestones")
     return render_template("milestones/mine.html", rows=rows)

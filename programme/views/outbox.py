@@ -45,7 +45,9 @@ def index():
     form.validate()
     filters = _filters(form)
     if fmt := requested_format():
-        return send_table(outbox_table(browse.matching(filters)), "outbox", fmt, "E-mail outbox")
+        return send_table(
+            outbox_table(browse.matching(filters)), "outbox", fmt, name="E-mail outbox"
+        )
     page = request.args.get("page", "")
     result = browse.browse(filters, int(page) if page.isdigit() else 1)
     page_html = render_template(

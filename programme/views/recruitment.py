@@ -56,7 +56,8 @@ def overview(programme_slug: str):
             programme_shares_table(summary),
             f"{programme.slug}-recruitment",
             fmt,
-            f"{programme.name}: adult specialists recruited",
+            programme_name=programme.name,
+            name="Adult specialists recruited",
         )
     return render_template("recruitment/overview.html", programme=programme, summary=summary)
 
@@ -122,7 +123,8 @@ def _posts_download(locality, result, fmt: str):
         locality_posts_table(result),
         f"{locality.slug}-posts",
         fmt,
-        f"{locality.programme.name}: {locality.name} posts",
+        programme_name=locality.programme.name,
+        name=f"{locality.name} posts",
     )
 
 

@@ -64,7 +64,8 @@ def sessions(programme_slug: str):
             sessions_table(sessions, today()),
             f"{programme.slug}-training-sessions",
             fmt,
-            f"{programme.name}: training sessions",
+            programme_name=programme.name,
+            name="Training sessions",
         )
     return render_template(
         "training/sessions.html", programme=programme, schedule=sessions, today=today()
@@ -254,17 +255,19 @@ def locality(programme_slug: str, slug: str):
     summary = completion.locality_training(locality, as_of)
     if fmt := requested_format("staff"):
         return send_table(
-            staff_table(summary),
+            staff_table(summary, with_email=can(current_user, "import_spreadsheets")),
             f"{locality.slug}-staff",
             fmt,
-            f"{locality.programme.name}: {locality.name} staff",
+            programme_name=locality.programme.name,
+            name=f"{locality.name} staff",
         )
     if fmt := requested_format("matrix"):
         return send_table(
             matrix_table(summary),
             f"{locality.slug}-training-matrix",
             fmt,
-            f"{locality.programme.name}: {locality.name} training",
+            programme_name=locality.programme.name,
+            name=f"{locality.name} training",
         )
     teams = list(zip(summary.groups, summary.matrices, strict=True))
     return render_template(

@@ -80,7 +80,9 @@ def _tampered(token: str) -> list[str]:
     flip = {"A": "B"}.get(payload[1], "A")
     return [
         payload[0] + flip + payload[2:] + "." + signature,  # the payload changed
-        payload + "." + signature[:-1] + ("A" if signature[-1] != "A" else "B"),
+        # The first character: the last one's low bits are base64 padding, so changing it may
+        # leave the signature's bytes as they were.
+        payload + "." + ("A" if signature[0] != "A" else "B") + signature[1:],
         payload,  # the signature cut off
         token[:-5],  # cut short when copied
         "",

@@ -42,7 +42,7 @@ def _staff(locality) -> str:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_staff_list_downloads_with_the_staff_imports_headers(app, sign_in, bridgwater, fmt):
-    client = sign_in(create_viewer())
+    client = sign_in(create_user("hr_lead"))
     page = client.get(_training_url(bridgwater))
     assert download_hrefs(page, "staff-downloads")[fmt] == _training_url(
         bridgwater, f"?table=staff&download={fmt}"
@@ -64,7 +64,7 @@ def test_the_staff_list_downloads_with_the_staff_imports_headers(app, sign_in, b
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_saved_staff_list_imports_back_changing_nothing(app, sign_in, bridgwater, fmt):
-    client = sign_in(create_viewer())
+    client = sign_in(create_user("hr_lead"))
     file = download(client, _training_url(bridgwater, "?table=staff"), fmt, _staff(bridgwater))
     before = _table_counts()
 
@@ -138,11 +138,20 @@ def test_the_sessions_download_lists_upcoming_then_past_sessions(app, sign_in, b
 
 def test_a_locality_without_staff_downloads_an_empty_staff_list(app, sign_in):
     _programme, locality, _team = _setting()
-    client = sign_in(create_viewer())
+    client = sign_in(create_user("hr_lead"))
 
     for fmt in FORMATS:
         file = download(client, _training_url(locality, "?table=staff"), fmt, _staff(locality))
         assert (file.headers, file.rows) == ([c.header for c in STAFF_COLUMNS], [])
+
+
+def test_a_viewer_s_staff_list_has_no_email_addresses(app, sign_in, bridgwater):
+    """The page shows nobody's address; only those who may import staff lists get them."""
+    client = sign_in(create_viewer())
+    for fmt in FORMATS:
+        file = download(client, _training_url(bridgwater, "?table=staff"), fmt, _staff(bridgwater))
+        assert "Email" not in file.headers
+        assert file.column("Name") == ["Ann Lee", "Ben Ode", "Cal Fry", "Dee Moss"]
 
 
 def create_viewer():

@@ -22,6 +22,7 @@ STAFF_COLUMNS = (
     Column("Leaving date", "date"),
     Column("Employing organisation"),
 )
+_EMAIL = 1  # the Email column's place in STAFF_COLUMNS
 
 NOT_REQUIRED, NOT_COUNTED = "Not required", "Not counted"
 
@@ -38,24 +39,29 @@ SESSION_COLUMNS = (
 )
 
 
-def staff_table(summary: TrainingSummary) -> Table:
-    """Everyone the locality's training page lists, team by team, by name."""
-    return Table(
-        STAFF_COLUMNS,
+def staff_table(summary: TrainingSummary, with_email: bool) -> Table:
+    """Everyone the locality's training page lists, team by team, by name. The page shows no
+    e-mail addresses; the list carries them only for those who may import staff lists (they
+    need them to import it back, and hold them already)."""
+    rows = [
         [
-            [
-                row.staff.name,
-                row.staff.email,
-                matrix.team.locality.name,
-                matrix.team.name,
-                row.staff.role.name,
-                row.staff.start_date,
-                row.staff.leaving_date,
-                row.staff.organisation.name if row.staff.organisation else None,
-            ]
-            for matrix in summary.matrices
-            for row in matrix.rows
-        ],
+            row.staff.name,
+            row.staff.email,
+            matrix.team.locality.name,
+            matrix.team.name,
+            row.staff.role.name,
+            row.staff.start_date,
+            row.staff.leaving_date,
+            row.staff.organisation.name if row.staff.organisation else None,
+        ]
+        for matrix in summary.matrices
+        for row in matrix.rows
+    ]
+    if with_email:
+        return Table(STAFF_COLUMNS, rows)
+    return Table(
+        [column for column in STAFF_COLUMNS if column.header != "Email"],
+        [values[:_EMAIL] + values[_EMAIL + 1 :] for values in rows],
         # No "nobody here" row: a saved list must import back, and a message is not a person.
     )
 
