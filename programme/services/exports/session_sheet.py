@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from programme.domain.export_tables import Column, Table
 from programme.domain.formatting import clock_time
 from programme.extensions import db
 from programme.models import Attendance, Programme, TrainingSession
+from programme.services.training.schedule import sessions_in_order
 
 COLUMNS = (
     Column("Course"),
@@ -37,16 +37,7 @@ def session_sheet(programme: Programme) -> Table:
         .group_by(Attendance.session_id, Attendance.status)
     ):
         places[session_id][status] = number
-    sessions = db.session.scalars(
-        select(TrainingSession)
-        .where(TrainingSession.programme_id == programme.id)
-        .options(
-            joinedload(TrainingSession.course),
-            joinedload(TrainingSession.module),
-            joinedload(TrainingSession.trainer),
-        )
-        .order_by(TrainingSession.on, TrainingSession.starts_at, TrainingSession.id)
-    )
+    sessions = sessions_in_order(programme)
     return Table(
         COLUMNS,
         [_row(session, places.get(session.id, {})) for session in sessions],

@@ -102,6 +102,23 @@ class Schedule:
         return [s for s in self.past if s.session.register_saved_at is None]
 
 
+def sessions_in_order(programme: Programme) -> list[TrainingSession]:
+    """Every session of the programme by date and time, with its course, module and trainer
+    loaded in the same query."""
+    return list(
+        db.session.scalars(
+            select(TrainingSession)
+            .where(TrainingSession.programme_id == programme.id)
+            .options(
+                joinedload(TrainingSession.course),
+                joinedload(TrainingSession.module),
+                joinedload(TrainingSession.trainer),
+            )
+            .order_by(TrainingSession.on, TrainingSession.starts_at, TrainingSession.id)
+        )
+    )
+
+
 def schedule(programme: Programme, today: date) -> Schedule:
     """Every session of the programme, upcoming (soonest first) and past (latest first)."""
     counts = {
@@ -117,16 +134,7 @@ def schedule(programme: Programme, today: date) -> Schedule:
             .group_by(Attendance.session_id)
         )
     }
-    sessions = db.session.scalars(
-        select(TrainingSession)
-        .where(TrainingSession.programme_id == programme.id)
-        .options(
-            joinedload(TrainingSession.course),
-            joinedload(TrainingSession.module),
-            joinedload(TrainingSession.trainer),
-        )
-        .order_by(TrainingSession.on, TrainingSession.starts_at, TrainingSession.id)
-    )
+    sessions = sessions_in_order(programme)
     upcoming, past = [], []
     for session in sessions:
         row = counts.get(session.id)
