@@ -19,6 +19,7 @@ from programme.domain.recruitment import Share
 
 NOT_SET = "Not set"
 DASH = "—"
+KILOBYTE = 1024
 MEGABYTE = 1024 * 1024
 
 
@@ -147,9 +148,11 @@ def count(amount: int, noun: str, plural: str | None = None) -> str:
 
 
 def file_size(size: int) -> str:
-    """A file's size or a limit on it: "10 MB", "1.5 MB", "900 bytes"."""
+    """A file's size or a limit on it: "10 MB", "1.5 MB", "35 KB", "900 bytes"."""
     if size >= MEGABYTE:
         return f"{number(size / MEGABYTE, places=1)} MB"
+    if size >= KILOBYTE:
+        return f"{number(round(size / KILOBYTE))} KB"
     return count(size, "byte")
 
 

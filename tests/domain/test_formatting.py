@@ -10,6 +10,7 @@ from programme.domain.formatting import (
     count,
     count_of,
     date_time,
+    file_size,
     fte,
     listed,
     long_date,
@@ -172,3 +173,11 @@ def test_a_person_is_named_with_what_tells_them_apart():
 )
 def test_items_are_listed_as_a_sentence(items, sentence):
     assert listed(items) == sentence
+
+
+@pytest.mark.parametrize(
+    ("size", "words"),
+    [(900, "900 bytes"), (1, "1 byte"), (35_221, "34 KB"), (10 * 1024 * 1024, "10 MB")],
+)
+def test_a_file_size_reads_in_the_unit_people_use(size, words):
+    assert file_size(size) == words
