@@ -13,7 +13,7 @@ from programme.domain.pack_changes import changes_between
 from programme.domain.xlsx_export import workbook_bytes
 from programme.extensions import db
 from programme.models import BoardPack, Programme, User
-from programme.services import audit
+from programme.services import audit, locks
 from programme.services.board_packs import listing, state
 from programme.services.board_packs.sheet import changes_sheet
 from programme.services.errors import Conflict, ServiceError
@@ -66,7 +66,9 @@ def check_meeting_date(programme: Programme, meeting_date: date, today: date) ->
 @transactional
 def issue_pack(programme: Programme, meeting_date: date, actor: User, today: date) -> BoardPack:
     """Issue the board pack for a meeting: the workbook as of `today` with the changes since
-    the latest pack, kept unchangeable."""
+    the latest pack, kept unchangeable. Packs of one programme are issued in turn, so two
+    issued at once cannot both compare with the same last pack."""
+    locks.lock(programme)
     check_meeting_date(programme, meeting_date, today)
     previous = listing.latest_pack(programme)
     current = state.capture(programme, today)
