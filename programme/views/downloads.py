@@ -15,9 +15,9 @@ from programme.domain.csv_export import table_csv
 from programme.domain.export_tables import Table
 from programme.domain.formatting import long_date
 from programme.domain.xlsx_export import Sheet, WorkbookInfo, workbook_bytes
+from programme.services.exports.workbook import CREATOR
 
 FORMATS = ("xlsx", "csv")
-CREATOR = "Family Safeguarding programme tracker"
 MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
