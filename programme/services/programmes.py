@@ -127,14 +127,14 @@ class LocalitySummary:
     overdue: int
 
 
-def overview(programme: Programme, today: date) -> list[LocalitySummary]:
-    """Each locality with its milestone counts, in two queries however many there are."""
+def milestone_counts(programme: Programme, today: date) -> dict[int, tuple[int, int, int]]:
+    """(done, total, overdue) of each locality's milestones, by locality id. One query."""
     done = case((Milestone.status == MilestoneStatus.DONE.value, 1), else_=0)
     overdue = case(
         ((Milestone.due < today) & (Milestone.status != MilestoneStatus.DONE.value), 1), else_=0
     )
-    counts = {
-        row.locality_id: row
+    return {
+        row.locality_id: (int(row.done), int(row.total), int(row.overdue))
         for row in db.session.execute(
             select(
                 Milestone.locality_id,
@@ -147,23 +147,19 @@ def overview(programme: Programme, today: date) -> list[LocalitySummary]:
             .group_by(Milestone.locality_id)
         )
     }
+
+
+def overview(programme: Programme, today: date) -> list[LocalitySummary]:
+    """Each locality with its milestone counts, in two queries however many there are."""
+    counts = milestone_counts(programme, today)
     localities = db.session.scalars(
         select(Locality)
         .where(Locality.programme_id == programme.id)
         .order_by(Locality.wave.is_(None), Locality.wave, Locality.go_live, Locality.name)
     )
-    summaries = []
-    for locality in localities:
-        row = counts.get(locality.id)
-        summaries.append(
-            LocalitySummary(
-                locality,
-                int(row.done) if row else 0,
-                int(row.total) if row else 0,
-                int(row.overdue) if row else 0,
-            )
-        )
-    return summaries
+    return [
+        LocalitySummary(locality, *counts.get(locality.id, (0, 0, 0))) for locality in localities
+    ]
 
 
 def get_workstream(programme: Programme, workstream_id: int) -> Workstream:

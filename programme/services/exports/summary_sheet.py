@@ -4,13 +4,11 @@ a programme total row under them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
 
 from programme.domain.export_tables import Column, Emphasis, Table, rag_word
 from programme.domain.readiness import CriterionResult
-from programme.domain.timeline import is_overdue
-from programme.models import GateCriterion, Milestone
+from programme.models import GateCriterion
 from programme.services.readiness.board import Board, BoardRow
 
 EMPTY = "This programme has no localities yet"
@@ -42,32 +40,15 @@ def summary_columns(criteria: Sequence[GateCriterion]) -> list[Column]:
     return [*_LEADING, *per_criterion, *_TRAILING]
 
 
-def summary_sheet(view: Board, milestones: Sequence[Milestone], as_of: date) -> Table:
-    """`view` is the readiness board on `as_of`; `milestones` every milestone of the programme."""
-    counts = _milestone_counts(milestones, as_of)
+def summary_sheet(view: Board, counts: Mapping[int, tuple[int, int, int]]) -> Table:
+    """`view` is the readiness board; `counts` each locality's milestones (done, total,
+    overdue) on the same day, from `programmes.milestone_counts`."""
     rows: list = [
         _row(row, view.criteria, counts.get(row.locality.id, (0, 0, 0))) for row in view.rows
     ]
     if rows:
         rows.append(_total(view, counts))
     return Table(summary_columns(view.criteria), rows, EMPTY)
-
-
-def _milestone_counts(
-    milestones: Sequence[Milestone], as_of: date
-) -> dict[int, tuple[int, int, int]]:
-    """(done, total, overdue) of each locality's own milestones."""
-    counts: dict[int, list[int]] = {}
-    for milestone in milestones:
-        if milestone.locality_id is None:
-            continue
-        done, total, overdue = counts.setdefault(milestone.locality_id, [0, 0, 0])
-        counts[milestone.locality_id] = [
-            done + milestone.is_done,
-            total + 1,
-            overdue + is_overdue(milestone.due, milestone.status, as_of),
-        ]
-    return {key: (value[0], value[1], value[2]) for key, value in counts.items()}
 
 
 def _results(row: BoardRow, criteria: Sequence[GateCriterion]) -> list[CriterionResult | None]:
@@ -92,13 +73,14 @@ def _row(row: BoardRow, criteria: Sequence[GateCriterion], counts: tuple[int, in
     return [*cells, row.readiness.ready, *counts]
 
 
-def _total(view: Board, counts: dict[int, tuple[int, int, int]]) -> Emphasis:
+def _total(view: Board, counts: Mapping[int, tuple[int, int, int]]) -> Emphasis:
     """The programme: each criterion pooled across localities (all counted over all counting),
     how many localities are ready, and the milestones added up."""
     rows = view.rows
+    results_by_row = [_results(row, view.criteria) for row in rows]
     cells: list = [None, f"Programme ({len(rows)} localities)", None, None, None]
     for index in range(len(view.criteria)):
-        results = [r for r in (_results(row, view.criteria)[index] for row in rows) if r]
+        results = [found[index] for found in results_by_row if found[index]]
         counted = sum(r.share.denominator for r in results)
         share = sum(r.share.numerator for r in results) / counted if counted else None
         cells += [share, None, None]

@@ -11,6 +11,7 @@ from programme import clock
 from programme.domain.formatting import long_date
 from programme.domain.xlsx_export import Sheet, WorkbookInfo, workbook_bytes
 from programme.models import Programme
+from programme.services import programmes
 from programme.services.exports.decision_sheet import decision_sheet
 from programme.services.exports.milestone_sheet import milestone_sheet, programme_milestones
 from programme.services.exports.recruitment_sheet import recruitment_sheet
@@ -30,7 +31,7 @@ def programme_sheets(programme: Programme, as_of: date) -> list[Sheet]:
     localities = [row.locality for row in view.rows]
     milestones = programme_milestones(programme)
     tables = (
-        summary_sheet(view, milestones, as_of),
+        summary_sheet(view, programmes.milestone_counts(programme, as_of)),
         milestone_sheet(localities, milestones, as_of),
         recruitment_sheet(programme, localities),
         training_sheet(programme, localities, as_of),
