@@ -41,7 +41,7 @@ def capture(programme: Programme, as_of: date) -> dict[str, Any]:
         return state
     _criteria, results, found = readiness_of(programme, localities, as_of)
     ids = [locality.id for locality in localities]
-    posts = _posts({post.id for facts_ in found.values() for post in facts_.posts})
+    posts = _posts(programme)
     trained = _trained(programme, as_of)
     decisions = _decisions(ids)
     for locality in localities:
@@ -88,14 +88,15 @@ def capture(programme: Programme, as_of: date) -> dict[str, Any]:
     return state
 
 
-def _posts(post_ids: set[int]) -> dict[int, dict[str, Any]]:
-    """Each post's reference, role and holder (the facts carry a label, not these). One query."""
+def _posts(programme: Programme) -> dict[int, dict[str, Any]]:
+    """Each post's reference, role and holder (the facts carry a label, not these). One query,
+    by programme: a list of every post's id would outgrow a statement's parameters."""
     return {
         row.id: {"reference": row.reference, "role": row.role, "holder": row.holder_name or ""}
         for row in db.session.execute(
             select(Post.id, Post.reference, Post.holder_name, Role.name.label("role"))
             .join(Role, Role.id == Post.role_id)
-            .where(Post.id.in_(post_ids))
+            .where(Post.programme_id == programme.id)
         )
     }
 
