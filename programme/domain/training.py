@@ -146,6 +146,25 @@ def register_open(session_on: date, today: date) -> bool:
     return session_on <= today
 
 
+# Where a session's register stands, in the words its pages and downloads use.
+REGISTER_WORDS = {
+    "saved": "Register saved",
+    "missing": "No register",
+    "today": "Register open today",
+    "upcoming": "Opens on the day",
+}
+
+
+def register_state(session_on: date, saved: bool, today: date) -> str:
+    """A key of REGISTER_WORDS: saved, missing (the day has passed without one), open today,
+    or still to come."""
+    if saved:
+        return "saved"
+    if session_on < today:
+        return "missing"
+    return "today" if session_on == today else "upcoming"
+
+
 # --- Completion --------------------------------------------------------------------------------
 
 

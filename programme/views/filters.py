@@ -8,6 +8,7 @@ from programme.clock import zone
 from programme.domain import formatting
 from programme.domain.hr_trackers import FIELDS as RECRUITMENT_FIELDS
 from programme.domain.recruitment import PostStatus
+from programme.domain.training import REGISTER_WORDS, register_state
 from programme.models import MilestoneStatus
 
 STATUS_TAG_CLASSES = {
@@ -89,6 +90,14 @@ def register(app: Flask) -> None:
     @app.template_filter("import_field_label")
     def import_field_label(name: str) -> str:
         return IMPORT_FIELD_LABELS.get(name, name)
+
+    @app.template_filter("register_state")
+    def session_register_state(session, today: date) -> str:
+        return register_state(session.on, bool(session.register_saved_at), today)
+
+    @app.template_filter("register_word")
+    def register_word(state: str) -> str:
+        return REGISTER_WORDS[state]
 
     @app.template_filter("rag_label")
     def rag_label(value: str) -> str:

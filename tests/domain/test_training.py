@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from programme.domain.recruitment import SeedError, Share
 from programme.domain.training import (
+    REGISTER_WORDS,
     Attended,
     Completion,
     CourseRule,
@@ -19,6 +20,7 @@ from programme.domain.training import (
     is_relevant,
     load_courses,
     parse_courses,
+    register_state,
     trained_share,
 )
 from programme.seed_files import COURSES_FILE
@@ -291,3 +293,21 @@ def test_a_courses_file_that_does_not_make_sense_is_refused(extra, modules, mess
         parse(extra, modules)
 
     assert str(raised.value).startswith("test.toml: ")
+
+
+@pytest.mark.parametrize(
+    ("saved", "offset", "words"),
+    [
+        (True, -3, "Register saved"),
+        (True, 5, "Register saved"),
+        (False, -1, "No register"),
+        (False, 0, "Register open today"),
+        (False, 1, "Opens on the day"),
+    ],
+)
+def test_a_sessions_register_state_reads_the_same_on_the_page_and_in_downloads(
+    saved, offset, words
+):
+    today = date(2026, 11, 30)
+    state = register_state(today + timedelta(days=offset), saved, today)
+    assert REGISTER_WORDS[state] == words

@@ -7,6 +7,7 @@ from datetime import date
 
 from programme.domain.export_tables import Column, Emphasis, Table
 from programme.domain.formatting import clock_time, share_text
+from programme.domain.training import REGISTER_WORDS, register_state
 from programme.services.training.completion import TrainingSummary
 from programme.services.training.schedule import Schedule, SessionSummary
 
@@ -125,16 +126,5 @@ def _session_row(row: SessionSummary, today: date) -> list:
         session.trainer.name if session.trainer else None,
         row.enrolled,
         session.capacity,
-        register_word(session, today),
+        REGISTER_WORDS[register_state(session.on, bool(session.register_saved_at), today)],
     ]
-
-
-def register_word(session, today: date) -> str:
-    """Where the session's register stands, in the page's words."""
-    if session.register_saved_at:
-        return "Register saved"
-    if session.on < today:
-        return "No register"
-    if session.on == today:
-        return "Register open today"
-    return "Opens on the day"
