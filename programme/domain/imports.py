@@ -13,6 +13,16 @@ from programme.domain.spreadsheet import SheetRow, SkippedRow, Table, match_colu
 IMPORT_ACTIONS = ("created", "updated", "unchanged", "rejected")
 
 
+# An import's state as its list and downloads name it: previewed (not applied yet), applied,
+# undone, or expired (a preview never applied, its file deleted).
+IMPORT_STATE_LABELS = {
+    "previewed": "Previewed",
+    "applied": "Applied",
+    "undone": "Undone",
+    "expired": "Expired",
+}
+
+
 @dataclass(frozen=True)
 class ImportField:
     label: str

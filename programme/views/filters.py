@@ -7,6 +7,7 @@ from flask import Flask
 from programme.clock import zone
 from programme.domain import formatting
 from programme.domain.hr_trackers import FIELDS as RECRUITMENT_FIELDS
+from programme.domain.imports import IMPORT_STATE_LABELS
 from programme.domain.recruitment import PostStatus
 from programme.domain.training import REGISTER_WORDS, register_state
 from programme.models import MilestoneStatus
@@ -86,6 +87,10 @@ def register(app: Flask) -> None:
     @app.template_filter("post_status_tag")
     def post_status_tag(value: str) -> str:
         return POST_STATUS_TAG_CLASSES.get(PostStatus(value), "app-tag--grey")
+
+    @app.template_filter("import_state_label")
+    def import_state_label(state: str) -> str:
+        return IMPORT_STATE_LABELS[state]
 
     @app.template_filter("import_field_label")
     def import_field_label(name: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from programme.domain.export_tables import Column, Table
+from programme.domain.imports import IMPORT_STATE_LABELS
 from programme.domain.outbox import KIND_LABELS, STATUS_LABELS
 from programme.models import AuditEvent, ImportRecord, OutboxMessage
 from programme.services.importers import IMPORTERS
@@ -22,7 +23,6 @@ IMPORT_COLUMNS = (
     Column("Rejected", "integer"),
     Column("Not data", "integer"),
 )
-_IMPORT_STATES = {"applied": "Applied", "undone": "Undone", "expired": "Expired"}
 
 AUDIT_COLUMNS = (
     Column("When", "datetime"),
@@ -54,7 +54,7 @@ def imports_table(records: Sequence[ImportRecord]) -> Table:
                 IMPORTERS[record.kind].title,
                 record.uploaded_at,
                 record.uploaded_by.name if record.uploaded_by else None,
-                _IMPORT_STATES.get(record.state, "Previewed"),
+                IMPORT_STATE_LABELS[record.state],
                 record.created,
                 record.updated,
                 record.unchanged,
