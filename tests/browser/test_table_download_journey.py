@@ -50,7 +50,7 @@ def test_a_viewer_downloads_the_filtered_recruitment_list_as_excel_and_csv(
 
     with page.expect_download() as xlsx_download:
         page.get_by_role(
-            "link", name="Download these 2 posts (the filters apply) as Excel (.xlsx)"
+            "link", name="Excel (.xlsx) download of these 2 posts (the filters apply)"
         ).click()
     download = xlsx_download.value
     assert download.suggested_filename == f"bridgwater-posts-{TODAY.isoformat()}.xlsx"
@@ -62,7 +62,7 @@ def test_a_viewer_downloads_the_filtered_recruitment_list_as_excel_and_csv(
 
     with page.expect_download() as csv_download:
         page.get_by_role(
-            "link", name="Download these 2 posts (the filters apply) as CSV", exact=True
+            "link", name="CSV download of these 2 posts (the filters apply)", exact=True
         ).click()
     download = csv_download.value
     assert download.suggested_filename == f"bridgwater-posts-{TODAY.isoformat()}.csv"
