@@ -75,7 +75,8 @@ class WorkbookInfo:
 def sheet_title(title: str) -> str:
     """A name Excel accepts for a sheet tab: no characters it refuses, no apostrophe at either
     end, not its reserved "History", at most 31 characters."""
-    title = _printable(title).translate(_TITLE_FORBIDDEN).strip(" '")[:_TITLE_LIMIT].strip(" '")
+    title = " ".join(_printable(title).translate(_TITLE_FORBIDDEN).split())
+    title = title.strip("'")[:_TITLE_LIMIT].strip(" '")
     if title.casefold() in _RESERVED_TITLES:
         title += " sheet"
     return title or "Sheet"

@@ -143,7 +143,8 @@ def test_an_empty_table_is_a_valid_sheet_with_its_header_and_message():
 
 
 def test_sheet_titles_lose_what_excel_refuses_and_fit_31_characters():
-    assert sheet_title("Changes: since/the last [pack]?") == "Changes  since the last  pack"
+    assert sheet_title("Changes: since/the last [pack]?") == "Changes since the last pack"
+    assert sheet_title("Minehead: Coast & Moor milestones") == "Minehead Coast & Moor milestone"
     assert len(sheet_title("x" * 40)) == 31
 
 
