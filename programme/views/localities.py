@@ -83,6 +83,7 @@ def show(programme_slug: str, slug: str):
         locality=locality,
         programme=locality.programme,
         groups=groups,
+        milestone_count=sum(len(group.rows) for group in groups),
         gate=None if locality.state == "live" else evaluation.evaluate_locality(locality, today()),
         today=today(),
     )
