@@ -131,6 +131,13 @@ def sign_in_through_form(page: Page, user, password: str = DEFAULT_PASSWORD) -> 
     expect(page.get_by_text(f"Signed in as {user.name}")).to_be_visible()
 
 
+def page_width(page: Page) -> int:
+    """The page's scroll width once it has loaded: measured earlier (straight after a click that
+    navigates), the stylesheet may not apply yet and an unstyled table reads as overflow."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
 @lru_cache(maxsize=1)
 def _axe_source() -> str:
     return AXE.read_text(encoding="utf-8")

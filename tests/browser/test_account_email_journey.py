@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from programme.services.account_links import issue_link
-from tests.browser.conftest import assert_accessible, sign_in_through_form
+from tests.browser.conftest import assert_accessible, page_width, sign_in_through_form
 from tests.builders import DEFAULT_PASSWORD, create_user
 from tests.mail_server import Received, SmtpServer
 
@@ -160,7 +160,7 @@ def _too_wide(page: Page, paths: list[str]) -> dict[str, int]:
     widths = {}
     for path in paths:
         page.goto(path)
-        widths[path] = page.evaluate("document.documentElement.scrollWidth")
+        widths[path] = page_width(page)
     return {path: width for path, width in widths.items() if width > 320}
 
 

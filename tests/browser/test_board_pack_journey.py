@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from programme.extensions import db
 from programme.services.board_packs import listing
-from tests.browser.conftest import assert_accessible, sign_in_through_form
+from tests.browser.conftest import assert_accessible, page_width, sign_in_through_form
 from tests.builders import create_locality, create_post, create_programme, create_team, create_user
 
 pytestmark = pytest.mark.browser
@@ -25,7 +25,7 @@ NARROW = 375
 
 
 def _fits(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW, page.url
+    assert page_width(page) <= NARROW, page.url
 
 
 def test_a_board_member_issues_a_pack_and_downloads_it(app, page: Page, tmp_path: Path):

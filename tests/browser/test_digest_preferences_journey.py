@@ -24,7 +24,7 @@ from programme.models import DigestPreference
 from programme.services.mail import unsubscribe
 from programme.services.reminders.digests import TURNED_OFF, plan_digests
 from programme.services.reminders.weekly import send_week
-from tests.browser.conftest import assert_accessible, sign_in_through_form
+from tests.browser.conftest import assert_accessible, page_width, sign_in_through_form
 from tests.builders import DEFAULT_PASSWORD, create_locality, create_milestone, create_user
 from tests.conftest import TODAY
 
@@ -37,7 +37,7 @@ def _saved_preference(user) -> DigestPreference | None:
 
 
 def _fits_320_pixels(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320, page.url
+    assert page_width(page) <= 320, page.url
 
 
 def test_a_user_turns_the_weekly_digest_off_and_the_next_run_skips_them(page: Page, smtp_server):

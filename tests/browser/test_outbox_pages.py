@@ -12,7 +12,7 @@ from programme.extensions import db
 from programme.models import OutboxMessage
 from programme.services.mail import outbox
 from programme.services.mail.compose import Composed
-from tests.browser.conftest import assert_accessible, sign_in_through_form
+from tests.browser.conftest import assert_accessible, page_width, sign_in_through_form
 from tests.builders import create_user
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def _add(to: str, status: str, **values) -> OutboxMessage:
 
 def _fits(page: Page) -> None:
     page.set_viewport_size({"width": 320, "height": 800})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320, page.url
+    assert page_width(page) <= 320, page.url
     page.set_viewport_size({"width": 1280, "height": 800})
 
 

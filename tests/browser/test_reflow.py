@@ -10,7 +10,7 @@ from sqlalchemy import select
 from programme.extensions import db
 from programme.models import User
 from programme.services.demo import load_demo, read_demo
-from tests.browser.conftest import sign_in_through_form
+from tests.browser.conftest import page_width, sign_in_through_form
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.browser
@@ -48,7 +48,7 @@ def test_the_main_pages_fit_a_320_pixel_screen(app, page: Page):
     for path in PAGES:
         response = page.goto(path)
         assert response is not None and response.ok, path
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         if width > 320:
             too_wide[path] = width
     assert too_wide == {}, "pages wider than the screen (scroll width in px)"

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from programme.extensions import db
 from programme.models import Post
 from programme.services import localities as locality_service
-from tests.browser.conftest import assert_accessible, sign_in_through_form
+from tests.browser.conftest import assert_accessible, page_width, sign_in_through_form
 from tests.builders import create_locality, create_programme, create_user
 from tests.conftest import TODAY
 
@@ -45,7 +45,7 @@ def test_a_viewer_downloads_the_filtered_recruitment_list_as_excel_and_csv(
     page.get_by_label("Status").select_option(label="Advertised")
     page.get_by_role("button", name="Filter posts", exact=True).click()
     expect(page.locator("#post-count")).to_contain_text("Showing 2 of 11 posts.")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(page) <= 375
     assert_accessible(page)
 
     with page.expect_download() as xlsx_download:

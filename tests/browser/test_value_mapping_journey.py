@@ -21,7 +21,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from programme.models import User
 from programme.services import localities
-from tests.browser.conftest import assert_accessible, sign_in_through_form
+from tests.browser.conftest import assert_accessible, page_width, sign_in_through_form
 from tests.builders import create_locality, create_programme, create_user
 from tests.conftest import TODAY
 from tests.files import csv_bytes
@@ -87,7 +87,7 @@ def _assert_reflows(page: Page) -> None:
     """At 320 px wide the page does not scroll sideways (tables scroll in their own box)."""
     size = page.viewport_size
     page.set_viewport_size({"width": SCREEN, "height": 800})
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= SCREEN + TOLERANCE, f"{page.url} is {width} px wide at {SCREEN} px"
     page.set_viewport_size(size)
 
