@@ -64,6 +64,8 @@ class TimelineTemplateItem(db.Model):
     # the reason), "set by <programme>" once changed by hand; None for items from before 0008.
     source: Mapped[str | None] = mapped_column(String(300))
     source_reason: Mapped[str | None] = mapped_column(Text)
+    # What the milestone made from it stands for, e.g. "go_live_decision" (STANDS_FOR).
+    stands_for: Mapped[str | None] = mapped_column(String(30))
 
     template: Mapped[TimelineTemplate] = relationship(back_populates="items")
 
@@ -121,6 +123,9 @@ class Milestone(db.Model):
     completed_on: Mapped[date | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     gate_critical: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "go_live_decision": the board's decision completes (and a rescind reopens) this milestone;
+    # nobody sets its status by hand. None for an ordinary milestone.
+    stands_for: Mapped[str | None] = mapped_column(String(30))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utc_now, onupdate=utc_now

@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 from flask import Flask
 
-from programme.clock import zone
-from programme.domain import formatting
+from programme.clock import today, zone
+from programme.domain import formatting, go_live
 from programme.domain.hr_trackers import FIELDS as RECRUITMENT_FIELDS
 from programme.domain.imports import IMPORT_STATE_LABELS
 from programme.domain.recruitment import PostStatus
@@ -107,3 +107,12 @@ def register(app: Flask) -> None:
     @app.template_filter("rag_label")
     def rag_label(value: str) -> str:
         return RAG_LABELS[value]
+
+    @app.template_filter("locality_phase")
+    def locality_phase(locality) -> str:
+        """ "Planning", "Approved — goes live on 11 Jan 2027" or "Live"."""
+        return go_live.phase_label(locality.state, locality.go_live, today())
+
+    @app.template_filter("locality_phase_tag")
+    def locality_phase_tag(locality) -> str:
+        return go_live.PHASE_TAG_CLASSES[go_live.phase(locality.state, locality.go_live, today())]
