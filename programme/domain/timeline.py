@@ -40,6 +40,7 @@ __all__ = [
     "Offset",
     "OffsetUnit",
     "RagStatus",
+    "add_working_days",
     "TimelineColumn",
     "band_anchor",
     "band_bounds",
@@ -113,6 +114,21 @@ def previous_working_day(day: date) -> date:
     """Return ``day`` if it is a working day, otherwise the nearest earlier working day."""
     while not is_working_day(day):
         day -= timedelta(days=1)
+    return day
+
+
+def add_working_days(day: date, n: int) -> date:
+    """Return the date ``n`` working days after ``day`` (before it when ``n`` is negative).
+
+    Weekends and England-and-Wales bank holidays are skipped. ``n == 0`` returns ``day`` as
+    it is, even when ``day`` is not a working day itself.
+    """
+    step = timedelta(days=1 if n > 0 else -1)
+    remaining = abs(n)
+    while remaining:
+        day += step
+        if is_working_day(day):
+            remaining -= 1
     return day
 
 

@@ -18,7 +18,7 @@ from programme.domain.timeline import (
     timeline_columns,
 )
 from programme.extensions import db
-from programme.models import Locality, Milestone, MilestoneStatus, User, Workstream
+from programme.models import Locality, Milestone, MilestoneStatus, Programme, User, Workstream
 from programme.services import audit
 from programme.services.errors import NotFound, ServiceError
 from programme.services.stale import flush_or_refuse, refuse_if_stale
@@ -246,20 +246,19 @@ def update_milestone(
     return change
 
 
-def _existing_workstream(locality: Locality, name: str) -> Workstream:
-    for workstream in locality.programme.workstreams:
+def _existing_workstream(programme: Programme, name: str) -> Workstream:
+    for workstream in programme.workstreams:
         if workstream.name == name.strip():
             return workstream
-    raise ServiceError(
-        f"{locality.programme.name} has no workstream called {name!r}.", "workstream"
-    )
+    raise ServiceError(f"{programme.name} has no workstream called {name!r}.", "workstream")
 
 
 @transactional
 def create_milestone(
-    locality: Locality,
+    locality: Locality | None,
     actor: User,
     *,
+    programme: Programme | None = None,
     workstream_name: str,
     title: str,
     due: date | None,
@@ -267,7 +266,9 @@ def create_milestone(
     gate_critical: bool = False,
     owner_email: str | None = None,
 ) -> MilestoneChange:
-    """Add a one-off milestone to a locality, with a fixed due date."""
+    """Add a one-off milestone to a locality (or, with `programme` and no locality, a
+    programme-wide one), with a fixed due date."""
+    programme = programme or locality.programme
     title = title.strip()
     if not title:
         raise ServiceError("Enter the milestone's title.", "title")
@@ -275,7 +276,7 @@ def create_milestone(
         raise ServiceError("Choose a workstream.", "workstream")
     _check_due(due, locality)
     milestone = Milestone(
-        workstream=_existing_workstream(locality, workstream_name),
+        workstream=_existing_workstream(programme, workstream_name),
         locality=locality,
         title=title,
         description=description.strip(),
@@ -292,8 +293,8 @@ def create_milestone(
         "milestone",
         milestone.id,
         f"Added milestone “{title}”",
-        programme_id=locality.programme_id,
-        locality_id=locality.id,
+        programme_id=programme.id,
+        locality_id=locality.id if locality else None,
         after={"title": title, "due": due, "workstream": workstream_name.strip()},
     )
     warning = _due_warning(milestone)

@@ -19,10 +19,10 @@ from programme.services import (
 from programme.services.errors import NeedsConfirmation, ServiceError
 from programme.services.exports.admin_tables import audit_table
 from programme.services.exports.milestone_tables import locality_milestones_table
-from programme.services.readiness import evaluation
 from programme.services.recruitment import posts
 from programme.views.common import or_404, render_form
 from programme.views.downloads import requested_format, send_table
+from programme.views.milestone_lists import render_locality_page
 
 bp = Blueprint("localities", __name__, url_prefix="/programmes/<programme_slug>/localities")
 
@@ -69,8 +69,8 @@ def new(programme_slug: str):
 @requires("view")
 def show(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
-    groups = milestones.locality_milestones(locality, today())
     if fmt := requested_format():
+        groups = milestones.locality_milestones(locality, today())
         return send_table(
             locality_milestones_table(groups),
             f"{locality.slug}-milestones",
@@ -78,15 +78,7 @@ def show(programme_slug: str, slug: str):
             programme_name=locality.programme.name,
             name=f"{locality.name} milestones",
         )
-    return render_template(
-        "localities/show.html",
-        locality=locality,
-        programme=locality.programme,
-        groups=groups,
-        milestone_count=sum(len(group.rows) for group in groups),
-        gate=None if locality.state == "live" else evaluation.evaluate_locality(locality, today()),
-        today=today(),
-    )
+    return render_locality_page(locality, request.args)
 
 
 @bp.route("/<slug>/timeline")

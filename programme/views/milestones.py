@@ -1,17 +1,36 @@
-"""Editing a milestone, adding one, and "my milestones"."""
+"""Milestones: the programme-wide list, changing one row or the selected rows, editing one,
+adding one (to a locality or programme-wide), and "my milestones"."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from programme.auth import can_edit_milestone, requires
 from programme.clock import today
 from programme.forms.base import select_choices
+from programme.forms.milestone_lists import BulkForm, RowStatusForm
 from programme.forms.milestones import MilestoneEditForm, MilestoneNewForm
-from programme.services import localities, milestones
+from programme.services import localities, milestone_bulk, milestones, programmes
 from programme.services.errors import ServiceError, StaleEdit
 from programme.services.exports.milestone_tables import my_milestones_table
 from programme.views.common import or_404, owner_choices, render_form
 from programme.views.downloads import requested_format, send_table
+from programme.views.milestone_lists import (
+    Problems,
+    back_to,
+    render_back,
+    render_programme_list,
+    row_html,
+    wants_json,
+)
 
 bp = Blueprint("milestones", __name__)
 
@@ -19,7 +38,11 @@ bp = Blueprint("milestones", __name__)
 def _back_to_locality(milestone):
     locality = milestone.locality
     if locality is None:
-        return url_for("programmes.overview", slug=milestone.workstream.programme.slug)
+        return url_for(
+            "milestones.programme_list",
+            programme_slug=milestone.workstream.programme.slug,
+            _anchor=f"milestone-{milestone.id}",
+        )
     return url_for("localities.show", programme_slug=locality.programme.slug, slug=locality.slug)
 
 
@@ -111,3 +134,117 @@ def mine():
     if fmt := requested_format():
         return send_table(my_milestones_table(rows), "my-milestones", fmt, name="My milestones")
     return render_template("milestones/mine.html", rows=rows)
+
+
+@bp.route("/programmes/<programme_slug>/milestones")
+@requires("view")
+def programme_list(programme_slug: str):
+    programme = or_404(lambda: programmes.get_programme(programme_slug))
+    return render_programme_list(programme, request.args)
+
+
+@bp.route("/programmes/<programme_slug>/milestones/new", methods=["GET", "POST"])
+@requires("edit_milestones")
+def new_programme_wide(programme_slug: str):
+    programme = or_404(lambda: programmes.get_programme(programme_slug))
+    form = MilestoneNewForm()
+    form.workstream.choices = select_choices((w.name, w.name) for w in programme.workstreams)
+    form.owner.choices = owner_choices()
+    if form.validate_on_submit():
+        try:
+            change = milestones.create_milestone(
+                None,
+                current_user,
+                programme=programme,
+                workstream_name=form.workstream.data,
+                title=form.title.data,
+                due=form.due.data,
+                description=form.description.data,
+                gate_critical=form.gate_critical.data,
+                owner_email=form.owner.data or None,
+            )
+        except ServiceError as error:
+            form.add_service_error(error.field, error.message)
+        else:
+            flash(f"Added “{change.milestone.title}” for the whole programme.", "success")
+            return redirect(_back_to_locality(change.milestone))
+    return render_form("milestones/new.html", locality=None, programme=programme, form=form)
+
+
+def _row_refused(back, milestone_id: int, message: str, status: int):
+    if wants_json():
+        answer = {"message": message, "row_html": row_html(milestone_id, back, message)}
+        return jsonify(answer), status
+    return render_back(back, Problems(rows={milestone_id: message}), status)
+
+
+@bp.route("/milestones/<int:milestone_id>/status", methods=["POST"])
+@requires("view")
+def set_status(milestone_id: int):
+    milestone = or_404(lambda: milestones.get_milestone(milestone_id))
+    if not can_edit_milestone(current_user, milestone):
+        abort(403)
+    form = RowStatusForm()
+    back = back_to(form.next.data, milestone.workstream.programme.slug)
+    if not form.validate_on_submit():
+        return _row_refused(back, milestone.id, "Choose a status, then save.", 400)
+    title = milestone.title
+    try:
+        change = milestones.update_milestone(
+            milestone.id,
+            current_user,
+            today=today(),
+            expected_version=int(form.version.data) if form.version.data.isdigit() else -1,
+            status=form.status.data,
+        )
+    except StaleEdit as error:
+        return _row_refused(back, milestone_id, error.message, 409)
+    except ServiceError as error:
+        return _row_refused(back, milestone_id, error.message, 400)
+    message = f"Saved “{title}”." if change.changed else f"“{title}” was already so."
+    if wants_json():
+        return jsonify({"message": message, "row_html": row_html(milestone_id, back, None)})
+    flash(message, "success")
+    return redirect(f"{back.url}#milestone-{milestone_id}")
+
+
+def _selected_versions(form_data) -> dict[int, int] | str:
+    versions: dict[int, int] = {}
+    for value in form_data.getlist("milestone"):
+        version = form_data.get(f"version-{value}", "")
+        if not value.isdigit() or not version.isdigit():
+            return "The form was incomplete. Reload the page and try again."
+        versions[int(value)] = int(version)
+    return versions
+
+
+@bp.route("/programmes/<programme_slug>/milestones/bulk", methods=["POST"])
+@requires("edit_milestones")
+def bulk(programme_slug: str):
+    programme = or_404(lambda: programmes.get_programme(programme_slug))
+    form = BulkForm()
+    form.owner.choices = owner_choices()
+    back = back_to(form.next.data, programme.slug)
+    versions = _selected_versions(request.form)
+    if not form.validate_on_submit() or isinstance(versions, str):
+        messages = [message for errors in form.errors.values() for message in errors]
+        problems = Problems(summary=messages or [versions], selected=set())
+        return render_back(back, problems, 400)
+    try:
+        change = milestone_bulk.bulk_update(
+            programme,
+            current_user,
+            versions,
+            action=form.action.data,
+            today=today(),
+            status=form.status.data,
+            owner_email=form.owner.data or None,
+            working_days=form.days.data,
+        )
+    except ServiceError as error:
+        problems = Problems(summary=[error.message], selected=set(versions))
+        return render_back(back, problems, 409 if isinstance(error, StaleEdit) else 400)
+    for warning in change.warnings:
+        flash(warning, "warning")
+    flash(change.summary, "success")
+    return redirect(back.url)
