@@ -20,7 +20,8 @@ class RowStatusForm(BaseForm):
 
 class BulkForm(BaseForm):
     action = StringField()
-    status = SelectField("Status", choices=STATUS_CHOICES)
+    # Only the chosen action's field matters; the service checks it.
+    status = SelectField("Status", choices=STATUS_CHOICES, validate_choice=False)
     owner = SelectField("Owner", choices=[], validate_choice=False)
     days = IntegerField(
         "Working days",

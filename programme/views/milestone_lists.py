@@ -135,7 +135,7 @@ def row_html(milestone_id: int, back: Back, message: str | None = None) -> str:
     """One row as the list shows it, for the page's script to put in place of the old one."""
     row = listed_row(milestone_id, today())
     role = current_user.role
-    macro = get_template_attribute("milestones/_list.html", "milestone_row")
+    macro = get_template_attribute("milestones/_row.html", "milestone_row")
     return str(
         macro(
             row,

@@ -5,4 +5,83 @@ document.addEventListener("DOMContentLoaded", function () {
   if (summary) {
     summary.focus();
   }
+  addSelectAll(document.getElementById("bulk-milestones"));
+});
+
+// Milestone lists: "Select all shown" for the bulk change form (without this script each row is
+// ticked on its own, so the control only exists when it works).
+function addSelectAll(bulkForm) {
+  if (!bulkForm) {
+    return;
+  }
+  var boxes = function () {
+    return document.querySelectorAll("input[name='milestone'][form='bulk-milestones']");
+  };
+  var wrapper = document.createElement("div");
+  wrapper.className = "app-checkbox app-bulk__select-all";
+  wrapper.innerHTML =
+    '<input class="app-checkbox__input" type="checkbox" id="select-all-milestones">' +
+    '<label class="app-label app-checkbox__label" for="select-all-milestones">Select all shown milestones</label>';
+  var legend = bulkForm.querySelector("legend");
+  legend.parentNode.insertBefore(wrapper, legend.nextSibling);
+  wrapper.querySelector("input").addEventListener("change", function (event) {
+    boxes().forEach(function (box) {
+      box.checked = event.target.checked;
+    });
+  });
+}
+
+// A row's status form: saved without leaving the page. The same endpoint answers JSON with the
+// row as it now is (or, refused, with the reason shown on the row); anything unexpected falls
+// back to an ordinary form submission.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.matches("form[data-module='row-status']") || !window.fetch || !window.FormData) {
+    return;
+  }
+  event.preventDefault();
+  var row = form.closest("tr");
+  var button = form.querySelector("button");
+  button.disabled = true;
+  fetch(form.action, {
+    method: "POST",
+    body: new FormData(form),
+    credentials: "same-origin",
+    headers: { Accept: "application/json", "X-Requested-With": "XMLHttpRequest" },
+  })
+    .then(function (response) {
+      return response.json().then(function (body) {
+        if (!body.row_html) {
+          throw new Error("no row in the answer");
+        }
+        return { ok: response.ok, body: body };
+      });
+    })
+    .then(function (answer) {
+      var holder = document.createElement("tbody");
+      holder.innerHTML = answer.body.row_html.trim();
+      var updated = holder.firstElementChild;
+      var oldBox = row.querySelector("input[name='milestone']");
+      var newBox = updated.querySelector("input[name='milestone']");
+      if (oldBox && newBox) {
+        newBox.checked = oldBox.checked;
+      }
+      row.replaceWith(updated);
+      var message = updated.querySelector(".app-row-status__message");
+      if (answer.ok && message) {
+        message.textContent = answer.body.message;
+        message.classList.remove("app-error-message");
+        message.classList.add("app-row-status__saved");
+        message.hidden = false;
+        updated.classList.add("app-row--saved");
+      }
+      var select = updated.querySelector("select[name='status']");
+      if (select) {
+        select.focus();
+      }
+    })
+    .catch(function () {
+      button.disabled = false;
+      HTMLFormElement.prototype.submit.call(form);
+    });
 });
