@@ -201,7 +201,11 @@ def set_status(milestone_id: int):
         return _row_refused(back, milestone_id, error.message, 409)
     except ServiceError as error:
         return _row_refused(back, milestone_id, error.message, 400)
-    message = f"Saved “{title}”." if change.changed else f"“{title}” was already so."
+    message = (
+        f"Saved “{title}”."
+        if change.changed
+        else f"Nothing changed: “{title}” already had that status."
+    )
     if wants_json():
         return jsonify({"message": message, "row_html": row_html(milestone_id, back, None)})
     flash(message, "success")

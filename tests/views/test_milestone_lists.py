@@ -479,3 +479,32 @@ def test_the_overview_counts_and_timeline_cards_link_to_the_milestones(world, si
         f'href="/programmes/{world.programme.slug}/localities/{world.south.slug}'
         f'#milestone-{board.id}"' in timeline
     )
+
+
+def test_bulk_status_changes_inherit_every_refusal_of_a_single_change(world, sign_in, monkeypatch):
+    # Bulk goes through services.milestones.update_milestone, so a rule there (such as the
+    # launch milestone that only the go-live decision may complete) refuses the whole change.
+    from programme.services import milestones as milestone_service
+
+    apply_status = milestone_service._apply_status
+    comms = world.m["comms"]
+
+    def refuse_comms(milestone, status, today):
+        if milestone.id == comms.id:
+            raise milestone_service.ServiceError("Only the board's decision changes it.", "status")
+        apply_status(milestone, status, today)
+
+    monkeypatch.setattr(milestone_service, "_apply_status", refuse_comms)
+    board = world.m["board"]
+
+    response = sign_in(world.manager).post(
+        f"{_list_url(world)}/bulk",
+        data=_bulk([board, comms], "status", _list_url(world), status="done"),
+    )
+
+    assert response.status_code == 400
+    assert "“Comms plan”: Only the board's decision changes it. Nothing was changed." in page_of(
+        response
+    )
+    assert reread(board).status == "not_started"
+    assert audit_events_for("milestone", board.id) == []
