@@ -257,7 +257,10 @@ def test_confirming_records_the_decision_and_shows_it_approved_until_the_go_live
     # The confirmation now says a decision is in force, and a second one is refused.
     response = client.get(_confirm_url(locality))
     assert response.status_code == 409
-    assert "Bridgwater is already live." in _error_summary(page_of(response))
+    assert (
+        "Bridgwater already has a go-live decision in force: Approved — goes live on 6 Apr 2027. "
+        "Nothing was recorded."
+    ) in _error_summary(page_of(response))
     response = client.post(
         _url(locality, "go-live"), data={"note": NOTE, "confirmed": "y", "fingerprint": "x"}
     )
