@@ -73,12 +73,17 @@ def test_a_go_live_decision_and_its_rescinding_are_dated_the_pinned_day(
     client = sign_in(create_user("board_member", name="Bea Board"))
     url = f"/programmes/{programme.slug}/localities/{locality.slug}"
 
-    assert client.post(f"{url}/go-live", data={"note": "Board"}).status_code == 302
+    confirmation = page_of(client.get(f"{url}/go-live/confirm"))
+    fingerprint = re.search(r'name="fingerprint" type="hidden" value="(\w+)"', confirmation)[1]
+    form = {"note": "Operational board, this morning", "confirmed": "y", "fingerprint": fingerprint}
+    assert client.post(f"{url}/go-live", data=form).status_code == 302
     decision = reread(db_decision())
     assert _local_day(decision.decided_at) == day
     page = page_of(client.get(f"{url}/readiness"))
     state = visible_text(re.search(r'id="locality-state">(.*?)</dd>', page, re.S)[1])
-    assert state == f"Live by decision of Bea Board on {_short(day)}"
+    going_live = _short(day + timedelta(days=120))
+    decided = _short(day)
+    assert state == f"Approved — goes live on {going_live} by decision of Bea Board on {decided}"
 
     assert client.post(f"{url}/rescind", data={"reason": "Withdrawn"}).status_code == 302
     assert _local_day(reread(decision).rescinded_at) == day

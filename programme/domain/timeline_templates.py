@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from programme.domain.go_live import STANDS_FOR
 from programme.domain.provenance import SOURCE_FIELDS, Provenance, SeedError, read_provenance
 from programme.domain.timeline import OFFSET_UNITS, Offset
 
@@ -22,6 +23,9 @@ class TemplateItem:
     description: str = ""
     gate_critical: bool = False
     provenance: Provenance | None = None  # where the milestone and its offset come from
+    # What a milestone made from it stands for: "go_live_decision" (the board's decision
+    # completes it), or None.
+    stands_for: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ _ITEM_FIELDS = {
     "offset_amount",
     "offset_unit",
     "gate_critical",
+    "stands_for",
     *SOURCE_FIELDS,
 }
 
@@ -107,7 +112,17 @@ def _parse_item(table: Any, number: int) -> TemplateItem:
         description=_optional_text(table, "description", where),
         gate_critical=gate_critical,
         provenance=_item_provenance(table, where),
+        stands_for=_stands_for(table, where),
     )
+
+
+def _stands_for(table: dict[str, Any], where: str) -> str | None:
+    value = table.get("stands_for")
+    if value is None:
+        return None
+    if value not in STANDS_FOR:
+        raise TemplateError(f"{where}: 'stands_for' must be one of {', '.join(STANDS_FOR)}")
+    return value
 
 
 def _item_provenance(table: dict[str, Any], where: str) -> Provenance:

@@ -2,9 +2,17 @@
 board's go-live decision."""
 
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from programme.domain.gate_criteria import ADDABLE_KINDS
+from programme.domain.go_live import NOTE_MIN_WORDS, note_problem
 from programme.forms.base import BaseForm, select_choices
 from programme.forms.recruitment import MultiCheckboxField
 
@@ -81,12 +89,28 @@ class SignOffForm(BaseForm):
     note = StringField("Note (optional)", validators=[Optional(), Length(max=500)])
 
 
+def _note_of_a_few_words(_form, field) -> None:
+    problem = note_problem(field.data)
+    if problem:
+        raise StopValidation(problem)
+
+
 class GoLiveForm(BaseForm):
+    """The confirmation of a go-live decision: the minutes note, an explicit confirmation and
+    the fingerprint of the evidence shown (a changed fingerprint means the evidence moved)."""
+
     note = TextAreaField(
         "Minutes note",
-        validators=[Optional(), Length(max=NOTE_MAX)],
-        description="What the board minuted, for example the meeting and its date.",
+        validators=[_note_of_a_few_words, Length(max=NOTE_MAX)],
+        description=f"The meeting that decided and its date, in at least {NOTE_MIN_WORDS} words; "
+        "for example “Operational board, 30 November 2026, item 4”.",
     )
+    confirmed = BooleanField(
+        "The operational board decided this locality goes live on its go-live date, on the "
+        "evidence shown here",
+        validators=[DataRequired("Confirm that the board made this decision on this evidence.")],
+    )
+    fingerprint = HiddenField(validators=[InputRequired("the evidence shown is missing")])
 
 
 class RescindForm(BaseForm):

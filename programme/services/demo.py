@@ -162,6 +162,8 @@ def _load_locality(
     done_early = set(entry.get("done_early", []))
     for milestone in locality.milestones:
         milestone.owner = owners.get(milestone.workstream.name)
+        if milestone.stands_for:
+            continue  # the board's go-live decision sets its status, nobody else
         if milestone.title in started:
             milestone.status = MilestoneStatus.IN_PROGRESS.value
         elif milestone.title in done_early:

@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from programme.domain.formatting import long_date
+from programme.domain.go_live import GO_LIVE_DECISION
 from programme.domain.planning_window import due_date_problem
 from programme.domain.timeline import (
     STATUSES,
@@ -141,6 +142,17 @@ def _owner_by_email(email: str | None) -> User | None:
     return owner
 
 
+FOLLOWS_DECISION = (
+    "“{title}” follows the board's go-live decision; record or rescind the decision on the "
+    "readiness page."
+)
+
+
+def follows_decision(milestone: Milestone) -> bool:
+    """The board's go-live decision sets this milestone's status; nobody does by hand."""
+    return milestone.stands_for == GO_LIVE_DECISION
+
+
 def _apply_status(milestone: Milestone, status: str, today: date) -> None:
     if status not in STATUSES:
         raise ServiceError(
@@ -148,6 +160,8 @@ def _apply_status(milestone: Milestone, status: str, today: date) -> None:
         )
     if status == milestone.status:
         return
+    if follows_decision(milestone):
+        raise ServiceError(FOLLOWS_DECISION.format(title=milestone.title), "status")
     milestone.status = status
     milestone.completed_on = today if status == MilestoneStatus.DONE else None
 

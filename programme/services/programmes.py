@@ -100,6 +100,7 @@ def _add_template(programme: Programme, template) -> None:
                 offset_amount=item.offset.amount,
                 offset_unit=item.offset.unit,
                 gate_critical=item.gate_critical,
+                stands_for=item.stands_for,
                 source=item.provenance.source if item.provenance else None,
                 source_reason=item.provenance.reason if item.provenance else None,
             )

@@ -85,6 +85,7 @@ def apply_template(
                 offset_unit=item.offset_unit,
                 due=due_date(locality.go_live, offset),
                 gate_critical=item.gate_critical,
+                stands_for=item.stands_for,
             )
         )
         created += 1

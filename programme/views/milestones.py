@@ -90,6 +90,8 @@ def edit(milestone_id: int):
         milestone=milestone,
         form=form,
         stale=stale,
+        # The board's go-live decision sets its status: no status field for it.
+        follows_decision=milestones.follows_decision(milestone),
         back_url=_back_to_locality(milestone),
     ), 409 if stale else (400 if form.errors else 200)
 

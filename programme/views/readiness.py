@@ -22,7 +22,6 @@ from programme.forms.base import select_choices
 from programme.forms.readiness import (
     CriterionForm,
     ExceptionForm,
-    GoLiveForm,
     RescindForm,
     SignOffForm,
     ThresholdForm,
@@ -77,7 +76,7 @@ def board(programme_slug: str):
 # --- A locality's readiness and its go-live decision ------------------------------------------
 
 
-def _locality_page(locality, go_live_form=None, rescind_form=None, refusal=None, status=200):
+def _locality_page(locality, rescind_form=None, status=200):
     as_of = today()
     return (
         render_template(
@@ -85,10 +84,8 @@ def _locality_page(locality, go_live_form=None, rescind_form=None, refusal=None,
             locality=locality,
             programme=locality.programme,
             page=locality_page.locality_readiness(locality, as_of, as_of),
-            go_live_form=go_live_form or GoLiveForm(formdata=None),
             rescind_form=rescind_form or RescindForm(formdata=None),
             sign_off_form=SignOffForm(formdata=None),
-            refusal=refusal,
         ),
         status,
     )
@@ -100,22 +97,7 @@ def locality(programme_slug: str, slug: str):
     return _locality_page(_locality(programme_slug, slug))
 
 
-@bp.route("/localities/<slug>/go-live", methods=["POST"])
-@requires("decide_go_live")
-def go_live(programme_slug: str, slug: str):
-    locality = _locality(programme_slug, slug)
-    form = GoLiveForm()
-    if not form.validate_on_submit():
-        return _locality_page(locality, go_live_form=form, status=400)
-    try:
-        decisions.go_live(locality, current_user, form.note.data or "", today())
-    except decisions.GateNotMet as refusal:
-        return _locality_page(locality, go_live_form=form, refusal=refusal, status=409)
-    except ServiceError as error:
-        form.add_service_error(None, error.message)
-        return _locality_page(locality, go_live_form=form, status=409)
-    flash(f"{locality.name} is live. The decision and its evidence are recorded.", "success")
-    return redirect(url_for(".locality", programme_slug=programme_slug, slug=slug))
+# The confirmation (GET) and the decision it records (POST) are in `go_live_confirmation`.
 
 
 @bp.route("/localities/<slug>/rescind", methods=["POST"])
@@ -380,3 +362,7 @@ def use_rule_as_written(programme_slug: str):
     else:
         flash(f"The gate now follows the rule as written: “{rule.new.label}”.", "success")
     return redirect(url_for(".gate", programme_slug=programme_slug))
+
+
+# The go-live confirmation's routes join this blueprint.
+from programme.views import go_live_confirmation  # noqa: E402, F401

@@ -3,9 +3,10 @@
 The issue's acceptance journey: a board member signs in through the form, opens the programme's
 go-live readiness board and sees Bridgwater with its adult specialist recruitment red (neither
 of its two posts filled). The "Shortfall" link leads to the list of unfilled posts on
-Bridgwater's readiness page. Recording the go-live decision is refused, the error summary says
-Bridgwater cannot go live yet and lists every unmet criterion, and Bridgwater is still
-"Planning". Taunton, where every criterion is met, went live earlier. Every page visited, and the
+Bridgwater's readiness page. The go-live decision is not offered: the page says Bridgwater cannot
+go live yet and lists every unmet criterion; opening the confirmation directly is refused with the
+same reasons, and Bridgwater is still "Planning". Taunton, where every criterion is met, was
+approved earlier to go live on its go-live date. Every page visited, and the
 gate's other pages, pass axe-core's WCAG 2.2 AA rules.
 """
 
@@ -145,7 +146,9 @@ def test_board_member_follows_a_red_criterion_to_its_shortfall_and_is_refused_go
     expect(recruited).to_contain_text(re.compile(r"Not met\s+0%\s+0 of 2"))
     expect(bridgwater.locator("td[data-field='ready']")).to_have_text("Not ready")
     taunton = page.locator("tr[data-locality='taunton']")
-    expect(taunton.locator("td[data-field='ready']")).to_have_text("Live")
+    expect(taunton.locator("td[data-field='ready']")).to_have_text(
+        "Approved — goes live on 4 Jan 2027"
+    )
     assert_accessible(page)
 
     # Its shortfall: the unfilled posts on Bridgwater's readiness page.
@@ -175,26 +178,28 @@ def test_board_member_follows_a_red_criterion_to_its_shortfall_and_is_refused_go
     expect(page.locator("#locality-state")).to_have_text("Planning")
     assert_accessible(page)
 
-    # The board tries to record the go-live decision: refused, with the reasons.
-    page.get_by_label("Minutes note", exact=True).fill("Operational board, 30 November 2026")
-    page.get_by_role("button", name="Record the go-live decision", exact=True).click()
+    # The decision is not offered: the page says why, criterion by criterion.
+    why = page.locator("#decision-state")
+    expect(why).to_contain_text("Bridgwater cannot go live yet.")
+    expect(why.get_by_role("link")).to_have_text(list(UNMET))
+    expect(page.get_by_role("button", name="Record the go-live decision")).to_have_count(0)
+    expect(page.get_by_role("link", name="Record the go-live decision")).to_have_count(0)
 
+    # Opening the confirmation directly is refused, with the reasons.
+    page.goto(plan.readiness_path.removesuffix("readiness") + "go-live/confirm")
     summary = page.get_by_role("alert").filter(has_text="Bridgwater cannot go live yet")
     expect(summary).to_be_visible()
-    expect(summary).to_be_focused()
     expect(summary.get_by_role("heading", level=2)).to_have_text("Bridgwater cannot go live yet")
     expect(summary).to_contain_text("Nothing was recorded.")
     expect(summary.get_by_role("link")).to_have_text(list(UNMET))
-    expect(page).to_have_title(re.compile(r"^Error: Bridgwater: go-live readiness"))
-    expect(page.locator("#locality-state")).to_have_text("Planning")
-    expect(page.get_by_label("Minutes note", exact=True)).to_have_value(
-        "Operational board, 30 November 2026"
-    )
+    expect(page).to_have_title(re.compile(r"^Error: Record the go-live decision for Bridgwater"))
+    expect(page.get_by_label("Minutes note")).to_have_count(0)
     assert_accessible(page)
 
-    # The error summary's links lead to the criteria.
+    # The refusal's links lead to the criteria on the readiness page.
     summary.get_by_role("link", name=UNMET[1], exact=True).click()
     expect(page.get_by_role("region", name=UNMET[1].split(":")[0], exact=True)).to_be_in_viewport()
+    expect(page.locator("#locality-state")).to_have_text("Planning")
 
     # Nothing changed: Bridgwater is still planning, on the board too.
     page.goto(plan.board_path)

@@ -434,6 +434,8 @@ ROUTES: list[Route] = [
     Route("readiness.locality", "GET", "view", _locality),
     # The locality's criteria are unmet, so the decision is refused (409) and nothing recorded;
     # with nothing in force, an empty reason re-shows the form (400).
+    # The confirmation page refuses (409) while the criteria are unmet, and so does its POST.
+    Route("readiness.confirm_go_live", "GET", "decide_go_live", _locality, ok=frozenset({409})),
     Route("readiness.go_live", "POST", "decide_go_live", _locality, ok=frozenset({409})),
     Route("readiness.rescind", "POST", "decide_go_live", _locality, ok=frozenset({400})),
     Route("readiness.decision", "GET", "view", _decision),

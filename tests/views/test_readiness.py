@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from programme.extensions import db
-from programme.models import GateCriterion, GoLiveDecision, Locality, Role, StaffMember
+from programme.models import GateCriterion, Locality, Role, StaffMember
 from programme.services.readiness import decisions, gate_criteria, gate_exceptions, snapshots
 from programme.services.training import catalogue, enrolment, registers, schedule, staff_members
 from tests.builders import (
@@ -202,7 +202,9 @@ def test_the_board_lists_localities_by_wave_with_each_criterions_rag(app, sign_i
     assert later.state == "planning"
 
 
-def test_the_board_shows_a_live_locality_as_live(app, sign_in):
+def test_the_board_shows_a_decided_locality_approved_until_its_go_live_date_then_live(
+    app, sign_in, pin_clock
+):
     programme, locality, team = _setting()
     _make_ready(programme, locality, team)
     decisions.go_live(locality, create_user("board_member", name="Bea Board"), "", TODAY)
@@ -210,8 +212,18 @@ def test_the_board_shows_a_live_locality_as_live(app, sign_in):
 
     row = _board_row(page_of(client.get(_board_url(programme))), "bridgwater")
 
-    assert re.search(r'data-field="ready">\s*<strong class="app-tag app-tag--green">Live', row)
-    assert "Live since" in visible_text(row)
+    assert re.search(
+        r'data-field="ready">\s*<strong class="app-tag app-tag--blue">'
+        r"Approved — goes live on 6 Apr 2027</strong>",
+        row,
+    )
+    assert "Approved — goes live on 6 Apr 2027; decided 30 Nov 2026" in visible_text(row)
+
+    pin_clock(GO_LIVE)
+    row = _board_row(page_of(client.get(_board_url(programme))), "bridgwater")
+
+    assert re.search(r'data-field="ready">\s*<strong class="app-tag app-tag--green">Live<', row)
+    assert "Live; decided 30 Nov 2026" in visible_text(row)
 
 
 def test_the_printable_board_renders_without_its_buttons(app, sign_in):
@@ -335,7 +347,7 @@ def test_the_locality_page_shows_each_criterion_its_shortfall_and_projection(app
     # A viewer is offered neither the decision nor the exceptions.
     assert "Record the go-live decision" not in page
     assert "Set an exception" not in page
-    assert "Board members record the go-live decision once every criterion is met." in page
+    assert "Bridgwater cannot go live yet." in page
 
 
 def test_a_projection_later_than_go_live_is_flagged_not_reachable(app, sign_in):
@@ -387,89 +399,6 @@ def test_the_trend_chart_appears_once_there_are_snapshots_on_two_days(app, sign_
 
 
 # ------------------------------------------------------------------ the go-live decision
-
-
-def test_going_live_is_refused_with_the_unmet_criteria_and_nothing_is_written(app, sign_in):
-    programme, locality, team = _setting()
-    create_post(team, "da_victims", status="in_post")
-    create_post(team, "adult_mental_health", status="vacant")
-    _trained(programme, [_person(team, "Ann Able")])
-    client = sign_in(create_user("board_member", name="Bea Board"))
-    assert "Record the go-live decision" in page_of(client.get(_url(locality)))
-
-    response = client.post(_url(locality, "go-live"), data={"note": "Board of 30 November"})
-
-    assert response.status_code == 409
-    page = page_of(response)
-    assert "<title>Error: " in page
-    refusal = visible_text(re.search(r'<div class="app-error-summary".*?</div>', page, re.S)[0])
-    assert refusal == (
-        "Bridgwater cannot go live yet Nothing was recorded. These criteria are not met: "
-        "Adult specialist workers recruited: 50% (1 of 2), needs 70% "
-        "Gate-critical milestones done: No gate-critical milestones: apply a timeline template."
-    )
-    assert '<a href="#criterion-adult_specialists_recruited">' in page
-    assert '<a href="#criterion-gate_milestones_done">' in page
-    assert "trained_mi" not in re.search(r'id="go-live-refused".*?</div>', page, re.S)[0]
-    # The note typed is kept for the next try.
-    assert "Board of 30 November</textarea>" in page
-    assert reread(locality).state == "planning"
-    assert count_rows(GoLiveDecision) == 0
-    assert audit_events_for("locality", locality.id) == []
-
-
-def test_once_every_criterion_is_met_the_board_records_the_decision_with_its_evidence(app, sign_in):
-    programme, locality, team = _setting()
-    _make_ready(programme, locality, team)
-    client = sign_in(create_user("board_member", name="Bea Board"))
-
-    response = client.post(_url(locality, "go-live"), data={"note": "Board of 30 November"})
-
-    assert response.status_code == 302
-    assert response.location == _url(locality)
-    assert reread(locality).state == "live"
-    [decision] = db.session.scalars(select(GoLiveDecision)).all()
-    assert (decision.decided_by_name, decision.note) == ("Bea Board", "Board of 30 November")
-    assert decision.evidence["ready"] is True
-    assert [c["key"] for c in decision.evidence["criteria"]] == list(CRITERIA)
-    [event] = audit_events_for("locality", locality.id)
-    assert event.action == "go_live"
-
-    page = page_of(client.get(response.location))
-    assert "Bridgwater is live. The decision and its evidence are recorded." in _flashes(page)
-    state = visible_text(re.search(r'id="locality-state">(.*?)</dd>', page, re.S)[1])
-    assert state == "Live by decision of Bea Board on 30 Nov 2026"
-    assert "Rescind the go-live decision" in page
-    assert "Record the go-live decision" not in page
-    decision_url = _url(locality, f"decisions/{decision.id}")
-    assert f'href="{decision_url}"' in page
-
-    page = page_of(client.get(decision_url))
-    assert re.search(r"<h1[^>]*>\s*Go-live decision\s*</h1>", page)
-    summary = visible_text(re.search(r'<dl class="app-summary-list">.*?</dl>', page, re.S)[0])
-    assert "Decided by Bea Board" in summary
-    assert "Minutes note Board of 30 November" in summary
-    assert "Status In force" in summary
-    assert "when the decision was recorded, as of 30 November 2026." in visible_text(page)
-    evidence = re.search(r'<table class="app-table" id="evidence">.*?</table>', page, re.S)[0]
-    rows = {
-        key: visible_text(row)
-        for key, row in re.findall(r'<tr data-criterion="(\w+)">(.*?)</tr>', evidence, re.S)
-    }
-    assert rows == {
-        "adult_specialists_recruited": "Adult specialist workers recruited 100% 70% 1 of 1 Yes",
-        "trained_mi_and_fs": (
-            "Relevant staff trained in MI and the FS practice and change workshops "
-            "100% 70% 1 of 1 Yes"
-        ),
-        "gate_milestones_done": "Gate-critical milestones done 100% 100% 1 of 1 Yes",
-    }
-
-    # Going live again is refused: it is live already.
-    response = client.post(_url(locality, "go-live"), data={})
-    assert response.status_code == 409
-    assert "Bridgwater is already live." in _error_summary(page_of(response))
-    assert count_rows(GoLiveDecision) == 1
 
 
 def test_rescinding_needs_a_reason_and_returns_the_locality_to_planning(app, sign_in):
@@ -533,22 +462,6 @@ def test_rescinding_a_locality_that_is_not_live_answers_409_like_going_live_twic
     response = client.post(_url(locality, "rescind"), data={"reason": "Changed our minds"})
 
     assert response.status_code == 409
-
-
-def test_a_refused_form_for_a_form_not_on_the_page_lists_its_errors_without_links(app, sign_in):
-    programme, locality, team = _setting()
-    _make_ready(programme, locality, team)
-    board_member = create_user("board_member")
-    decisions.go_live(locality, board_member, "", TODAY)
-    client = sign_in(board_member)
-
-    # The go-live form is not shown on a live locality: its error cannot link to its field
-    # (the client's page checks fail on a link to nowhere).
-    response = client.post(_url(locality, "go-live"), data={"note": "x" * 5001})
-
-    assert response.status_code == 400
-    assert "Field cannot be longer than 5000 characters." in _error_summary(page_of(response))
-    assert count_rows(GoLiveDecision) == 1
 
 
 def test_a_decision_of_another_locality_is_not_found(app, sign_in):

@@ -5,8 +5,10 @@ a programme total row under them."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from programme.domain.export_tables import Column, Emphasis, Table, rag_word
+from programme.domain.go_live import phase_label
 from programme.domain.readiness import CriterionResult
 from programme.models import GateCriterion
 from programme.services.readiness.board import Board, BoardRow
@@ -44,7 +46,8 @@ def summary_sheet(view: Board, counts: Mapping[int, tuple[int, int, int]]) -> Ta
     """`view` is the readiness board; `counts` each locality's milestones (done, total,
     overdue) on the same day, from `programmes.milestone_counts`."""
     rows: list = [
-        _row(row, view.criteria, counts.get(row.locality.id, (0, 0, 0))) for row in view.rows
+        _row(row, view.criteria, counts.get(row.locality.id, (0, 0, 0)), view.as_of)
+        for row in view.rows
     ]
     if rows:
         rows.append(_total(view, counts))
@@ -56,14 +59,17 @@ def _results(row: BoardRow, criteria: Sequence[GateCriterion]) -> list[Criterion
     return [by_key.get(criterion.key) for criterion in criteria]
 
 
-def _row(row: BoardRow, criteria: Sequence[GateCriterion], counts: tuple[int, int, int]) -> list:
+def _row(
+    row: BoardRow, criteria: Sequence[GateCriterion], counts: tuple[int, int, int], as_of: date
+) -> list:
     locality = row.locality
     cells: list = [
         locality.wave,
         locality.name,
         locality.go_live,
         row.days_to_go_live,
-        locality.state.capitalize(),
+        # A decision approves go-live on the go-live date: "Approved — goes live on …" until then.
+        phase_label(locality.state, locality.go_live, as_of),
     ]
     for result in _results(row, criteria):
         if result is None:

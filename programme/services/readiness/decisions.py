@@ -1,5 +1,9 @@
 """Go-live decisions: the board's decision recorded with its evidence when every criterion is
-met, a decision rescinded for a reason, and each locality's history of them."""
+met, a decision rescinded for a reason, and each locality's history of them.
+
+A decision completes the locality's launch milestone that stands for it (done on the decision's
+date) and rescinding it reopens that milestone (back to in progress: the board is to decide
+again); nobody changes that milestone's status by hand."""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ from sqlalchemy import select
 
 from programme.clock import utc_now
 from programme.domain.formatting import percent, share_text
+from programme.domain.go_live import GO_LIVE_DECISION, evidence_fingerprint
 from programme.domain.permissions import permits, role_label
 from programme.domain.readiness import Readiness
 from programme.extensions import db
-from programme.models import GoLiveDecision, Locality, User
+from programme.models import GoLiveDecision, Locality, Milestone, MilestoneStatus, User
 from programme.serialisers import evidence
 from programme.services import audit
 from programme.services.errors import Conflict, NotFound, ServiceError
@@ -27,6 +32,19 @@ class GateNotMet(Conflict):
     def __init__(self, locality: Locality, readiness: Readiness):
         unmet = "; ".join(unmet_sentence(result) for result in readiness.unmet)
         super().__init__(f"{locality.name} cannot go live: {unmet}.")
+        self.locality = locality
+        self.readiness = readiness
+
+
+class EvidenceChanged(Conflict):
+    """Go-live refused: the evidence differs from what the board confirmed (an import landed
+    since the confirmation was shown). `readiness` is the evidence now."""
+
+    def __init__(self, locality: Locality, readiness: Readiness):
+        super().__init__(
+            f"The evidence for {locality.name} changed after the confirmation was shown. "
+            "Nothing was recorded: check the evidence as it is now and confirm again."
+        )
         self.locality = locality
         self.readiness = readiness
 
@@ -69,18 +87,41 @@ def check_decider(user: User | None) -> User:
     return user
 
 
-@transactional
-def go_live(locality: Locality, actor: User, note: str, today: date) -> GoLiveDecision:
-    """Record the board's go-live decision, if every criterion is met today. The evidence of
-    every criterion at this moment is kept with it, unchangeable."""
-    check_decider(actor)
-    # Lock the locality so two board members deciding at once cannot both record a decision.
-    db.session.refresh(locality, with_for_update=True)
+def proposal(locality: Locality, today: date) -> Readiness:
+    """The readiness a decision recorded today would keep as its evidence. Refused (Conflict)
+    when a decision is in force already, GateNotMet while any criterion is unmet."""
     if locality.state == "live":
         raise Conflict(f"{locality.name} is already live.")
     readiness = evaluate_locality(locality, today)
     if not readiness.ready:
         raise GateNotMet(locality, readiness)
+    return readiness
+
+
+def fingerprint(readiness: Readiness) -> str:
+    """The fingerprint of the evidence a decision on `readiness` keeps."""
+    return evidence_fingerprint(evidence(readiness))
+
+
+@transactional
+def go_live(
+    locality: Locality,
+    actor: User,
+    note: str,
+    today: date,
+    *,
+    evidence_seen: str | None = None,
+) -> GoLiveDecision:
+    """Record the board's go-live decision, if every criterion is met today. The evidence of
+    every criterion at this moment is kept with it, unchangeable. `evidence_seen` is the
+    fingerprint of the evidence the board confirmed (None: not checked, as for scripts); when
+    the evidence now differs, EvidenceChanged refuses it."""
+    check_decider(actor)
+    # Lock the locality so two board members deciding at once cannot both record a decision.
+    db.session.refresh(locality, with_for_update=True)
+    readiness = proposal(locality, today)
+    if evidence_seen is not None and evidence_seen != fingerprint(readiness):
+        raise EvidenceChanged(locality, readiness)
     decision = GoLiveDecision(
         locality_id=locality.id,
         decided_by_id=actor.id,
@@ -102,6 +143,10 @@ def go_live(locality: Locality, actor: User, note: str, today: date) -> GoLiveDe
         before={"state": "planning"},
         after={"state": "live", "decision": decision.id, "note": decision.note},
     )
+    for milestone in _decision_milestones(locality):
+        _set_milestone(
+            milestone, actor, MilestoneStatus.DONE.value, today, "the go-live decision recorded"
+        )
     return decision
 
 
@@ -132,7 +177,44 @@ def rescind(locality: Locality, actor: User, reason: str) -> GoLiveDecision:
         before={"state": "live", "decision": decision.id},
         after={"state": "planning", "reason": reason},
     )
+    for milestone in _decision_milestones(locality):
+        _set_milestone(
+            milestone, actor, MilestoneStatus.IN_PROGRESS.value, None, "the decision rescinded"
+        )
     return decision
+
+
+def _decision_milestones(locality: Locality) -> list[Milestone]:
+    return list(
+        db.session.scalars(
+            select(Milestone).where(
+                Milestone.locality_id == locality.id, Milestone.stands_for == GO_LIVE_DECISION
+            )
+        )
+    )
+
+
+def _set_milestone(
+    milestone: Milestone, actor: User, status: str, completed_on: date | None, why: str
+) -> None:
+    """The launch milestone follows the decision: its status and completion date, audited."""
+    before = {"status": milestone.status, "completed_on": milestone.completed_on}
+    after = {"status": status, "completed_on": completed_on}
+    old, new = audit.changed_fields(before, after)
+    if not new:
+        return
+    milestone.status, milestone.completed_on = status, completed_on
+    audit.record(
+        actor,
+        "update",
+        "milestone",
+        milestone.id,
+        f"Changed “{milestone.title}”: {', '.join(new)} ({why})",
+        programme_id=milestone.workstream.programme_id,
+        locality_id=milestone.locality_id,
+        before=old,
+        after=new,
+    )
 
 
 def decisions_in_force(locality_ids: list[int]) -> dict[int, GoLiveDecision]:

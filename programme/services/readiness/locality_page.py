@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from programme.domain import go_live
 from programme.domain.readiness import Readiness
 from programme.domain.readiness_outlook import Projection, Sparkline, project
 from programme.models import GateCriterion, GateException, GoLiveDecision, Locality
@@ -31,6 +32,7 @@ class LocalityReadiness:
     # whose adult-specialist flag changed (and from when).
     shared_teams: list[SharedTeam] = field(default_factory=list)
     flag_notes: list[str] = field(default_factory=list)
+    phase: str = go_live.PLANNING  # "planning", "approved" (to go live on its date) or "live"
 
     def counting_notes(self, kind: str) -> list[str]:
         """How a criterion of this kind counts here, where that is not plain: teams shared
@@ -68,4 +70,5 @@ def locality_readiness(locality: Locality, as_of: date, today: date) -> Locality
         (locality.go_live - today).days,
         teams_served.shared_teams(locality),
         roles.flag_notes(locality.programme),
+        go_live.phase(locality.state, locality.go_live, today),
     )
