@@ -24,6 +24,7 @@ from programme.domain.imports import IMPORT_STATE_LABELS
 from programme.domain.outbox import STATUS_LABELS as OUTBOX_STATUS_LABELS
 from programme.domain.permissions import ROLES
 from programme.domain.recruitment import STATUS_LABELS as POST_STATUS_LABELS
+from programme.domain.team_kinds import TEAM_KINDS
 from programme.domain.timeline import MilestoneStatus
 from programme.domain.training import ATTENDANCE_LABELS
 
@@ -168,6 +169,8 @@ _ENTITY_FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
     "outbox_message": {"status": ("Status", OUTBOX_STATUS_LABELS)},
     "import": {"state": ("State", IMPORT_STATE_LABELS)},
     "gate_criterion": {"kind": ("Kind", KIND_LABELS)},
+    "team": {"kind": ("Kind", TEAM_KINDS)},
+    "value_alias": {"target": ("Means", POST_STATUS_LABELS)},
     # A register's keys are the people marked (their e-mail addresses), its values attendance.
     "training_session": {"*": ("", ATTENDANCE_LABELS)},
 }
@@ -225,6 +228,15 @@ def humanise(key: str) -> str:
 
 def field_label(entity: str, key: str) -> str:
     return _field(entity, key)[0]
+
+
+def fields_in_words(entity: str, keys) -> str:
+    """The fields a change touched, for its summary: "status, owner and due date"."""
+
+    def lowered(label: str) -> str:
+        return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+    return formatting.listed([lowered(field_label(entity, key)) for key in keys])
 
 
 def _field(entity: str, key: str) -> tuple[str, Any]:
