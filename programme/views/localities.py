@@ -11,6 +11,7 @@ from programme.forms.base import select_choices
 from programme.forms.programmes import LocalityEditForm, LocalityForm, TeamForm, TeamServesForm
 from programme.services import audit_trail as audit_trail_service
 from programme.services import (
+    go_live_moves,
     localities,
     milestones,
     programmes,
@@ -124,15 +125,11 @@ def edit(programme_slug: str, slug: str):
         except ServiceError as error:
             needs_confirmation = _show_refusal(form, error)
         else:
-            return (
-                render_template(
-                    "localities/moved.html",
-                    locality=locality,
-                    programme=locality.programme,
-                    move=move,
-                )
-                if move.moved or move.left_alone
-                else _saved(locality)
+            if not (move.moved or move.left_alone):
+                return _saved(locality)
+            # Post/redirect/get: the summary is a page of its own, so a refresh moves nothing.
+            return redirect(
+                url_for(".moved", programme_slug=programme_slug, slug=slug, event_id=move.event.id)
             )
     return render_form(
         "localities/edit.html",
@@ -140,6 +137,21 @@ def edit(programme_slug: str, slug: str):
         programme=locality.programme,
         form=form,
         needs_confirmation=needs_confirmation,
+    )
+
+
+@bp.route("/<slug>/moved/<int:event_id>")
+@requires("manage_programme")
+def moved(programme_slug: str, slug: str, event_id: int):
+    """What moving the go-live date did, read back from the change's audit entry."""
+    locality = _locality(programme_slug, slug)
+    go_live, move = or_404(lambda: go_live_moves.move_summary(locality, event_id))
+    return render_template(
+        "localities/moved.html",
+        locality=locality,
+        programme=locality.programme,
+        move=move,
+        go_live=go_live,
     )
 
 
