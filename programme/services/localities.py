@@ -8,11 +8,13 @@ from datetime import date
 
 from sqlalchemy import select
 
+from programme.domain.audit_changes import fields_in_words
 from programme.domain.formatting import long_date
 from programme.domain.planning_window import go_live_problem
+from programme.domain.team_kinds import TEAM_KINDS
 from programme.domain.timeline import Offset, due_date
 from programme.extensions import db
-from programme.models import Locality, Milestone, MilestoneStatus, Programme, Team, User
+from programme.models import AuditEvent, Locality, Milestone, MilestoneStatus, Programme, Team, User
 from programme.services import audit, teams_served
 from programme.services.errors import Conflict, NeedsConfirmation, NotFound, ServiceError
 from programme.services.programmes import checked_slug, get_programme
@@ -105,6 +107,8 @@ class GoLiveMove:
 
     moved: list[tuple[Milestone, date | None, date]] = field(default_factory=list)
     left_alone: list[tuple[Milestone, str]] = field(default_factory=list)
+    # The audit entry of the change that moved the date: the summary page is found by it.
+    event: AuditEvent | None = None
 
     @property
     def now_after_go_live(self) -> list[Milestone]:
@@ -120,7 +124,7 @@ class GoLiveMove:
         ]
 
 
-def _reason_left_alone(milestone: Milestone) -> str | None:
+def reason_left_alone(milestone: Milestone) -> str | None:
     if milestone.status == MilestoneStatus.DONE:
         return "already done"
     if milestone.due_set_manually:
@@ -133,7 +137,7 @@ def _reason_left_alone(milestone: Milestone) -> str | None:
 def _move_milestones(locality: Locality, actor: User | None) -> GoLiveMove:
     result = GoLiveMove()
     for milestone in sorted(locality.milestones, key=lambda m: (m.due or date.max, m.id)):
-        reason = _reason_left_alone(milestone)
+        reason = reason_left_alone(milestone)
         if reason:
             result.left_alone.append((milestone, reason))
             continue
@@ -179,27 +183,22 @@ def update_locality(
     if not new_after:
         return GoLiveMove()
     locality.name, locality.wave, locality.go_live = name, wave, go_live
-    audit.record(
+    event = audit.record(
         actor,
         "update",
         "locality",
         locality.id,
-        f"Changed {name}: {', '.join(new_after)}",
+        f"Changed {name}: {fields_in_words('locality', new_after)}",
         programme_id=locality.programme_id,
         locality_id=locality.id,
         before=old_before,
         after=new_after,
     )
     if "go_live" in new_after:
-        return _move_milestones(locality, actor)
+        move = _move_milestones(locality, actor)
+        move.event = event
+        return move
     return GoLiveMove()
-
-
-TEAM_KINDS = {
-    "family_safeguarding": "Family Safeguarding team",
-    "area": "Area adult practitioners",
-    "county": "County-wide team",
-}
 
 
 @transactional

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from programme.domain.audit_changes import fields_in_words
 from programme.domain.formatting import long_date
 from programme.domain.go_live import GO_LIVE_DECISION
 from programme.domain.planning_window import due_date_problem
@@ -249,7 +250,7 @@ def update_milestone(
             "update",
             "milestone",
             milestone.id,
-            f"Changed “{milestone.title}”: {', '.join(new)}",
+            f"Changed “{milestone.title}”: {fields_in_words('milestone', new)}",
             programme_id=milestone.workstream.programme_id,
             locality_id=milestone.locality_id,
             before=old,

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from programme.domain.audit_changes import fields_in_words
 from programme.domain.organisations import CONTACT_LENGTH, NAME_LENGTH, clean_names, name_key
 from programme.extensions import db
 from programme.models import Organisation, Programme, User
@@ -211,7 +212,7 @@ def update_organisation(
         actor,
         "update",
         organisation,
-        f"Changed the organisation {name}: {', '.join(new)}",
+        f"Changed the organisation {name}: {fields_in_words('organisation', new)}",
         before=old,
         after=new,
     )

@@ -4,18 +4,21 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from programme.auth import requires
-from programme.clock import today
+from programme.clock import today, zone
 from programme.domain.formatting import count
+from programme.forms.audit import AuditFilterForm, parse_day
 from programme.forms.base import select_choices
 from programme.forms.programmes import LocalityEditForm, LocalityForm, TeamForm, TeamServesForm
+from programme.services import audit_trail as audit_trail_service
 from programme.services import (
-    audit,
+    go_live_moves,
     localities,
     milestones,
     programmes,
     teams_served,
     timeline,
 )
+from programme.services.audit_trail import SYSTEM
 from programme.services.errors import NeedsConfirmation, ServiceError
 from programme.services.exports.admin_tables import audit_table
 from programme.services.exports.milestone_tables import locality_milestones_table
@@ -114,15 +117,11 @@ def edit(programme_slug: str, slug: str):
         except ServiceError as error:
             needs_confirmation = _show_refusal(form, error)
         else:
-            return (
-                render_template(
-                    "localities/moved.html",
-                    locality=locality,
-                    programme=locality.programme,
-                    move=move,
-                )
-                if move.moved or move.left_alone
-                else _saved(locality)
+            if not (move.moved or move.left_alone):
+                return _saved(locality)
+            # Post/redirect/get: the summary is a page of its own, so a refresh moves nothing.
+            return redirect(
+                url_for(".moved", programme_slug=programme_slug, slug=slug, event_id=move.event.id)
             )
     return render_form(
         "localities/edit.html",
@@ -130,6 +129,21 @@ def edit(programme_slug: str, slug: str):
         programme=locality.programme,
         form=form,
         needs_confirmation=needs_confirmation,
+    )
+
+
+@bp.route("/<slug>/moved/<int:event_id>")
+@requires("manage_programme")
+def moved(programme_slug: str, slug: str, event_id: int):
+    """What moving the go-live date did, read back from the change's audit entry."""
+    locality = _locality(programme_slug, slug)
+    go_live, move = or_404(lambda: go_live_moves.move_summary(locality, event_id))
+    return render_template(
+        "localities/moved.html",
+        locality=locality,
+        programme=locality.programme,
+        move=move,
+        go_live=go_live,
     )
 
 
@@ -248,18 +262,44 @@ def team_serves(programme_slug: str, slug: str, team_id: int):
 @requires("view_audit")
 def audit_trail(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
-    events = audit.locality_trail(locality.id)
+    offered = audit_trail_service.choices(locality)
+    form = AuditFilterForm(request.args)
+    people = [*offered.people, *([(SYSTEM, "System")] if offered.has_system else [])]
+    form.offer(people, offered.kinds)
+    form.validate()
+    filters = _trail_filters(form)
     if fmt := requested_format():
         return send_table(
-            audit_table(events),
+            audit_table(audit_trail_service.matching(locality, filters, zone())),
             f"{locality.slug}-audit-trail",
             fmt,
             programme_name=locality.programme.name,
             name=f"{locality.name} audit trail",
         )
-    return render_template(
+    page = request.args.get("page", "")
+    result = audit_trail_service.trail_page(
+        locality, filters, zone(), int(page) if page.isdigit() else 1
+    )
+    html = render_template(
         "localities/audit.html",
         locality=locality,
         programme=locality.programme,
-        events=events,
+        form=form,
+        filters=filters,
+        result=result,
+    )
+    return html, 400 if form.errors else 200
+
+
+def _trail_filters(form: AuditFilterForm) -> audit_trail_service.TrailFilters:
+    """The filters that are valid (one in error is left out and shown as an error)."""
+
+    def valid(field) -> str | None:
+        return field.data or None if not field.errors else None
+
+    return audit_trail_service.TrailFilters(
+        who=valid(form.who),
+        kind=valid(form.kind),
+        date_from=parse_day(valid(form.date_from)),
+        date_to=parse_day(valid(form.date_to)),
     )

@@ -13,7 +13,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -159,10 +158,24 @@ def forgotten():
     form = ForgottenPasswordForm()
     if not form.validate_on_submit():
         return render_form("auth/forgotten_password.html", form=form)
-    # The same page whether or not the address has an account (or a limit was reached).
-    response = make_response(render_template("auth/reset_sent.html", email=form.email.data))
+    # The same answer whether or not the address has an account (or a limit was reached): a
+    # redirect to the "check your e-mail" page, so refreshing it asks for no second link.
+    session[_RESET_SENT_TO] = form.email.data
+    response = redirect(url_for(".reset_sent"))
     _reset_after_answering(response, form.email.data, request.remote_addr)
     return response
+
+
+_RESET_SENT_TO = "reset_sent_to"
+
+
+@bp.route("/password/forgotten/sent")
+@public
+def reset_sent():
+    email = session.get(_RESET_SENT_TO)
+    if not email:
+        return redirect(url_for(".forgotten"))
+    return render_template("auth/reset_sent.html", email=email), 200, NO_STORE
 
 
 def _reset_after_answering(response, email: str, requested_from: str | None) -> None:

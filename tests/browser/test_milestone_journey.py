@@ -135,8 +135,7 @@ def test_programme_manager_marks_an_overdue_milestone_done_and_sees_it_counted_a
     expect(entry).to_have_count(1)
     cells = entry.get_by_role("cell")
     expect(cells.nth(1)).to_have_text(plan.manager.name)
-    expect(cells.nth(3)).to_contain_text("not_started")
-    expect(cells.nth(4)).to_contain_text("done")
+    expect(cells.nth(3)).to_contain_text("Status: Not started → Done")
 
 
 def _set_statuses(plan: Plan) -> None:

@@ -63,8 +63,12 @@ def test_the_forgotten_password_page_asks_for_an_e_mail_address(client):
 def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(app, client, smtp_server):
     create_user("viewer", email="ann@example.org")
 
-    known = client.post("/password/forgotten", data={"email": "ann@example.org"})
-    unknown = client.post("/password/forgotten", data={"email": "bob@example.org"})
+    known = client.post(
+        "/password/forgotten", data={"email": "ann@example.org"}, follow_redirects=True
+    )
+    unknown = client.post(
+        "/password/forgotten", data={"email": "bob@example.org"}, follow_redirects=True
+    )
 
     assert known.status_code == unknown.status_code == 200
     assert _text(known).replace("ann@", "bob@") == _text(unknown)
@@ -76,7 +80,11 @@ def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(app, c
 def test_past_the_limit_the_answer_is_the_same_and_nothing_is_sent(app, client, smtp_server):
     create_user("viewer", email="ann@example.org")
     answers = [
-        _text(client.post("/password/forgotten", data={"email": "ann@example.org"}))
+        _text(
+            client.post(
+                "/password/forgotten", data={"email": "ann@example.org"}, follow_redirects=True
+            )
+        )
         for _ in range(4)
     ]
 
@@ -274,7 +282,7 @@ def test_asking_for_a_reset_link_needs_the_form_s_csrf_token(csrf_on, client, sm
     accepted = client.post(
         "/password/forgotten", data={"email": "ann@example.org", "csrf_token": token}
     )
-    assert accepted.status_code == 200
+    assert accepted.status_code == 302
     assert count_rows(AccountLink) == 1
 
 
@@ -467,8 +475,32 @@ def test_a_reset_is_looked_up_and_queued_only_after_the_answer_has_gone(app, cli
     create_user("viewer", email="known@example.org")
 
     answer = client.post("/password/forgotten", data={"email": "known@example.org"}, buffered=False)
-    assert answer.status_code == 200
+    assert answer.status_code == 302
     assert count_rows(OutboxMessage) == count_rows(AccountLink) == 0, "nothing before answering"
 
     answer.close()  # the answer has gone
     assert count_rows(OutboxMessage) == count_rows(AccountLink) == 1
+
+
+def test_the_check_your_e_mail_page_is_a_get_so_a_refresh_asks_for_no_second_link(
+    app, client, smtp_server
+):
+    create_user("viewer", email="ann@example.org")
+
+    posted = client.post("/password/forgotten", data={"email": "ann@example.org"})
+    assert posted.status_code == 302
+    assert posted.headers["Location"] == "/password/forgotten/sent"
+    shown, again = client.get("/password/forgotten/sent"), client.get("/password/forgotten/sent")
+
+    assert shown.status_code == again.status_code == 200
+    assert "If ann@example.org has an account, we have sent a link" in _text(again)
+    assert shown.headers["Cache-Control"] == "no-store"
+    assert count_rows(AccountLink) == 1
+    assert len(smtp_server.to("ann@example.org")) == 1
+
+
+def test_the_check_your_e_mail_page_without_asking_first_goes_to_the_form(client):
+    response = client.get("/password/forgotten/sent")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/password/forgotten"

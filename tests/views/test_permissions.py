@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from flask import url_for
@@ -18,7 +19,7 @@ from programme.domain.permissions import ALL_ROLES, PERMISSIONS, ROLES
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import ValueAlias
-from programme.services import api_tokens, organisations, recruitment_import
+from programme.services import api_tokens, localities, organisations, recruitment_import
 from programme.services.board_packs import issue
 from programme.services.mail import outbox, unsubscribe
 from programme.services.mail.compose import Composed
@@ -73,6 +74,7 @@ class World:
     unsubscribe_token: str = ""
     message_id: int = 0
     pack_id: int = 0
+    moved_event_id: int = 0
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -140,7 +142,17 @@ def build_world() -> World:
     db.session.commit()
     # A board pack issued for today's meeting, to show and download.
     pack = issue.issue_pack(programme, TODAY, board_member, TODAY)
+    # The locality's go-live date moved two weeks, so there is a move to summarise.
+    move = localities.update_locality(
+        locality,
+        None,
+        today=TODAY,
+        name=locality.name,
+        wave=locality.wave,
+        go_live=locality.go_live + timedelta(days=14),
+    )
     return World(
+        moved_event_id=move.event.id,
         pack_id=pack.id,
         message_id=message.id,
         programme=programme.slug,
@@ -246,6 +258,10 @@ def _pack(w: World) -> dict:
     return {**_programme(w), "pack_id": w.pack_id}
 
 
+def _moved(w: World) -> dict:
+    return {**_locality(w), "event_id": w.moved_event_id}
+
+
 def _none(_w: World) -> dict:
     return {}
 
@@ -292,6 +308,8 @@ ROUTES: list[Route] = [
     # Asking for a reset link (an empty form: 400), and the pages an e-mailed link opens: the
     # walk's token was never issued, so everyone gets the "not valid" page (400).
     *_both("passwords.forgotten", "public"),
+    # Nothing asked for in this browser yet: back to the form.
+    Route("passwords.reset_sent", "GET", "public", ok=frozenset({302})),
     *[
         Route(endpoint, method, "public", _bad_token, ok=frozenset({400}))
         for endpoint in ("passwords.reset", "passwords.invitation")
@@ -308,6 +326,7 @@ ROUTES: list[Route] = [
     *_both("localities.new_team", "manage_programme", _locality),
     *_both("localities.team_serves", "manage_programme", _team),
     Route("localities.audit_trail", "GET", "view_audit", _locality),
+    Route("localities.moved", "GET", "manage_programme", _moved),
     # Declared "view", but only milestone editors (or its owner: tested below) get the form.
     *[
         Route(

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from programme.domain.audit_changes import fields_in_words
 from programme.domain.recruitment import MAX_LENGTHS, POST_STATUSES, PostStatus, is_email, valid_fte
 from programme.extensions import db
 from programme.models import (
@@ -197,7 +198,7 @@ def update_post(
             actor,
             "update",
             post,
-            f"Changed a {role_name} post in {post.team.name}: {', '.join(new)}",
+            f"Changed a {role_name} post in {post.team.name}: {fields_in_words('post', new)}",
             before=old,
             after=new,
         )

@@ -7,6 +7,7 @@ from functools import cache
 
 from sqlalchemy import func, select
 
+from programme.domain.audit_changes import fields_in_words
 from programme.domain.formatting import long_date
 from programme.domain.recruitment import POST_STATUSES, Taxonomy, load_taxonomy
 from programme.domain.slugs import name_key
@@ -139,7 +140,7 @@ def update_role(
             "update",
             "role",
             role.id,
-            f"Changed role {name}: {', '.join(new)}",
+            f"Changed role {name}: {fields_in_words('role', new)}",
             programme_id=role.programme_id,
             before=old,
             after=new,

@@ -1,0 +1,498 @@
+"""Post/redirect/get: every form that changes something answers a successful submit with a
+redirect, so refreshing the page that follows never submits it again.
+
+SUCCESS holds, for each POST route, who submits it and a form that succeeds, walked over the
+same world as the permission walk (each case rolls back to it). EXCLUDED holds the POST routes
+that answer otherwise on purpose, each with its reason. A POST route in neither fails the suite,
+so a new form is classified when it is added.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from programme.domain.account_links import INVITATION, PASSWORD_RESET
+from programme.extensions import db
+from programme.models import GateCriterion, Locality, Milestone, Post, Team, User, Workstream
+from programme.models.api_tokens import ApiToken
+from programme.models.organisations import Organisation
+from programme.models.recruitment import Role
+from programme.models.training import StaffMember
+from programme.services import users
+from programme.services.account_links import issue_link
+from programme.services.readiness import gate_criteria, gate_exceptions
+from programme.services.training import staff_members
+from tests.builders import DEFAULT_PASSWORD, create_locality, create_team, create_user
+from tests.conftest import TODAY, sign_in_as
+from tests.services.test_rule_as_written import old_programme
+from tests.views.test_permissions import (  # noqa: F401  (fixtures)
+    World,
+    _criterion,
+    _import,
+    _item,
+    _locality,
+    _locality_criterion,
+    _merge,
+    _message,
+    _none,
+    _organisation,
+    _post,
+    _programme,
+    _role,
+    _session,
+    _team,
+    _template,
+    _user,
+    walk,
+    walked,
+)
+
+# POST routes that do not answer a successful submit with a redirect, and why.
+EXCLUDED = {
+    # JSON API: answers the decision as JSON (201), for scripts, not browsers.
+    "api.go_live": "JSON API route",
+    # The new token's secret is shown once, in the answer to the form that made it: never in a
+    # redirect, the session or a URL (see programme/views/account.py). The page is no-store.
+    "account.new_token": "shows a secret once; it must not pass through a redirect",
+    # RFC 8058 one-click unsubscribe: mail providers POST it themselves and the sender must not
+    # answer with a redirect. Unsubscribing twice changes nothing, so a refresh is harmless.
+    "mail.unsubscribe": "RFC 8058 one-click POST: no redirect allowed, and idempotent",
+}
+
+
+@dataclass(frozen=True)
+class Submit:
+    endpoint: str
+    role: str  # who submits it (a role), or "signer": the walked manual check's signer
+    args: Callable[[World], dict] = _none
+    data: Callable[[World], dict] = field(default=lambda _w: {})
+    # Run once signed in, before the submit (e.g. applying an import before undoing it): the
+    # form data it answers is added to `data`'s.
+    prepare: Callable | None = None
+
+
+def _milestone_edit(w: World) -> dict:
+    milestone = db.session.get(Milestone, w.milestone_id)
+    return {"version": milestone.version, "status": "in_progress", "owner": "", "notes": ""}
+
+
+def _post_edit(w: World) -> dict:
+    post = db.session.get(Post, w.post_id)
+    return {
+        "version": post.version,
+        "role": str(post.role_id),
+        "organisation": str(post.organisation_id),
+        "fte": "0.5",
+        "status": "advertised",
+    }
+
+
+def _staff(w: World) -> dict:
+    """Someone new in post, not yet enrolled."""
+    staff = staff_members.create_staff(
+        db.session.get(Team, w.team_id),
+        None,
+        name="New Starter",
+        email="new.starter@example.org",
+        role_id=w.role_id,
+    )
+    return {"staff": [str(staff.id)]}
+
+
+def _new_team(w: World) -> int:
+    return create_team(db.session.scalar(select(Locality).where(Locality.slug == w.locality))).id
+
+
+def _threshold(w: World) -> dict:
+    criterion = db.session.scalar(
+        select(GateCriterion).where(GateCriterion.kind == "gate_milestones")
+    )
+    return {"threshold": "90", "version": criterion.version}
+
+
+def _gate_milestones(w: World) -> dict:
+    criterion = db.session.scalar(
+        select(GateCriterion).where(GateCriterion.kind == "gate_milestones")
+    )
+    return {**_programme(w), "criterion_id": criterion.id}
+
+
+def _session_register(w: World) -> dict:
+    staff = db.session.scalar(select(StaffMember).order_by(StaffMember.id))
+    return {f"mark-{staff.id}": "present"}
+
+
+def _signer(w: World) -> dict:
+    return {"signer_email": db.session.scalar(select(User.email).where(User.role == "admin"))}
+
+
+def _role_form(w: World) -> dict:
+    role = db.session.get(Role, w.role_id)
+    return {"name": role.name, "agency": role.agency}
+
+
+def _login() -> dict:
+    user = create_user("viewer", email="prg@example.org")
+    return {"email": user.email, "password": DEFAULT_PASSWORD}
+
+
+def _submit_first(app, client, endpoint: str, args: dict) -> None:
+    with app.test_request_context():
+        url = url_for(endpoint, **args)
+    assert 300 <= client.post(url).status_code < 400
+
+
+def _columns(app, client, w: World) -> dict:
+    """The column form as the page shows it, every choice as it is."""
+    with app.test_request_context():
+        url = url_for("imports.columns", **_import(w))
+    page = client.get(url).get_data(as_text=True)
+    chosen = {}
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        selected = re.search(
+            r'<option[^>]*selected[^>]*value="([^"]*)"|<option value="([^"]*)" selected', options
+        )
+        if selected:
+            chosen[name] = selected.group(1) or selected.group(2)
+    return chosen
+
+
+def _invited() -> int:
+    return users.create_user("invited.prg@example.org", "Invited", "viewer", None, None).id
+
+
+def _link(purpose: str) -> str:
+    user = create_user("viewer")
+    issued = issue_link(user, purpose)
+    db.session.commit()
+    return issued.token
+
+
+def _ready_locality(w: World) -> str:
+    """A third locality with every criterion waived, so the gate is met."""
+    programme = db.session.get(
+        Locality, db.session.scalar(select(Locality.id).where(Locality.slug == w.locality))
+    ).programme
+    ready = create_locality(programme, name="Ready locality", slug="ready-locality")
+    for criterion in gate_criteria.criteria(programme):
+        gate_exceptions.set_exception(ready, criterion, "Agreed by the board", None, waived=True)
+    return ready.slug
+
+
+def _upload_csv(w: World) -> bytes:
+    locality = db.session.scalar(select(Locality).where(Locality.slug == w.locality))
+    team = db.session.get(Team, w.team_id)
+    return f"Locality,Team,Role,Status\n{locality.name},{team.name},IDVA,Vacant\n".encode()
+
+
+def _workstream(w: World) -> str:
+    return db.session.get(Workstream, w.workstream_id).name
+
+
+def _organisation_form(w: World) -> dict:
+    organisation = db.session.get(Organisation, w.organisation_id)
+    return {"name": organisation.name, "type": organisation.type}
+
+
+SUCCESS: list[Submit] = [
+    Submit("auth.login", "anonymous", data=lambda _w: _login()),
+    Submit("auth.logout", "viewer"),
+    Submit("passwords.forgotten", "anonymous", data=lambda _w: {"email": "a@example.org"}),
+    Submit("programmes.new", "admin", data=lambda _w: {"name": "PRG programme", "slug": "prg"}),
+    Submit(
+        "localities.new",
+        "admin",
+        _programme,
+        lambda _w: {"name": "Prg town", "slug": "prg-town", "go_live": "2027-06-01"},
+    ),
+    Submit(
+        "localities.edit",
+        "admin",
+        _locality,
+        lambda _w: {"name": "Moved town", "go_live": (TODAY + timedelta(days=400)).isoformat()},
+    ),
+    Submit("localities.apply_timeline", "admin", _locality, lambda _w: {"template": "lancashire"}),
+    Submit(
+        "localities.new_team",
+        "admin",
+        _locality,
+        lambda _w: {"name": "PRG team", "kind": "family_safeguarding", "establishment": ""},
+    ),
+    Submit("localities.team_serves", "admin", _team, lambda _w: {"serves_all": "y"}),
+    Submit("milestones.edit", "admin", lambda w: {"milestone_id": w.milestone_id}, _milestone_edit),
+    Submit(
+        "milestones.new",
+        "admin",
+        _locality,
+        lambda w: {
+            "title": "PRG milestone",
+            "workstream": _workstream(w),
+            "owner": "",
+            "description": "",
+        },
+    ),
+    Submit(
+        "workstreams.edit",
+        "admin",
+        lambda w: {**_programme(w), "workstream_id": w.workstream_id},
+        lambda _w: {"lead": ""},
+    ),
+    Submit(
+        "templates.new_item",
+        "admin",
+        _template,
+        lambda _w: {
+            "title": "PRG item",
+            "workstream": "Governance",
+            "offset_amount": "4",
+            "offset_unit": "weeks",
+        },
+    ),
+    Submit(
+        "templates.edit_item",
+        "admin",
+        _item,
+        lambda _w: {
+            "title": "PRG item",
+            "workstream": "Governance",
+            "offset_amount": "4",
+            "offset_unit": "weeks",
+        },
+    ),
+    Submit("templates.remove_item", "admin", _item),
+    Submit(
+        "recruitment.apply_establishment",
+        "admin",
+        lambda w: {**_locality(w), "team_id": _new_team(w)},
+        lambda _w: {"template": "lancashire"},
+    ),
+    Submit(
+        "recruitment.new_post",
+        "admin",
+        _team,
+        lambda w: {**_post_edit(w), "status": "vacant"},
+    ),
+    Submit("recruitment.edit_post", "admin", _post, _post_edit),
+    Submit(
+        "recruitment.freeze",
+        "admin",
+        _post,
+        lambda w: {"version": db.session.get(Post, w.post_id).version},
+    ),
+    Submit(
+        "recruitment.remove",
+        "admin",
+        _post,
+        lambda w: {"version": db.session.get(Post, w.post_id).version},
+    ),
+    Submit(
+        "roles.new_role",
+        "admin",
+        _programme,
+        lambda w: {**_role_form(w), "name": "PRG role"},
+    ),
+    Submit("roles.edit_role", "admin", _role, _role_form),
+    Submit("roles.settings", "admin", _programme, lambda _w: {"statuses": ["in_post"]}),
+    Submit(
+        "organisations.new",
+        "admin",
+        _programme,
+        lambda w: {**_organisation_form(w), "name": "PRG Trust"},
+    ),
+    Submit(
+        "organisations.edit",
+        "admin",
+        _organisation,
+        lambda w: {**_organisation_form(w), "name": "PRG Council"},
+    ),
+    Submit(
+        "organisations.merge", "admin", _organisation, lambda w: {"into": w.other_organisation_id}
+    ),
+    Submit("organisations.confirm_merge", "admin", _merge),
+    Submit(
+        "training.new_session",
+        "admin",
+        _programme,
+        lambda _w: {"module": "mi:1", "on": "2027-01-04", "capacity": "20", "trainer": ""},
+    ),
+    Submit("training.save_register", "admin", _session, _session_register),
+    Submit("training.enrol", "admin", _session, _staff),
+    Submit(
+        "training.new_staff",
+        "admin",
+        _team,
+        lambda w: {"name": "PRG Person", "email": "prg.person@example.org", "role": w.role_id},
+    ),
+    Submit("imports.forget_name", "admin", lambda w: {**_programme(w), "alias_id": w.alias_id}),
+    Submit("imports.apply", "admin", _import),
+    Submit("imports.blank_cells", "admin", _import, lambda _w: {"blank_cells": "keep"}),
+    Submit("imports.values", "admin", _import),
+    Submit(
+        "admin.new_user",
+        "admin",
+        data=lambda _w: {"name": "P", "email": "p@example.org", "role": "viewer"},
+    ),
+    Submit("admin.edit_user", "admin", _user, lambda _w: {"role": "trainer"}),
+    Submit("admin.set_active", "admin", lambda w: {**_user(w), "action": "deactivate"}),
+    Submit("outbox.resend", "admin", _message),
+    Submit(
+        "board_packs.new",
+        "admin",
+        _programme,
+        lambda _w: {"meeting_date": (TODAY + timedelta(days=7)).isoformat()},
+    ),
+    Submit(
+        "readiness.rescind",
+        "admin",
+        lambda w: {**_programme(w), "slug": w.live_locality},
+        lambda _w: {"reason": "The board reversed it"},
+    ),
+    Submit("readiness.sign_off", "signer", _locality_criterion),
+    Submit(
+        "readiness.exception",
+        "admin",
+        _locality_criterion,
+        lambda _w: {"waived": "y", "reason": "Signed at county level"},
+    ),
+    Submit("readiness.clear_exception", "admin", _locality_criterion),
+    Submit("readiness.threshold", "admin", _gate_milestones, _threshold),
+    Submit("readiness.signer", "admin", _criterion, _signer),
+    Submit(
+        "readiness.new_criterion",
+        "admin",
+        _programme,
+        lambda w: {"kind": "manual_check", "label": "PRG check", **_signer(w)},
+    ),
+    Submit("readiness.remove_criterion", "admin", _criterion),
+    Submit("account.revoke", "token_owner", lambda w: {"token_id": w.token_id}),
+    Submit("admin.resend_invitation", "admin", lambda _w: {"user_id": _invited()}),
+    Submit(
+        "passwords.reset",
+        "anonymous",
+        lambda _w: {"token": _link(PASSWORD_RESET)},
+        lambda _w: {"password": "a new passphrase for PRG", "confirm": "a new passphrase for PRG"},
+    ),
+    Submit(
+        "passwords.invitation",
+        "anonymous",
+        lambda _w: {"token": _link(INVITATION)},
+        lambda _w: {"password": "a new passphrase for PRG", "confirm": "a new passphrase for PRG"},
+    ),
+    Submit(
+        "readiness.go_live",
+        "admin",
+        lambda w: {**_programme(w), "slug": _ready_locality(w)},
+        lambda _w: {"note": "Operational board of 30 November 2026"},
+    ),
+    Submit(
+        "readiness.use_rule_as_written",
+        "admin",
+        lambda _w: {"programme_slug": old_programme("prg-old").slug},
+    ),
+    Submit(
+        "readiness.withdraw_sign_off",
+        "signer",
+        _locality_criterion,
+        prepare=lambda app, client, w: _submit_first(
+            app, client, "readiness.sign_off", _locality_criterion(w)
+        ),
+    ),
+    Submit(
+        "imports.upload",
+        "admin",
+        lambda w: {**_programme(w), "kind": "recruitment"},
+        lambda w: {"file": (io.BytesIO(_upload_csv(w)), "again.csv")},
+    ),
+    Submit(
+        "imports.columns", "admin", _import, prepare=lambda app, client, w: _columns(app, client, w)
+    ),
+    Submit(
+        "imports.undo",
+        "admin",
+        _import,
+        prepare=lambda app, client, w: _submit_first(app, client, "imports.apply", _import(w)),
+    ),
+    Submit("mail.preferences", "viewer", data=lambda _w: {"enabled": "y"}),
+    Submit(
+        "account.change_password",
+        "viewer",
+        data=lambda _w: {
+            "current_password": DEFAULT_PASSWORD,
+            "password": "a new passphrase for PRG",
+            "confirm": "a new passphrase for PRG",
+        },
+    ),
+]
+
+
+def _post_endpoints(app) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}
+
+
+def test_every_post_route_is_walked_or_excluded_with_a_reason(walk):  # noqa: F811
+    app, _world, _savepoint = walk
+    walked_endpoints = {submit.endpoint for submit in SUCCESS}
+
+    unclassified = _post_endpoints(app) - walked_endpoints - set(EXCLUDED)
+
+    assert unclassified == set(), "add each POST route to SUCCESS or EXCLUDED"
+    assert walked_endpoints & set(EXCLUDED) == set()
+    assert walked_endpoints <= _post_endpoints(app)
+
+
+def _sign_in(client, role: str, world: World) -> None:
+    if role == "anonymous":
+        return
+    if role == "token_owner":
+        owner = db.session.scalar(
+            select(User)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.id == world.token_id)
+        )
+        sign_in_as(client, owner)
+        return
+    if role == "signer":
+        signer = db.session.scalar(
+            select(User).join(GateCriterion, GateCriterion.signer_id == User.id)
+        )
+        sign_in_as(client, signer)
+        return
+    sign_in_as(client, create_user(role))
+
+
+def _errors(page: str) -> list[str]:
+    return re.findall(r'class="app-error-message"[^>]*>(.*?)</p>', page, re.S) or [page[:500]]
+
+
+@pytest.mark.parametrize("submit", SUCCESS, ids=lambda submit: submit.endpoint)
+def test_a_successful_submit_answers_a_redirect(walked, submit):  # noqa: F811
+    app, world, client = walked
+    _sign_in(client, submit.role, world)
+    with app.test_request_context():
+        url = url_for(submit.endpoint, **submit.args(world))
+    data = submit.data(world)
+    if submit.prepare is not None:
+        data |= submit.prepare(app, client, world) or {}
+
+    response = client.post(url, data=data)
+
+    assert 300 <= response.status_code < 400, (
+        f"POST {submit.endpoint} answered {response.status_code}, not a redirect:\n"
+        f"{_errors(response.get_data(as_text=True))}"
+    )
+    # A refusal may redirect too, with its reason flashed: this one succeeded.
+    with client.session_transaction() as session:
+        refusals = [
+            text
+            for kind, text in session.get("_flashes", [])
+            if kind in ("error", "warning") or text.startswith("Nothing changed")
+        ]
+    assert refusals == [], f"POST {submit.endpoint} was refused: {refusals}"
