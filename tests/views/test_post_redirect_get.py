@@ -28,7 +28,8 @@ from programme.models.recruitment import Role
 from programme.models.training import StaffMember
 from programme.services import users
 from programme.services.account_links import issue_link
-from programme.services.readiness import gate_criteria, gate_exceptions
+from programme.services.readiness import decisions, gate_criteria, gate_exceptions
+from programme.services.readiness.evaluation import evaluate_locality
 from programme.services.training import staff_members
 from tests.builders import DEFAULT_PASSWORD, create_locality, create_team, create_user
 from tests.conftest import TODAY, sign_in_as
@@ -187,6 +188,16 @@ def _ready_locality(w: World) -> str:
     return ready.slug
 
 
+def _ready_fingerprint() -> str:
+    """The fingerprint of the evidence the confirmation page shows for the ready locality."""
+    ready = db.session.scalar(select(Locality).where(Locality.slug == "ready-locality"))
+    return decisions.fingerprint(evaluate_locality(ready, TODAY))
+
+
+def _version(w: World) -> str:
+    return str(db.session.get(Milestone, w.milestone_id).version)
+
+
 def _upload_csv(w: World) -> bytes:
     locality = db.session.scalar(select(Locality).where(Locality.slug == w.locality))
     team = db.session.get(Team, w.team_id)
@@ -237,6 +248,34 @@ SUCCESS: list[Submit] = [
             "workstream": _workstream(w),
             "owner": "",
             "description": "",
+        },
+    ),
+    Submit(
+        "milestones.new_programme_wide",
+        "admin",
+        _programme,
+        lambda w: {
+            "title": "PRG programme-wide milestone",
+            "workstream": _workstream(w),
+            "owner": "",
+            "description": "",
+        },
+    ),
+    Submit(
+        "milestones.set_status",
+        "admin",
+        lambda w: {"milestone_id": w.milestone_id},
+        lambda w: {"version": _version(w), "status": "in_progress"},
+    ),
+    Submit(
+        "milestones.bulk",
+        "admin",
+        _programme,
+        lambda w: {
+            "action": "status",
+            "status": "in_progress",
+            "milestone": str(w.milestone_id),
+            f"version-{w.milestone_id}": _version(w),
         },
     ),
     Submit(
@@ -390,7 +429,11 @@ SUCCESS: list[Submit] = [
         "readiness.go_live",
         "admin",
         lambda w: {**_programme(w), "slug": _ready_locality(w)},
-        lambda _w: {"note": "Operational board of 30 November 2026"},
+        lambda _w: {
+            "note": "Operational board of 30 November 2026",
+            "confirmed": "y",
+            "fingerprint": _ready_fingerprint(),
+        },
     ),
     Submit(
         "readiness.use_rule_as_written",
