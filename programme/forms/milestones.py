@@ -26,5 +26,5 @@ class MilestoneNewForm(BaseForm):
     workstream = SelectField("Workstream", choices=[], validate_choice=False)
     due = DateField("Due date", validators=[Optional()])
     owner = SelectField("Owner", choices=[], validate_choice=False)
-    description = TextAreaField("Description", validators=[Length(max=5000)])
+    description = TextAreaField("Description", validators=[Length(max=5000)], default="")
     gate_critical = BooleanField("Gate-critical: must be done before go-live")

@@ -247,7 +247,6 @@ SUCCESS: list[Submit] = [
             "title": "PRG milestone",
             "workstream": _workstream(w),
             "owner": "",
-            "description": "",
         },
     ),
     Submit(
@@ -258,7 +257,6 @@ SUCCESS: list[Submit] = [
             "title": "PRG programme-wide milestone",
             "workstream": _workstream(w),
             "owner": "",
-            "description": "",
         },
     ),
     Submit(
