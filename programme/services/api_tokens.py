@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from programme.clock import utc_now
@@ -56,6 +56,7 @@ def create_token(user: User, name: str) -> IssuedToken:
     problem = name_problem(name)
     if problem:
         raise ServiceError(problem, "name")
+    _refuse_a_second_active(user, name.strip())
     secret = new_token()
     record = ApiToken(
         user_id=user.id,
@@ -74,6 +75,24 @@ def create_token(user: User, name: str) -> IssuedToken:
         after={"name": record.name, "prefix": record.prefix},
     )
     return IssuedToken(record, secret)
+
+
+def _refuse_a_second_active(user: User, name: str) -> None:
+    """One active token per name: the name is how a person tells their scripts' tokens apart,
+    and refreshing the page that showed a new token (resubmitting its form) makes no second one."""
+    clash = db.session.scalar(
+        select(ApiToken.id).where(
+            ApiToken.user_id == user.id,
+            ApiToken.revoked_at.is_(None),
+            func.lower(ApiToken.name) == name.lower(),
+        )
+    )
+    if clash is not None:
+        raise Conflict(
+            f"You already have an active token called “{name}”. Choose another name, or revoke "
+            "that one first.",
+            "name",
+        )
 
 
 @transactional

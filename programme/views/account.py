@@ -21,7 +21,7 @@ from programme.auth import requires
 from programme.forms.account import ChangePasswordForm, NewTokenForm
 from programme.forms.base import BaseForm
 from programme.services import api_tokens, passwords
-from programme.services.errors import ServiceError
+from programme.services.errors import Conflict, ServiceError
 from programme.views.common import or_404, render_form
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -46,16 +46,18 @@ def index():
 @requires("view")
 def new_token():
     form = NewTokenForm()
+    status = 400
     if form.validate_on_submit():
         try:
             issued = api_tokens.create_token(_me(), form.name.data)
         except ServiceError as error:
             form.add_service_error(error.field, error.message)
+            status = 409 if isinstance(error, Conflict) else 400
         else:
             page = render_template("account/token_created.html", issued=issued)
             # Kept out of every cache and the browser's history: this is its only showing.
             return page, 200, {"Cache-Control": "no-store"}
-    return _account_page(form, 400)
+    return _account_page(form, status)
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])

@@ -29,7 +29,7 @@ def test_a_new_token_is_named_audited_and_shown_only_as_its_prefix(app):
 def test_every_token_is_different(app):
     user = create_user("viewer")
 
-    secrets = {api_tokens.create_token(user, "Script").secret for _ in range(5)}
+    secrets = {api_tokens.create_token(user, f"Script {n}").secret for n in range(5)}
 
     assert len(secrets) == 5
 

@@ -71,6 +71,23 @@ def test_a_new_token_is_shown_once_and_never_again(app, sign_in):
         assert token not in str(dict(session))  # not in a flash message, nor anywhere else
 
 
+def test_resubmitting_the_new_token_form_makes_no_second_token(app, sign_in):
+    """The page that shows a new token answers a POST (its secret must not pass through a
+    redirect), so a refresh resubmits the form: the same name is refused while it is active."""
+    user = create_user("viewer")
+    client = sign_in(user)
+    client.post("/account/tokens", data={"name": "Nightly report"})
+
+    again = client.post("/account/tokens", data={"name": "nightly REPORT"})
+
+    assert again.status_code == 409
+    assert "You already have an active token called “nightly REPORT”" in page_of(again)
+    assert count_rows(ApiToken) == 1
+    [record] = api_tokens.tokens_of(user)
+    api_tokens.revoke_token(user, record.id)
+    assert client.post("/account/tokens", data={"name": "Nightly report"}).status_code == 200
+
+
 def test_a_token_needs_a_name(app, sign_in):
     client = sign_in(create_user("viewer"))
 

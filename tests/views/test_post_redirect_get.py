@@ -61,7 +61,8 @@ EXCLUDED = {
     # JSON API: answers the decision as JSON (201), for scripts, not browsers.
     "api.go_live": "JSON API route",
     # The new token's secret is shown once, in the answer to the form that made it: never in a
-    # redirect, the session or a URL (see programme/views/account.py). The page is no-store.
+    # redirect, the session or a URL (see programme/views/account.py). The page is no-store, and
+    # a refresh that resubmits the form is refused: one active token per name (test_account.py).
     "account.new_token": "shows a secret once; it must not pass through a redirect",
     # RFC 8058 one-click unsubscribe: mail providers POST it themselves and the sender must not
     # answer with a redirect. Unsubscribing twice changes nothing, so a refresh is harmless.
