@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-
 from programme.extensions import db
 from programme.models import AuditEvent, User
 
@@ -55,15 +52,3 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict,
     """Keep only the keys whose value changed, for a compact before/after pair."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
-
-
-def locality_trail(locality_id: int, limit: int = 500) -> list[AuditEvent]:
-    return list(
-        db.session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.locality_id == locality_id)
-            .options(joinedload(AuditEvent.actor))
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .limit(limit)
-        )
-    )

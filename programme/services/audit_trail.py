@@ -120,9 +120,9 @@ def _conditions(locality: Locality, filters: TrailFilters, zone: tzinfo | None) 
     return conditions
 
 
-def matching(locality: Locality, filters: TrailFilters, zone: tzinfo | None) -> list[AuditEvent]:
-    """Every entry matching `filters`, newest first: all the pages, for the downloads."""
-    return list(
+def matching(locality: Locality, filters: TrailFilters, zone: tzinfo | None) -> list[Entry]:
+    """Every entry matching `filters`, newest first, in words: all the pages, for the downloads."""
+    events = list(
         db.session.scalars(
             select(AuditEvent)
             .where(*_conditions(locality, filters, zone))
@@ -130,6 +130,19 @@ def matching(locality: Locality, filters: TrailFilters, zone: tzinfo | None) -> 
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         )
     )
+    return _in_words(locality, events, zone)
+
+
+def _in_words(locality: Locality, events: list[AuditEvent], zone: tzinfo | None) -> list[Entry]:
+    lookups = lookups_for(locality, events, zone)
+    return [
+        Entry(
+            event,
+            action_label(event.action),
+            change_lines(event.entity_type, event.action, event.before, event.after, lookups),
+        )
+        for event in events
+    ]
 
 
 def trail_page(
@@ -155,16 +168,7 @@ def trail_page(
             .limit(per_page)
         )
     )
-    lookups = lookups_for(locality, events, zone)
-    entries = [
-        Entry(
-            event,
-            action_label(event.action),
-            change_lines(event.entity_type, event.action, event.before, event.after, lookups),
-        )
-        for event in events
-    ]
-    return TrailPage(entries, total, page, pages, per_page)
+    return TrailPage(_in_words(locality, events, zone), total, page, pages, per_page)
 
 
 def _values(events: list[AuditEvent], *keys: str) -> set:

@@ -284,9 +284,9 @@ def test_the_audit_trail_downloads_for_those_who_may_see_it(app, sign_in, somers
     assert file.headers == _headers(AUDIT_COLUMNS)
     assert file.rows[0][1:] == [
         "Pat Manager",
+        "Changed",
         "Changed “Sign the ISA”",
-        "status: not_started",
-        "status: done\nnotes: —",
+        "Status: Not started → Done\nNotes: —",
     ]
 
 

@@ -3,12 +3,13 @@ the admin outbox, in the columns the pages show."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from programme.domain.export_tables import Column, Table
 from programme.domain.imports import IMPORT_STATE_LABELS
 from programme.domain.outbox import KIND_LABELS, STATUS_LABELS
-from programme.models import AuditEvent, ImportRecord, OutboxMessage
+from programme.models import ImportRecord, OutboxMessage
+from programme.services.audit_trail import Entry
 from programme.services.importers import IMPORTERS
 
 IMPORT_COLUMNS = (
@@ -27,9 +28,9 @@ IMPORT_COLUMNS = (
 AUDIT_COLUMNS = (
     Column("When", "datetime"),
     Column("Who"),
+    Column("Kind"),
     Column("What", "wrap"),
-    Column("Before", "wrap"),
-    Column("After", "wrap"),
+    Column("Changes", "wrap"),
 )
 
 OUTBOX_COLUMNS = (
@@ -67,30 +68,22 @@ def imports_table(records: Sequence[ImportRecord]) -> Table:
     )
 
 
-def audit_table(events: Sequence[AuditEvent]) -> Table:
-    """`audit.locality_trail`: the changes, newest first; each before and after as
-    "field: value" lines."""
+def audit_table(entries: Sequence[Entry]) -> Table:
+    """`audit_trail.matching`: the changes, newest first, in the words the page uses; each
+    field's change on a line of its own ("Status: Not started → Done")."""
     return Table(
         AUDIT_COLUMNS,
         [
             [
-                event.at,
-                event.actor.name if event.actor else "System",
-                event.summary,
-                _changes(event.before),
-                _changes(event.after),
+                entry.event.at,
+                entry.event.actor.name if entry.event.actor else "System",
+                entry.kind,
+                entry.event.summary,
+                "\n".join(line.text for line in entry.changes) or None,
             ]
-            for event in events
+            for entry in entries
         ],
         "No changes recorded yet",
-    )
-
-
-def _changes(values: Mapping[str, object] | None) -> str | None:
-    if not values:
-        return None
-    return "\n".join(
-        f"{key}: {'—' if value in (None, '') else value}" for key, value in values.items()
     )
 
 
