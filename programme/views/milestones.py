@@ -65,6 +65,7 @@ def edit(milestone_id: int):
     return render_template(
         "milestones/edit.html",
         milestone=milestone,
+        programme=milestone.workstream.programme,
         form=form,
         stale=stale,
         back_url=_back_to_locality(milestone),
