@@ -341,7 +341,7 @@ def test_the_same_person_twice_at_one_session_rejects_both_rows_and_writes_nothi
 
     assert outcomes(plan) == [(2, "rejected"), (3, "rejected")]
     assert plan.errors[1].message == (
-        "Ann Lee is on rows 2 and 3 for Motivational Interviewing module 1 · 02/11/2026; each "
+        "Ann Lee is on rows 2 and 3 for Motivational Interviewing module 1 · 2 Nov 2026; each "
         "person may appear once per session."
     )
     assert everything() == before

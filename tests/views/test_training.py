@@ -232,8 +232,8 @@ def test_a_trainer_schedules_a_session_and_lands_on_its_page(app, sign_in):
     )
     assert (session.trainer_id, session.capacity, session.cost_pence) == (trainer.id, 16, 123450)
     page = page_of(client.get(response.headers["Location"]))
-    assert "Scheduled Motivational Interviewing, module 2, on 12 January 2027." in _flashes(page)
-    assert "The register opens on the day of the session, 12 January 2027." in page
+    assert "Scheduled Motivational Interviewing, module 2, on 12 Jan 2027." in _flashes(page)
+    assert "The register opens on the day of the session, 12 Jan 2027." in page
 
 
 def test_a_session_without_a_cost_shares_the_courses_cost_per_cohort(app, sign_in):
