@@ -192,6 +192,7 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from programme.views import filters
+    from programme.views import filters, navigation
 
     filters.register(app)
+    navigation.register(app)

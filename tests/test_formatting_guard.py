@@ -78,3 +78,26 @@ def test_the_guard_catches_a_hand_formatted_date():
     assert TEMPLATE_RULES["puts a % after a figure (use the percent filter)"].search(
         "{{ criterion.threshold }}%"
     )
+
+
+# A percentage has one rule wherever a person reads it: a whole number, rounded down. A template
+# giving the percent or share filters decimal places (percent(1), share_text(1), places=1) breaks
+# it.
+PERCENT_PLACES = re.compile(r"\|\s*(?:percent|share_text)\s*\(\s*\d|\bplaces\s*=\s*\d")
+
+
+@pytest.mark.parametrize("template", sorted((ROOT / "templates").rglob("*.html")), ids=_relative)
+def test_templates_show_percentages_as_whole_numbers(template):
+    text = template.read_text(encoding="utf-8")
+    assert PERCENT_PLACES.findall(text) == []
+
+
+# Words never break mid-word: no hyphenation, no breaking anywhere in a word. A long unbroken
+# string (an e-mail address, a file name) may wrap with overflow-wrap: break-word.
+MID_WORD_BREAKS = re.compile(r"hyphens\s*:\s*auto|overflow-wrap\s*:\s*anywhere|word-break\s*:")
+
+
+def test_stylesheets_never_break_ordinary_words():
+    for sheet in sorted((ROOT / "static").rglob("*.css")):
+        rules = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.S)
+        assert MID_WORD_BREAKS.findall(rules) == [], _relative(sheet)

@@ -38,7 +38,7 @@ def show_command(locality_slug, as_of, programme_slug, as_json) -> None:
     click.echo(f"{locality.name} on {long_date(result.as_of)}: {verdict} (state: {locality.state})")
     for item in result.results:
         mark = "met    " if item.met else "NOT MET"
-        share = share_text(item.share, 1, nothing="nothing to count")
+        share = share_text(item.share, nothing="nothing to count")
         click.echo(
             f"  {mark} {item.label}: {share}, threshold {percent(item.threshold)}"
             + (f" — {item.note}" if item.note else "")

@@ -22,7 +22,7 @@ from programme.domain.attendance_lookups import (
     StaffRef,
     describe_value,
 )
-from programme.domain.formatting import listed, numeric_date
+from programme.domain.formatting import listed, short_date
 from programme.domain.imports import ImportPlan, RowError, RowPlan, columns_for, consume_rows
 from programme.domain.recruitment import is_email
 from programme.domain.sign_in_sheets import FIELDS, parse_attendance
@@ -176,11 +176,11 @@ def _read_course(value: CellValue, lookups: Lookups, reject) -> CourseRef | None
 
 def _no_session(course: CourseRef, module: int, on: date, lookups: Lookups) -> str:
     """Why no session matches, with the nearest ones that do exist."""
-    message = f"There is no {course.name} module {module} session on {numeric_date(on)}"
+    message = f"There is no {course.name} module {module} session on {short_date(on)}"
     same_module = lookups.sessions.get((course.id, module), [])
     if same_module:
         closest = min(same_module, key=lambda s: (abs((s.on - on).days), s.on))
-        message += f"; there is one on {numeric_date(closest.on)}"
+        message += f"; there is one on {short_date(closest.on)}"
     else:
         message += "; none has been scheduled"
     same_day = sorted(
@@ -194,7 +194,7 @@ def _no_session(course: CourseRef, module: int, on: date, lookups: Lookups) -> s
     if same_day:
         modules = listed(str(number) for number in same_day)
         word = "module" if len(same_day) == 1 else "modules"
-        message += f", and a {word} {modules} session on {numeric_date(on)}"
+        message += f", and a {word} {modules} session on {short_date(on)}"
     return message + "."
 
 
@@ -266,7 +266,7 @@ def _choose_session(
                     plan.row,
                     column,
                     f"There are {len(candidates)} {lookups.course_label(first.course_id)} "
-                    f"module {first.module} sessions on {numeric_date(first.on)} and "
+                    f"module {first.module} sessions on {short_date(first.on)} and "
                     f"{reading.person.name} is enrolled on {where}; record their attendance "
                     "on the session's page.",
                 )
@@ -279,7 +279,7 @@ def _choose_session(
             RowError(
                 plan.row,
                 column,
-                f"The session on {numeric_date(session.on)} has not happened yet; import its "
+                f"The session on {short_date(session.on)} has not happened yet; import its "
                 "register on or after the day.",
             )
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from programme.domain.formatting import numeric_date
+from programme.domain.formatting import short_date
 from programme.domain.spreadsheet import normalise
 from programme.domain.training import AttendanceStatus
 from programme.domain.vocabulary import Vocabulary
@@ -69,7 +69,7 @@ class Lookups:
     def session_label(self, session_id: int) -> str:
         session = self.session_by_id[session_id]
         course = self.course_label(session.course_id)
-        return f"{course} module {session.module} · {numeric_date(session.on)}"
+        return f"{course} module {session.module} · {short_date(session.on)}"
 
 
 def build_lookups(
@@ -103,5 +103,5 @@ def describe_value(name: str, value: Any, lookups: Lookups) -> str:
     if name == "walk_in":
         return "Walk-in" if value else "Enrolled"
     if isinstance(value, date):
-        return f"{numeric_date(value)}"
+        return short_date(value)
     return str(value)

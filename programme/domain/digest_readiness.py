@@ -111,7 +111,7 @@ def _locality(locality: LocalityState, baseline: Baseline | None, as_of: date) -
 
 def _row(locality: str, result: CriterionResult, change: str) -> Row:
     waived = result.exception is not None and result.exception.waived
-    value = "Waived" if waived else share_text(result.share, 1)
+    value = "Waived" if waived else share_text(result.share)
     threshold = "Not applied" if waived else percent(result.threshold)
     rag = RAG_WORDS[result.rag]
     text = f"{result.label}: {value}, threshold {threshold}, {rag}. {change}."
@@ -131,7 +131,7 @@ def change_since(result: CriterionResult, snapshot: Snapshot | None) -> tuple[st
     said = []
     if result.actual != before.actual:
         direction = "up" if result.actual > before.actual else "down"
-        said.append(f"{direction} from {share_text(then, 1, nothing='nothing to count')}")
+        said.append(f"{direction} from {share_text(then, nothing='nothing to count')}")
     elif then != result.share:
         said.append(f"was {count_of(then)}")
     if before.threshold != result.threshold:

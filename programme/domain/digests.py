@@ -172,7 +172,7 @@ def _below_threshold(locality: LocalityState) -> Item | None:
     threshold = percent(result.threshold)
     if result.share.denominator:
         shortfall = (
-            f"{share_text(result.share, 1)} of adult specialist posts recruited, "
+            f"{share_text(result.share)} of adult specialist posts recruited, "
             f"{count(result.gap, 'more post')} needed to reach {threshold}"
         )
     else:

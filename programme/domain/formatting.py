@@ -11,6 +11,7 @@ filters pass `programme.clock.zone()`), so this module needs no Flask.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, tzinfo
 
@@ -38,29 +39,28 @@ def _day(value: date | datetime, zone: tzinfo | None) -> date:
     return local(value, zone).date() if isinstance(value, datetime) else value
 
 
-def long_date(
-    value: date | datetime | None, zone: tzinfo | None = None, missing: str = NOT_SET
-) -> str:
-    """The house style for a date: "4 January 2021"."""
-    if value is None:
-        return missing
-    day = _day(value, zone)
-    return f"{day.day} {day:%B %Y}"
-
-
 def short_date(
     value: date | datetime | None, zone: tzinfo | None = None, missing: str = DASH
 ) -> str:
-    """A date where space is short, in tables: "4 Jan 2021"."""
+    """The house style for a date, everywhere a person reads one: "4 Jan 2021"."""
     if value is None:
         return missing
     day = _day(value, zone)
     return f"{day.day} {day:%b %Y}"
 
 
+def long_date(
+    value: date | datetime | None, zone: tzinfo | None = None, missing: str = NOT_SET
+) -> str:
+    """The same "4 Jan 2021" as `short_date` (one date format on every page and in every
+    message), saying "Not set" where there is no date rather than a dash: for a date in a
+    sentence or beside its label, where a dash would read as nothing at all."""
+    return short_date(value, zone, missing)
+
+
 def numeric_date(value: date | datetime) -> str:
-    """A date as spreadsheets write it, "04/01/2021": only for quoting a spreadsheet's cells
-    back to the person who imports it, so they can find the value they typed."""
+    """A date as spreadsheets write it, "04/01/2021": only for reading a spreadsheet's cells as
+    the person typed them (matching and quoting the cell itself), never for a date we show."""
     return f"{value:%d/%m/%Y}"
 
 
@@ -89,26 +89,21 @@ def relative_days(days: int) -> str:
 # --- Numbers, shares and counts ------------------------------------------------------------------
 
 
-def _trimmed(number: int | float) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number)
+def percent(value: Share | int | float | None, missing: str = DASH) -> str:
+    """A percentage: "70%". One rule wherever a person reads one (pages, messages, e-mails,
+    the CLI's words): a whole number, rounded down, so 70% is never shown for a share that falls
+    short of it (69 of 99 is "69%", 5 of 6 is "83%"). Exports keep the exact fraction.
 
-
-def percent(value: Share | int | float | None, places: int = 0, missing: str = DASH) -> str:
-    """A percentage: "70%".
-
-    A Share is rounded down to `places` decimal places, so 70% is never shown for a share that
-    falls short of it (69 of 99 is "69%", or "69.6%" to one place). A number already worked out
-    (a threshold, a stored reading) is shown as it is, without a trailing ".0". A share of
-    nothing, or no number, is `missing`.
+    A number already worked out (a threshold, a stored reading) is rounded down the same way.
+    A share of nothing, or no number, is `missing`.
     """
     if value is None:
         return missing
     if isinstance(value, Share):
         if value.denominator == 0:
             return missing
-        scaled = 10**places * 100 * value.numerator // value.denominator
-        value = scaled // 10**places if scaled % 10**places == 0 else scaled / 10**places
-    return f"{_trimmed(value)}%"
+        return f"{100 * value.numerator // value.denominator}%"
+    return f"{math.floor(value)}%"
 
 
 def count_of(share: Share) -> str:
@@ -116,11 +111,11 @@ def count_of(share: Share) -> str:
     return f"{number(share.numerator)} of {number(share.denominator)}"
 
 
-def share_text(share: Share, places: int = 0, nothing: str = "Nothing to count") -> str:
+def share_text(share: Share, nothing: str = "Nothing to count") -> str:
     """A share with the count behind it: "70% (7 of 10)", or `nothing` when nothing counts."""
     if share.denominator == 0:
         return nothing
-    return f"{percent(share, places)} ({count_of(share)})"
+    return f"{percent(share)} ({count_of(share)})"
 
 
 def number(value: int | float, places: int = 0) -> str:

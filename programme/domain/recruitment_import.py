@@ -17,7 +17,7 @@ from programme.domain.employers import (
     column_refusal,
     is_not_a_name,
 )
-from programme.domain.formatting import count, listed, numeric_date, short_date
+from programme.domain.formatting import count, listed, short_date
 from programme.domain.hr_trackers import FIELDS, OPTIONAL_POST_FIELDS
 from programme.domain.imports import (
     ImportPlan,
@@ -383,5 +383,5 @@ def describe_value(name: str, value: Any, lookups: Lookups) -> str:
             return f"{value.name} (a new organisation)"
         return lookups.organisation_names.get(value, str(value))
     if isinstance(value, date):
-        return f"{numeric_date(value)}"
+        return short_date(value)
     return str(value)

@@ -88,6 +88,7 @@ def edit(milestone_id: int):
     return render_template(
         "milestones/edit.html",
         milestone=milestone,
+        programme=milestone.workstream.programme,
         form=form,
         stale=stale,
         # The board's go-live decision sets its status: no status field for it.

@@ -58,7 +58,7 @@ def test_an_invited_user_chooses_a_password_from_the_e_mailed_link_and_signs_in(
     admin = create_user("admin", name="Ada Admin")
     sign_in_through_form(page, admin)
 
-    page.get_by_role("link", name="Users", exact=True).click()
+    page.get_by_role("link", name="Admin", exact=True).click()
     page.get_by_role("link", name="Add a user", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a user")
     expect(page.get_by_label("Initial password")).to_have_count(0)

@@ -47,12 +47,12 @@ def test_a_board_member_issues_a_pack_and_downloads_it(app, page: Page, tmp_path
     page.get_by_label("Meeting date").fill("2026-12-03")
     page.get_by_role("button", name="Issue the board pack").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Board pack for 3 December 2026")
-    expect(page.get_by_text("Issued the board pack for 3 December 2026.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Board pack for 3 Dec 2026")
+    expect(page.get_by_text("Issued the board pack for 3 Dec 2026.")).to_be_visible()
     expect(page.get_by_text("This is the first board pack", exact=False)).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download the board pack for 3 December 2026").click()
+        page.get_by_role("link", name="Download the board pack for 3 Dec 2026").click()
     download = download_info.value
     assert download.suggested_filename == "somerset-board-pack-2026-12-03.xlsx"
     saved = tmp_path / download.suggested_filename
@@ -68,7 +68,7 @@ def test_a_board_member_issues_a_pack_and_downloads_it(app, page: Page, tmp_path
     page.get_by_label("Meeting date").fill("2026-12-03")
     page.get_by_role("button", name="Issue the board pack").click()
     expect(page.get_by_role("alert")).to_contain_text(
-        "There is already a board pack for the meeting on 3 December 2026"
+        "There is already a board pack for the meeting on 3 Dec 2026"
     )
     assert_accessible(page)
 
@@ -87,6 +87,6 @@ def test_a_board_member_issues_a_pack_and_downloads_it(app, page: Page, tmp_path
     page.goto("/programmes/somerset/readiness")
     expect(
         page.get_by_role("region", name="Board packs").get_by_role(
-            "link", name="3 December 2026", exact=True
+            "link", name="3 Dec 2026", exact=True
         )
     ).to_be_visible()

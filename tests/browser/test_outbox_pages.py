@@ -55,7 +55,7 @@ def test_an_admin_finds_a_failed_message_and_resends_it(app, page: Page):
     )
 
     sign_in_through_form(page, admin)
-    page.get_by_role("link", name="Users", exact=True).click()
+    page.get_by_role("link", name="Admin", exact=True).click()
     page.get_by_role("link", name="E-mail outbox", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("E-mail outbox")
     expect(page.locator("#failed-warning")).to_contain_text("1 message failed.")

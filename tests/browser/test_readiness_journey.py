@@ -135,9 +135,9 @@ def test_board_member_follows_a_red_criterion_to_its_shortfall_and_is_refused_go
 ):
     sign_in_through_form(page, plan.board_member)
 
-    # The programme's go-live readiness board.
+    # The programme's go-live readiness board, from the header's programme areas.
     page.goto(f"/programmes/{plan.programme_slug}")
-    page.get_by_role("link", name="Go-live readiness", exact=True).click()
+    page.get_by_role("link", name="Readiness", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Go-live readiness")
     bridgwater = page.locator("tr[data-locality='bridgwater']")
     expect(bridgwater).to_have_attribute("data-ready", "no")

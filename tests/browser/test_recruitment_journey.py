@@ -98,7 +98,8 @@ def test_hr_lead_maps_a_column_sees_a_rejected_row_then_imports_and_the_share_mo
     expect(page.get_by_role("heading", level=1)).to_have_text(plan.locality_name)
     expect(_locality_share(page)).to_have_text(re.compile(r"^\s*0%\s+0 of 2\s*$"))
 
-    # Open the import page: programme, its recruitment overview, "Import an HR spreadsheet".
+    # Open the import page: programme, its recruitment area (in the header), "Import an HR
+    # spreadsheet".
     page.get_by_role("navigation", name="Breadcrumb").get_by_role(
         "link", name="Somerset Family Safeguarding", exact=True
     ).click()

@@ -136,8 +136,8 @@ def a_file_with_a_rejected_row() -> bytes:
 
 
 MISSING_SESSION = (
-    "There is no Motivational Interviewing module 1 session on 03/11/2026; there is one on "
-    "02/11/2026."
+    "There is no Motivational Interviewing module 1 session on 3 Nov 2026; there is one on "
+    "2 Nov 2026."
 )
 
 

@@ -30,11 +30,11 @@ def test_the_workbook_is_written_with_its_sheets_and_row_counts(app, runner, pin
     book = load_workbook(io.BytesIO(out.read_bytes()))
     assert book.sheetnames == list(SHEET_NAMES)
     assert book["Summary"]["B2"].value == "Taunton"
-    assert book["Summary"].oddFooter.right.text == "1 November 2026"
+    assert book["Summary"].oddFooter.right.text == "1 Nov 2026"
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 2
     assert lines[0].startswith(
-        f"Wrote the Somerset Family Safeguarding workbook as of 1 November 2026 to {out} ("
+        f"Wrote the Somerset Family Safeguarding workbook as of 1 Nov 2026 to {out} ("
     )
     assert lines[1].startswith("Summary: 2 rows; Milestones: 1 row; Recruitment: 0 rows;")
     assert [p.name for p in tmp_path.iterdir()] == ["somerset.xlsx"]  # no temporary file left
@@ -46,7 +46,7 @@ def test_without_as_of_the_workbook_is_as_of_today(app, runner, pin_clock, tmp_p
     out = tmp_path / "today.xlsx"
     assert export(runner, "--programme", "somerset", "--out", str(out)).exit_code == 0
     ws = load_workbook(io.BytesIO(out.read_bytes()))["Summary"]
-    assert ws.oddFooter.right.text == "30 November 2026"
+    assert ws.oddFooter.right.text == "30 Nov 2026"
     assert ws["A2"].value == "This programme has no localities yet"
 
 
@@ -96,7 +96,7 @@ def test_an_as_of_in_the_future_or_not_a_date_is_a_usage_error(app, runner, pin_
         result = export(runner, "--programme", "somerset", "--out", str(out), "--as-of", value)
         assert result.exit_code == 2
     assert (
-        "1 December 2026 is in the future"
+        "1 Dec 2026 is in the future"
         in export(runner, "--programme", "somerset", "--out", str(out), "--as-of", tomorrow).stderr
     )
     assert not out.exists()

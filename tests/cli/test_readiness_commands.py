@@ -140,7 +140,7 @@ def test_show_prints_the_verdict_and_each_criterion_with_what_is_short(app, runn
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "Bridgwater on 30 November 2026: not ready to go live (state: planning)"
+    assert lines[0] == "Bridgwater on 30 Nov 2026: not ready to go live (state: planning)"
     assert lines[1] == (
         "  NOT MET Adult specialist workers recruited: 60% (6 of 10), threshold 70%"
     )
@@ -311,7 +311,7 @@ def test_snapshot_as_of_stores_that_day(app, runner):
     result = runner.invoke(args=["readiness", "snapshot", "--as-of", "2026-11-01"])
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "Readiness on 1 November 2026: 1 snapshot stored, 0 replaced."
+    assert result.stdout.strip() == "Readiness on 1 Nov 2026: 1 snapshot stored, 0 replaced."
     [snapshot] = db.session.scalars(select(ReadinessSnapshot))
     assert snapshot.taken_on == date(2026, 11, 1)
 

@@ -57,7 +57,7 @@ def test_dry_run_prints_who_would_get_what_and_writes_nothing(app, runner, smtp_
     result = runner.invoke(args=["reminders", "send", "--as-of", "2026-11-30", "--dry-run"])
     assert result.exit_code == 0, result.output
     assert f"Would send {owner.email} a digest of 2 items." in result.output
-    assert "Week 2026-W49 (w/c 30 November 2026): would send 1" in result.output
+    assert "Week 2026-W49 (w/c 30 Nov 2026): would send 1" in result.output
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
     assert smtp_server.received == []
 

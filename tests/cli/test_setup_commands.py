@@ -227,7 +227,7 @@ def test_localities_create_with_wave_and_slug(app, runner):
     )
 
     assert result.exit_code == 0, result.output
-    assert "Created locality South Somerset (south), go-live 6 April 2027." in result.stdout
+    assert "Created locality South Somerset (south), go-live 6 Apr 2027." in result.stdout
     locality = db.session.scalar(select(Locality))
     assert (locality.name, locality.slug, locality.wave, locality.go_live) == (
         "South Somerset",
@@ -289,7 +289,7 @@ def test_localities_create_with_a_past_go_live_needs_allow_past_go_live(app, run
     refused = runner.invoke(args=args)
 
     assert refused.exit_code == 1
-    assert "The go-live date 1 September 2026 is in the past." in refused.stderr
+    assert "The go-live date 1 Sep 2026 is in the past." in refused.stderr
     assert "Run again with --allow-past-go-live" in refused.stderr
     assert count_rows(Locality) == 0
 

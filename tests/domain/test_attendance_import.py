@@ -147,7 +147,7 @@ def test_a_person_enrolled_but_not_yet_marked_has_their_attendance_created():
 
     assert (outcome.action, outcome.target_id) == ("created", 9)
     assert outcome.values == {"session_id": MI_2, "staff_id": ANN, "status": "present"}
-    assert outcome.label == "Ann Lee · Motivational Interviewing module 2 · 06/03/2026"
+    assert outcome.label == "Ann Lee · Motivational Interviewing module 2 · 6 Mar 2026"
 
 
 def test_a_person_not_enrolled_is_added_as_a_walk_in():
@@ -183,7 +183,7 @@ def test_the_preview_describes_the_values_in_words():
 
     assert result.describe("status", "left_early") == "Left early"
     assert result.describe("status", None) == "(not recorded)"
-    assert result.describe("session_id", MI_2) == "Motivational Interviewing module 2 · 06/03/2026"
+    assert result.describe("session_id", MI_2) == "Motivational Interviewing module 2 · 6 Mar 2026"
     assert result.describe("staff_id", ZOE) == "Zoë Brontë"
 
 
@@ -365,8 +365,8 @@ def test_an_unknown_session_is_refused_naming_the_nearest_date_of_that_module():
 
     assert only_error(outcome) == (
         "Session date",
-        "There is no Motivational Interviewing module 2 session on 05/03/2026; there is one on "
-        "06/03/2026.",
+        "There is no Motivational Interviewing module 2 session on 5 Mar 2026; there is one on "
+        "6 Mar 2026.",
     )
 
 
@@ -374,8 +374,8 @@ def test_an_unknown_session_also_names_another_module_held_that_day():
     [outcome] = plan(row(session_date="02/03/2026")).rows
 
     assert only_error(outcome)[1] == (
-        "There is no Motivational Interviewing module 2 session on 02/03/2026; there is one on "
-        "06/03/2026, and a module 1 session on 02/03/2026."
+        "There is no Motivational Interviewing module 2 session on 2 Mar 2026; there is one on "
+        "6 Mar 2026, and a module 1 session on 2 Mar 2026."
     )
 
 
@@ -383,7 +383,7 @@ def test_a_module_never_scheduled_is_refused_saying_so():
     [outcome] = plan(row(module=4, session_date="10/03/2026")).rows
 
     assert only_error(outcome)[1] == (
-        "There is no Motivational Interviewing module 4 session on 10/03/2026; none has been "
+        "There is no Motivational Interviewing module 4 session on 10 Mar 2026; none has been "
         "scheduled."
     )
 
@@ -393,7 +393,7 @@ def test_a_session_still_to_come_is_refused():
 
     assert only_error(outcome) == (
         "Session date",
-        "The session on 07/12/2026 has not happened yet; import its register on or after the day.",
+        "The session on 7 Dec 2026 has not happened yet; import its register on or after the day.",
     )
 
 
@@ -411,7 +411,7 @@ def test_of_two_sessions_on_one_day_neither_is_guessed_for_someone_not_enrolled(
 
     assert only_error(outcome) == (
         "Session date",
-        "There are 2 FS practice and change workshops module 2 sessions on 12/03/2026 and Ann "
+        "There are 2 FS practice and change workshops module 2 sessions on 12 Mar 2026 and Ann "
         "Lee is enrolled on neither; record their attendance on the session's page.",
     )
 
@@ -433,7 +433,7 @@ def test_one_person_twice_at_one_session_rejects_both_rows():
     ]
     assert only_error(result.rows[0]) == (
         "Email",
-        "Ann Lee is on rows 2 and 4 for Motivational Interviewing module 2 · 06/03/2026; each "
+        "Ann Lee is on rows 2 and 4 for Motivational Interviewing module 2 · 6 Mar 2026; each "
         "person may appear once per session.",
     )
     assert only_error(result.rows[2])[0] == "Name"

@@ -89,9 +89,9 @@ def test_milestone_windows_yesterday_is_overdue_today_and_day_14_are_due_day_15_
     overdue, soon = part.sections
     assert [item.text.split(" (")[0] for item in overdue.items] == ["Long ago", "Yesterday"]
     assert [item.text.split(" (")[0] for item in soon.items] == ["Today", "Day 14"]
-    assert soon.items[0].text == "Today (Taunton): due 30 November 2026 (today), in progress"
+    assert soon.items[0].text == "Today (Taunton): due 30 Nov 2026 (today), in progress"
     assert overdue.items[1].text == (
-        "Yesterday (Taunton): due 29 November 2026 (1 day ago), in progress"
+        "Yesterday (Taunton): due 29 Nov 2026 (1 day ago), in progress"
     )
     assert soon.items[1].link == "https://t.example/m/Day 14"
 
@@ -107,7 +107,7 @@ def test_done_undated_and_other_peoples_milestones_are_left_out():
         ],
         AS_OF,
     )
-    assert texts(part) == ["Blocked (Taunton): due 2 December 2026 (in 2 days), blocked"]
+    assert texts(part) == ["Blocked (Taunton): due 2 Dec 2026 (in 2 days), blocked"]
 
 
 def test_no_milestones_to_chase_is_no_part():
@@ -174,9 +174,9 @@ def test_unrecruited_adult_specialist_posts_in_localities_going_live_within_3_mo
     later = locality("Mendip", last_day + timedelta(days=1), posts=[post(6)], locality_id=2)
     part = recruitment_part([later, soon], PAGES, AS_OF)
     assert titled(part, UNRECRUITED) == [
-        "IDVA 1, FS Team 1: Advertised; Taunton goes live 28 February 2027, in 90 days",
-        "IDVA 5, FS Team 1: Appointed, starts 20 December 2026; Taunton goes live "
-        "28 February 2027, in 90 days",
+        "IDVA 1, FS Team 1: Advertised; Taunton goes live 28 Feb 2027, in 90 days",
+        "IDVA 5, FS Team 1: Appointed, starts 20 Dec 2026; Taunton goes live "
+        "28 Feb 2027, in 90 days",
     ]
     [first, _] = [i for s in part.sections if s.title == UNRECRUITED for i in s.items]
     assert first.link == "https://t.example/posts/1"
@@ -188,7 +188,7 @@ def test_a_late_locality_still_counts_and_a_shared_post_is_listed_once():
     soon = locality("Mendip", day(10), posts=[shared], locality_id=2)
     part = recruitment_part([soon, late], PAGES, AS_OF)
     assert titled(part, UNRECRUITED) == [
-        "IDVA 1, FS Team 1: Advertised; Taunton was due to go live 25 November 2026, 5 days ago"
+        "IDVA 1, FS Team 1: Advertised; Taunton was due to go live 25 Nov 2026, 5 days ago"
     ]
 
 
@@ -206,9 +206,9 @@ def test_posts_unchanged_for_4_weeks_day_28_in_day_27_out():
     pages = {**PAGES, 7: PostPage("https://t.example/posts/7", day(-35)), 8: PostPage("x")}
     part = recruitment_part([locality("Taunton", day(200), posts=posts)], pages, AS_OF)
     assert titled(part, STALE) == [
-        "IDVA 6, FS Team 1 (Taunton): Shortlisted since 1 October 2026, 8 weeks without a change",
-        "IDVA 7, FS Team 1 (Taunton): Vacant since 26 October 2026, 5 weeks without a change",
-        "IDVA 1, FS Team 1 (Taunton): Advertised since 2 November 2026, 4 weeks without a change",
+        "IDVA 6, FS Team 1 (Taunton): Shortlisted since 1 Oct 2026, 8 weeks without a change",
+        "IDVA 7, FS Team 1 (Taunton): Vacant since 26 Oct 2026, 5 weeks without a change",
+        "IDVA 1, FS Team 1 (Taunton): Advertised since 2 Nov 2026, 4 weeks without a change",
     ]
 
 
@@ -225,7 +225,7 @@ def test_localities_below_the_recruitment_threshold_as_the_gate_counts_them():
     empty = locality("Yeovil", day(300), locality_id=4)
     part = recruitment_part([below, met, waived, empty], PAGES, AS_OF)
     assert titled(part, BELOW) == [
-        "Taunton: 33.3% (1 of 3) of adult specialist posts recruited, 2 more posts needed "
+        "Taunton: 33% (1 of 3) of adult specialist posts recruited, 2 more posts needed "
         "to reach 70%",
         "Yeovil: no adult specialist posts to count toward the threshold of 70%",
     ]
@@ -273,15 +273,15 @@ def test_sessions_in_the_next_14_days_with_places_taken_and_past_ones_without_a_
     ]
     part = training_part(OWNER, sessions, [], AS_OF, needs=False)
     assert titled(part, SESSIONS) == [
-        "MI, module 1 on 30 November 2026: 10 of 16 places taken",
-        "MI, module 2 on 14 December 2026: 17 of 16 places taken (over capacity)",
+        "MI, module 1 on 30 Nov 2026: 10 of 16 places taken",
+        "MI, module 2 on 14 Dec 2026: 17 of 16 places taken (over capacity)",
     ]
-    assert titled(part, REGISTERS) == ["MI, module 4 on 29 November 2026: no register taken"]
+    assert titled(part, REGISTERS) == ["MI, module 4 on 29 Nov 2026: no register taken"]
     upcoming = part.sections[0]
     assert upcoming.columns == ("Session", "Date", "Places taken")
     assert [row.cells for item in upcoming.items for row in item.rows] == [
-        ("MI, module 1", "30 November 2026", "10 of 16"),
-        ("MI, module 2", "14 December 2026", "17 of 16 (over capacity)"),
+        ("MI, module 1", "30 Nov 2026", "10 of 16"),
+        ("MI, module 2", "14 Dec 2026", "17 of 16 (over capacity)"),
     ]
 
 
@@ -310,7 +310,7 @@ def test_trainers_see_how_many_relevant_staff_still_need_each_course():
     later = locality("Mendip", day(200), staff=people, courses={"mi": course}, locality_id=2)
     part = training_part(OWNER, [], [soon, later], AS_OF, needs=True)
     assert titled(part, NEEDS) == [
-        "Taunton (goes live 9 January 2027, in 40 days): 3 relevant members of staff still to "
+        "Taunton (goes live 9 Jan 2027, in 40 days): 3 relevant members of staff still to "
         "complete Motivational Interviewing, 2 of them booked on a session"
     ]
     assert part.items[0].rows[0].cells == ("Taunton", "Motivational Interviewing", "3", "2")
@@ -334,7 +334,7 @@ def test_what_changed_since_the_snapshot_in_words():
     now = result_of([post(1, "in_post"), post(2, "in_post"), post(3)])  # 2 of 3: amber
     taken = day(-7)
     assert change_since(now, None) == ("No earlier reading", False)
-    assert change_since(now, Snapshot(taken, {})) == ("New since 23 November 2026", True)
+    assert change_since(now, Snapshot(taken, {})) == ("New since 23 Nov 2026", True)
     same = Snapshot(taken, {RECRUITED.key: reading(2, 3)})
     assert change_since(now, same) == ("No change", False)
     up = Snapshot(taken, {RECRUITED.key: reading(1, 2)})
@@ -351,7 +351,7 @@ def test_every_localitys_readiness_in_a_table_with_rag_in_words():
     taunton = locality("Taunton", day(40), posts=[post(1, "in_post"), post(2, "in_post"), post(3)])
     baseline = Baseline(day(-7), True, {1: Snapshot(day(-7), {RECRUITED.key: reading(1, 3)})})
     part = readiness_part([taunton], baseline, AS_OF)
-    assert part.intro == "Changes are since your last digest, on 23 November 2026."
+    assert part.intro == "Changes are since your last digest, on 23 Nov 2026."
     [every] = part.sections
     assert every.columns == (
         "Locality",
@@ -363,18 +363,18 @@ def test_every_localitys_readiness_in_a_table_with_rag_in_words():
     )
     [item] = every.items
     assert item.text == (
-        "Taunton (goes live 9 January 2027, in 40 days): not ready, 0 of 2 criteria met; "
-        "2 criteria changed since 23 November 2026"
+        "Taunton (goes live 9 Jan 2027, in 40 days): not ready, 0 of 2 criteria met; "
+        "2 criteria changed since 23 Nov 2026"
     )
     assert item.link == "https://t.example/Taunton/readiness"
     assert [row.cells for row in item.rows] == [
         (
             "Taunton",
             "Adult specialist workers recruited",
-            "66.6% (2 of 3)",
+            "66% (2 of 3)",
             "70%",
             "Amber",
-            "Up from 33.3% (1 of 3); was Red",
+            "Up from 33% (1 of 3); was Red",
         ),
         (
             "Taunton",
@@ -382,12 +382,12 @@ def test_every_localitys_readiness_in_a_table_with_rag_in_words():
             "Nothing to count",
             "70%",
             "Red",
-            "New since 23 November 2026",
+            "New since 23 Nov 2026",
         ),
     ]
     assert item.rows[0].text == (
-        "Adult specialist workers recruited: 66.6% (2 of 3), threshold 70%, Amber. "
-        "Up from 33.3% (1 of 3); was Red."
+        "Adult specialist workers recruited: 66% (2 of 3), threshold 70%, Amber. "
+        "Up from 33% (1 of 3); was Red."
     )
 
 
@@ -399,13 +399,13 @@ def test_localities_within_4_weeks_of_go_live_and_not_ready_day_28_in_day_29_out
     late = locality("Yeovil", day(-3), locality_id=3)
     ready = locality("Chard", day(7), posts=in_post, gate=ready_gate, locality_id=4)
     part = readiness_part([day_29, day_28, ready, late], Baseline(day(-7), False), AS_OF)
-    assert part.intro == "Changes are over the last week, since 23 November 2026."
+    assert part.intro == "Changes are over the last week, since 23 Nov 2026."
     urgent, every = part.sections
     assert urgent.title == "Within 4 weeks of go-live and not ready"
     assert [item.text for item in urgent.items] == [
-        "Yeovil was due to go live 27 November 2026, 3 days ago, and is not ready: "
+        "Yeovil was due to go live 27 Nov 2026, 3 days ago, and is not ready: "
         "Adult specialist workers recruited and Trained in MI not met",
-        "Taunton goes live 28 December 2026, in 28 days, and is not ready: "
+        "Taunton goes live 28 Dec 2026, in 28 days, and is not ready: "
         "Adult specialist workers recruited and Trained in MI not met",
     ]
     assert [item.text.split(" (")[0] for item in every.items] == [
@@ -416,7 +416,7 @@ def test_localities_within_4_weeks_of_go_live_and_not_ready_day_28_in_day_29_out
     ]
     assert (
         every.items[1].text
-        == "Chard (goes live 7 December 2026, in 7 days): ready, 1 of 1 criterion met"
+        == "Chard (goes live 7 Dec 2026, in 7 days): ready, 1 of 1 criterion met"
     )
     assert {row.cells[5] for item in every.items for row in item.rows} == {"No earlier reading"}
 

@@ -136,7 +136,7 @@ def test_a_milestone_completed():
     after = _later(before)
     after["localities"]["3"]["milestones"]["1"].update(status="done", completed_on="2027-01-20")
     assert _changes(before, after) == [
-        ("milestone_completed", "Agree the data-sharing protocol", "In progress", "20 January 2027")
+        ("milestone_completed", "Agree the data-sharing protocol", "In progress", "20 Jan 2027")
     ]
 
 
@@ -145,7 +145,7 @@ def test_a_milestone_slipped():
     after = _later(before)
     after["localities"]["3"]["milestones"]["1"]["due"] = "2027-03-01"
     assert _changes(before, after) == [
-        ("milestone_slipped", "Agree the data-sharing protocol", "1 February 2027", "1 March 2027")
+        ("milestone_slipped", "Agree the data-sharing protocol", "1 Feb 2027", "1 Mar 2027")
     ]
 
 
@@ -161,7 +161,7 @@ def test_a_milestone_newly_overdue_but_not_one_already_overdue():
     after = _later(before)
     after["localities"]["3"]["milestones"]["1"]["overdue"] = True
     assert _changes(before, after) == [
-        ("milestone_overdue", "Agree the data-sharing protocol", "", "Due 1 February 2027")
+        ("milestone_overdue", "Agree the data-sharing protocol", "", "Due 1 Feb 2027")
     ]
     assert _changes(after, _later(after)) == []
 
@@ -222,14 +222,14 @@ def test_decisions_made_and_rescinded():
     after = _later(before)
     after["localities"]["3"]["decisions"]["5"] = dict(decision)
     assert _changes(before, after) == [
-        ("decision_made", "Go live", "", "By Dee Board on 30 January 2027")
+        ("decision_made", "Go live", "", "By Dee Board on 30 Jan 2027")
     ]
     later = _later(after)
     later["localities"]["3"]["decisions"]["5"].update(
         rescinded=True, rescinded_by="Eve Chair", rescinded_on="2027-02-05"
     )
     assert _changes(after, later) == [
-        ("decision_rescinded", "Go live", "In force", "Rescinded by Eve Chair on 5 February 2027")
+        ("decision_rescinded", "Go live", "In force", "Rescinded by Eve Chair on 5 Feb 2027")
     ]
 
 

@@ -258,7 +258,7 @@ def test_the_shortfall_lists_each_unfilled_post_with_its_label_and_status():
     assert result.shortfall == (
         Shortfall("post", 2, "Post 2", "Vacant"),
         Shortfall("post", 3, "Post 3", "Advertised"),
-        Shortfall("post", 4, "Post 4", "Appointed, starts 15 December 2026"),
+        Shortfall("post", 4, "Post 4", "Appointed, starts 15 Dec 2026"),
     )
 
 
@@ -476,7 +476,7 @@ def test_gate_milestones_count_only_the_gate_critical_ones():
     assert result.share == Share(2, 3)
     assert not result.met
     assert result.shortfall == (
-        Shortfall("milestone", 3, "Milestone 3", "In progress, due 1 December 2026"),
+        Shortfall("milestone", 3, "Milestone 3", "In progress, due 1 Dec 2026"),
     )
 
 
@@ -585,7 +585,7 @@ def test_a_manual_check_signed_off_by_the_day_is_met_and_says_by_whom():
 
     assert result.met
     assert result.share == Share(1, 1)
-    assert result.note == "Signed off by Jo Bloggs on 30 November 2026."
+    assert result.note == "Signed off by Jo Bloggs on 30 Nov 2026."
 
 
 def test_a_sign_off_for_another_criterion_does_not_count():

@@ -314,9 +314,9 @@ def test_a_file_with_rejected_rows_says_why_for_each_row_and_writes_nothing(app)
 
     assert outcomes(plan) == [(3, "created"), (4, "rejected"), (5, "rejected"), (6, "rejected")]
     assert [error.sentence() for error in plan.errors] == [
-        "Row 4, Date: There is no Motivational Interviewing module 2 session on 10/11/2026; "
-        "there is one on 09/11/2026.",
-        "Row 5, Date: The session on 07/12/2026 has not happened yet; import its register on "
+        "Row 4, Date: There is no Motivational Interviewing module 2 session on 10 Nov 2026; "
+        "there is one on 9 Nov 2026.",
+        "Row 5, Date: The session on 7 Dec 2026 has not happened yet; import its register on "
         "or after the day.",
         "Row 6, Email: There is no one with the e-mail “ann.leigh@somerset.example.org” in the "
         "programme. Did you mean “ann.lee@somerset.example.org”?",
@@ -341,7 +341,7 @@ def test_the_same_person_twice_at_one_session_rejects_both_rows_and_writes_nothi
 
     assert outcomes(plan) == [(2, "rejected"), (3, "rejected")]
     assert plan.errors[1].message == (
-        "Ann Lee is on rows 2 and 3 for Motivational Interviewing module 1 · 02/11/2026; each "
+        "Ann Lee is on rows 2 and 3 for Motivational Interviewing module 1 · 2 Nov 2026; each "
         "person may appear once per session."
     )
     assert everything() == before

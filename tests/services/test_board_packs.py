@@ -116,9 +116,9 @@ EXPECTED = [
         "0% (0 of 1), needs 100%, not met",
         "100% (1 of 1), needs 100%, met",
     ),
-    ("Taunton", "Milestone completed", "Sign the protocol", "Not started", "14 December 2026"),
-    ("Taunton", "Milestone slipped", "Brief the courts", "1 February 2027", "1 March 2027"),
-    ("Taunton", "Milestone newly overdue", "Book the venue", None, "Due 10 December 2026"),
+    ("Taunton", "Milestone completed", "Sign the protocol", "Not started", "14 Dec 2026"),
+    ("Taunton", "Milestone slipped", "Brief the courts", "1 Feb 2027", "1 Mar 2027"),
+    ("Taunton", "Milestone newly overdue", "Book the venue", None, "Due 10 Dec 2026"),
     (
         "Taunton",
         "Post filled",
@@ -134,7 +134,7 @@ EXPECTED = [
         "Not filled",
     ),
     ("Taunton", "Person trained", "Bo Reed, Team A", None, "Completed Motivational Interviewing"),
-    ("Yeovil", "Go-live decision made", "Go live", None, "By Dee Board on 14 December 2026"),
+    ("Yeovil", "Go-live decision made", "Go live", None, "By Dee Board on 14 Dec 2026"),
 ]
 
 
@@ -182,13 +182,13 @@ def test_the_second_pack_lists_exactly_what_changed_and_the_first_is_kept_as_iss
     assert response.headers["Cache-Control"] == "no-store"
 
     [event] = audit_events_for("board_pack", first_id)
-    assert event.summary == "Issued the board pack for 3 December 2026"
+    assert event.summary == "Issued the board pack for 3 Dec 2026"
     assert event.action == "issue_board_pack"
     assert event.actor_id == board_member.id
 
     # Nothing changed since: the live page says so.
     live = client.get("/programmes/somerset/board-packs/changes").get_data(as_text=True)
-    assert "Nothing changed since the last pack, issued on 14 December 2026." in live
+    assert "Nothing changed since the last pack, issued on 14 Dec 2026." in live
 
 
 def issue_xlsx_mimetype() -> str:
@@ -198,7 +198,7 @@ def issue_xlsx_mimetype() -> str:
 def test_a_meeting_date_with_a_pack_is_refused(somerset, client, sign_in):
     board_member = create_user("board_member")
     issue.issue_pack(somerset, FIRST_MEETING, board_member, TODAY)
-    with pytest.raises(Conflict, match="already a board pack for the meeting on 3 December 2026"):
+    with pytest.raises(Conflict, match="already a board pack for the meeting on 3 Dec 2026"):
         issue.issue_pack(somerset, FIRST_MEETING, board_member, TODAY)
 
     sign_in(board_member)
@@ -206,16 +206,14 @@ def test_a_meeting_date_with_a_pack_is_refused(somerset, client, sign_in):
         "/programmes/somerset/board-packs/new", data={"meeting_date": "2026-12-03"}
     )
     assert response.status_code == 400
-    assert "already a board pack for the meeting on 3 December 2026" in response.get_data(
-        as_text=True
-    )
+    assert "already a board pack for the meeting on 3 Dec 2026" in response.get_data(as_text=True)
     assert len(listing.packs_of(somerset)) == 1
 
 
 def test_a_meeting_before_the_last_pack_or_over_a_year_ago_is_refused(somerset):
     board_member = create_user("board_member")
     issue.issue_pack(somerset, FIRST_MEETING, board_member, TODAY)
-    with pytest.raises(ServiceError, match="last pack was for the meeting on 3 December 2026"):
+    with pytest.raises(ServiceError, match="last pack was for the meeting on 3 Dec 2026"):
         issue.issue_pack(somerset, date(2026, 11, 26), board_member, TODAY)
     with pytest.raises(ServiceError, match="more than a year ago"):
         issue.issue_pack(create_programme("Other", "other"), date(2025, 11, 1), board_member, TODAY)
@@ -229,7 +227,7 @@ def test_a_programme_with_no_localities_still_issues_a_pack_that_says_so(app, cl
 
     assert "no localities" in _rows(first.workbook)[1][0]
     assert _rows(second.workbook)[1][0] == (
-        "This programme has no localities, now or at the last pack, issued on 30 November 2026."
+        "This programme has no localities, now or at the last pack, issued on 30 Nov 2026."
     )
     sign_in(manager)
     page = client.get(f"/programmes/empty/board-packs/{second.id}").get_data(as_text=True)
@@ -259,7 +257,7 @@ def test_the_live_changes_page_and_the_form_say_what_will_be_stored(
     assert "Bo Reed, Team A" in live and "Milestone slipped" in live
 
     board = client.get("/programmes/somerset/readiness").get_data(as_text=True)
-    assert "3 December 2026" in board and "Issue a board pack" in board
+    assert "3 Dec 2026" in board and "Issue a board pack" in board
     assert "Changes since the last pack" in board
 
 

@@ -416,7 +416,7 @@ def test_issue_is_audited_with_the_meeting_date(somerset):
     programme, taunton, team = somerset
     pack = issue.issue_pack(programme, date(2026, 12, 3), create_user("board_member"), TODAY)
     [event] = audit_events_for("board_pack", pack.id)
-    assert event.summary == "Issued the board pack for 3 December 2026"
+    assert event.summary == "Issued the board pack for 3 Dec 2026"
 
 
 # ---------------------------------------------------------------- the command line

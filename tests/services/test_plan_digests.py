@@ -108,13 +108,13 @@ def test_who_gets_which_items_on_a_fixed_day(monday):
     ]
     assert digests[owner.email].items[0] == {
         "part": "milestones",
-        "text": "Yesterday (Taunton): due 29 November 2026 (1 day ago), not started",
+        "text": "Yesterday (Taunton): due 29 Nov 2026 (1 day ago), not started",
         "link": f"{BASE}/milestones/{yesterday.id}/edit",
     }
 
     assert texts(digests[hr.email]) == [
         "DA worker (victims/survivors), Taunton FS (T-1): Advertised; Taunton goes live "
-        "20 January 2027, in 51 days",
+        "20 Jan 2027, in 51 days",
         "Taunton: 50% (1 of 2) of adult specialist posts recruited, 1 more post needed to "
         "reach 70%",
         "Mendip: no adult specialist posts to count toward the threshold of 70%",
@@ -125,12 +125,12 @@ def test_who_gets_which_items_on_a_fixed_day(monday):
 
     assert texts(digests[trainer.email]) == [
         "Motivational Interviewing, module 1 (Day 1: the spirit of MI and engaging) on "
-        "3 December 2026: 2 of 16 places taken",
+        "3 Dec 2026: 2 of 16 places taken",
         "Motivational Interviewing, module 2 (Day 2: focusing and evoking change talk) on "
-        "26 November 2026: no register taken",
-        "Taunton (goes live 20 January 2027, in 51 days): 3 relevant members of staff still "
+        "26 Nov 2026: no register taken",
+        "Taunton (goes live 20 Jan 2027, in 51 days): 3 relevant members of staff still "
         "to complete Motivational Interviewing, 2 of them booked on a session",
-        "Taunton (goes live 20 January 2027, in 51 days): 3 relevant members of staff still "
+        "Taunton (goes live 20 Jan 2027, in 51 days): 3 relevant members of staff still "
         "to complete FS practice and change workshops, none of them booked on a session",
     ]
     assert digests[trainer.email].items[0]["link"] == (
@@ -139,7 +139,7 @@ def test_who_gets_which_items_on_a_fixed_day(monday):
 
     board_items = digests[board.email].items
     assert [item["part"] for item in board_items] == ["readiness", "readiness"]
-    assert board_items[0]["text"].startswith("Taunton (goes live 20 January 2027, in 51 days)")
+    assert board_items[0]["text"].startswith("Taunton (goes live 20 Jan 2027, in 51 days)")
     assert board_items[0]["link"] == (
         f"{BASE}/programmes/{world.programme.slug}/localities/taunton/readiness"
     )
@@ -155,7 +155,7 @@ def test_one_digest_combines_every_part_that_applies(monday):
 
     assert [item["part"] for item in digest.items] == ["milestones"] + ["training"] * 3
     assert digest.composed.subject == (
-        "Family Safeguarding: 4 things need you this week (w/c 30 November 2026)"
+        "Family Safeguarding: 4 things need you this week (w/c 30 Nov 2026)"
     )
     for item in digest.items:
         assert item["text"] in digest.composed.text and item["link"] in digest.composed.text
@@ -168,7 +168,7 @@ def test_the_subject_counts_one_thing_in_the_singular(monday):
     create_milestone(world.mendip, due=MONDAY, owner_id=owner.id)
     [digest] = plan_digests(MONDAY).digests
     assert digest.composed.subject == (
-        "Family Safeguarding: 1 thing needs you this week (w/c 30 November 2026)"
+        "Family Safeguarding: 1 thing needs you this week (w/c 30 Nov 2026)"
     )
 
 
@@ -332,7 +332,7 @@ def test_changes_are_measured_from_the_day_the_previous_digest_went(monday):
 
     assert recruitment_change(digest) == (
         "Up from 0% (0 of 2)",
-        "Changes are since your last digest, on 16 November 2026.",
+        "Changes are since your last digest, on 16 Nov 2026.",
     )
 
 
@@ -349,7 +349,7 @@ def test_a_stored_digest_counts_and_with_no_snapshot_that_day_the_newest_before_
 
     assert recruitment_change(digest) == (
         "No change",
-        "Changes are since your last digest, on 16 November 2026.",
+        "Changes are since your last digest, on 16 Nov 2026.",
     )
 
 
@@ -361,7 +361,7 @@ def test_with_no_previous_digest_changes_are_over_the_last_week(monday):
     [digest] = plan_digests(MONDAY).digests
     assert recruitment_change(digest) == (
         "Down from 100% (2 of 2); was Green",
-        "Changes are over the last week, since 23 November 2026.",
+        "Changes are over the last week, since 23 Nov 2026.",
     )
 
 

@@ -245,7 +245,7 @@ def test_a_post_appointed_to_start_next_month_counts_only_from_its_start_date(ap
     on_the_day = evaluation.evaluate_locality(team.locality, NEXT_MONTH)
 
     assert (today.share.numerator, today.share.denominator, today.met) == (6, 10, False)
-    assert "Appointed, starts 31 December 2026" in [s.detail for s in today.shortfall]
+    assert "Appointed, starts 31 Dec 2026" in [s.detail for s in today.shortfall]
     assert not result(eve, "adult_specialists_recruited").met
     recruited = result(on_the_day, "adult_specialists_recruited")
     assert (recruited.share.numerator, recruited.met) == (7, True)
@@ -346,7 +346,7 @@ def test_every_gate_critical_milestone_must_be_done(app):
         open_one.id,
         "Workbook goes live",
     )
-    assert shortfall.detail == "Not started, due 6 January 2027"
+    assert shortfall.detail == "Not started, due 6 Jan 2027"
 
     milestones.update_milestone(
         open_one.id, None, today=TODAY, expected_version=None, status="done"
@@ -548,7 +548,7 @@ def test_a_manual_check_is_met_once_its_named_signer_signs_it_off(app):
     )
     found = result(evaluation.evaluate_locality(locality, TODAY), "estates_ready")
     assert found.met
-    assert found.note == "Signed off by Dana Reed on 30 November 2026."
+    assert found.note == "Signed off by Dana Reed on 30 Nov 2026."
     assert not result(
         evaluation.evaluate_locality(locality, TODAY - timedelta(days=1)), "estates_ready"
     ).met

@@ -150,7 +150,7 @@ def test_an_expired_preview_cannot_be_applied_and_says_why(app, programme, uploa
         RECRUITMENT.apply_import(reread(record), None, today=TODAY, limits=LIMITS)
 
     assert refused.value.message == (
-        "This preview expired on 30 November 2026 and its file was deleted, so it cannot be "
+        "This preview expired on 30 Nov 2026 and its file was deleted, so it cannot be "
         "applied. Upload the file again."
     )
     assert reread(record).state == "expired"

@@ -120,9 +120,7 @@ def test_changing_a_role_s_adult_specialist_flag_is_dated_audited_and_noted(app)
         )
     ).one()
     assert (event.before, event.after) == ({"adult_specialist": False}, {"adult_specialist": True})
-    assert roles.flag_notes(programme) == [
-        "Psychologist: an adult specialist since 30 November 2026."
-    ]
+    assert roles.flag_notes(programme) == ["Psychologist: an adult specialist since 30 Nov 2026."]
     page = locality_page.locality_readiness(create_locality(programme), TODAY, TODAY)
     assert page.counting_notes("adult_specialists_recruited") == roles.flag_notes(programme)
 

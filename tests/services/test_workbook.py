@@ -97,7 +97,7 @@ def test_the_workbook_has_six_finished_sheets_in_order(book):
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
         assert ws.oddFooter.left.text == "Somerset Family Safeguarding: programme workbook"
-        assert ws.oddFooter.right.text == "30 November 2026"
+        assert ws.oddFooter.right.text == "30 Nov 2026"
         assert ws["A1"].font.bold
     assert book.properties.creator == "Family Safeguarding programme tracker"
 

@@ -167,7 +167,7 @@ def test_the_confirmation_shows_the_evidence_that_will_be_recorded(app, sign_in)
     assert response.status_code == 200
     page = page_of(response)
     assert re.search(r"<h1[^>]*>\s*Record the go-live decision\s*</h1>", page)
-    assert "Every criterion of the go-live gate as of 30 November 2026." in visible_text(page)
+    assert "Every criterion of the go-live gate as of 30 Nov 2026." in visible_text(page)
     assert _evidence(page) == {
         "adult_specialists_recruited": "Adult specialist workers recruited 100% 70% 1 of 1 Yes",
         "trained_mi_and_fs": (
@@ -250,7 +250,7 @@ def test_confirming_records_the_decision_and_shows_it_approved_until_the_go_live
     assert (
         _state(page) == "Approved — goes live on 6 Apr 2027 by decision of Bea Board on 30 Nov 2026"
     )
-    assert "The board approved Bridgwater to go live on 6 April 2027." in visible_text(page)
+    assert "The board approved Bridgwater to go live on 6 Apr 2027." in visible_text(page)
     assert "Rescind the go-live decision" in page
     assert "Record the go-live decision" not in page
 

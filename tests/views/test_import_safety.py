@@ -226,11 +226,11 @@ def test_an_expired_preview_says_so_keeps_no_file_and_cannot_be_applied(
 
     assert "Expired expired on 30 Nov 2026, not applied; its file was deleted" in listing
     assert "Expired preview of tracker.xlsx" in shown
-    assert "This preview expired on 30 November 2026" in visible_text(shown)
+    assert "This preview expired on 30 Nov 2026" in visible_text(shown)
     assert "Download the file as uploaded" not in shown
     assert applied.status_code == 409
     assert (
-        "This preview expired on 30 November 2026 and its file was deleted, so it cannot be "
+        "This preview expired on 30 Nov 2026 and its file was deleted, so it cannot be "
         "applied. Upload the file again." in page_of(applied)
     )
     assert download.status_code == 302 and columns.status_code == 302

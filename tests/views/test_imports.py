@@ -228,7 +228,7 @@ def test_a_good_file_is_previewed_row_by_row_without_changing_anything(app, sign
     assert "Bridgwater · FS Team North · DA worker (perpetrators) · SOM-001" in updated_text
     assert "Status: Vacant → In post" in updated_text
     assert "Post holder: (blank) → Dana Cole" in updated_text
-    assert "Start date: (blank) → 01/09/2026" in updated_text
+    assert "Start date: (blank) → 1 Sep 2026" in updated_text
     created_action, created_text = rows[FIRST_ROW + 2]
     assert created_action == "created"
     assert "DA worker (victims/survivors) · SOM-100" in created_text

@@ -104,7 +104,7 @@ def test_a_due_date_after_go_live_is_saved_with_a_warning(app, sign_in):
     assert warning is not None
     assert (
         "“Board set up” must be done before go-live but is now due after the go-live date "
-        "(6 April 2027)." in visible_text(warning.group(0))
+        "(6 Apr 2027)." in visible_text(warning.group(0))
     )
     saved = reread(milestone)
     assert saved.due == date(2027, 4, 20)

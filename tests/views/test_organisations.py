@@ -96,7 +96,7 @@ def test_the_list_answers_which_partner_has_seconded_its_workers(programme, sign
         "filled": "2 of 3 posts filled",
         "people": "1 person",
         "names": "NHS trust, WPT",
-        "agreement": "2 March 2026",
+        "agreement": "2 Mar 2026",
         "contact": "mh.partners@example.org",
     }
     charity_section = _section(page, charity)

@@ -338,7 +338,9 @@ def test_the_programme_overview_lists_each_localitys_share_and_the_funnel(app, s
 
     assert response.status_code == 200
     page = page_of(response)
-    table = re.search(r'<table class="app-table" id="localities">.*?</table>', page, re.S)[0]
+    table = re.search(
+        r'<table class="app-table app-table--stack" id="localities">.*?</table>', page, re.S
+    )[0]
     shares = {
         slug: visible_text(share)
         for slug, share in re.findall(

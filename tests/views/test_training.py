@@ -170,8 +170,12 @@ def test_the_schedule_lists_upcoming_and_past_sessions_and_flags_a_missing_regis
 
     page = page_of(client.get(f"/programmes/{programme.slug}/training/sessions"))
 
-    upcoming_table = re.search(r'<table class="app-table" id="upcoming">.*?</table>', page, re.S)[0]
-    past_table = re.search(r'<table class="app-table" id="past">.*?</table>', page, re.S)[0]
+    upcoming_table = re.search(
+        r'<table class="app-table app-table--stack" id="upcoming">.*?</table>', page, re.S
+    )[0]
+    past_table = re.search(
+        r'<table class="app-table app-table--stack" id="past">.*?</table>', page, re.S
+    )[0]
     assert f'id="session-{upcoming.id}"' in upcoming_table
     assert _row(page, f"session-{upcoming.id}") == (
         "Motivational Interviewing, module 3 Day 3: planning, sustain talk and discord "
@@ -232,8 +236,8 @@ def test_a_trainer_schedules_a_session_and_lands_on_its_page(app, sign_in):
     )
     assert (session.trainer_id, session.capacity, session.cost_pence) == (trainer.id, 16, 123450)
     page = page_of(client.get(response.headers["Location"]))
-    assert "Scheduled Motivational Interviewing, module 2, on 12 January 2027." in _flashes(page)
-    assert "The register opens on the day of the session, 12 January 2027." in page
+    assert "Scheduled Motivational Interviewing, module 2, on 12 Jan 2027." in _flashes(page)
+    assert "The register opens on the day of the session, 12 Jan 2027." in page
 
 
 def test_a_session_without_a_cost_shares_the_courses_cost_per_cohort(app, sign_in):
@@ -577,7 +581,9 @@ def test_the_programme_overview_shows_each_localitys_share_and_what_training_cos
     page = page_of(client.get(f"/programmes/{programme.slug}/training"))
 
     assert _row(page, "programme-total") == ("Whole programme 50% 2 of 4 0% 0 of 4")
-    localities = re.search(r'<table class="app-table" id="localities">.*?</table>', page, re.S)[0]
+    localities = re.search(
+        r'<table class="app-table app-table--stack" id="localities">.*?</table>', page, re.S
+    )[0]
     assert re.search(
         r'data-locality="bridgwater">.*?data-course="mi">\s*<span class="app-share">'
         r'<span class="app-share__percent">100%</span> <span class="app-share__count">2 of 2',
@@ -589,7 +595,9 @@ def test_the_programme_overview_shows_each_localitys_share_and_what_training_cos
         course: dict(re.findall(r'data-field="([\w-]+)">([^<]*)</td>', cells))
         for course, cells in re.findall(
             r'<tr data-course="(\w+)">(.*?)</tr>',
-            re.search(r'<table class="app-table" id="costs">.*?</table>', page, re.S)[0],
+            re.search(
+                r'<table class="app-table app-table--stack" id="costs">.*?</table>', page, re.S
+            )[0],
             re.S,
         )
     }

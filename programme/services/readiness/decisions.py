@@ -52,7 +52,7 @@ class EvidenceChanged(Conflict):
 def unmet_sentence(result) -> str:
     if result.share.denominator == 0:
         return f"{result.label} — {result.note or 'nothing to count'}"
-    return f"{result.label} is {share_text(result.share, 1)}, below {percent(result.threshold)}"
+    return f"{result.label} is {share_text(result.share)}, below {percent(result.threshold)}"
 
 
 def get_decision(locality: Locality, decision_id: int) -> GoLiveDecision:
