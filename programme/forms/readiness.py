@@ -103,7 +103,7 @@ class GoLiveForm(BaseForm):
         "Minutes note",
         validators=[_note_of_a_few_words, Length(max=NOTE_MAX)],
         description=f"The meeting that decided and its date, in at least {NOTE_MIN_WORDS} words; "
-        "for example “Operational board, 30 November 2026, item 4”.",
+        "for example “Operational board, 30 Nov 2026, item 4”.",
     )
     confirmed = BooleanField(
         "The operational board decided this locality goes live on its go-live date, on the "
