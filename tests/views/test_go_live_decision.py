@@ -169,12 +169,12 @@ def test_the_confirmation_shows_the_evidence_that_will_be_recorded(app, sign_in)
     assert re.search(r"<h1[^>]*>\s*Record the go-live decision\s*</h1>", page)
     assert "Every criterion of the go-live gate as of 30 Nov 2026." in visible_text(page)
     assert _evidence(page) == {
-        "adult_specialists_recruited": "Adult specialist workers recruited 100% 70% 1 of 1 Yes",
+        "adult_specialists_recruited": "Adult specialist workers recruited 100% 70% 1 of 1 Yes —",
         "trained_mi_and_fs": (
             "Relevant staff trained in MI and the FS practice and change workshops "
-            "100% 70% 1 of 1 Yes"
+            "100% 70% 1 of 1 Yes —"
         ),
-        "gate_milestones_done": "Gate-critical milestones done 100% 100% 1 of 1 Yes",
+        "gate_milestones_done": "Gate-critical milestones done 100% 100% 1 of 1 Yes —",
     }
     assert "at least 3 words" in visible_text(page)
     assert '<label class="app-label" for="note">Minutes note</label>' in page
@@ -288,7 +288,7 @@ def test_a_confirmation_whose_evidence_changed_is_refused_and_shows_the_new_evid
         "recorded: check the evidence as it is now and confirm again."
     ) in _error_summary(page)
     assert _evidence(page)["adult_specialists_recruited"] == (
-        "Adult specialist workers recruited 100% 70% 2 of 2 Yes"
+        "Adult specialist workers recruited 100% 70% 2 of 2 Yes —"
     )
     fresh = _fingerprint(page)
     assert fresh != seen
