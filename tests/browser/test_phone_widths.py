@@ -21,12 +21,18 @@ PAGES = {
     "locality": "/programmes/somerset/localities/taunton",
     "board": "/programmes/somerset/readiness",
     "training": "/programmes/somerset/training",
+    "milestones": "/programmes/somerset/milestones?overdue=yes&sort=due",
+    "locality readiness": "/programmes/somerset/localities/taunton/readiness",
+    "audit trail": "/programmes/somerset/localities/taunton/audit",
 }
 # The tables that stack below 640 px on those pages, by page.
 STACKED = {
     "overview": ["#localities"],
     "board": ["table.app-board"],
     "training": ["#localities", "#costs"],
+    "locality": ["table.app-milestones"],
+    "milestones": ["table.app-milestones"],
+    "audit trail": ["#audit"],
 }
 
 # Each stacked table: whether its box scrolls sideways, and which cells carry no label.
