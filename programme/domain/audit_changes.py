@@ -87,6 +87,7 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "status": ("Status", None),
     "owner": ("Owner", PERSON),
     "due": ("Due date", DATE),
+    "completed_on": ("Date done", DATE),
     "notes": ("Notes", None),
     "title": ("Title", None),
     "name": ("Name", None),

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from programme.domain.audit_changes import ChangeLine, Lookups, action_label, change_lines
+from programme.domain.paging import PageSpan, page_bounds
 from programme.extensions import db
 from programme.models import AuditEvent, Locality, User
 from programme.models.organisations import Organisation
@@ -59,18 +60,7 @@ class Entry:
 @dataclass(frozen=True)
 class TrailPage:
     entries: list[Entry]
-    total: int  # matching the filters, on every page
-    page: int
-    pages: int
-    per_page: int
-
-    @property
-    def first(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.entries else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.entries) - 1 if self.entries else 0
+    span: PageSpan
 
 
 @dataclass(frozen=True)
@@ -156,8 +146,7 @@ def trail_page(
     in words. A page past the last shows the last."""
     conditions = _conditions(locality, filters, zone)
     total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions))
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    page, pages = page_bounds(page, total, per_page)
     events = list(
         db.session.scalars(
             select(AuditEvent)
@@ -168,7 +157,8 @@ def trail_page(
             .limit(per_page)
         )
     )
-    return TrailPage(_in_words(locality, events, zone), total, page, pages, per_page)
+    entries = _in_words(locality, events, zone)
+    return TrailPage(entries, PageSpan(len(entries), total, page, pages, per_page))
 
 
 def _values(events: list[AuditEvent], *keys: str) -> set:

@@ -101,33 +101,7 @@ def edit(milestone_id: int):
 @requires("edit_milestones")
 def new(programme_slug: str, slug: str):
     locality = or_404(lambda: localities.get_locality(programme_slug, slug))
-    form = MilestoneNewForm()
-    form.workstream.choices = select_choices(
-        (w.name, w.name) for w in locality.programme.workstreams
-    )
-    form.owner.choices = owner_choices()
-    if form.validate_on_submit():
-        try:
-            change = milestones.create_milestone(
-                locality,
-                current_user,
-                workstream_name=form.workstream.data,
-                title=form.title.data,
-                due=form.due.data,
-                description=form.description.data,
-                gate_critical=form.gate_critical.data,
-                owner_email=form.owner.data or None,
-            )
-        except ServiceError as error:
-            form.add_service_error(error.field, error.message)
-        else:
-            for warning in change.warnings:
-                flash(warning, "warning")
-            flash(f"Added “{change.milestone.title}”.", "success")
-            return redirect(_back_to_locality(change.milestone))
-    return render_form(
-        "milestones/new.html", locality=locality, programme=locality.programme, form=form
-    )
+    return _new_milestone_page(locality.programme, locality)
 
 
 @bp.route("/my-milestones")
@@ -150,13 +124,18 @@ def programme_list(programme_slug: str):
 @requires("edit_milestones")
 def new_programme_wide(programme_slug: str):
     programme = or_404(lambda: programmes.get_programme(programme_slug))
+    return _new_milestone_page(programme, None)
+
+
+def _new_milestone_page(programme, locality):
+    """Add a milestone to `locality`, or to the whole programme when it is None."""
     form = MilestoneNewForm()
     form.workstream.choices = select_choices((w.name, w.name) for w in programme.workstreams)
     form.owner.choices = owner_choices()
     if form.validate_on_submit():
         try:
             change = milestones.create_milestone(
-                None,
+                locality,
                 current_user,
                 programme=programme,
                 workstream_name=form.workstream.data,
@@ -169,9 +148,12 @@ def new_programme_wide(programme_slug: str):
         except ServiceError as error:
             form.add_service_error(error.field, error.message)
         else:
-            flash(f"Added “{change.milestone.title}” for the whole programme.", "success")
+            for warning in change.warnings:
+                flash(warning, "warning")
+            whole = "" if locality else " for the whole programme"
+            flash(f"Added “{change.milestone.title}”{whole}.", "success")
             return redirect(_back_to_locality(change.milestone))
-    return render_form("milestones/new.html", locality=None, programme=programme, form=form)
+    return render_form("milestones/new.html", locality=locality, programme=programme, form=form)
 
 
 def _row_refused(back, milestone_id: int, message: str, status: int):

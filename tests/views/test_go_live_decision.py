@@ -360,7 +360,7 @@ def test_the_launch_milestone_is_done_on_the_decision_and_reopened_on_rescinding
     assert (launch.status, launch.completed_on) == ("done", TODAY)
     [event] = audit_events_for("milestone", launch.id)
     assert event.summary == (
-        f"Changed “{DECISION_TITLE}”: status, completed_on (the go-live decision recorded)"
+        f"Changed “{DECISION_TITLE}”: status and date done (the go-live decision recorded)"
     )
     assert event.after == {"status": "done", "completed_on": TODAY.isoformat()}
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from programme.domain.account_links import LINK_KINDS, without_link_tokens
+from programme.domain.paging import PageSpan, page_bounds
 from programme.extensions import db
 from programme.models import OutboxMessage
 from programme.models.mail import OUTBOX_STATUSES
@@ -37,19 +38,7 @@ class OutboxFilters:
 @dataclass(frozen=True)
 class OutboxPage:
     messages: list[OutboxMessage]
-    total: int  # matching the filters, on every page
-    page: int
-    pages: int
-    per_page: int
-
-    @property
-    def first(self) -> int:
-        """The position of the page's first message among all that match (1-based)."""
-        return (self.page - 1) * self.per_page + 1 if self.messages else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.messages) - 1 if self.messages else 0
+    span: PageSpan
 
 
 def _conditions(filters: OutboxFilters) -> list:
@@ -71,12 +60,11 @@ def browse(filters: OutboxFilters, page: int = 1, per_page: int = PER_PAGE) -> O
     shows the last."""
     conditions = _conditions(filters)
     total = db.session.scalar(select(func.count(OutboxMessage.id)).where(*conditions)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    messages = db.session.scalars(
-        _newest_first(conditions).offset((page - 1) * per_page).limit(per_page)
+    page, pages = page_bounds(page, total, per_page)
+    messages = list(
+        db.session.scalars(_newest_first(conditions).offset((page - 1) * per_page).limit(per_page))
     )
-    return OutboxPage(list(messages), total, page, pages, per_page)
+    return OutboxPage(messages, PageSpan(len(messages), total, page, pages, per_page))
 
 
 def matching(filters: OutboxFilters) -> list[OutboxMessage]:

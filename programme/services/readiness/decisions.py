@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from programme.clock import utc_now
+from programme.domain.audit_changes import fields_in_words
 from programme.domain.formatting import percent, share_text
 from programme.domain.go_live import GO_LIVE_DECISION, evidence_fingerprint
 from programme.domain.permissions import permits, role_label
@@ -209,7 +210,7 @@ def _set_milestone(
         "update",
         "milestone",
         milestone.id,
-        f"Changed “{milestone.title}”: {', '.join(new)} ({why})",
+        f"Changed “{milestone.title}”: {fields_in_words('milestone', new)} ({why})",
         programme_id=milestone.workstream.programme_id,
         locality_id=milestone.locality_id,
         before=old,
