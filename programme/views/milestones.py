@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from programme.auth import can_edit_milestone, requires
 from programme.clock import today
+from programme.domain.numbers import whole_number
 from programme.forms.base import select_choices
 from programme.forms.milestone_lists import BulkForm, RowStatusForm
 from programme.forms.milestones import MilestoneEditForm, MilestoneNewForm
@@ -33,6 +34,12 @@ from programme.views.milestone_lists import (
 )
 
 bp = Blueprint("milestones", __name__)
+
+
+def _seen_version(text: str | None) -> int:
+    """The version a form was opened at; anything unreadable counts as stale."""
+    version = whole_number(text)
+    return -1 if version is None else version
 
 
 def _back_to_locality(milestone):
@@ -64,7 +71,7 @@ def edit(milestone_id: int):
                 milestone.id,
                 current_user,
                 today=today(),
-                expected_version=int(form.version.data) if form.version.data.isdigit() else -1,
+                expected_version=_seen_version(form.version.data),
                 status=form.status.data,
                 owner_email=form.owner.data or None,
                 due=form.due.data,
@@ -179,7 +186,7 @@ def set_status(milestone_id: int):
             milestone.id,
             current_user,
             today=today(),
-            expected_version=int(form.version.data) if form.version.data.isdigit() else -1,
+            expected_version=_seen_version(form.version.data),
             status=form.status.data,
         )
     except StaleEdit as error:
@@ -201,9 +208,10 @@ def _selected_versions(form_data) -> dict[int, int] | str:
     versions: dict[int, int] = {}
     for value in form_data.getlist("milestone"):
         version = form_data.get(f"version-{value}", "")
-        if not value.isdigit() or not version.isdigit():
+        milestone_id, seen = whole_number(value), whole_number(version)
+        if milestone_id is None or seen is None:
             return "The form was incomplete. Reload the page and try again."
-        versions[int(value)] = int(version)
+        versions[milestone_id] = seen
     return versions
 
 
