@@ -27,6 +27,7 @@ from programme.views.downloads import requested_format, send_table
 from programme.views.milestone_lists import (
     Problems,
     back_to,
+    back_to_row,
     render_back,
     render_programme_list,
     row_html,
@@ -177,7 +178,7 @@ def set_status(milestone_id: int):
     if not can_edit_milestone(current_user, milestone):
         abort(403)
     form = RowStatusForm()
-    back = back_to(form.next.data, milestone.workstream.programme.slug)
+    back = back_to_row(form.next.data, milestone)
     if not form.validate_on_submit():
         return _row_refused(back, milestone.id, "Choose a status, then save.", 400)
     title = milestone.title

@@ -138,6 +138,50 @@ def test_probe_bulk_change_returns_to_its_own_programme_not_the_one_next_names(
     assert response.headers["Location"].startswith(_list_url(world))
 
 
+def test_a_row_change_keeps_the_filters_of_the_page_it_came_from_but_nothing_else(
+    world: World, sign_in
+):
+    """Only the list's filters and sort carry over from `next`; other query arguments drop."""
+    board = world.m["board"]
+    back = f"{_list_url(world)}?overdue=yes&slug=mendip&_anchor=x&endpoint=admin.index"
+
+    response = sign_in(world.manager).post(
+        f"/milestones/{board.id}/status", data=_row_form(board, "done", back)
+    )
+
+    assert response.headers["Location"] == f"{_list_url(world)}?overdue=yes#milestone-{board.id}"
+
+
+def test_a_row_change_whose_next_is_a_page_without_the_row_returns_to_the_programme_list(
+    world: World, sign_in
+):
+    """A `next` naming another locality's page (which does not show the row) or another
+    programme's list is not followed: the change returns to the programme's own list."""
+    create_programme("Dorset Family Safeguarding", "dorset")
+    board = world.m["board"]
+    client = sign_in(world.manager)
+    mendip = f"/programmes/{world.programme.slug}/localities/{world.mendip.slug}"
+
+    for back in (mendip, "/programmes/dorset/milestones"):
+        board = reread(board)
+        response = client.post(
+            f"/milestones/{board.id}/status", data=_row_form(board, "in_progress", back)
+        )
+        assert response.headers["Location"] == f"{_list_url(world)}#milestone-{board.id}", back
+
+
+def test_a_programme_wide_row_change_may_return_to_any_locality_page(world: World, sign_in):
+    """Every locality page of the programme shows the programme-wide milestones."""
+    comms = world.m["comms"]
+    mendip = f"/programmes/{world.programme.slug}/localities/{world.mendip.slug}"
+
+    response = sign_in(world.manager).post(
+        f"/milestones/{comms.id}/status", data=_row_form(comms, "done", mendip)
+    )
+
+    assert response.headers["Location"] == f"{mendip}#milestone-{comms.id}"
+
+
 # ------------------------------------------------------------------ accessibility
 
 
