@@ -13,3 +13,11 @@ def whole_number(text: str | None) -> int | None:
     if not text or not (text.isascii() and text.isdigit()):
         return None
     return int(text)
+
+
+def signed_whole_number(text: str | None) -> int | None:
+    """`text` as a whole number, with an optional leading minus or plus sign, else None."""
+    text = (text or "").strip()
+    sign = -1 if text.startswith("-") else 1
+    number = whole_number(text[1:] if text[:1] in ("-", "+") else text)
+    return None if number is None else sign * number

@@ -39,13 +39,29 @@ _NO_FILTERS = {
 }
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One line of the error summary, linking to what to correct (`href`, e.g. "#bulk-days")."""
+
+    message: str
+    href: str | None = None
+
+
 @dataclass
 class Problems:
     """What to show after a refused change: on a row (by milestone id) and at the top."""
 
     rows: dict[int, str] = field(default_factory=dict)
-    summary: list[str] = field(default_factory=list)
+    summary: list[Problem] = field(default_factory=list)
     selected: set[int] = field(default_factory=set)
+
+    @classmethod
+    def on_row(cls, milestone_id: int, message: str) -> Problems:
+        """A refused change to one row: said on the row and, linking to it, at the top (a page
+        shown again with 409/400 opens at the top, not at the row)."""
+        return cls(
+            rows={milestone_id: message}, summary=[Problem(message, f"#milestone-{milestone_id}")]
+        )
 
 
 @dataclass(frozen=True)
@@ -67,9 +83,7 @@ def _named_page(next_url: str | None) -> Back | None:
     if not target.path.startswith("/") or target.netloc or target.scheme:
         return None
     try:
-        endpoint, view_args = current_app.url_map.bind("localhost").match(
-            target.path, method="GET"
-        )
+        endpoint, view_args = current_app.url_map.bind("localhost").match(target.path, method="GET")
     except (HTTPException, RequestRedirect):
         return None
     if endpoint not in LIST_PAGES:

@@ -25,6 +25,7 @@ from programme.services.exports.milestone_tables import my_milestones_table
 from programme.views.common import or_404, owner_choices, render_form
 from programme.views.downloads import requested_format, send_table
 from programme.views.milestone_lists import (
+    Problem,
     Problems,
     back_to,
     back_to_row,
@@ -168,7 +169,7 @@ def _row_refused(back, milestone_id: int, message: str, status: int):
     if wants_json():
         answer = {"message": message, "row_html": row_html(milestone_id, back, message)}
         return jsonify(answer), status
-    return render_back(back, Problems(rows={milestone_id: message}), status)
+    return render_back(back, Problems.on_row(milestone_id, message), status)
 
 
 @bp.route("/milestones/<int:milestone_id>/status", methods=["POST"])
@@ -216,6 +217,39 @@ def _selected_versions(form_data) -> dict[int, int] | str:
     return versions
 
 
+FORM_EXPIRED = "The form expired. Reload the page and try again."
+# The control on the list page each of the bulk form's fields is.
+_BULK_CONTROLS = {
+    "days": "#bulk-days",
+    "action": "#bulk-days",
+    "status": "#bulk-status",
+    "owner": "#bulk-owner",
+}
+
+
+def _bulk_refused(back, versions: dict[int, int], error: milestone_bulk.BulkRefused | None, form):
+    """The list page again, with why the bulk change was refused linked to what to correct."""
+    selected = list(versions)
+    first_row = f"#select-{selected[0]}" if selected else None
+    if error is None:
+        problems = Problems(selected=set(selected))
+        for name, messages in form.errors.items():
+            if name == "csrf_token":
+                problems.summary.append(Problem(FORM_EXPIRED))
+                continue
+            href = _BULK_CONTROLS.get(name)
+            problems.summary.extend(Problem(message, href) for message in messages)
+        return render_back(back, problems, 400)
+    row = error.milestone_id
+    href = f"#select-{row}" if row is not None else _BULK_CONTROLS.get(error.field, first_row)
+    problems = Problems(summary=[Problem(error.message, href)], selected=set(selected))
+    if row is not None and error.stale:
+        # A stale row is said on the row too, as a one-row change says it (the summary links
+        # to other refused rows' checkboxes).
+        problems.rows[row] = error.message
+    return render_back(back, problems, 409 if error.stale else 400)
+
+
 @bp.route("/programmes/<programme_slug>/milestones/bulk", methods=["POST"])
 @requires("edit_milestones")
 def bulk(programme_slug: str):
@@ -224,10 +258,10 @@ def bulk(programme_slug: str):
     form.owner.choices = owner_choices()
     back = back_to(form.next.data, programme.slug)
     versions = _selected_versions(request.form)
-    if not form.validate_on_submit() or isinstance(versions, str):
-        messages = [message for errors in form.errors.values() for message in errors]
-        problems = Problems(summary=messages or [versions], selected=set())
-        return render_back(back, problems, 400)
+    if isinstance(versions, str):
+        return render_back(back, Problems(summary=[Problem(versions)]), 400)
+    if not form.validate_on_submit():
+        return _bulk_refused(back, versions, None, form)
     try:
         change = milestone_bulk.bulk_update(
             programme,
@@ -237,11 +271,14 @@ def bulk(programme_slug: str):
             today=today(),
             status=form.status.data,
             owner_email=form.owner.data or None,
-            working_days=form.days.data,
+            working_days=form.working_days(),
         )
-    except ServiceError as error:
-        problems = Problems(summary=[error.message], selected=set(versions))
-        return render_back(back, problems, 409 if isinstance(error, StaleEdit) else 400)
+    except milestone_bulk.BulkRefused as error:
+        return _bulk_refused(back, versions, error, form)
+    except ServiceError as error:  # e.g. a race lost when the transaction commits
+        stale = isinstance(error, StaleEdit)
+        refused = milestone_bulk.BulkRefused(error.message, error.field, stale=stale)
+        return _bulk_refused(back, versions, refused, form)
     for warning in change.warnings:
         flash(warning, "warning")
     flash(change.summary, "success")
