@@ -55,7 +55,7 @@ def programme_due_date_problem(due: date, go_lives: Collection[date]) -> str | N
     if earliest <= due <= latest:
         return None
     span = (
-        f"the go-live date ({long_date(first)})"
+        f"the localities' go-live date ({long_date(first)})"
         if first == last
         else f"the localities' go-live dates ({long_date(first)} to {long_date(last)})"
     )

@@ -1,9 +1,7 @@
 # ruff: noqa: F811  (the `world` fixture is imported and used by name)
-"""Review probes for issue 14 (milestones at speed, the go-live decision, plain-English records).
-
-Each probe states what a programme manager, a board member or an accessibility auditor expects
-from the issue's text, and fails while the app falls short of it. They change no app code.
-"""
+"""The milestone lists' edges: odd query values, where a change lands, how a refusal is
+announced, the launch milestone's row, programme-wide due dates, and the launch milestone's
+plain-English audit entry."""
 
 from __future__ import annotations
 
@@ -55,10 +53,9 @@ def _decided_and_audit_page(sign_in):
 # ------------------------------------------------------------------ plain-English audit trail
 
 
-def test_probe_audit_trail_launch_milestone_entry_names_no_internal_key(app, sign_in):
-    """Issue §4: "the audit trail shows labels, not keys". Recording the go-live decision writes
-    an entry for the launch milestone; a board member reading the trail expects words such as
-    "status and completion date", never the column name `completed_on`."""
+def test_audit_trail_launch_milestone_entry_names_no_internal_key(app, sign_in):
+    """Recording the go-live decision writes an entry for the launch milestone that names its
+    fields in words ("status and date done"), never a column name such as `completed_on`."""
     launch_rows = _decided_and_audit_page(sign_in)
 
     for text in launch_rows:
@@ -66,10 +63,8 @@ def test_probe_audit_trail_launch_milestone_entry_names_no_internal_key(app, sig
         assert not SNAKE_KEY.search(text), text
 
 
-def test_probe_audit_trail_launch_milestone_entry_shows_no_iso_date(app, sign_in):
-    """Issue §4: dates read "11 Jan 2027" everywhere a person reads one, and the trail shows
-    "Go-live date: 11 Jan 2027 → 25 Jan 2027"-style lines. The launch milestone's completion
-    date, written by the decision, must not appear as an ISO date (2026-11-30)."""
+def test_audit_trail_launch_milestone_entry_shows_no_iso_date(app, sign_in):
+    """The date done that the decision writes reads "30 Nov 2026" in the trail, not 2026-11-30."""
     launch_rows = _decided_and_audit_page(sign_in)
 
     for text in launch_rows:
@@ -77,35 +72,30 @@ def test_probe_audit_trail_launch_milestone_entry_shows_no_iso_date(app, sign_in
     assert any("30 Nov 2026" in text for text in launch_rows), launch_rows
 
 
-# ------------------------------------------------------------------ "never a 500"
+# ------------------------------------------------------------------ odd values, never a 500
 
 
 @pytest.mark.parametrize("query", ["owner=%C2%B2", "workstream=%C2%B2"])
-def test_probe_a_filter_with_an_odd_digit_is_ignored_not_a_500(world: World, sign_in, query):
-    """Issue "Bad input": "a filter with an unknown value is ignored with a notice, never a 500".
-    `²` (superscript two) passes str.isdigit() but int() refuses it: the filter parser must treat
-    it as an unknown value, not crash the programme-wide milestones page."""
+def test_a_filter_with_an_odd_digit_is_ignored_not_a_500(world: World, sign_in, query):
+    """`²` (superscript two) passes str.isdigit() but int() refuses it: the filter treats it as
+    an unknown value, ignored with a notice."""
     response = sign_in(world.manager).get(f"{_list_url(world)}?{query}")
 
     assert response.status_code == 200
     assert "There is no" in page_of(response)
 
 
-def test_probe_audit_trail_odd_page_number_is_not_a_500(world: World, sign_in):
-    """Issue §4: the audit trail has paging. A hand-edited `page=²` (isdigit() but not int())
-    should fall back to the first page as any other bad page number does, not answer 500."""
+def test_audit_trail_odd_page_number_is_not_a_500(world: World, sign_in):
+    """A hand-edited `page=²` shows the first page, as any other bad page number does."""
     client = sign_in(world.manager)
     url = f"/programmes/{world.programme.slug}/localities/{world.south.slug}/audit?page=%C2%B2"
 
     assert client.get(url).status_code == 200
 
 
-def test_probe_a_row_change_whose_next_carries_a_reserved_argument_is_not_a_500(
-    world: World, sign_in
-):
-    """Issue §2/§6: a row change redirects back to the list it came from. A `next` naming a list
-    page whose query string holds `programme_slug` (e.g. a bookmarked or tampered URL) must still
-    redirect to a list page, not crash with "multiple values for keyword argument"."""
+def test_a_row_change_whose_next_carries_a_reserved_argument_is_not_a_500(world: World, sign_in):
+    """A `next` whose query string holds `programme_slug` (a tampered URL) still redirects to
+    the list page: only the filters carry over from `next`."""
     board = world.m["board"]
     back = f"{_list_url(world)}?programme_slug=dorset"
 
@@ -119,13 +109,9 @@ def test_probe_a_row_change_whose_next_carries_a_reserved_argument_is_not_a_500(
 # ------------------------------------------------------------------ where a change lands
 
 
-def test_probe_bulk_change_returns_to_its_own_programme_not_the_one_next_names(
-    world: World, sign_in
-):
-    """Issue §2: bulk actions belong to "the programme-wide milestones page" of one programme and
-    a change mixing programmes is refused. After marking Somerset's milestones done, the manager
-    expects to land on Somerset's list (with the "Marked 1 milestone done" message), not on
-    another programme's list because the posted `next` named it."""
+def test_bulk_change_returns_to_its_own_programme_not_the_one_next_names(world: World, sign_in):
+    """A bulk change of Somerset's milestones lands on Somerset's list even when the posted
+    `next` names another programme's list."""
     create_programme("Dorset Family Safeguarding", "dorset")
     board = world.m["board"]
 
@@ -185,11 +171,10 @@ def test_a_programme_wide_row_change_may_return_to_any_locality_page(world: Worl
 # ------------------------------------------------------------------ accessibility
 
 
-def test_probe_bulk_selection_labels_are_unique_on_the_programme_page(world: World, sign_in):
-    """Accessibility (WCAG 2.4.6 / 1.3.1) and issue §2: the programme-wide page lists every
-    locality's milestones, and timeline templates give each locality the same titles. Each
-    "Select …" checkbox label must name the row it selects (e.g. with its locality), or a screen
-    reader user hears six identical "Select Board set up" boxes and cannot tell them apart."""
+def test_bulk_selection_labels_are_unique_on_the_programme_page(world: World, sign_in):
+    """Localities share milestone titles (from one timeline template): each "Select …" label on
+    the programme-wide page names the locality too ("Select Board set up, Mendip"), so no two
+    are the same (WCAG 2.4.6)."""
     create_milestone(
         world.mendip,
         workstream=world.governance,
@@ -207,12 +192,13 @@ def test_probe_bulk_selection_labels_are_unique_on_the_programme_page(world: Wor
     assert len(labels) == 6
     duplicates = {label for label in labels if labels.count(label) > 1}
     assert not duplicates, duplicates
+    assert {"Select Board set up, Mendip", "Select Board set up, South Somerset"} <= set(labels)
+    assert "Select Comms plan, programme-wide" in labels
 
 
-def test_probe_bulk_error_summary_links_to_the_field(world: World, sign_in):
-    """House rule and issue §2: "errors shown with the error summary macro"; GOV.UK's error
-    summary links each message to the field to correct. Moving due dates with no number of days
-    says "Enter how many working days…" — that message must link to the days box (#bulk-days)."""
+def test_bulk_error_summary_links_to_the_field(world: World, sign_in):
+    """Moving due dates with no number of days says so in the error summary, linking to the
+    days box (#bulk-days)."""
     jobs = world.m["jobs"]
 
     response = sign_in(world.manager).post(
@@ -225,10 +211,9 @@ def test_probe_bulk_error_summary_links_to_the_field(world: World, sign_in):
     assert 'href="#bulk-days"' in summary.group(0), visible_text(summary.group(0))
 
 
-def test_probe_a_non_number_of_days_is_refused_naming_the_field(world: World, sign_in):
-    """House rule "Bad input: clear message naming the field" and issue §2 ("move due date by N
-    working days"). Typing "five" in the days box should say what is wrong with the working
-    days, not WTForms' bare "Not a valid integer value."."""
+def test_a_non_number_of_days_is_refused_naming_the_field(world: World, sign_in):
+    """ "five" in the days box is refused with a message naming the working days, not WTForms'
+    bare "Not a valid integer value."."""
     jobs = world.m["jobs"]
 
     response = sign_in(world.manager).post(
@@ -241,13 +226,9 @@ def test_probe_a_non_number_of_days_is_refused_naming_the_field(world: World, si
     assert "working days" in text.lower()
 
 
-def test_probe_a_refused_bulk_change_on_the_locality_page_titles_the_page_error(
-    world: World, sign_in
-):
-    """Accessibility (GOV.UK error pattern, as the programme-wide page already does): a page shown
-    again because a change was refused starts its <title> with "Error:", so a screen reader user
-    knows at once. The locality page's milestone section is re-rendered with a 409/400 but its
-    title stays "South Somerset"."""
+def test_a_refused_bulk_change_on_the_locality_page_titles_the_page_error(world: World, sign_in):
+    """The locality page shown again for a refused bulk change starts its <title> with "Error:",
+    as the programme-wide page does."""
     board = world.m["board"]
     back = f"/programmes/{world.programme.slug}/localities/{world.south.slug}"
 
@@ -260,13 +241,10 @@ def test_probe_a_refused_bulk_change_on_the_locality_page_titles_the_page_error(
     assert title.startswith("Error:"), title
 
 
-def test_probe_a_refused_row_change_without_javascript_is_announced_at_the_top(
-    world: World, sign_in
-):
-    """Issue §2: without JavaScript a stale row change "says so on the row"; the page answering it
-    is shown from the top (a 409 cannot carry the #milestone anchor), so the refusal must also be
-    in an error summary at the top linking to the row, and the title must say "Error:" — else the
-    manager sees an unchanged page and thinks her change was saved."""
+def test_a_refused_row_change_without_javascript_is_announced_at_the_top(world: World, sign_in):
+    """Without JavaScript a stale row change is answered with the page from the top (a 409 cannot
+    carry the #milestone anchor): besides the message on the row, an error summary at the top
+    links to the row."""
     board = world.m["board"]
     client = sign_in(world.manager)
     seen = board.version
@@ -284,15 +262,16 @@ def test_probe_a_refused_row_change_without_javascript_is_announced_at_the_top(
     assert f'href="#milestone-{board.id}"' in summary.group(0) or (
         f'href="#status-{board.id}"' in summary.group(0)
     )
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
+    assert title.startswith("Error:"), title
 
 
 # ------------------------------------------------------------------ the launch milestone
 
 
-def test_probe_the_row_form_does_not_offer_a_status_for_the_launch_milestone(app, sign_in):
-    """Issue §3: the launch milestone is "not markable done by hand"; its edit page rightly shows
-    no status field. The list's row must not offer a status select and Save button for it either
-    (a control that can only ever be refused)."""
+def test_the_row_form_does_not_offer_a_status_for_the_launch_milestone(app, sign_in):
+    """The launch milestone follows the go-live decision: its row offers no status select and
+    Save button (they could only be refused) but says so, linking to the readiness page."""
     programme, locality, team, launch = _ready_setting()
     client = sign_in(create_user("programme_manager"))
 
@@ -301,12 +280,15 @@ def test_probe_the_row_form_does_not_offer_a_status_for_the_launch_milestone(app
     row = re.search(rf'<tr id="milestone-{launch.id}".*?</tr>', page, re.S)
     assert row, "the launch milestone is not listed"
     assert f'id="status-{launch.id}"' not in row.group(0)
+    assert "Follows the go-live decision" in visible_text(row.group(0))
+    assert f"/programmes/{programme.slug}/localities/{locality.slug}/readiness#decision" in (
+        row.group(0)
+    )
 
 
-def test_probe_a_bulk_refusal_for_the_launch_milestone_reads_once(app, sign_in):
-    """Issue §2/§3: a bulk status change including the launch milestone is refused whole, with a
-    message naming the milestone. The message should read as a sentence, not repeat the title
-    ("“X”: “X” follows the board's go-live decision…")."""
+def test_a_bulk_refusal_for_the_launch_milestone_reads_once(app, sign_in):
+    """A bulk status change including the launch milestone is refused whole, with a message
+    naming the milestone once (not "“X”: “X” follows the board's go-live decision…")."""
     programme, locality, team, launch = _ready_setting()
     client = sign_in(create_user("programme_manager"))
     url = f"/programmes/{programme.slug}/milestones"
@@ -322,11 +304,9 @@ def test_probe_a_bulk_refusal_for_the_launch_milestone_reads_once(app, sign_in):
 # ------------------------------------------------------------------ programme-wide milestones
 
 
-def test_probe_a_programme_wide_milestone_refuses_a_due_date_typo(world: World, sign_in):
-    """Issue §2: programme-wide milestones "can now be created and edited" on the programme page;
-    house rule "Bad input: clear message naming the field". A locality milestone refuses a due
-    date years away from its go-live date (a typo like 0207 for 2027); a programme-wide one must
-    not silently accept year 0207 either."""
+def test_a_programme_wide_milestone_refuses_a_due_date_typo(world: World, sign_in):
+    """A programme-wide milestone's due date must be within 5 years of the localities' go-live
+    dates, as a locality milestone's is of its go-live date: year 0207 (for 2027) is refused."""
     client = sign_in(world.manager)
 
     response = client.post(
@@ -343,3 +323,119 @@ def test_probe_a_programme_wide_milestone_refuses_a_due_date_typo(world: World, 
     assert response.status_code == 400
     assert db.session.query(Milestone).filter_by(title="Comms refresh").count() == 0
     assert date(207, 1, 31) not in [m.due for m in db.session.query(Milestone)]
+
+
+def test_editing_a_programme_wide_milestone_refuses_a_due_date_typo(world: World, sign_in):
+    """The same window holds when a programme-wide milestone's due date is changed."""
+    comms = world.m["comms"]
+
+    response = sign_in(world.manager).post(
+        f"/milestones/{comms.id}/edit",
+        data={
+            "version": str(comms.version),
+            "status": comms.status,
+            "owner": "",
+            "due": "0207-03-05",
+            "notes": "",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "within 5 years of the localities" in visible_text(page_of(response))
+    assert reread(comms).due == date(2027, 3, 5)
+
+
+def test_a_bulk_move_out_of_the_planning_window_is_refused_linking_to_the_row(
+    world: World, sign_in
+):
+    """Moving due dates goes through the same window: a programme-wide milestone already at its
+    edge cannot be moved further, and the summary links to its row's checkbox."""
+    comms = world.m["comms"]
+    comms.due = date(2032, 4, 28)  # five years after the localities' go-live (6 Apr 2027)
+    db.session.commit()
+
+    response = sign_in(world.manager).post(
+        f"{_list_url(world)}/bulk", data=_bulk([comms], "move", _list_url(world), days="5")
+    )
+
+    assert response.status_code == 400
+    summary = re.search(r'<div class="app-error-summary".*?</div>', page_of(response), re.S)
+    assert f'href="#select-{comms.id}"' in summary.group(0)
+    assert "“Comms plan”: The due date must be within 5 years" in visible_text(summary.group(0))
+    assert reread(comms).due == date(2032, 4, 28)
+
+
+# ------------------------------------------------------------------ the bulk form's fields
+
+
+def test_a_bulk_status_change_ignores_whatever_is_in_the_days_box(world: World, sign_in):
+    """The days box matters only to "Move due dates": a leftover word does not refuse a status
+    change."""
+    jobs = world.m["jobs"]
+
+    response = sign_in(world.manager).post(
+        f"{_list_url(world)}/bulk",
+        data=_bulk([jobs], "status", _list_url(world), status="done", days="five"),
+    )
+
+    assert response.status_code == 302
+    assert reread(jobs).status == "done"
+
+
+def test_a_bulk_move_by_too_many_days_is_refused_naming_the_limit(world: World, sign_in):
+    jobs = world.m["jobs"]
+
+    response = sign_in(world.manager).post(
+        f"{_list_url(world)}/bulk", data=_bulk([jobs], "move", _list_url(world), days="-300")
+    )
+
+    assert response.status_code == 400
+    assert "at most 250 working days" in visible_text(page_of(response))
+    assert reread(jobs).due == TODAY + timedelta(days=10)
+
+
+def test_a_crafted_bulk_status_is_refused_in_words(world: World, sign_in):
+    """An unknown status (a hand-made form) is refused with the statuses' labels, not keys."""
+    jobs = world.m["jobs"]
+
+    response = sign_in(world.manager).post(
+        f"{_list_url(world)}/bulk",
+        data=_bulk([jobs], "status", _list_url(world), status="finished"),
+    )
+
+    assert response.status_code == 400
+    summary = re.search(r'<div class="app-error-summary".*?</div>', page_of(response), re.S)
+    text = visible_text(summary.group(0))
+    assert "There is no status “finished”: choose one of Not started, In progress" in text
+    assert "not_started" not in text
+    assert reread(jobs).status == "not_started"
+
+
+def test_a_bulk_move_where_no_selected_milestone_has_a_due_date_is_refused(world: World, sign_in):
+    undated = create_milestone(world.south, workstream=world.governance, title="Undated", due=None)
+
+    response = sign_in(world.manager).post(
+        f"{_list_url(world)}/bulk", data=_bulk([undated], "move", _list_url(world), days="5")
+    )
+
+    assert response.status_code == 400
+    text = visible_text(page_of(response))
+    assert "The selected milestone has no due date to move. Nothing was changed." in text
+    assert "Moved the due date of 0 milestones" not in text
+
+
+def test_a_stale_row_in_a_bulk_change_is_marked_on_its_row(world: World, sign_in):
+    """Besides the summary (which links to the row), the stale row says so itself."""
+    board, comms = world.m["board"], world.m["comms"]
+    data = _bulk([board, comms], "status", _list_url(world), status="done")
+    client = sign_in(world.manager)
+    client.post(f"/milestones/{comms.id}/status", data=_row_form(comms, "in_progress", ""))
+
+    response = client.post(f"{_list_url(world)}/bulk", data=data)
+
+    assert response.status_code == 409
+    page = page_of(response)
+    summary = re.search(r'<div class="app-error-summary".*?</div>', page, re.S)
+    assert f'href="#select-{comms.id}"' in summary.group(0)
+    row = re.search(rf'<tr id="milestone-{comms.id}".*?</tr>', page, re.S).group(0)
+    assert "Someone else changed “Comms plan”" in visible_text(row)
