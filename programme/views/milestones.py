@@ -227,19 +227,23 @@ _BULK_CONTROLS = {
 }
 
 
-def _bulk_refused(back, versions: dict[int, int], error: milestone_bulk.BulkRefused | None, form):
-    """The list page again, with why the bulk change was refused linked to what to correct."""
+def _bulk_form_refused(back, versions: dict[int, int], form):
+    """The list page again, each of the bulk form's errors linked to its control."""
+    problems = Problems(selected=set(versions))
+    for name, messages in form.errors.items():
+        if name == "csrf_token":
+            problems.summary.append(Problem(FORM_EXPIRED))
+            continue
+        href = _BULK_CONTROLS.get(name)
+        problems.summary.extend(Problem(message, href) for message in messages)
+    return render_back(back, problems, 400)
+
+
+def _bulk_refused(back, versions: dict[int, int], error: milestone_bulk.BulkRefused):
+    """The list page again, saying why the bulk change was refused, linked to the row at fault
+    (its checkbox), else the control, else the first selected row."""
     selected = list(versions)
     first_row = f"#select-{selected[0]}" if selected else None
-    if error is None:
-        problems = Problems(selected=set(selected))
-        for name, messages in form.errors.items():
-            if name == "csrf_token":
-                problems.summary.append(Problem(FORM_EXPIRED))
-                continue
-            href = _BULK_CONTROLS.get(name)
-            problems.summary.extend(Problem(message, href) for message in messages)
-        return render_back(back, problems, 400)
     row = error.milestone_id
     href = f"#select-{row}" if row is not None else _BULK_CONTROLS.get(error.field, first_row)
     problems = Problems(summary=[Problem(error.message, href)], selected=set(selected))
@@ -261,7 +265,7 @@ def bulk(programme_slug: str):
     if isinstance(versions, str):
         return render_back(back, Problems(summary=[Problem(versions)]), 400)
     if not form.validate_on_submit():
-        return _bulk_refused(back, versions, None, form)
+        return _bulk_form_refused(back, versions, form)
     try:
         change = milestone_bulk.bulk_update(
             programme,
@@ -274,11 +278,11 @@ def bulk(programme_slug: str):
             working_days=form.working_days(),
         )
     except milestone_bulk.BulkRefused as error:
-        return _bulk_refused(back, versions, error, form)
+        return _bulk_refused(back, versions, error)
     except ServiceError as error:  # e.g. a race lost when the transaction commits
         stale = isinstance(error, StaleEdit)
         refused = milestone_bulk.BulkRefused(error.message, error.field, stale=stale)
-        return _bulk_refused(back, versions, refused, form)
+        return _bulk_refused(back, versions, refused)
     for warning in change.warnings:
         flash(warning, "warning")
     flash(change.summary, "success")
