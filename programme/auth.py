@@ -11,6 +11,7 @@ from flask import Flask, Request, abort, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 
+from programme.domain.numbers import whole_number
 from programme.domain.permissions import PERMISSIONS, may_edit_milestone, permits
 from programme.extensions import db, login_manager
 from programme.models import Milestone, User
@@ -117,11 +118,12 @@ def load_user(session_id: str) -> User | None:
     # carries, so a script's mistyped or revoked token is refused even in a signed-in browser.
     if api_token_in(request) is not None:
         return None
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    user_text, _, version_text = session_id.partition(":")
+    user_id, version = whole_number(user_text), whole_number(version_text)
+    if user_id is None or version is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
         return None
     return user
 

@@ -10,6 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from programme.domain.numbers import whole_number
 from programme.domain.timeline import STATUSES, MilestoneStatus
 
 RAGS: dict[str, str] = {"red": "Red", "amber": "Amber", "green": "Green"}
@@ -96,7 +97,7 @@ def parse_filters(
         else:
             notices.append(_ignored("status", status, "every status"))
     if owner := text("owner"):
-        if owner in (ME, NO_OWNER) or (owner.isdigit() and int(owner) in owner_ids):
+        if owner in (ME, NO_OWNER) or whole_number(owner) in owner_ids:
             values["owner"] = owner
         else:
             notices.append(_ignored("owner", owner, "every owner"))
@@ -106,8 +107,8 @@ def parse_filters(
         else:
             notices.append(_ignored("RAG status", text("rag"), "every RAG status"))
     if workstream := text("workstream"):
-        if workstream.isdigit() and int(workstream) in workstream_ids:
-            values["workstream"] = int(workstream)
+        if whole_number(workstream) in workstream_ids:
+            values["workstream"] = whole_number(workstream)
         else:
             notices.append(_ignored("workstream", workstream, "every workstream"))
     for name, label in (("gate_critical", "gate-critical"), ("overdue", "overdue")):

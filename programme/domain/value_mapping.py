@@ -14,6 +14,7 @@ from typing import Any
 
 from programme.domain.employers import NewOrganisation
 from programme.domain.imports import ImportPlan
+from programme.domain.numbers import whole_number
 from programme.domain.programme_names import (
     Lookups,
 )
@@ -119,7 +120,7 @@ def _vocabulary(lookups: Lookups, field: str):
 
 
 def _int(key: str) -> int | None:
-    return int(key) if key.isdigit() else None
+    return whole_number(key)
 
 
 def parse_map_option(text: str) -> tuple[str, str, str]:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from programme.domain.formatting import listed
+from programme.domain.numbers import whole_number
 from programme.domain.spreadsheet import nearest, normalise
 
 # Abbreviations councils' HR trackers, sign-in sheets and partners' names use, each written out
@@ -106,7 +107,8 @@ def tokens(text: str) -> frozenset[str]:
 
 
 def _number(word: str) -> str:
-    return str(int(word)) if word.isdigit() else word  # "Team 01" is "Team 1"
+    number = whole_number(word)
+    return word if number is None else str(number)  # "Team 01" is "Team 1"
 
 
 def _joined(words: list[str]) -> list[str]:

@@ -4,11 +4,14 @@ Both pages render these by hand (many rows, so ids carry the milestone's id); th
 and check what was posted.
 """
 
-from wtforms import HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms import HiddenField, SelectField, StringField, ValidationError
+from wtforms.validators import InputRequired
 
+from programme.domain.numbers import signed_whole_number
 from programme.forms.base import BaseForm
 from programme.forms.milestones import STATUS_CHOICES
+
+MOST_WORKING_DAYS = 250
 
 
 class RowStatusForm(BaseForm):
@@ -23,11 +26,25 @@ class BulkForm(BaseForm):
     # Only the chosen action's field matters; the service checks it.
     status = SelectField("Status", choices=STATUS_CHOICES, validate_choice=False)
     owner = SelectField("Owner", choices=[], validate_choice=False)
-    days = IntegerField(
-        "Working days",
-        validators=[
-            Optional(),
-            NumberRange(-250, 250, "Move due dates by at most 250 working days either way."),
-        ],
-    )
+    # Text, not IntegerField: it is read (and refused) only when the action is "move", so a
+    # stray word in the box does not stop a change of status or owner.
+    days = StringField("Working days")
     next = HiddenField()
+
+    def validate_days(self, field) -> None:
+        if self.action.data != "move" or not (field.data or "").strip():
+            return  # no number for another action; none for "move" is the service's refusal
+        days = signed_whole_number(field.data)
+        if days is None:
+            raise ValidationError(
+                "Enter the number of working days to move the due dates by, as a whole number "
+                "like 5 or -3."
+            )
+        if abs(days) > MOST_WORKING_DAYS:
+            raise ValidationError(
+                f"Move due dates by at most {MOST_WORKING_DAYS} working days either way."
+            )
+
+    def working_days(self) -> int | None:
+        """The number of working days to move by (once the form is valid), if one was given."""
+        return signed_whole_number(self.days.data) if self.action.data == "move" else None

@@ -18,6 +18,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from programme.domain.numbers import whole_number
 from programme.forms.base import BaseForm
 
 
@@ -66,7 +67,7 @@ class SessionForm(BaseForm):
 
     def validate_module(self, field) -> None:
         key, _, number = (field.data or "").partition(":")
-        if not key or not number.isdigit():
+        if not key or whole_number(number) is None:
             raise ValidationError("Choose the course and module.")
 
     def module_choice(self) -> tuple[str, int]:

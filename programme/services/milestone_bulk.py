@@ -26,6 +26,23 @@ from programme.services.transaction import transactional
 ACTIONS = ("status", "owner", "move")
 
 
+class BulkRefused(ServiceError):
+    """A bulk change refused whole. `milestone_id` names the selected milestone at fault (its row
+    shows the message too), if one is; `stale` when someone else changed it meanwhile."""
+
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        *,
+        milestone_id: int | None = None,
+        stale: bool = False,
+    ):
+        super().__init__(message, field)
+        self.milestone_id = milestone_id
+        self.stale = stale
+
+
 @dataclass
 class BulkChange:
     summary: str
@@ -48,18 +65,31 @@ def _selected(programme: Programme, versions: Mapping[int, int]) -> list[Milesto
     }
     missing = [str(milestone_id) for milestone_id in versions if milestone_id not in found]
     if missing:
-        raise ServiceError(
+        raise BulkRefused(
             f"There is no milestone {', '.join(missing)}: it may have been removed. Nothing was "
-            "changed."
+            "changed.",
+            "milestone",
         )
     chosen = [found[milestone_id] for milestone_id in versions]
     for milestone in chosen:
         if milestone.workstream.programme_id != programme.id:
-            raise ServiceError(
+            raise BulkRefused(
                 f"“{milestone.title}” belongs to another programme, not {programme.name}. "
-                "Nothing was changed."
+                "Nothing was changed.",
+                "milestone",
             )
     return chosen
+
+
+def _naming(title: str, message: str) -> str:
+    """`message` as a sentence naming the milestone `title` once: most refusals already do."""
+    return message if f"“{title}”" in message else f"“{title}”: {message}"
+
+
+def _none_dated(n: int) -> str:
+    if n == 1:
+        return "The selected milestone has no due date to move."
+    return f"None of the {n} selected milestones has a due date to move."
 
 
 def _status_label(status: str) -> str:
@@ -81,14 +111,20 @@ def bulk_update(
     """Apply one `action` to the milestones whose ids (with the versions the page showed) are in
     `versions`. Refused whole, with a message naming the milestone, if any cannot be changed."""
     if not versions:
-        raise ServiceError("Select at least one milestone to change.", "milestone")
+        raise BulkRefused("Select at least one milestone to change.", "milestone")
     if action not in ACTIONS:
-        raise ServiceError("Choose what to change: status, owner or due date.", "action")
+        raise BulkRefused("Choose what to change: status, owner or due date.", "action")
     if action == "move" and not working_days:
-        raise ServiceError(
+        raise BulkRefused(
             "Enter how many working days to move the due dates by, for example 5 or -3.", "days"
         )
     chosen = _selected(programme, versions)
+    if action == "move" and all(milestone.due is None for milestone in chosen):
+        raise BulkRefused(
+            f"{_none_dated(len(chosen))} Nothing was changed.",
+            "milestone",
+            milestone_id=chosen[0].id,
+        )
     change = BulkChange("")
     skipped: list[str] = []
     for milestone in chosen:
@@ -111,11 +147,14 @@ def bulk_update(
                 expected_version=versions[milestone.id],
                 **changes,
             )
-        except StaleEdit:
-            raise
+        except StaleEdit as error:
+            raise BulkRefused(error.message, milestone_id=milestone.id, stale=True) from error
         except ServiceError as error:
-            message = f"“{title}”: {error.message} Nothing was changed."
-            raise ServiceError(message, error.field) from error
+            raise BulkRefused(
+                f"{_naming(title, error.message)} Nothing was changed.",
+                error.field,
+                milestone_id=milestone.id,
+            ) from error
         change.warnings.extend(result.warnings)
         if result.changed:
             change.changed.append(result.milestone)

@@ -22,6 +22,7 @@ from programme.domain.milestone_filters import (
     MilestoneFilters,
     parse_filters,
 )
+from programme.domain.numbers import whole_number
 from programme.domain.timeline import is_overdue, rag_status
 from programme.extensions import db
 from programme.models import Locality, Milestone, Programme, User, Workstream
@@ -97,7 +98,7 @@ def _matches(row: MilestoneRow, filters: MilestoneFilters, user: User) -> bool:
 
 
 def _as_id(owner: str) -> int | None:
-    return int(owner) if owner.isdigit() else None
+    return whole_number(owner)
 
 
 def _grouped(rows: list[MilestoneRow], sort: str) -> list[RowGroup]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from programme.domain.audit_changes import fields_in_words
 from programme.domain.formatting import long_date
 from programme.domain.go_live import GO_LIVE_DECISION
-from programme.domain.planning_window import due_date_problem
+from programme.domain.planning_window import due_date_problem, programme_due_date_problem
 from programme.domain.timeline import (
     STATUSES,
     TimelineColumn,
@@ -32,6 +32,11 @@ class MilestoneRow:
     milestone: Milestone
     rag: str
     overdue: bool
+
+    @property
+    def follows_decision(self) -> bool:
+        """The board's go-live decision sets this row's status: the list offers no status form."""
+        return follows_decision(self.milestone)
 
 
 @dataclass(frozen=True)
@@ -156,9 +161,8 @@ def follows_decision(milestone: Milestone) -> bool:
 
 def _apply_status(milestone: Milestone, status: str, today: date) -> None:
     if status not in STATUSES:
-        raise ServiceError(
-            f"Status must be one of {', '.join(STATUSES)}; not {status!r}.", "status"
-        )
+        labels = ", ".join(each.label for each in MilestoneStatus)
+        raise ServiceError(f"There is no status “{status}”: choose one of {labels}.", "status")
     if status == milestone.status:
         return
     if follows_decision(milestone):
@@ -167,8 +171,15 @@ def _apply_status(milestone: Milestone, status: str, today: date) -> None:
     milestone.completed_on = today if status == MilestoneStatus.DONE else None
 
 
-def _check_due(due: date | None, locality: Locality | None) -> None:
-    problem = due_date_problem(due, locality.go_live) if due and locality else None
+def _check_due(due: date | None, locality: Locality | None, programme: Programme) -> None:
+    """Refuse a due date far from the go-live date (of the locality, or for a programme-wide
+    milestone of the programme's localities): most likely a typo in the year."""
+    if due is None:
+        return
+    if locality is not None:
+        problem = due_date_problem(due, locality.go_live)
+    else:
+        problem = programme_due_date_problem(due, [each.go_live for each in programme.localities])
     if problem:
         raise ServiceError(problem, "due")
 
@@ -202,7 +213,7 @@ def _apply_changes(milestone: Milestone, today: date, status, owner_email, due, 
     if owner_email is not _UNCHANGED and (owner_email or None) != current_owner:
         milestone.owner = _owner_by_email(owner_email)
     if due is not _UNCHANGED and due != milestone.due:
-        _check_due(due, milestone.locality)
+        _check_due(due, milestone.locality, milestone.workstream.programme)
         milestone.due = due
         milestone.due_set_manually = True
     if notes is not None:
@@ -289,7 +300,7 @@ def create_milestone(
         raise ServiceError("Enter the milestone's title.", "title")
     if not workstream_name.strip():
         raise ServiceError("Choose a workstream.", "workstream")
-    _check_due(due, locality)
+    _check_due(due, locality, programme)
     milestone = Milestone(
         workstream=_existing_workstream(programme, workstream_name),
         locality=locality,

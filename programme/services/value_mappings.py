@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from programme.domain.imports import ImportField, ImportPlan, columns_for
+from programme.domain.numbers import whole_number
 from programme.domain.programme_names import (
     Lookups,
 )
@@ -299,7 +300,7 @@ def remembered_names(programme: Programme) -> list[RememberedName]:
         if alias.field == "status":
             known = statuses.get(alias.target)
         else:
-            key = int(alias.target) if alias.target.isdigit() else None
+            key = whole_number(alias.target)
             known = names.get(alias.field, {}).get(key)
         described.append(
             RememberedName(

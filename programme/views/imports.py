@@ -17,6 +17,7 @@ from flask_login import current_user
 from programme.auth import can, requires
 from programme.clock import today
 from programme.domain.formatting import count, listed
+from programme.domain.numbers import whole_number
 from programme.domain.sheet_rows import unused_columns
 from programme.domain.spreadsheet import SkippedRow
 from programme.forms.recruitment import BlankCellsForm, ConfirmForm, UploadForm, mapping_form
@@ -160,7 +161,7 @@ def columns(programme_slug: str, import_id: int):
     form = mapping_form(importer.fields, record.headers, record.mapping)
     if form.validate_on_submit():
         choices = {
-            name: (int(value) if value.isdigit() else None)
+            name: whole_number(value)
             for name in importer.fields
             if (value := getattr(form, name).data) is not None
         }

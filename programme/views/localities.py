@@ -6,6 +6,7 @@ from flask_login import current_user
 from programme.auth import requires
 from programme.clock import today, zone
 from programme.domain.formatting import count
+from programme.domain.numbers import whole_number
 from programme.forms.audit import AuditFilterForm, parse_day
 from programme.forms.base import select_choices
 from programme.forms.programmes import LocalityEditForm, LocalityForm, TeamForm, TeamServesForm
@@ -277,9 +278,7 @@ def audit_trail(programme_slug: str, slug: str):
             name=f"{locality.name} audit trail",
         )
     page = request.args.get("page", "")
-    result = audit_trail_service.trail_page(
-        locality, filters, zone(), int(page) if page.isdigit() else 1
-    )
+    result = audit_trail_service.trail_page(locality, filters, zone(), whole_number(page) or 1)
     html = render_template(
         "localities/audit.html",
         locality=locality,

@@ -18,7 +18,7 @@ from werkzeug.routing import RequestRedirect
 
 from programme.auth import can_edit_milestone
 from programme.clock import today
-from programme.domain.milestone_filters import RAGS, SORTS, status_choices
+from programme.domain.milestone_filters import FILTER_NAMES, RAGS, SORTS, status_choices
 from programme.domain.permissions import permits
 from programme.services import localities, programmes
 from programme.services.milestone_lists import listed_row, milestone_listing
@@ -39,13 +39,29 @@ _NO_FILTERS = {
 }
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One line of the error summary, linking to what to correct (`href`, e.g. "#bulk-days")."""
+
+    message: str
+    href: str | None = None
+
+
 @dataclass
 class Problems:
     """What to show after a refused change: on a row (by milestone id) and at the top."""
 
     rows: dict[int, str] = field(default_factory=dict)
-    summary: list[str] = field(default_factory=list)
+    summary: list[Problem] = field(default_factory=list)
     selected: set[int] = field(default_factory=set)
+
+    @classmethod
+    def on_row(cls, milestone_id: int, message: str) -> Problems:
+        """A refused change to one row: said on the row and, linking to it, at the top (a page
+        shown again with 409/400 opens at the top, not at the row)."""
+        return cls(
+            rows={milestone_id: message}, summary=[Problem(message, f"#milestone-{milestone_id}")]
+        )
 
 
 @dataclass(frozen=True)
@@ -61,19 +77,48 @@ class Back:
         return url_for(self.endpoint, **self.view_args, **self.args)
 
 
-def back_to(next_url: str | None, fallback_programme_slug: str) -> Back:
-    """The list page named by `next` (only one of ours), or the programme's milestones page."""
+def _named_page(next_url: str | None) -> Back | None:
+    """The list page `next` names (only one of ours, only its filter arguments), or None."""
     target = urlsplit(next_url or "")
-    if target.path.startswith("/") and not target.netloc and not target.scheme:
-        try:
-            endpoint, view_args = current_app.url_map.bind("localhost").match(
-                target.path, method="GET"
-            )
-        except (HTTPException, RequestRedirect):
-            endpoint, view_args = None, {}
-        if endpoint in LIST_PAGES:
-            return Back(endpoint, view_args, dict(parse_qsl(target.query)))
-    return Back("milestones.programme_list", {"programme_slug": fallback_programme_slug}, {})
+    if not target.path.startswith("/") or target.netloc or target.scheme:
+        return None
+    try:
+        endpoint, view_args = current_app.url_map.bind("localhost").match(target.path, method="GET")
+    except (HTTPException, RequestRedirect):
+        return None
+    if endpoint not in LIST_PAGES:
+        return None
+    # Only the filters and sort carry over: anything else in the query string (a tampered
+    # `programme_slug` or `_anchor`) would clash with the page's own arguments in url_for.
+    args = {name: value for name, value in parse_qsl(target.query) if name in FILTER_NAMES}
+    return Back(endpoint, view_args, args)
+
+
+def _holds(back: Back, milestone) -> bool:
+    """Whether the list page `back` shows `milestone` (filters aside)."""
+    if back.view_args.get("programme_slug") != milestone.workstream.programme.slug:
+        return False
+    if back.endpoint == "localities.show":
+        return milestone.locality is None or milestone.locality.slug == back.view_args["slug"]
+    return True
+
+
+def back_to(next_url: str | None, programme_slug: str) -> Back:
+    """Where a bulk change of programme `programme_slug` returns: the list page `next` names if
+    it is one of this programme's lists, else the programme's milestones page."""
+    back = _named_page(next_url)
+    if back is not None and back.view_args.get("programme_slug") == programme_slug:
+        return back
+    return Back("milestones.programme_list", {"programme_slug": programme_slug}, {})
+
+
+def back_to_row(next_url: str | None, milestone) -> Back:
+    """Where a change to one row returns: the list page `next` names if that page holds the
+    row, else the programme's milestones page (which holds every row of the programme)."""
+    back = _named_page(next_url)
+    if back is not None and _holds(back, milestone):
+        return back
+    return back_to(None, milestone.workstream.programme.slug)
 
 
 def _list_context(programme, locality, args, problems: Problems | None) -> dict:

@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from programme.auth import can_edit_milestone, requires
 from programme.clock import today
+from programme.domain.numbers import whole_number
 from programme.forms.base import select_choices
 from programme.forms.milestone_lists import BulkForm, RowStatusForm
 from programme.forms.milestones import MilestoneEditForm, MilestoneNewForm
@@ -24,8 +25,10 @@ from programme.services.exports.milestone_tables import my_milestones_table
 from programme.views.common import or_404, owner_choices, render_form
 from programme.views.downloads import requested_format, send_table
 from programme.views.milestone_lists import (
+    Problem,
     Problems,
     back_to,
+    back_to_row,
     render_back,
     render_programme_list,
     row_html,
@@ -33,6 +36,12 @@ from programme.views.milestone_lists import (
 )
 
 bp = Blueprint("milestones", __name__)
+
+
+def _seen_version(text: str | None) -> int:
+    """The version a form was opened at; anything unreadable counts as stale."""
+    version = whole_number(text)
+    return -1 if version is None else version
 
 
 def _back_to_locality(milestone):
@@ -64,7 +73,7 @@ def edit(milestone_id: int):
                 milestone.id,
                 current_user,
                 today=today(),
-                expected_version=int(form.version.data) if form.version.data.isdigit() else -1,
+                expected_version=_seen_version(form.version.data),
                 status=form.status.data,
                 owner_email=form.owner.data or None,
                 due=form.due.data,
@@ -160,7 +169,7 @@ def _row_refused(back, milestone_id: int, message: str, status: int):
     if wants_json():
         answer = {"message": message, "row_html": row_html(milestone_id, back, message)}
         return jsonify(answer), status
-    return render_back(back, Problems(rows={milestone_id: message}), status)
+    return render_back(back, Problems.on_row(milestone_id, message), status)
 
 
 @bp.route("/milestones/<int:milestone_id>/status", methods=["POST"])
@@ -170,7 +179,7 @@ def set_status(milestone_id: int):
     if not can_edit_milestone(current_user, milestone):
         abort(403)
     form = RowStatusForm()
-    back = back_to(form.next.data, milestone.workstream.programme.slug)
+    back = back_to_row(form.next.data, milestone)
     if not form.validate_on_submit():
         return _row_refused(back, milestone.id, "Choose a status, then save.", 400)
     title = milestone.title
@@ -179,7 +188,7 @@ def set_status(milestone_id: int):
             milestone.id,
             current_user,
             today=today(),
-            expected_version=int(form.version.data) if form.version.data.isdigit() else -1,
+            expected_version=_seen_version(form.version.data),
             status=form.status.data,
         )
     except StaleEdit as error:
@@ -201,10 +210,48 @@ def _selected_versions(form_data) -> dict[int, int] | str:
     versions: dict[int, int] = {}
     for value in form_data.getlist("milestone"):
         version = form_data.get(f"version-{value}", "")
-        if not value.isdigit() or not version.isdigit():
+        milestone_id, seen = whole_number(value), whole_number(version)
+        if milestone_id is None or seen is None:
             return "The form was incomplete. Reload the page and try again."
-        versions[int(value)] = int(version)
+        versions[milestone_id] = seen
     return versions
+
+
+FORM_EXPIRED = "The form expired. Reload the page and try again."
+# The control on the list page each of the bulk form's fields is.
+_BULK_CONTROLS = {
+    "days": "#bulk-days",
+    "action": "#bulk-days",
+    "status": "#bulk-status",
+    "owner": "#bulk-owner",
+}
+
+
+def _bulk_form_refused(back, versions: dict[int, int], form):
+    """The list page again, each of the bulk form's errors linked to its control."""
+    problems = Problems(selected=set(versions))
+    for name, messages in form.errors.items():
+        if name == "csrf_token":
+            problems.summary.append(Problem(FORM_EXPIRED))
+            continue
+        href = _BULK_CONTROLS.get(name)
+        problems.summary.extend(Problem(message, href) for message in messages)
+    return render_back(back, problems, 400)
+
+
+def _bulk_refused(back, versions: dict[int, int], error: milestone_bulk.BulkRefused):
+    """The list page again, saying why the bulk change was refused, linked to the row at fault
+    (its checkbox), else the control, else the first selected row."""
+    selected = list(versions)
+    first_row = f"#select-{selected[0]}" if selected else None
+    row = error.milestone_id
+    href = f"#select-{row}" if row is not None else _BULK_CONTROLS.get(error.field, first_row)
+    problems = Problems(summary=[Problem(error.message, href)], selected=set(selected))
+    if row is not None and error.stale:
+        # A stale row is said on the row too, as a one-row change says it (the summary links
+        # to other refused rows' checkboxes).
+        problems.rows[row] = error.message
+    return render_back(back, problems, 409 if error.stale else 400)
 
 
 @bp.route("/programmes/<programme_slug>/milestones/bulk", methods=["POST"])
@@ -215,10 +262,10 @@ def bulk(programme_slug: str):
     form.owner.choices = owner_choices()
     back = back_to(form.next.data, programme.slug)
     versions = _selected_versions(request.form)
-    if not form.validate_on_submit() or isinstance(versions, str):
-        messages = [message for errors in form.errors.values() for message in errors]
-        problems = Problems(summary=messages or [versions], selected=set())
-        return render_back(back, problems, 400)
+    if isinstance(versions, str):
+        return render_back(back, Problems(summary=[Problem(versions)]), 400)
+    if not form.validate_on_submit():
+        return _bulk_form_refused(back, versions, form)
     try:
         change = milestone_bulk.bulk_update(
             programme,
@@ -228,11 +275,14 @@ def bulk(programme_slug: str):
             today=today(),
             status=form.status.data,
             owner_email=form.owner.data or None,
-            working_days=form.days.data,
+            working_days=form.working_days(),
         )
-    except ServiceError as error:
-        problems = Problems(summary=[error.message], selected=set(versions))
-        return render_back(back, problems, 409 if isinstance(error, StaleEdit) else 400)
+    except milestone_bulk.BulkRefused as error:
+        return _bulk_refused(back, versions, error)
+    except ServiceError as error:  # e.g. a race lost when the transaction commits
+        stale = isinstance(error, StaleEdit)
+        refused = milestone_bulk.BulkRefused(error.message, error.field, stale=stale)
+        return _bulk_refused(back, versions, refused)
     for warning in change.warnings:
         flash(warning, "warning")
     flash(change.summary, "success")

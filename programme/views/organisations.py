@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from programme.auth import requires
 from programme.clock import today
+from programme.domain.numbers import whole_number
 from programme.forms.base import select_choices
 from programme.forms.organisations import MergeForm, OrganisationForm
 from programme.forms.recruitment import ConfirmForm
@@ -88,7 +89,8 @@ def new(programme_slug: str):
 def _version(form: OrganisationForm) -> int:
     """The version the form was opened at; anything unreadable counts as stale."""
     value = str(form.version.data or "")
-    return int(value) if value.isdigit() else -1
+    version = whole_number(value)
+    return -1 if version is None else version
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from programme.auth import requires
+from programme.domain.numbers import whole_number
 from programme.domain.outbox import KIND_LABELS, RESENDABLE, STATUS_LABELS, STATUS_TAGS
 from programme.domain.weeks import parse_iso_week
 from programme.forms.base import BaseForm
@@ -49,7 +50,7 @@ def index():
             outbox_table(browse.matching(filters)), "outbox", fmt, name="E-mail outbox"
         )
     page = request.args.get("page", "")
-    result = browse.browse(filters, int(page) if page.isdigit() else 1)
+    result = browse.browse(filters, whole_number(page) or 1)
     page_html = render_template(
         "admin/outbox.html",
         form=form,

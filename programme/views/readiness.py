@@ -18,6 +18,7 @@ from programme.auth import can, requires
 from programme.clock import today
 from programme.domain.formatting import percent
 from programme.domain.gate_criteria import ALL_OR_NOTHING, CriterionKind
+from programme.domain.numbers import whole_number
 from programme.forms.base import select_choices
 from programme.forms.readiness import (
     CriterionForm,
@@ -270,7 +271,7 @@ def threshold(programme_slug: str, criterion_id: int):
     if not form.validate_on_submit():
         errors = form.threshold.errors or ["The form expired. Reload the page and try again."]
         return _gate_page(programme, (criterion, form), errors, 400)
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    version = whole_number(form.version.data)
     try:
         changed = gate_criteria.set_threshold(criterion, form.threshold.data, current_user, version)
     except ServiceError as error:

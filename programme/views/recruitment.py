@@ -7,6 +7,7 @@ from flask_login import current_user
 from programme.auth import requires
 from programme.clock import today
 from programme.domain.formatting import count
+from programme.domain.numbers import whole_number
 from programme.domain.recruitment import POST_STATUSES
 from programme.forms.base import select_choices
 from programme.forms.recruitment import (
@@ -79,9 +80,9 @@ def _filters(form: PostFilterForm, programme) -> PostFilters:
     employer = form.organisation.data or ""
     kind = form.type.data or ""
     return PostFilters(
-        role_id=int(role) if role.isdigit() else None,
+        role_id=whole_number(role),
         status=status if status in {s.value for s in POST_STATUSES} else None,
-        organisation_id=int(employer) if employer.isdigit() else None,
+        organisation_id=whole_number(employer),
         type=kind if kind in agencies() else None,
     )
 
@@ -290,7 +291,8 @@ def _version(form) -> int:
 
 def _as_version(value: str | None) -> int:
     """The version a form was opened at; anything unreadable counts as stale."""
-    return int(value) if value and value.isdigit() else -1
+    version = whole_number(value)
+    return -1 if version is None else version
 
 
 @bp.route("/posts/<int:post_id>/freeze", methods=["POST"])

@@ -7,6 +7,7 @@ from flask_login import current_user
 from programme.auth import can, requires
 from programme.clock import today
 from programme.domain.formatting import long_date, person
+from programme.domain.numbers import whole_number
 from programme.domain.training import ATTENDANCE_LABELS, ATTENDANCE_STATUSES, CRITERIA
 from programme.forms.base import select_choices
 from programme.forms.training import EnrolForm, SessionForm, StaffForm
@@ -184,7 +185,11 @@ def save_register(programme_slug: str, session_id: int):
         for place in registers.register(session)
         if request.form.get(f"mark-{place.staff_id}")
     }
-    walk_ins = [int(value) for value in request.form.getlist("walk_ins") if value.isdigit()]
+    walk_ins = [
+        number
+        for value in request.form.getlist("walk_ins")
+        if (number := whole_number(value)) is not None
+    ]
     try:
         changed = registers.save_register(
             session, marks, current_user, today=today(), walk_ins=walk_ins

@@ -75,8 +75,9 @@ def test_programme_manager_marks_two_overdue_milestones_done_in_one_go(page: Pag
     assert_accessible(page)
 
     (first_id, first), (second_id, second) = plan.overdue[:2]
-    page.get_by_label(f"Select {first}", exact=True).check()
-    page.get_by_label(f"Select {second}", exact=True).check()
+    # On the programme-wide list each checkbox names its locality too.
+    page.get_by_label(f"Select {first}, South Somerset", exact=True).check()
+    page.get_by_label(f"Select {second}, South Somerset", exact=True).check()
     page.get_by_label("New status", exact=True).select_option(label="Done")
     page.get_by_role("button", name="Set status", exact=True).click()
 

@@ -1,6 +1,10 @@
 from datetime import date
 
-from programme.domain.planning_window import due_date_problem, go_live_problem
+from programme.domain.planning_window import (
+    due_date_problem,
+    go_live_problem,
+    programme_due_date_problem,
+)
 
 
 def test_a_go_live_date_this_century_is_accepted():
@@ -29,3 +33,17 @@ def test_a_due_date_years_away_from_go_live_is_refused():
 
 def test_a_leap_day_go_live_still_has_a_window():
     assert due_date_problem(date(2028, 2, 29), date(2028, 2, 29)) is None
+
+
+def test_a_programme_wide_due_date_is_within_five_years_of_its_localities_go_live_dates():
+    go_lives = [date(2027, 1, 11), date(2028, 6, 5)]
+    assert programme_due_date_problem(date(2022, 1, 1), go_lives) is None
+    assert programme_due_date_problem(date(2033, 6, 28), go_lives) is None
+    assert "5 years" in programme_due_date_problem(date(207, 1, 31), go_lives)
+    assert "11 Jan 2027 to 5 Jun 2028" in programme_due_date_problem(date(2034, 1, 1), go_lives)
+    assert "(11 Jan 2027)" in programme_due_date_problem(date(2040, 1, 1), [date(2027, 1, 11)])
+
+
+def test_a_programme_without_localities_takes_any_plausible_year():
+    assert programme_due_date_problem(date(2027, 1, 31), []) is None
+    assert "between 2000 and 2099" in programme_due_date_problem(date(207, 1, 31), [])

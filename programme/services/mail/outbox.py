@@ -37,6 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from programme.clock import utc_now
 from programme.domain.account_links import LINK_KINDS, without_link_tokens
+from programme.domain.numbers import whole_number
 from programme.domain.outbox import RESENDABLE
 from programme.extensions import db
 from programme.models import OutboxMessage, User
@@ -339,7 +340,7 @@ def _refuse_a_dead_link(message: OutboxMessage) -> None:
     if message.status == "sent":  # its link was taken out of the stored copy when it went
         raise ServiceError(_DEAD_LINK[message.kind])
     link_id = message.dedupe_key.removeprefix("link:")
-    if not link_id.isdigit() or problem_of_link(int(link_id)) is not None:
+    if (number := whole_number(link_id)) is None or problem_of_link(number) is not None:
         raise ServiceError(_DEAD_LINK[message.kind])
 
 
