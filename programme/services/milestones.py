@@ -256,20 +256,29 @@ def update_milestone(
             return change
         warning = _due_warning(milestone) if "due" in new else None
         change.warnings.extend([warning] if warning else [])
-        audit.record(
-            actor,
-            "update",
-            "milestone",
-            milestone.id,
-            f"Changed “{milestone.title}”: {fields_in_words('milestone', new)}",
-            programme_id=milestone.workstream.programme_id,
-            locality_id=milestone.locality_id,
-            before=old,
-            after=new,
-        )
+        record_change(milestone, actor, old, new)
     # Read the title now: a failed flush expires it.
     flush_or_refuse(_saved_at_same_moment(milestone.title))
     return change
+
+
+def record_change(
+    milestone: Milestone, actor: User | None, old: dict, new: dict, why: str | None = None
+) -> None:
+    """Audit a change of `milestone`'s fields (`audit.changed_fields`' pair), saying `why` when
+    it was not a person's edit ("the go-live decision recorded")."""
+    reason = f" ({why})" if why else ""
+    audit.record(
+        actor,
+        "update",
+        "milestone",
+        milestone.id,
+        f"Changed “{milestone.title}”: {fields_in_words('milestone', new)}{reason}",
+        programme_id=milestone.workstream.programme_id,
+        locality_id=milestone.locality_id,
+        before=old,
+        after=new,
+    )
 
 
 def _existing_workstream(programme: Programme, name: str) -> Workstream:

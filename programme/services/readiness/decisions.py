@@ -12,7 +12,6 @@ from datetime import date
 from sqlalchemy import select
 
 from programme.clock import utc_now
-from programme.domain.audit_changes import fields_in_words
 from programme.domain.formatting import percent, share_text
 from programme.domain.go_live import GO_LIVE_DECISION, evidence_fingerprint
 from programme.domain.permissions import permits, role_label
@@ -20,7 +19,7 @@ from programme.domain.readiness import Readiness
 from programme.extensions import db
 from programme.models import GoLiveDecision, Locality, Milestone, MilestoneStatus, User
 from programme.serialisers import evidence
-from programme.services import audit
+from programme.services import audit, milestones
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.lookup import get_within
 from programme.services.readiness.evaluation import evaluate_locality
@@ -205,17 +204,7 @@ def _set_milestone(
     if not new:
         return
     milestone.status, milestone.completed_on = status, completed_on
-    audit.record(
-        actor,
-        "update",
-        "milestone",
-        milestone.id,
-        f"Changed “{milestone.title}”: {fields_in_words('milestone', new)} ({why})",
-        programme_id=milestone.workstream.programme_id,
-        locality_id=milestone.locality_id,
-        before=old,
-        after=new,
-    )
+    milestones.record_change(milestone, actor, old, new, why)
 
 
 def decisions_in_force(locality_ids: list[int]) -> dict[int, GoLiveDecision]:
