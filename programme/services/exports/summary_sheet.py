@@ -19,7 +19,7 @@ _LEADING = (
     Column("Locality"),
     Column("Go-live date", "date"),
     Column("Days to go", "integer", width=9),
-    Column("State", width=10),
+    Column("State"),  # fitted: "Approved — goes live on 11 Jan 2027" must show whole
 )
 _TRAILING = (
     Column("Ready", "yes_no", width=8),
