@@ -559,9 +559,9 @@ def test_a_programme_manager_adds_a_team_serving_another_locality_and_changes_it
     assert "Localities Area team serves" in visible_text(page_of(shown))
     assert "Area team , serves all localities" in visible_text(page_of(changed))
     assert db.session.scalars(
-        select(AuditEvent.after).where(
-            AuditEvent.entity_type == "team", AuditEvent.action == "update"
-        )
+        select(AuditEvent.after)
+        .where(AuditEvent.entity_type == "team", AuditEvent.action == "update")
+        .order_by(AuditEvent.id)  # PostgreSQL returns rows in no particular order without one
     ).all() == [{"serves": ["mendip"]}, {"serves_all": True, "serves": []}]
 
 
