@@ -39,6 +39,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "record_attendance": frozenset({"admin", "programme_manager", "trainer"}),
     # Runs training sessions: a new session names them as its trainer unless they say otherwise.
     "run_sessions": frozenset({"trainer"}),
+    # A person's staff record: team, role, leaving date, a corrected name or e-mail. HR leads
+    # keep the establishment, trainers and programme managers find what a register got wrong.
+    "edit_staff": frozenset({"admin", "programme_manager", "hr_lead", "trainer"}),
     # The parts of the weekly digest a role brings, beyond a person's own milestones and sessions:
     # recruitment to HR leads, what each locality still needs trained to trainers, every
     # locality's readiness to board members.

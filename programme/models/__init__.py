@@ -4,7 +4,7 @@ from programme.models.api_tokens import ApiToken
 from programme.models.audit import AuditEvent
 from programme.models.board_packs import BoardPack
 from programme.models.imports import ColumnMapping, ImportChange, ImportRecord, ValueAlias
-from programme.models.mail import AccountLink, DigestPreference, OutboxMessage
+from programme.models.mail import AccountLink, CalendarFeed, DigestPreference, OutboxMessage
 from programme.models.organisations import Organisation
 from programme.models.programme import Locality, Programme, Team
 from programme.models.readiness import (
@@ -43,6 +43,7 @@ from programme.models.users import LoginAttempt, User
 __all__ = [
     "AccountLink",
     "ApiToken",
+    "CalendarFeed",
     "DigestPreference",
     "OutboxMessage",
     "ValueAlias",

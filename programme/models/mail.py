@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 # sent: the server accepted it; stored: kept, not sent (MAIL_TRANSPORT=outbox);
 # failed: refused for good (a 5xx answer) or out of attempts, shown to admins to resend.
 OUTBOX_STATUSES = ("pending", "sending", "sent", "stored", "failed")
-MESSAGE_KINDS = ("digest", "invitation", "password_reset")
+# calendar: an invitation to, update of or cancellation of a training session, with its .ics.
+MESSAGE_KINDS = ("digest", "invitation", "password_reset", "calendar")
 
 
 class OutboxMessage(db.Model):
@@ -64,6 +65,8 @@ class OutboxMessage(db.Model):
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
     # What the message tells the person, one entry an item: {"part", "text", "link"}.
     items: Mapped[list] = mapped_column(JSON, default=list)
+    # Files sent with it: [{"filename", "content_type", "content"}] (text content, e.g. .ics).
+    attachments: Mapped[list | None] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
@@ -124,5 +127,20 @@ class AccountLink(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The network address that asked for it (a reset), for the per-address rate limit.
     requested_from: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[User] = relationship()
+
+
+class CalendarFeed(db.Model):
+    """A person's private calendar feed address (their sessions and milestones): only the
+    token's SHA-256 is kept; revoking deletes the row, so the old address answers 404."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    last_read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()

@@ -142,6 +142,15 @@ class TrainingSession(db.Model):
     # When the trainer last saved the register; a past session without one is flagged.
     register_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # A cancelled session stays in the schedule, with its reason; its places are released.
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # The iCalendar SEQUENCE of its invitations: raised by each change people are told of.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Two people saving one session at once: the second is refused (StaleDataError).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     course: Mapped[Course] = relationship()
     module: Mapped[CourseModule] = relationship()
@@ -149,6 +158,10 @@ class TrainingSession(db.Model):
     places: Mapped[list[Attendance]] = relationship(
         back_populates="session", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class Attendance(db.Model):

@@ -23,6 +23,7 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from programme.domain.gate_criteria import CriterionKind
+from programme.domain.module_progress import Booking
 from programme.domain.readiness import (
     CourseFacts,
     LocalityException,
@@ -199,6 +200,22 @@ def attendance_of(
     by_course: dict[int, list[Attended]] = defaultdict(list)
     for course_id, staff_id, module, status, on in db.session.execute(query):
         by_course[course_id].append(Attended(staff_id, module, status, on))
+    return by_course
+
+
+def bookings_of(
+    programme: Programme, staff_ids: Iterable[int] | None = None
+) -> dict[int, list[Booking]]:
+    """Every place not yet marked at the programme's sessions that are not cancelled (or only
+    these people's), by course id. One query."""
+    query = _places(programme, TrainingSession.id).where(
+        Attendance.status.is_(None), TrainingSession.cancelled_at.is_(None)
+    )
+    if staff_ids is not None:
+        query = query.where(Attendance.staff_id.in_(list(staff_ids)))
+    by_course: dict[int, list[Booking]] = defaultdict(list)
+    for course_id, staff_id, module, _status, on, session_id in db.session.execute(query):
+        by_course[course_id].append(Booking(staff_id, module, session_id, on))
     return by_course
 
 

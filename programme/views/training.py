@@ -322,3 +322,13 @@ def new_staff(programme_slug: str, slug: str, team_id: int):
         locality=locality,
         programme=locality.programme,
     )
+
+
+# The parts of a trainer's week attach their routes to this blueprint, each in its own module.
+from programme.views import (  # noqa: E402, F401
+    sign_in_sheets,
+    staff_records,
+    training_enrolment,
+    training_progress,
+    training_sessions,
+)
