@@ -22,7 +22,6 @@ from programme.services import (
 from programme.services.audit_trail import SYSTEM
 from programme.services.errors import NeedsConfirmation, ServiceError
 from programme.services.exports.admin_tables import audit_table
-from programme.services.exports.milestone_tables import locality_milestones_table
 from programme.services.recruitment import posts
 from programme.views.common import or_404, render_form
 from programme.views.downloads import requested_format, send_table
@@ -73,15 +72,6 @@ def new(programme_slug: str):
 @requires("view")
 def show(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
-    if fmt := requested_format():
-        groups = milestones.locality_milestones(locality, today())
-        return send_table(
-            locality_milestones_table(groups),
-            f"{locality.slug}-milestones",
-            fmt,
-            programme_name=locality.programme.name,
-            name=f"{locality.name} milestones",
-        )
     return render_locality_page(locality, request.args)
 
 

@@ -21,9 +21,11 @@ from programme.clock import today
 from programme.domain.milestone_filters import FILTER_NAMES, RAGS, SORTS, status_choices
 from programme.domain.permissions import permits
 from programme.services import localities, programmes
+from programme.services.exports.milestone_tables import milestone_list_table
 from programme.services.milestone_lists import listed_row, milestone_listing
 from programme.services.readiness import evaluation
 from programme.views.common import or_404, owner_choices
+from programme.views.downloads import requested_format, send_table
 
 LIST_PAGES = ("milestones.programme_list", "localities.show")
 # Every filter off; the sort order stays.
@@ -145,7 +147,24 @@ def _list_context(programme, locality, args, problems: Problems | None) -> dict:
     }
 
 
+def _download(programme, locality, args, fmt: str):
+    """The list as the page shows it under the same filters, as .xlsx or .csv."""
+    listing = milestone_listing(
+        programme, args, today=today(), user=current_user, locality=locality
+    )
+    where = locality or programme
+    return send_table(
+        milestone_list_table(listing, programme_name=programme.name),
+        f"{where.slug}-milestones",
+        fmt,
+        programme_name=programme.name,
+        name=f"{where.name} milestones",
+    )
+
+
 def render_programme_list(programme, args, problems: Problems | None = None, status: int = 200):
+    if fmt := requested_format():
+        return _download(programme, None, args, fmt)
     return render_template(
         "milestones/programme_list.html",
         programme=programme,
@@ -154,6 +173,8 @@ def render_programme_list(programme, args, problems: Problems | None = None, sta
 
 
 def render_locality_page(locality, args, problems: Problems | None = None, status: int = 200):
+    if fmt := requested_format():
+        return _download(locality.programme, locality, args, fmt)
     context = _list_context(locality.programme, locality, args, problems)
     return render_template(
         "localities/show.html",

@@ -97,6 +97,32 @@ def test_a_localitys_milestones_download_in_the_pages_columns_and_order(
         assert file.column("Gate-critical") == ["no", "yes", "no"]
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_filtered_milestone_list_downloads_only_the_rows_it_shows(app, sign_in, somerset, fmt):
+    """The locality page and the programme's milestones page: the file follows the filters."""
+    other = create_locality(
+        somerset.programme, name="Exmoor Fringe", slug="exmoor-fringe", go_live=date(2027, 9, 1)
+    )
+    create_milestone(other, title="Brief the magistrates", due=date(2027, 2, 3))
+    client = sign_in(create_user("viewer"))
+    programme_url = f"/programmes/{somerset.programme.slug}/milestones"
+    for url, name, expected in (
+        (_locality_url(somerset), "somerset-north-milestones", ["Sign the ISA"]),
+        (programme_url, f"{somerset.programme.slug}-milestones", ["Sign the ISA"]),
+        (programme_url + "?status=", f"{somerset.programme.slug}-milestones", None),
+    ):
+        filtered = url if "?" in url else url + "?status=done"
+        page = client.get(filtered)
+        assert ("matching the filters" in page_of(page)) == (expected is not None)
+        file = download(client, filtered, fmt, name)
+        assert file.headers == _headers(LOCALITY_MILESTONE_COLUMNS)
+        if expected is not None:
+            assert file.column("Milestone") == expected
+        else:
+            assert sorted(file.column("Locality")) == ["Exmoor Fringe", *["Somerset North"] * 3]
+        assert len(file.rows) == page_of(page).count('<tr id="milestone-')
+
+
 def test_formula_text_in_a_milestone_title_and_post_notes_comes_out_inert(app, sign_in, somerset):
     team = localities.create_team(somerset, "FS Team North", None, today=TODAY)
     post = _post(team, notes="-2+3", holder_name="@Dana")

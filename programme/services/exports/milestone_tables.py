@@ -1,4 +1,5 @@
-"""The milestone pages' tables as downloads: a locality's milestones and "my milestones", in the
+"""The milestone pages' tables as downloads: the milestone lists (a locality's and the whole
+programme's, as filtered) and "my milestones", in the
 columns the pages show (the page's tags spelt out as columns of their own)."""
 
 from __future__ import annotations
@@ -7,11 +8,13 @@ from collections.abc import Sequence
 
 from programme.domain.export_tables import Column, Table, rag_word
 from programme.domain.timeline import MilestoneStatus
-from programme.services.milestones import MilestoneRow, WorkstreamGroup
+from programme.services.milestone_lists import MilestoneListing
+from programme.services.milestones import MilestoneRow
 
 LOCALITY_MILESTONE_COLUMNS = (
     Column("Workstream"),
     Column("Milestone", "wrap"),
+    Column("Locality"),
     Column("Gate-critical", "yes_no"),
     Column("Programme-wide", "yes_no"),
     Column("Due", "date"),
@@ -29,14 +32,17 @@ MY_MILESTONE_COLUMNS = (
 )
 
 
-def locality_milestones_table(groups: Sequence[WorkstreamGroup]) -> Table:
-    """`milestones.locality_milestones`: each workstream's milestones, in the page's order."""
+def milestone_list_table(listing: MilestoneListing, *, programme_name: str) -> Table:
+    """`milestone_lists.milestone_listing`: the milestones a locality's page or the programme's
+    milestones page shows under its current filters, in the page's order. A programme-wide
+    milestone's locality reads as the programme's name, as on the pages."""
     return Table(
         LOCALITY_MILESTONE_COLUMNS,
         [
             [
-                group.workstream.name,
+                row.milestone.workstream.name,
                 row.milestone.title,
+                row.milestone.locality.name if row.milestone.locality else programme_name,
                 row.milestone.gate_critical,
                 row.milestone.locality_id is None,
                 row.milestone.due,
@@ -44,10 +50,9 @@ def locality_milestones_table(groups: Sequence[WorkstreamGroup]) -> Table:
                 MilestoneStatus(row.milestone.status).label,
                 rag_word(row.rag),
             ]
-            for group in groups
-            for row in group.rows
+            for row in listing.rows
         ],
-        "No milestones yet",
+        "No milestones match the filters" if listing.total else "No milestones yet",
     )
 
 
