@@ -24,12 +24,12 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
-from flask.globals import request_ctx
 from flask_login import current_user
 
-from programme.auth import public, requires
+from programme.auth import NoCookieForTokens, public, requires
 from programme.extensions import db
 from programme.forms.base import BaseForm
 from programme.services import calendar_feeds
@@ -49,14 +49,28 @@ FEED_HEADERS = {
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-@bp.before_request
-def _no_session_for_the_feed():
-    """The feed is fetched by calendar servers: it gets a null session, which is never saved,
-    so the answer sets no cookie (the app's before_request has already touched the real one)."""
-    from flask import request
+FEED_PREFIX = "/calendar/"
 
-    if request.endpoint == "calendar_feeds.feed":
-        request_ctx.session = current_app.session_interface.make_null_session(current_app)
+
+class _NoCookieForTheFeed(NoCookieForTokens):
+    """The app's sessions (no cookie for an API token's request either), except that a feed
+    request gets an empty session that is never saved: whatever cookie it brings is not read,
+    and its answer sets none."""
+
+    def open_session(self, app, request):
+        if request.path.startswith(FEED_PREFIX):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response) -> None:
+        if request.path.startswith(FEED_PREFIX):
+            return
+        super().save_session(app, session, response)
+
+
+@bp.record_once
+def _install_session_interface(state) -> None:
+    state.app.session_interface = _NoCookieForTheFeed()
 
 
 @bp.route("/calendar/<token>.ics")

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from programme import clock
 from programme.domain import ical
-from programme.domain.formatting import clock_time, short_date
+from programme.domain.formatting import clock_time, day_and_date
 from programme.extensions import db
 from programme.models import OutboxMessage, Programme, StaffMember, TrainingSession, User
 from programme.services.mail import outbox
@@ -82,7 +82,7 @@ def cancel(session: TrainingSession, people: Sequence[StaffMember]) -> None:
 
 def date_in_words(session: TrainingSession) -> str:
     """ "Tue 12 Jan 2027" or "Tue 12 Jan 2027 at 09:30"."""
-    day = f"{session.on:%a} {short_date(session.on)}"
+    day = day_and_date(session.on)
     return f"{day} at {clock_time(session.starts_at)}" if session.starts_at else day
 
 
@@ -151,9 +151,13 @@ def _tell(session: TrainingSession, people: Sequence[StaffMember], change: str) 
             cancelled=method == ical.CANCEL,
         )
         composed = compose(
-            "calendar", change=change, session=session, facts=facts, person=person,
+            "calendar",
+            change=change,
+            session=session,
+            facts=facts,
+            person=person,
             when=date_in_words(session),
-        )  # fmt: skip
+        )
         message = outbox.queue(
             to=person.email,
             kind=KIND,
