@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask import has_request_context, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -63,6 +64,10 @@ def feed_of(user: User) -> CalendarFeed | None:
 
 
 def feed_url(token: str) -> str:
+    """The feed's full address: as the browser reached the tracker when made on a page (behind
+    the proxy, the address people use), else on APP_BASE_URL."""
+    if has_request_context():
+        return url_for("calendar_feeds.feed", token=token, _external=True)
     return app_url("calendar_feeds.feed", token=token)
 
 

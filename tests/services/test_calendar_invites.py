@@ -145,12 +145,12 @@ def test_taken_off_and_put_back_they_get_a_cancel_then_a_fresh_invitation(world)
     assert calendar_mail()[1].attachments[0]["content_type"] == "text/calendar; method=CANCEL"
 
 
-def test_someone_never_invited_gets_no_cancellation(world):
-    session, people = world
+def test_someone_enrolled_before_invitations_existed_is_still_told_of_a_cancellation(world):
+    session, people = world  # enrolled silently: no invitation in the outbox
 
-    told(session, people, calendar_invites.withdraw)
+    told(session, people, calendar_invites.cancel)
 
-    assert calendar_mail() == []
+    assert [ics(m)["METHOD"] for m in calendar_mail()] == ["CANCEL", "CANCEL"]
 
 
 def test_a_cancellation_gives_the_reason(world):

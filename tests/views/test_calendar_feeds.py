@@ -219,3 +219,17 @@ def test_sessions_more_than_a_year_back_are_left_out(app, trainer_week):
     assert f"training-session-{runs.id}@127.0.0.1" not in {
         str(e["UID"]) for e in calendar.walk("VEVENT")
     }
+
+
+def test_the_outbox_page_shows_a_calendar_message_and_its_attachment(app, sign_in, trainer_week):
+    learns = trainer_week[2]
+    calendar_invites.invite(learns, [place.staff for place in learns.places])
+    db.session.commit()
+    [message] = db.session.scalars(select(OutboxMessage))
+    client = sign_in(create_user("admin"))
+
+    listed = page_of(client.get("/admin/outbox"))
+    shown = page_of(client.get(f"/admin/outbox/{message.id}"))
+
+    assert "Calendar invitation" in listed
+    assert "1 attachment: invite.ics (text/calendar; method=REQUEST)" in shown

@@ -127,6 +127,8 @@ def _tell(session: TrainingSession, people: Sequence[StaffMember], change: str) 
     if _silenced.get() or not people or session.on < clock.today():
         return
     method = _METHOD[change]
+    if method == ical.REQUEST and session.cancelled:
+        return  # a cancelled session invites nobody (its CANCEL has gone)
     sequence = session.sequence or 0
     history = _history(session.id)
     facts = session_facts(session)
@@ -139,8 +141,6 @@ def _tell(session: TrainingSession, people: Sequence[StaffMember], change: str) 
         told = history.get(person.id, [])
         if told and told[-1] == (method, sequence):
             continue  # they were told exactly this already (a retry)
-        if method == ical.CANCEL and not told:
-            continue  # never invited: nothing in their calendar to take out
         event_ = ical.session_event(
             facts,
             host=calendar_host(),
