@@ -73,6 +73,9 @@ def test_a_trainer_makes_reads_and_revokes_her_calendar_feed(page: Page, live_se
     page.get_by_role("link", name="Revoke the feed address", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Revoke your calendar feed address?")
     assert_accessible(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page_width(page) <= 375
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("button", name="Revoke the address", exact=True).click()
     expect(page.get_by_text("Revoked your calendar feed address")).to_be_visible()
     expect(page.get_by_role("button", name="Create a feed address", exact=True)).to_be_visible()
