@@ -58,6 +58,11 @@ def long_date(
     return short_date(value, zone, missing)
 
 
+def day_and_date(value: date) -> str:
+    """The house date with its weekday, for a day someone must turn up: "Tue 12 Jan 2027"."""
+    return f"{value:%a} {short_date(value)}"
+
+
 def numeric_date(value: date | datetime) -> str:
     """A date as spreadsheets write it, "04/01/2021": only for reading a spreadsheet's cells as
     the person typed them (matching and quoting the cell itself), never for a date we show."""

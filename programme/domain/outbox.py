@@ -22,6 +22,7 @@ KIND_LABELS: dict[str, str] = {
     "digest": "Weekly digest",
     "invitation": "Invitation",
     "password_reset": "Password reset",
+    "calendar": "Calendar invitation",
 }
 # What an admin may send again (a waiting or sending message is already on its way).
 RESENDABLE = frozenset({"failed", "sent", "stored"})

@@ -36,7 +36,14 @@ from programme.services import (
 )
 from programme.services.board_packs import issue
 from programme.services.readiness import snapshots
-from programme.services.training import catalogue, enrolment, registers, schedule, staff_members
+from programme.services.training import (
+    calendar_invites,
+    catalogue,
+    enrolment,
+    registers,
+    schedule,
+    staff_members,
+)
 from programme.services.transaction import transactional
 
 DEMO_FILE = SEED_DIR / "demo.toml"
@@ -80,7 +87,8 @@ def load_demo(today: date) -> DemoLoad:
     # changes since it (posts filled, people trained, criteria moving) are there to see.
     _issue_board_pack(programme, demo["board_pack"], today)
     _import_recruitment(programme, today)
-    _load_training(programme, demo["training"], today)
+    with calendar_invites.silenced():  # made-up people: no invitations to flood the outbox
+        _load_training(programme, demo["training"], today)
     _take_snapshots(programme, demo["readiness"], today)
     audit.record(
         None,

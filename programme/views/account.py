@@ -20,7 +20,7 @@ from flask_login import current_user, login_user
 from programme.auth import requires
 from programme.forms.account import ChangePasswordForm, NewTokenForm
 from programme.forms.base import BaseForm
-from programme.services import api_tokens, passwords
+from programme.services import api_tokens, calendar_feeds, passwords
 from programme.services.errors import Conflict, ServiceError
 from programme.views.common import or_404, render_form
 
@@ -33,7 +33,9 @@ def _me():
 
 def _account_page(form: NewTokenForm, status: int = 200):
     tokens = api_tokens.tokens_of(_me())
-    return render_template("account/index.html", form=form, tokens=tokens), status
+    feed = calendar_feeds.feed_of(_me())
+    page = render_template("account/index.html", form=form, tokens=tokens, calendar_feed=feed)
+    return page, status
 
 
 @bp.route("")

@@ -480,6 +480,23 @@ ROUTES: list[Route] = [
         Route("account.revoke", method, "view", _token, ok=frozenset({404}))
         for method in ("GET", "POST")
     ],
+    # Everyone signed in may make their own calendar feed address (shown once: 200); the walker
+    # has none, so replacing or revoking it goes back to the account page.
+    Route("calendar_feeds.create", "POST", "view", ok=frozenset({200})),
+    *[
+        Route(endpoint, method, "view", ok=frozenset({302}))
+        for endpoint in ("calendar_feeds.replace", "calendar_feeds.revoke")
+        for method in ("GET", "POST")
+    ],
+    # The token in the address is the authority: no sign-in. The walk's token was never issued,
+    # so everyone gets the 404 a revoked one gets (valid ones: tests/views/test_calendar_feeds.py).
+    Route(
+        "calendar_feeds.feed",
+        "GET",
+        "public",
+        lambda w: {"token": "never-issued"},
+        ok=frozenset({404}),
+    ),
     # Everyone signed in chooses their own e-mail reminders (an empty form turns all off).
     *_both("mail.preferences", "view"),
     # The signed token is the authority: no sign-in, and the POST turns the digest off.

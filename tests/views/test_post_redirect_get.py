@@ -67,6 +67,12 @@ EXCLUDED = {
     # RFC 8058 one-click unsubscribe: mail providers POST it themselves and the sender must not
     # answer with a redirect. Unsubscribing twice changes nothing, so a refresh is harmless.
     "mail.unsubscribe": "RFC 8058 one-click POST: no redirect allowed, and idempotent",
+    # A calendar feed address carries its token: shown once, in the answer to the form that made
+    # (or replaced) it, never in a redirect (programme/views/calendar_feeds.py). The page is
+    # no-store; resubmitting "create" is refused (one feed each), and a resubmitted "replace"
+    # only makes another new address (tests/views/test_calendar_feeds.py).
+    "calendar_feeds.create": "shows a secret address once; it must not pass through a redirect",
+    "calendar_feeds.replace": "shows a secret address once; it must not pass through a redirect",
 }
 
 
@@ -79,6 +85,13 @@ class Submit:
     # Run once signed in, before the submit (e.g. applying an import before undoing it): the
     # form data it answers is added to `data`'s.
     prepare: Callable | None = None
+
+
+def _feed_made(client) -> dict:
+    """The signed-in user makes a calendar feed address, for the submit to revoke."""
+    with client.application.test_request_context():
+        assert client.post(url_for("calendar_feeds.create")).status_code == 200
+    return {}
 
 
 def _milestone_edit(w: World) -> dict:
@@ -411,6 +424,7 @@ SUCCESS: list[Submit] = [
     ),
     Submit("readiness.remove_criterion", "admin", _criterion),
     Submit("account.revoke", "token_owner", lambda w: {"token_id": w.token_id}),
+    Submit("calendar_feeds.revoke", "trainer", prepare=lambda app, client, w: _feed_made(client)),
     Submit("admin.resend_invitation", "admin", lambda _w: {"user_id": _invited()}),
     Submit(
         "passwords.reset",

@@ -91,16 +91,21 @@ def queue(
     user_id: int | None = None,
     headers: dict | None = None,
     items: list | None = None,
+    attachments: list[dict] | None = None,
 ) -> OutboxMessage | None:
     """Add a message to the outbox in the caller's transaction (nothing is committed here).
 
     Returns None, adding nothing, when (to, kind, key) is already in the outbox, also when
     another process inserts it at the same moment: INSERT … ON CONFLICT DO NOTHING leaves the
     database to decide. A digest's key is its ISO week ('2026-W49').
+
+    `attachments`: files the message carries, each {"filename", "content_type", "content"}
+    (text content, e.g. an .ics with content_type "text/calendar; method=REQUEST").
     """
     to = (to or "").strip()
     headers = dict(headers or {})
     _check_message(to, kind, key, composed, headers)
+    attachments = [_checked_attachment(item) for item in attachments or []]
     # Kept with the message, so a retry (or a crash's second copy) carries the same Message-ID.
     headers.setdefault(
         "Message-ID", make_msgid(domain=sender_domain(current_app.config["MAIL_FROM"]))
@@ -116,6 +121,7 @@ def queue(
         "html_body": composed.html,
         "headers": headers,
         "items": list(items or []),
+        "attachments": attachments,
         "status": "pending",
         "attempts": 0,
         "next_attempt_at": moment,
@@ -148,6 +154,17 @@ def _check_message(to: str, kind: str, key: str, composed: Composed, headers: di
     for text in (composed.subject, *headers, *map(str, headers.values())):
         if "\r" in text or "\n" in text:
             raise ValueError(f"a header cannot span lines: {text!r}")
+
+
+def _checked_attachment(item: dict) -> dict:
+    filename, content_type, content = (item.get(k) for k in ("filename", "content_type", "content"))
+    if not filename or any(c in filename for c in '/\\\r\n"'):
+        raise ValueError(f"an attachment needs a plain file name, not {filename!r}")
+    if not content_type or "/" not in content_type or "\n" in content_type:
+        raise ValueError(f"an attachment needs a content type, not {content_type!r}")
+    if not isinstance(content, str):
+        raise ValueError("an attachment's content must be text")
+    return {"filename": filename, "content_type": content_type, "content": content}
 
 
 def deliver(message_ids: Collection[int]) -> Delivery:

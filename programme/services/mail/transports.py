@@ -70,7 +70,8 @@ def sender_domain(sender: str) -> str:
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     """The message as it goes on the wire: From, To, Subject, Date, Message-ID, the message's
     own extra headers (List-Unsubscribe…), a plain-text part and, when there is one, the HTML
-    alternative.
+    alternative, then the message's attachments (an invitation's .ics as text/calendar with
+    its METHOD parameter, which calendar clients read).
 
     Headers are not folded: a folded List-Unsubscribe (a long URL with no space to fold at) would
     go out as RFC 2047 encoded words, which mail providers do not read as the `<https://…>` that
@@ -88,7 +89,34 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email.set_content(message.text_body)
     if message.html_body:
         email.add_alternative(message.html_body, subtype="html")
+    for attachment in message.attachments or []:
+        _attach(email, attachment)
     return email
+
+
+def _attach(email: EmailMessage, attachment: dict) -> None:
+    """One stored attachment ({filename, content_type, content}); its content type's parameters
+    (`method=REQUEST`) are kept, with charset utf-8."""
+    maintype, _, rest = attachment["content_type"].partition("/")
+    subtype, *parameters = (part.strip() for part in rest.split(";"))
+    params = {}
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() != "charset" and value:
+            params[name.strip().lower()] = value.strip().strip('"')
+    content = attachment["content"]
+    if maintype == "text":
+        email.add_attachment(
+            content, subtype=subtype, filename=attachment["filename"], params=params
+        )
+    else:
+        email.add_attachment(
+            content.encode("utf-8"),
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment["filename"],
+            params=params,
+        )
 
 
 def _reply(code: int, text: bytes | str) -> str:
