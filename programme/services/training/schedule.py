@@ -16,6 +16,21 @@ from programme.services.errors import ServiceError
 from programme.services.lookup import get_within
 from programme.services.transaction import transactional
 
+# Who may be named as a session's trainer: the people who run training, and programme managers
+# (who stand in); never board members, viewers, HR leads or administrators as such.
+TRAINER_ROLES = ("trainer", "programme_manager")
+
+
+def trainer_candidates() -> list[User]:
+    """Active users who may run a session, by name: what the Trainer field offers."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.active, User.role.in_(TRAINER_ROLES))
+            .order_by(User.name, User.id)
+        )
+    )
+
 
 def get_session(programme: Programme, session_id: int) -> TrainingSession:
     return get_within(
@@ -98,8 +113,10 @@ class Schedule:
 
     @property
     def missing_registers(self) -> list[SessionSummary]:
-        """Past sessions whose register was never saved."""
-        return [s for s in self.past if s.session.register_saved_at is None]
+        """Past sessions whose register was never saved (a cancelled one has none to take)."""
+        return [
+            s for s in self.past if s.session.register_saved_at is None and not s.session.cancelled
+        ]
 
 
 def sessions_in_order(programme: Programme) -> list[TrainingSession]:
