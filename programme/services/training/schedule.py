@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from programme.domain.formatting import long_date
+from programme.domain.permissions import PERMISSIONS
 from programme.extensions import db
 from programme.models import Attendance, Course, Programme, TrainingSession, User
 from programme.services import audit
@@ -16,17 +17,14 @@ from programme.services.errors import ServiceError
 from programme.services.lookup import get_within
 from programme.services.transaction import transactional
 
-# Who may be named as a session's trainer: the people who run training, and programme managers
-# (who stand in); never board members, viewers, HR leads or administrators as such.
-TRAINER_ROLES = ("trainer", "programme_manager")
-
 
 def trainer_candidates() -> list[User]:
-    """Active users who may run a session, by name: what the Trainer field offers."""
+    """Active users who may be named as a session's trainer (permission "lead_sessions":
+    trainers and programme managers), by name: what the Trainer field offers."""
     return list(
         db.session.scalars(
             select(User)
-            .where(User.active, User.role.in_(TRAINER_ROLES))
+            .where(User.active, User.role.in_(PERMISSIONS["lead_sessions"]))
             .order_by(User.name, User.id)
         )
     )
