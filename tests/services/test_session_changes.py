@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import select, text
 
 from programme.domain.recruitment import Share
+from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import Attendance, Role, StaffMember, TrainingSession
+from programme.services import attendance_import
 from programme.services.errors import ServiceError, StaleEdit
 from programme.services.exports.session_sheet import session_sheet
 from programme.services.exports.training_tables import sessions_table
@@ -27,6 +29,7 @@ from programme.services.training import (
 )
 from tests.builders import create_locality, create_programme, create_team, create_user
 from tests.conftest import TODAY
+from tests.files import csv_bytes
 from tests.queries import audit_events_for, count_rows, reread
 
 FUTURE = TODAY + timedelta(days=21)
@@ -437,6 +440,28 @@ def test_a_cancelled_session_leaves_missing_registers_costs_and_trainer_digests(
 
     facts = digest_facts.load(later, [trainer.id], localities=False, sessions=True, posts=False)
     assert [session.id for session in facts.sessions] == [kept.id]
+
+
+def test_an_attendance_import_finds_no_cancelled_session(app, cumbria):
+    programme, people = cumbria
+    session = _session(programme, on=TODAY, people=people)
+    session_changes.cancel_session(session, None, "Venue flooded")
+    data = csv_bytes(
+        [
+            ["Course", "Module", "Date", "Email", "Name", "Attended?"],
+            ["MI", 1, TODAY.isoformat(), people[0].email, "", "Y"],
+        ]
+    )
+
+    plan = attendance_import.ATTENDANCE.import_file(
+        programme, data, "register.csv", None, today=TODAY, limits=ReadLimits()
+    )
+
+    assert [row.action for row in plan.rows] == ["rejected"]
+    assert plan.errors[0].message.startswith(
+        f"There is no Motivational Interviewing module 1 session on {TODAY.day} {TODAY:%b %Y}"
+    )
+    assert count_rows(Attendance) == 0
 
 
 def test_downloads_and_the_workbook_mark_a_cancelled_session(app, cumbria):
