@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from programme.domain.audit_changes import action_label, change_lines
 from programme.domain.recruitment import Share
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
@@ -180,11 +181,32 @@ def test_venue_trainer_capacity_and_cost_are_corrected_without_telling_anyone(ap
     assert event.action == "update"
     assert event.before == {
         "venue": "Kendal Hall",
-        "trainer": "no trainer",
+        "trainer": None,
         "capacity": 16,
-        "cost_pence": "£500",
+        "cost_pence": 50_000,
     }
-    assert event.after["trainer"] == "Rhian Moss" and event.after["cost_pence"] == "£625.50"
+    assert event.after == {
+        "venue": "Ullswater Room",
+        "trainer": "Rhian Moss",
+        "capacity": 12,
+        "cost_pence": 62_550,
+    }
+    assert event.summary == (
+        f"Changed Motivational Interviewing, module 1 on {FUTURE.day} {FUTURE:%b %Y}: venue from "
+        "Kendal Hall to Ullswater Room; trainer from no trainer to Rhian Moss; capacity from 16 "
+        "to 12; cost from £500 to £625.50"
+    )
+    assert [
+        str(line)
+        for line in change_lines(event.entity_type, event.action, event.before, event.after)
+    ] == [
+        "Venue: Kendal Hall → Ullswater Room",
+        "Trainer: — → Rhian Moss",
+        "Places: 16 → 12",
+        "Cost: £500 → £625.50",
+    ]
+    assert action_label("reschedule") == "Session rescheduled"
+    assert action_label("cancel") == "Session cancelled"
 
 
 def test_saving_the_same_values_writes_nothing(app, cumbria, told):

@@ -95,15 +95,24 @@ def _refuse_if_cancelled(session: TrainingSession) -> None:
         )
 
 
-def _words(name: str, value: Any) -> Any:
-    """A value as the audit trail and messages show it."""
+def _stored(name: str, value: Any) -> Any:
+    """A value as the audit trail keeps it: a start time as "09:30", a trainer by name."""
     if name == "starts_at":
-        return clock_time(value, missing="no start time")
+        return clock_time(value) if value is not None else None
     if name == "trainer":
-        return value.name if value is not None else "no trainer"
+        return value.name if value is not None else None
+    return value
+
+
+def _shown(name: str, value: Any) -> str:
+    """A stored value in a sentence."""
+    if value is None or value == "":
+        return {"starts_at": "no start time", "trainer": "no trainer"}.get(name, "none")
+    if name == "on":
+        return long_date(value)
     if name == "cost_pence":
         return money(value)
-    return value
+    return str(value)
 
 
 _LABELS = {
@@ -190,8 +199,8 @@ def edit_session(
     enrolled, recorded = _places(session)
     _check_values(session, wanted, enrolled, recorded)
 
-    before = {name: _words(name, getattr(session, name)) for name in wanted}
-    after = {name: _words(name, value) for name, value in wanted.items()}
+    before = {name: _stored(name, getattr(session, name)) for name in wanted}
+    after = {name: _stored(name, value) for name, value in wanted.items()}
     title = f"{_name(session)} on {long_date(session.on)}"
     message = changed_since_opened(session)
     rescheduled = "on" in wanted or "starts_at" in wanted
@@ -204,7 +213,8 @@ def edit_session(
     if rescheduled:
         calendar_invites.update(session, told)
     changes = "; ".join(
-        f"{_LABELS[name]} from {_shown(before[name])} to {_shown(after[name])}" for name in wanted
+        f"{_LABELS[name]} from {_shown(name, before[name])} to {_shown(name, after[name])}"
+        for name in wanted
     )
     audit.record(
         actor,
@@ -218,14 +228,6 @@ def edit_session(
         after=after,
     )
     return SessionChange(session, before, after, rescheduled, told)
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, date):
-        return long_date(value)
-    if value == "":
-        return "none"
-    return str(value)
 
 
 def held_reason(session: TrainingSession) -> str | None:
