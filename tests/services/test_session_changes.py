@@ -338,6 +338,20 @@ def test_a_save_that_loses_a_race_is_refused_not_written(app, cumbria):
     assert reread(session).venue == ""
 
 
+def test_reschedule_and_cancel_are_the_same_changes_by_shorter_names(app, cumbria, told):
+    programme, people = cumbria
+    session = _session(programme, people=people)
+    told.clear()
+
+    change = session_changes.reschedule(session, None, FUTURE + timedelta(days=1))
+    assert change.rescheduled and reread(session).sequence == 1
+    assert session_changes.cancel(reread(session), None, "Trainer unwell") == sorted(
+        people, key=lambda person: person.name
+    )
+    assert [call[0] for call in told] == ["update", "cancel"]
+    assert reread(session).sequence == 2
+
+
 # ------------------------------------------------------------------ cancelling
 
 

@@ -292,3 +292,23 @@ def cancel_session(
         after={"cancelled": True, "reason": reason, "enrolled": []},
     )
     return people
+
+
+def reschedule(
+    session: TrainingSession,
+    actor: User | None,
+    on: date | EllipsisType = ...,
+    starts_at: time | None | EllipsisType = ...,
+    *,
+    expected_version: int | None = None,
+    **details: Any,
+) -> SessionChange:
+    """Move the session to another day (and/or start time): `edit_session` by another name,
+    for callers that only move sessions."""
+    return edit_session(
+        session, actor, expected_version=expected_version, on=on, starts_at=starts_at, **details
+    )
+
+
+# `cancel` reads as the calendar's word for it.
+cancel = cancel_session
