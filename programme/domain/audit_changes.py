@@ -51,6 +51,8 @@ ACTION_LABELS: dict[str, str] = {
     "freeze": "Post frozen",
     "unfreeze": "Post unfrozen",
     "enrol": "Staff enrolled",
+    "reschedule": "Session rescheduled",
+    "cancel": "Session cancelled",
     "register": "Attendance recorded",
     "merge": "Organisations merged",
     "change_role": "Role changed",
@@ -161,6 +163,10 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "field": ("Field", None),
     "target": ("Means", None),
     "cost_pence": ("Cost", MONEY),
+    "starts_at": ("Start time", None),
+    "venue": ("Venue", None),
+    "trainer": ("Trainer", None),
+    "cancelled": ("Cancelled", YES_NO),
 }
 
 # Where one entity's field reads differently from the table above.

@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "record_attendance": frozenset({"admin", "programme_manager", "trainer"}),
     # Runs training sessions: a new session names them as its trainer unless they say otherwise.
     "run_sessions": frozenset({"trainer"}),
+    # Who a session's Trainer field offers: trainers, and programme managers who stand in.
+    "lead_sessions": frozenset({"trainer", "programme_manager"}),
     # A person's staff record: team, role, leaving date, a corrected name or e-mail. HR leads
     # keep the establishment, trainers and programme managers find what a register got wrong.
     "edit_staff": frozenset({"admin", "programme_manager", "hr_lead", "trainer"}),

@@ -3,10 +3,12 @@
 from wtforms import (
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
     TimeField,
 )
 from wtforms.validators import (
@@ -44,7 +46,14 @@ class SessionForm(BaseForm):
         description="Optional, for example 09:30.",
     )
     venue = StringField("Venue", validators=[Length(max=200)])
-    trainer = SelectField("Trainer", choices=[])
+    # Only active trainers and programme managers are offered (the view sets the choices); a
+    # value not offered is refused in words rather than "Not a valid choice".
+    trainer = SelectField(
+        "Trainer",
+        choices=[],
+        validate_choice=False,
+        description="Trainers and programme managers.",
+    )
     capacity = IntegerField(
         "Capacity",
         validators=[
@@ -70,6 +79,13 @@ class SessionForm(BaseForm):
         if not key or whole_number(number) is None:
             raise ValidationError("Choose the course and module.")
 
+    def validate_trainer(self, field) -> None:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(
+                "Choose the trainer from the list: only active trainers and programme managers "
+                "can run a session."
+            )
+
     def module_choice(self) -> tuple[str, int]:
         """The course key and module number chosen (once the form is valid)."""
         key, _, number = self.module.data.partition(":")
@@ -77,6 +93,39 @@ class SessionForm(BaseForm):
 
     def cost_pence(self) -> int | None:
         return None if self.cost.data is None else int(round(self.cost.data * 100))
+
+
+class EditSessionForm(SessionForm):
+    """A scheduled session's details: the module stays (schedule another session for another
+    module); capacity and cost must be given. `version` is the session's version when the form
+    was opened, so a save over someone else's change is refused."""
+
+    module = None
+    version = HiddenField()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field, message in (
+            (self.capacity, "Enter the capacity, a whole number from 1 to 500."),
+            (self.cost, "Enter the cost in pounds, such as 1500 or 1500.50 (0 if it is free)."),
+        ):
+            if field.data is None and not field.errors:
+                field.errors.append(message)
+                valid = False
+        return valid
+
+
+class CancelSessionForm(BaseForm):
+    version = HiddenField()
+    reason = TextAreaField(
+        "Why is the session cancelled?",
+        validators=[
+            DataRequired("Enter the reason for cancelling: everyone on the session is told it."),
+            Length(max=1000, message="The reason must be 1000 characters or fewer."),
+        ],
+        description="Everyone enrolled is sent it with the cancellation, for example "
+        "“The trainer is ill; the module will be rescheduled.”",
+    )
 
 
 class EnrolForm(BaseForm):

@@ -55,7 +55,8 @@ def _lookups(programme: Programme) -> Lookups:
             TrainingSession.id, TrainingSession.course_id, CourseModule.number, TrainingSession.on
         )
         .join(CourseModule, CourseModule.id == TrainingSession.module_id)
-        .where(TrainingSession.programme_id == programme.id)
+        # A cancelled session was never held: no register imports into it.
+        .where(TrainingSession.programme_id == programme.id, TrainingSession.cancelled_at.is_(None))
     )
     staff = db.session.execute(
         select(StaffMember.id, StaffMember.name, StaffMember.email, Team.name)

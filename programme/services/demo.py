@@ -42,6 +42,7 @@ from programme.services.training import (
     enrolment,
     registers,
     schedule,
+    session_changes,
     staff_members,
 )
 from programme.services.transaction import transactional
@@ -220,6 +221,24 @@ def _load_training(programme: Programme, config: dict, today: date) -> None:
     locality_ids = {team.locality.name: team.locality_id for team in teams}
     for run in config["runs"]:
         _run_course(programme, locality_ids[run["locality"]], run, config, trainer, today)
+    if "cancelled" in config:
+        _cancelled_session(programme, config["cancelled"], config, trainer, today)
+
+
+def _cancelled_session(
+    programme: Programme, entry: dict, config: dict, trainer: User | None, today: date
+) -> None:
+    """An upcoming session scheduled and then cancelled, with its reason."""
+    session = schedule.create_session(
+        catalogue.get_course(programme, entry["course"]),
+        entry["module"],
+        _weekday(today + timedelta(days=entry["in_days"])),
+        None,
+        trainer=trainer,
+        venue=config["venues"].get(entry["locality"], ""),
+        starts_at=STARTS_AT,
+    )
+    session_changes.cancel_session(session, trainer, entry["reason"])
 
 
 def _email(name: str) -> str:

@@ -23,7 +23,8 @@ from programme.services.training import (
     schedule,
     staff_members,
 )
-from programme.views.common import or_404, owner_choices, render_form
+from programme.services.training.schedule import trainer_candidates
+from programme.views.common import or_404, render_form
 from programme.views.downloads import requested_format, send_table
 
 bp = Blueprint("training", __name__, url_prefix="/programmes/<programme_slug>")
@@ -81,6 +82,17 @@ def _module_choices(courses) -> list[tuple[str, str]]:
     ]
 
 
+def trainer_choices(current=None) -> list:
+    """The Trainer field's choices: active trainers and programme managers. A session's current
+    trainer stays on the list, marked, once deactivated or given another role, so saving another
+    change does not silently drop them."""
+    people = [(user.email, person(user.name, user.role_label)) for user in trainer_candidates()]
+    if current is not None and current.email not in {email for email, _label in people}:
+        note = "deactivated" if not current.active else f"{current.role_label}, not a trainer now"
+        people.append((current.email, person(current.name, note)))
+    return select_choices([("", "No trainer yet"), *people])
+
+
 @bp.route("/training/sessions/new", methods=["GET", "POST"])
 @requires("manage_training")
 def new_session(programme_slug: str):
@@ -90,7 +102,7 @@ def new_session(programme_slug: str):
     form.module.choices = select_choices(
         [("", "Choose a course and module"), *_module_choices(courses)]
     )
-    form.trainer.choices = owner_choices("No trainer yet")
+    form.trainer.choices = trainer_choices()
     if not form.is_submitted():
         capacities = {course.capacity for course in courses}
         form.capacity.data = capacities.pop() if len(capacities) == 1 else None

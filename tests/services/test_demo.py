@@ -113,6 +113,16 @@ def test_seed_demo_shows_localities_above_and_below_the_training_line(app):
     assert all(cost.cohorts > 0 for cost in summary.costs)
 
 
+def test_the_demo_has_one_cancelled_upcoming_session_with_its_reason(app):
+    programme = demo.load_demo(TODAY).programme
+
+    upcoming = schedule.schedule(programme, TODAY).upcoming
+    [cancelled] = [row for row in upcoming if row.session.cancelled]
+    assert cancelled.session.cancel_reason.startswith("The room at Frome Town Hall is closed")
+    assert cancelled.session.on > TODAY and cancelled.enrolled == 0
+    assert any(not row.session.cancelled for row in upcoming)
+
+
 def test_the_demo_board_on_the_test_day_follows_the_rule_as_written(app):
     programme = demo.load_demo(TODAY).programme
 
@@ -170,7 +180,10 @@ def test_seed_demo_has_upcoming_sessions_with_places_and_a_past_one_without_a_re
     planned = schedule.schedule(programme, TODAY)
 
     assert planned.upcoming
-    assert all(summary.enrolled > 0 for summary in planned.upcoming)
+    # Every upcoming session has places, but the one cancelled (whose places were released).
+    assert all(
+        summary.enrolled > 0 for summary in planned.upcoming if not summary.session.cancelled
+    )
     assert all(summary.recorded == 0 for summary in planned.upcoming)
     [missing] = planned.missing_registers
     assert missing.session.on < TODAY

@@ -388,6 +388,8 @@ ROUTES: list[Route] = [
     Route("training.session", "GET", "view", _session),
     Route("training.save_register", "POST", "record_attendance", _session),
     Route("training.enrol", "POST", "manage_training", _session),
+    *_both("training.edit_session", "manage_training", _session),
+    *_both("training.cancel_session", "manage_training", _session),
     Route("training.locality", "GET", "view", _locality),
     *_both("training.new_staff", "manage_training", _team),
     Route("imports.index", "GET", "view", _programme),

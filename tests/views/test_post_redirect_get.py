@@ -25,7 +25,7 @@ from programme.models import GateCriterion, Locality, Milestone, Post, Team, Use
 from programme.models.api_tokens import ApiToken
 from programme.models.organisations import Organisation
 from programme.models.recruitment import Role
-from programme.models.training import StaffMember
+from programme.models.training import StaffMember, TrainingSession
 from programme.services import users
 from programme.services.account_links import issue_link
 from programme.services.readiness import decisions, gate_criteria, gate_exceptions
@@ -143,6 +143,19 @@ def _gate_milestones(w: World) -> dict:
 def _session_register(w: World) -> dict:
     staff = db.session.scalar(select(StaffMember).order_by(StaffMember.id))
     return {f"mark-{staff.id}": "present"}
+
+
+def _session_edit(w: World) -> dict:
+    session = db.session.get(TrainingSession, w.session_id)
+    return {
+        "on": session.on.isoformat(),
+        "starts_at": "10:15",
+        "venue": "Ullswater Room, Penrith",
+        "trainer": "",
+        "capacity": str(session.capacity),
+        "cost": "0",
+        "version": session.version,
+    }
 
 
 def _signer(w: World) -> dict:
@@ -376,6 +389,16 @@ SUCCESS: list[Submit] = [
     ),
     Submit("training.save_register", "admin", _session, _session_register),
     Submit("training.enrol", "admin", _session, _staff),
+    Submit("training.edit_session", "admin", _session, _session_edit),
+    Submit(
+        "training.cancel_session",
+        "admin",
+        _session,
+        lambda w: {
+            "reason": "The venue is closed for repairs.",
+            "version": db.session.get(TrainingSession, w.session_id).version,
+        },
+    ),
     Submit(
         "training.new_staff",
         "admin",

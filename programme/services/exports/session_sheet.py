@@ -1,5 +1,6 @@
 """The workbook's Sessions sheet: every training session of the programme with how many were
-enrolled and how many attended (by the course's counted statuses), and what it cost."""
+enrolled and how many attended (by the course's counted statuses), and what it cost. A cancelled
+session stays on the sheet, marked so with its reason; it has no places and cost nothing."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ COLUMNS = (
     Column("Enrolled", "integer", width=9),
     Column("Attended", "integer", width=9),
     Column("Cost", "money"),
+    Column("Status"),
+    Column("Reason cancelled", "wrap"),
 )
 
 
@@ -57,5 +60,7 @@ def _row(session: TrainingSession, places: dict[str | None, int]) -> list:
         session.capacity,
         sum(places.values()),
         sum(number for status, number in places.items() if status in counted),
-        session.cost_pence / 100,
+        None if session.cancelled else session.cost_pence / 100,
+        "Cancelled" if session.cancelled else None,
+        session.cancel_reason if session.cancelled else None,
     ]

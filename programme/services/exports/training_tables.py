@@ -26,6 +26,7 @@ STAFF_COLUMNS = (
 _EMAIL = 1  # the Email column's place in STAFF_COLUMNS
 
 NOT_REQUIRED, NOT_COUNTED = "Not required", "Not counted"
+CANCELLED = "Cancelled"
 
 SESSION_COLUMNS = (
     Column("Session"),
@@ -37,6 +38,8 @@ SESSION_COLUMNS = (
     Column("Enrolled", "integer"),
     Column("Capacity", "integer"),
     Column("Register"),
+    Column("Status"),
+    Column("Reason cancelled", "wrap"),
 )
 
 
@@ -126,5 +129,16 @@ def _session_row(row: SessionSummary, today: date) -> list:
         session.trainer.name if session.trainer else None,
         row.enrolled,
         session.capacity,
-        REGISTER_WORDS[register_state(session.on, bool(session.register_saved_at), today)],
+        CANCELLED
+        if session.cancelled
+        else REGISTER_WORDS[register_state(session.on, bool(session.register_saved_at), today)],
+        session_status(session, today),
+        session.cancel_reason if session.cancelled else None,
     ]
+
+
+def session_status(session, today: date) -> str:
+    """Cancelled, or whether the session is still to come or past."""
+    if session.cancelled:
+        return CANCELLED
+    return "Upcoming" if session.on >= today else "Past"

@@ -171,15 +171,15 @@ def _sessions(
     programmes: Iterable[Programme], trainer_ids: Collection[int], as_of: date
 ) -> list[SessionFacts]:
     """The sessions run by one of `trainer_ids`, with their places taken and whether their
-    register was saved, as the programme's schedule of sessions has them. Two queries a
-    programme."""
+    register was saved, as the programme's schedule of sessions has them; cancelled sessions are
+    not run, so they are left out. Two queries a programme."""
     trainer_ids = set(trainer_ids)
     found = []
     for programme in programmes:
         sessions = schedule.schedule(programme, as_of)
         for summary in [*sessions.upcoming, *sessions.past]:
             session = summary.session
-            if session.trainer_id not in trainer_ids:
+            if session.trainer_id not in trainer_ids or session.cancelled:
                 continue
             found.append(
                 SessionFacts(

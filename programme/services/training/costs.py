@@ -19,7 +19,8 @@ def course_costs(
     programme: Programme, courses: Sequence[Course], trained: Sequence[Share], today: date
 ) -> list[CourseCost]:
     """Per course, what its sessions held by `today` cost, with `trained` (its share trained
-    across the programme) giving the cost per person. One query."""
+    across the programme) giving the cost per person. A cancelled session cost nothing. One
+    query."""
     sessions: dict[int, list[SessionCost]] = defaultdict(list)
     for course_id, number, on, cost in db.session.execute(
         select(
@@ -29,7 +30,7 @@ def course_costs(
             TrainingSession.cost_pence,
         )
         .join(CourseModule, CourseModule.id == TrainingSession.module_id)
-        .where(TrainingSession.programme_id == programme.id)
+        .where(TrainingSession.programme_id == programme.id, TrainingSession.cancelled_at.is_(None))
     ):
         sessions[course_id].append(SessionCost(number, on, cost))
     return [

@@ -9,12 +9,25 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from programme.domain.formatting import long_date
+from programme.domain.permissions import PERMISSIONS
 from programme.extensions import db
 from programme.models import Attendance, Course, Programme, TrainingSession, User
 from programme.services import audit
 from programme.services.errors import ServiceError
 from programme.services.lookup import get_within
 from programme.services.transaction import transactional
+
+
+def trainer_candidates() -> list[User]:
+    """Active users who may be named as a session's trainer (permission "lead_sessions":
+    trainers and programme managers), by name: what the Trainer field offers."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.active, User.role.in_(PERMISSIONS["lead_sessions"]))
+            .order_by(User.name, User.id)
+        )
+    )
 
 
 def get_session(programme: Programme, session_id: int) -> TrainingSession:
@@ -98,8 +111,10 @@ class Schedule:
 
     @property
     def missing_registers(self) -> list[SessionSummary]:
-        """Past sessions whose register was never saved."""
-        return [s for s in self.past if s.session.register_saved_at is None]
+        """Past sessions whose register was never saved (a cancelled one has none to take)."""
+        return [
+            s for s in self.past if s.session.register_saved_at is None and not s.session.cancelled
+        ]
 
 
 def sessions_in_order(programme: Programme) -> list[TrainingSession]:
