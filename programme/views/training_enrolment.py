@@ -92,9 +92,7 @@ def _flash_enrolment(result: enrolment.Enrolment) -> None:
         )
 
 
-@bp.route(
-    "/training/sessions/<int:session_id>/places/<int:staff_id>/remove", methods=["POST"]
-)
+@bp.route("/training/sessions/<int:session_id>/places/<int:staff_id>/remove", methods=["POST"])
 @requires("manage_training")
 def unenrol(programme_slug: str, session_id: int, staff_id: int):
     programme, session = _session(programme_slug, session_id)
@@ -111,9 +109,7 @@ def unenrol(programme_slug: str, session_id: int, staff_id: int):
     return redirect(_back(programme, session))
 
 
-@bp.route(
-    "/training/sessions/<int:session_id>/places/<int:staff_id>/move", methods=["GET", "POST"]
-)
+@bp.route("/training/sessions/<int:session_id>/places/<int:staff_id>/move", methods=["GET", "POST"])
 @requires("manage_training")
 def move_place(programme_slug: str, session_id: int, staff_id: int):
     programme, session = _session(programme_slug, session_id)
@@ -138,9 +134,7 @@ def move_place(programme_slug: str, session_id: int, staff_id: int):
         except ServiceError as error:
             form.add_service_error("target", error.message)
         else:
-            flash(
-                f"Moved {staff.name} to the session on {long_date(target.on)}.", "success"
-            )
+            flash(f"Moved {staff.name} to the session on {long_date(target.on)}.", "success")
             return redirect(_back(programme, session))
     return render_template(
         "training/move_place.html",

@@ -58,10 +58,10 @@ function enhancePicker(picker) {
     button.type = "button";
     button.className = "app-button app-button--secondary app-picker__team-button";
     button.textContent = "Select the whole team";
-    var hidden = document.createElement("span");
-    hidden.className = "app-visually-hidden";
-    hidden.textContent = ": " + team.querySelector("legend").textContent;
-    button.appendChild(hidden);
+    button.setAttribute(
+      "aria-label",
+      "Select the whole team: " + team.querySelector("legend").textContent.trim()
+    );
     button.addEventListener("click", function () {
       team.querySelectorAll("[data-picker-person]").forEach(function (person) {
         if (!person.hidden) {

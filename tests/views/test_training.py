@@ -370,7 +370,7 @@ def test_a_walk_in_is_enrolled_and_marked_present(app, sign_in):
     client = sign_in(create_user("trainer"))
 
     page = page_of(client.get(_session_url(session)))
-    walk_ins = re.search(r'<div class="app-picker__list[^"]*" id="walk-ins".*?</fieldset>', page, re.S)[0]
+    walk_ins = re.search(r'id="walk-ins".*?</fieldset>', page, re.S)[0]
     assert f'name="walk_ins" value="{walker.id}"' in walk_ins
     assert f'value="{ann.id}"' not in walk_ins  # already enrolled
     response = client.post(

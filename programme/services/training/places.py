@@ -129,7 +129,8 @@ def move(
         raise ServiceError(error.message.replace("enrolled on", "moved to"), "target") from None
     if target.on < today():
         raise ServiceError(
-            f"The session on {long_date(target.on)} has already happened: choose one still to come.",
+            f"The session on {long_date(target.on)} has already happened: "
+            "choose one still to come.",
             "target",
         )
     holders = {p.staff_id for p in target.places}
