@@ -70,7 +70,8 @@ function enhancePicker(picker) {
       });
       count();
     });
-    team.appendChild(button);
+    var legend = team.querySelector("legend");
+    legend.parentNode.insertBefore(button, legend.nextSibling);
   });
   picker.addEventListener("change", function (event) {
     if (event.target.matches("[data-picker-person] input")) {

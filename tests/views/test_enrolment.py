@@ -97,7 +97,7 @@ def test_the_picker_groups_those_who_still_need_the_module_by_team_with_their_ro
     assert (
         f'name="team" value="{harbour.id}"' in page
         and "Enrol the whole team" in page
-        and '<span class="app-visually-hidden">: Harbourside Team, Saltmarsh</span>' in page
+        and 'aria-label="Enrol the whole team: Harbourside Team, Saltmarsh"' in page
     )
 
     everyone = _picker(page_of(client.get(_url(session, "?show=everyone"))))
