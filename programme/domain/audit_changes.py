@@ -51,6 +51,8 @@ ACTION_LABELS: dict[str, str] = {
     "freeze": "Post frozen",
     "unfreeze": "Post unfrozen",
     "enrol": "Staff enrolled",
+    "unenrol": "Staff removed from a session",
+    "move_place": "Place moved to another session",
     "register": "Attendance recorded",
     "merge": "Organisations merged",
     "change_role": "Role changed",
