@@ -53,6 +53,8 @@ ACTION_LABELS: dict[str, str] = {
     "enrol": "Staff enrolled",
     "reschedule": "Session rescheduled",
     "cancel": "Session cancelled",
+    "unenrol": "Staff removed from a session",
+    "move_place": "Place moved to another session",
     "register": "Attendance recorded",
     "merge": "Organisations merged",
     "change_role": "Role changed",

@@ -129,18 +129,20 @@ class CancelSessionForm(BaseForm):
 
 
 class EnrolForm(BaseForm):
-    staff = SelectMultipleField(
-        "People to enrol",
-        choices=[],
-        coerce=int,
-        description="Hold Ctrl (or Cmd on a Mac) to choose more than one.",
-    )
-    team = SelectField(
-        "Or enrol a whole team",
-        choices=[],
-        default="",
-        description="Everyone in the team whom the course is for and who is in post that day.",
-    )
+    """The people picker's choices. The checkboxes are drawn by templates/training/_picker.html;
+    `team` is the no-JavaScript "Enrol the whole team" button; `confirm` is set on the second
+    POST, after the over-capacity question; `show` and `q` carry the picker's filters."""
+
+    staff = SelectMultipleField("People to enrol", choices=[], coerce=int, validate_choice=False)
+    team = StringField("Team")
+    confirm = HiddenField()
+    show = HiddenField()
+    q = HiddenField()
+
+
+class MovePlaceForm(BaseForm):
+    target = StringField("Session to move them to")
+    confirm = HiddenField()
 
 
 class StaffForm(BaseForm):

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from programme.auth import can, requires
 from programme.clock import today
-from programme.domain.formatting import long_date, person
+from programme.domain.formatting import long_date
 from programme.domain.numbers import whole_number
 from programme.domain.training import ATTENDANCE_LABELS, ATTENDANCE_STATUSES, CRITERIA
 from programme.forms.base import select_choices
@@ -18,7 +18,6 @@ from programme.services.recruitment.posts import get_team
 from programme.services.training import (
     catalogue,
     completion,
-    enrolment,
     registers,
     schedule,
     staff_members,
@@ -138,31 +137,14 @@ def new_session(programme_slug: str):
     return render_form("training/new_session.html", form=form, programme=programme)
 
 
-def _enrol_form(candidates) -> EnrolForm:
-    """People not yet enrolled, and the teams they are in, to choose from."""
-    form = EnrolForm()
-    form.staff.choices = [
-        (candidate.id, person(candidate.name, candidate.team.name, candidate.role.name))
-        for candidate in candidates
-    ]
-    teams = {person.team.id: person.team for person in candidates}
-    form.team.choices = select_choices(
-        [
-            ("", "No team"),
-            *((str(team.id), f"{team.name}, {team.locality.name}") for team in teams.values()),
-        ]
-    )
-    return form
-
-
 def _session_page(programme, session, enrol_form: EnrolForm | None = None):
     places = registers.register(session)
     register_open = session.on <= today()
     wants_candidates = can(current_user, "manage_training") or (
         register_open and can(current_user, "record_attendance")
     )
-    candidates = enrolment.enrolment_candidates(session) if wants_candidates else []
-    enrol_form = enrol_form or _enrol_form(candidates)
+    enrol_form = enrol_form or EnrolForm(formdata=None)
+    chooser = training_enrolment.page_picker(session, enrol_form) if wants_candidates else None
     summary = schedule.SessionSummary(
         session, len(places), sum(1 for place in places if place.status)
     )
@@ -173,7 +155,8 @@ def _session_page(programme, session, enrol_form: EnrolForm | None = None):
         summary=summary,
         places=places,
         register_open=register_open,
-        candidates=candidates,
+        candidates=chooser.candidates if chooser else [],
+        picker=chooser,
         enrol_form=enrol_form,
         statuses=ATTENDANCE_STATUSES,
         attendance_labels=ATTENDANCE_LABELS,
@@ -217,51 +200,6 @@ def save_register(programme_slug: str, session_id: int):
             ".session", programme_slug=programme.slug, session_id=session.id, _anchor="register"
         )
     )
-
-
-@bp.route("/training/sessions/<int:session_id>/enrol", methods=["POST"])
-@requires("manage_training")
-def enrol(programme_slug: str, session_id: int):
-    programme, session = _session(programme_slug, session_id)
-    form = _enrol_form(enrolment.enrolment_candidates(session))
-    back = url_for(
-        ".session", programme_slug=programme.slug, session_id=session.id, _anchor="enrolled"
-    )
-    if not form.staff.choices:
-        flash("Everyone in post in the programme is already enrolled.", "error")
-        return redirect(back)
-    if form.validate_on_submit():
-        if not form.staff.data and not form.team.data:
-            form.add_service_error("staff", "Choose the people to enrol, or a team.")
-        else:
-            try:
-                results = []
-                if form.staff.data:
-                    results.append(enrolment.enrol(session, form.staff.data, current_user))
-                if form.team.data:
-                    results.append(enrolment.enrol_team(session, int(form.team.data), current_user))
-            except ServiceError as error:
-                form.add_service_error(
-                    error.field if error.field == "team" else "staff", error.message
-                )
-            else:
-                _flash_enrolment(results)
-                return redirect(back)
-    return _session_page(programme, session, form)
-
-
-def _flash_enrolment(results: list[enrolment.Enrolment]) -> None:
-    added = sum(len(result.added) for result in results)
-    last = results[-1]
-    if added:
-        flash(f"Enrolled {added} {'person' if added == 1 else 'people'}.", "success")
-    else:
-        flash("Everyone chosen was already enrolled: nothing changed.", "success")
-    if last.over_capacity:
-        flash(
-            f"The session is over capacity: {last.enrolled} enrolled for {last.capacity} places.",
-            "warning",
-        )
 
 
 @bp.route("/localities/<slug>/training")

@@ -6,7 +6,93 @@ document.addEventListener("DOMContentLoaded", function () {
     summary.focus();
   }
   addSelectAll(document.getElementById("bulk-milestones"));
+  document.querySelectorAll("[data-module='picker']").forEach(enhancePicker);
 });
+
+// The people picker (enrolment, walk-ins): the text box filters the ticks as you type, each team
+// gets "Select the whole team" (its shown people), and a live count says how many places are
+// left. Without this script the search box is submitted and each team has a submit button.
+function enhancePicker(picker) {
+  var filter = picker.querySelector("[data-picker-filter]");
+  var seats = picker.querySelector("[data-picker-seats]");
+  var left = parseInt(picker.getAttribute("data-seats-left"), 10);
+  var boxes = function () {
+    return picker.querySelectorAll("[data-picker-person] input[type='checkbox']");
+  };
+  var count = function () {
+    var chosen = 0;
+    boxes().forEach(function (box) {
+      if (box.checked) {
+        chosen += 1;
+      }
+    });
+    var remaining = left - chosen;
+    var places = function (n) {
+      return n + (n === 1 ? " place" : " places");
+    };
+    seats.textContent =
+      "You have chosen " + chosen + "; " +
+      (remaining >= 0 ? places(remaining) + " left" : -remaining + " over capacity") + ".";
+  };
+  var applyFilter = function () {
+    var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+    picker.querySelectorAll("[data-picker-team]").forEach(function (team) {
+      var anyShown = false;
+      team.querySelectorAll("[data-picker-person]").forEach(function (person) {
+        var text = person.getAttribute("data-text") + " " + team.querySelector("legend").textContent.toLowerCase();
+        var shown = words.every(function (word) {
+          return text.indexOf(word) !== -1;
+        });
+        person.hidden = !shown;
+        anyShown = anyShown || shown;
+      });
+      team.hidden = !anyShown;
+    });
+  };
+  picker.querySelectorAll("[data-picker-team]").forEach(function (team) {
+    var submit = team.querySelector("[data-picker-team-submit]");
+    if (submit) {
+      submit.remove();
+    }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "app-button app-button--secondary app-picker__team-button";
+    button.textContent = "Select the whole team";
+    button.setAttribute(
+      "aria-label",
+      "Select the whole team: " + team.querySelector("legend").textContent.trim()
+    );
+    button.addEventListener("click", function () {
+      team.querySelectorAll("[data-picker-person]").forEach(function (person) {
+        if (!person.hidden) {
+          person.querySelector("input").checked = true;
+        }
+      });
+      count();
+    });
+    var legend = team.querySelector("legend");
+    legend.parentNode.insertBefore(button, legend.nextSibling);
+  });
+  picker.addEventListener("change", function (event) {
+    if (event.target.matches("[data-picker-person] input")) {
+      count();
+    }
+  });
+  if (filter) {
+    filter.addEventListener("input", applyFilter);
+    filter.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();  // filtering happens as you type: Enter must not reload the page
+      }
+    });
+    var search = picker.querySelector("[data-picker-search]");
+    if (search) {
+      search.hidden = true;
+    }
+    applyFilter();
+  }
+  count();
+}
 
 // Milestone lists: "Select all shown" for the bulk change form (without this script each row is
 // ticked on its own, so the control only exists when it works).

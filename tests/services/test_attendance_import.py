@@ -66,7 +66,13 @@ class Setting:
         self.mi_3 = create_session(mi, 3, MI_3_ON)
 
     def enrol(self, session: TrainingSession, *people: StaffMember) -> None:
-        enrolment.enrol(session, [person.id for person in people], None)
+        enrolment.enrol(  # setup: whoever the test needs, past capacity or again too
+            session,
+            [person.id for person in people],
+            None,
+            confirm_over_capacity=True,
+            check_rules=False,
+        )
 
 
 def name_for(data: bytes) -> str:

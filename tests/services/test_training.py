@@ -242,13 +242,18 @@ def test_enrolling_someone_twice_changes_nothing_the_second_time(app):
     assert [e.action for e in audit_events_for("training_session", session.id)] == ["enrol"]
 
 
-def test_enrolling_past_capacity_is_allowed_and_reported(app):
+def test_enrolling_past_capacity_asks_first_and_is_allowed_once_confirmed(app):
     course = mi()
     team = a_team(course_programme(course))
     people = [create_staff(team) for _ in range(3)]
     session = create_session(course, 1, TODAY + timedelta(days=7), capacity=2)
 
-    result = enrolment.enrol(session, [p.id for p in people], None)
+    with pytest.raises(enrolment.OverCapacity) as asked:
+        enrolment.enrol(session, [p.id for p in people], None)
+    assert asked.value.message == "This puts 3 people on 2 places: 1 over capacity. Enrol anyway?"
+    assert count_rows(Attendance) == 0
+
+    result = enrolment.enrol(session, [p.id for p in people], None, confirm_over_capacity=True)
 
     assert (result.enrolled, result.capacity, result.over_capacity) == (3, 2, True)
     [summary] = schedule.schedule(course_programme(course), TODAY).upcoming

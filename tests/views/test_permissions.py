@@ -75,6 +75,7 @@ class World:
     message_id: int = 0
     pack_id: int = 0
     moved_event_id: int = 0
+    staff_id: int = 0  # enrolled on the session, attendance not recorded
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -167,6 +168,7 @@ def build_world() -> World:
         role_id=post.role_id,
         import_id=record.id,
         session_id=session.id,
+        staff_id=staff.id,
         criterion_id=criterion.id,
         live_locality=live.slug,
         decision_id=decision.id,
@@ -216,6 +218,10 @@ def _import(w: World) -> dict:
 
 def _session(w: World) -> dict:
     return {**_programme(w), "session_id": w.session_id}
+
+
+def _place(w: World) -> dict:
+    return {**_session(w), "staff_id": w.staff_id}
 
 
 def _criterion(w: World) -> dict:
@@ -390,6 +396,8 @@ ROUTES: list[Route] = [
     Route("training.enrol", "POST", "manage_training", _session),
     *_both("training.edit_session", "manage_training", _session),
     *_both("training.cancel_session", "manage_training", _session),
+    Route("training.unenrol", "POST", "manage_training", _place),
+    *_both("training.move_place", "manage_training", _place),
     Route("training.locality", "GET", "view", _locality),
     *_both("training.new_staff", "manage_training", _team),
     Route("imports.index", "GET", "view", _programme),

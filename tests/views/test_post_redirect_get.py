@@ -45,6 +45,7 @@ from tests.views.test_permissions import (  # noqa: F401  (fixtures)
     _message,
     _none,
     _organisation,
+    _place,
     _post,
     _programme,
     _role,
@@ -120,6 +121,16 @@ def _staff(w: World) -> dict:
         role_id=w.role_id,
     )
     return {"staff": [str(staff.id)]}
+
+
+def _later_session(w: World) -> dict:
+    """Another session of the world's module, still to come: where its place may move."""
+    from programme.services import programmes
+    from programme.services.training import catalogue, schedule
+
+    course = catalogue.get_course(programmes.get_programme(w.programme), "mi")
+    later = schedule.create_session(course, 1, TODAY + timedelta(days=7), None)
+    return {"target": str(later.id)}
 
 
 def _new_team(w: World) -> int:
@@ -399,6 +410,8 @@ SUCCESS: list[Submit] = [
             "version": db.session.get(TrainingSession, w.session_id).version,
         },
     ),
+    Submit("training.unenrol", "admin", _place),
+    Submit("training.move_place", "admin", _place, _later_session),
     Submit(
         "training.new_staff",
         "admin",

@@ -59,7 +59,11 @@ def save_register(
     """
     check_recordable(session.on, marks.values(), today)  # before enrolling any walk-in
     marks = dict(marks)  # walk-ins are added to it; the caller's stays as it was
-    arrived = {staff.id for staff in enrol(session, walk_ins, actor).added} if walk_ins else set()
+    arrived = (
+        {s.id for s in enrol(session, walk_ins, actor, confirm_over_capacity=True).added}
+        if walk_ins
+        else set()
+    )  # they are in the room: a walk-in past capacity needs no question
     db.session.flush()  # every place has its staff id
     places = {place.staff_id: place for place in session.places}
     for staff_id in arrived:
