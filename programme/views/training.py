@@ -1,6 +1,8 @@
 """Training: shares trained and costs, the schedule of sessions, a session's register and
 enrolment, each locality's completion matrix, and adding staff to a team."""
 
+from dataclasses import dataclass
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -143,7 +145,9 @@ def _enrol_form(candidates) -> EnrolForm:
     return form
 
 
-def _session_page(programme, session, enrol_form: EnrolForm | None = None):
+def _session_page(
+    programme, session, enrol_form: EnrolForm | None = None, register: "RegisterState | None" = None
+):
     places = registers.register(session)
     register_open = session.on <= today()
     wants_candidates = can(current_user, "manage_training") or (
@@ -166,7 +170,8 @@ def _session_page(programme, session, enrol_form: EnrolForm | None = None):
         statuses=ATTENDANCE_STATUSES,
         attendance_labels=ATTENDANCE_LABELS,
         today=today(),
-    ), 400 if enrol_form.errors else 200
+        register=register or RegisterState(),
+    ), 400 if enrol_form.errors or (register and register.problems) else 200
 
 
 @bp.route("/training/sessions/<int:session_id>")
@@ -176,15 +181,36 @@ def session(programme_slug: str, session_id: int):
     return _session_page(programme, session)
 
 
+@dataclass(frozen=True)
+class RegisterState:
+    """The register form as the page shows it: the marks (None: as recorded), the problems
+    (each a message and the field it links to) and a notice of what was done but not saved."""
+
+    marks: dict[int, str] | None = None
+    problems: tuple[dict[str, str], ...] = ()
+    notice: str | None = None
+    unmarked: frozenset[int] = frozenset()
+
+
 @bp.route("/training/sessions/<int:session_id>/register", methods=["POST"])
 @requires("record_attendance")
 def save_register(programme_slug: str, session_id: int):
+    """Save the register; "Mark everyone present" (a second submit button) only shows it again
+    with everyone unmarked set to present; anyone left unmarked refuses the save, naming them."""
     programme, session = _session(programme_slug, session_id)
     marks = {
         place.staff_id: request.form[f"mark-{place.staff_id}"]
         for place in registers.register(session)
         if request.form.get(f"mark-{place.staff_id}")
     }
+    if request.form.get("action") == "mark_all" and session.on <= today():
+        filled = registers.mark_everyone_present(session, marks)
+        added = sum(1 for staff_id in filled if staff_id not in marks)
+        notice = (
+            f"{added} {'person' if added == 1 else 'people'} marked present. Nothing is saved "
+            "until you save the register."
+        )
+        return _session_page(programme, session, register=RegisterState(filled, notice=notice))
     walk_ins = [
         number
         for value in request.form.getlist("walk_ins")
@@ -192,8 +218,20 @@ def save_register(programme_slug: str, session_id: int):
     ]
     try:
         changed = registers.save_register(
-            session, marks, current_user, today=today(), walk_ins=walk_ins
+            session, marks, current_user, today=today(), walk_ins=walk_ins, everyone=True
         )
+    except registers.Unmarked as error:
+        problems = tuple(
+            {
+                "message": f"Mark the attendance of {person.name}",
+                "href": f"#mark-{person.id}-{ATTENDANCE_STATUSES[0].value}",
+            }
+            for person in error.people
+        )
+        state = RegisterState(
+            marks, problems, unmarked=frozenset(person.id for person in error.people)
+        )
+        return _session_page(programme, session, register=state)
     except ServiceError as error:
         flash(error.message, "error")
     else:
