@@ -19,7 +19,12 @@ from sqlalchemy.orm import joinedload
 
 from programme.clock import utc_now
 from programme.domain.formatting import listed, long_date
-from programme.domain.training import ATTENDANCE_STATUSES, register_open
+from programme.domain.training import (
+    ATTENDANCE_LABELS,
+    ATTENDANCE_STATUSES,
+    AttendanceStatus,
+    register_open,
+)
 from programme.extensions import db
 from programme.models import Attendance, Course, CourseModule, StaffMember, TrainingSession, User
 from programme.services import audit
@@ -103,22 +108,39 @@ def save_register(
         Mark(session.id, staff_id, status, places[staff_id].staff.email, staff_id in arrived)
         for staff_id, status in marks.items()
     ]
+    # A held register saved again: each mark it changes is named in the audit summary.
+    corrections = [
+        (places[staff_id].staff.name, places[staff_id].status, status)
+        for staff_id, status in marks.items()
+        if places[staff_id].status and places[staff_id].status != status
+    ]
     changed = record_attendance(
         marked,
         actor,
         today=today,
         action="register",
-        describe=_register_summary,
+        describe=lambda register, count: _register_summary(register, count, corrections),
         registers=[session.id],
     )
     return changed[session.id]
 
 
-def _register_summary(session: RegisterSession, changed: int) -> str:
-    return (
+def _register_summary(
+    session: RegisterSession, changed: int, corrections: Sequence[tuple[str, str, str]] = ()
+) -> str:
+    summary = (
         f"Recorded attendance for {changed} on {session.course}, module {session.module}, "
         f"{long_date(session.on)}"
     )
+    if corrections:
+        summary += "; changed " + listed(
+            f"{name} from {_word(before)} to {_word(after)}" for name, before, after in corrections
+        )
+    return summary
+
+
+def _word(status: str) -> str:
+    return ATTENDANCE_LABELS[AttendanceStatus(status)].lower()
 
 
 # --- The one writer of attendance -------------------------------------------------------------
