@@ -115,11 +115,14 @@ def test_a_trainer_opens_and_prints_the_sign_in_sheet(page: Page, plan: Plan):
     expect(page.locator(".app-header")).to_be_visible()
 
 
-def test_the_sign_in_sheet_fits_a_phone(page: Page, plan: Plan):
+def test_the_sign_in_sheet_and_the_register_fit_a_phone(page: Page, plan: Plan):
     sign_in_through_form(page, plan.trainer)
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{plan.session_path}/sign-in-sheet")
+    assert page_width(page) <= 375
 
+    page.goto(plan.session_path)  # the register, with its new button
+    expect(page.get_by_role("button", name="Mark everyone present", exact=True)).to_be_visible()
     assert page_width(page) <= 375
 
 
