@@ -184,12 +184,14 @@ def session(programme_slug: str, session_id: int):
 @dataclass(frozen=True)
 class RegisterState:
     """The register form as the page shows it: the marks (None: as recorded), the problems
-    (each a message and the field it links to) and a notice of what was done but not saved."""
+    (each a message and the field it links to), a notice of what was done but not saved, and
+    the walk-ins chosen (for the walk-in picker to show chosen again)."""
 
     marks: dict[int, str] | None = None
     problems: tuple[dict[str, str], ...] = ()
     notice: str | None = None
     unmarked: frozenset[int] = frozenset()
+    walk_ins: frozenset[int] = frozenset()
 
 
 @bp.route("/training/sessions/<int:session_id>/register", methods=["POST"])
@@ -203,6 +205,11 @@ def save_register(programme_slug: str, session_id: int):
         for place in registers.register(session)
         if request.form.get(f"mark-{place.staff_id}")
     }
+    walk_ins = [
+        number
+        for value in request.form.getlist("walk_ins")
+        if (number := whole_number(value)) is not None
+    ]
     if request.form.get("action") == "mark_all" and session.on <= today():
         filled = registers.mark_everyone_present(session, marks)
         added = sum(1 for staff_id in filled if staff_id not in marks)
@@ -210,12 +217,8 @@ def save_register(programme_slug: str, session_id: int):
             f"{added} {'person' if added == 1 else 'people'} marked present. Nothing is saved "
             "until you save the register."
         )
-        return _session_page(programme, session, register=RegisterState(filled, notice=notice))
-    walk_ins = [
-        number
-        for value in request.form.getlist("walk_ins")
-        if (number := whole_number(value)) is not None
-    ]
+        state = RegisterState(filled, notice=notice, walk_ins=frozenset(walk_ins))
+        return _session_page(programme, session, register=state)
     try:
         changed = registers.save_register(
             session, marks, current_user, today=today(), walk_ins=walk_ins, everyone=True
@@ -229,7 +232,10 @@ def save_register(programme_slug: str, session_id: int):
             for person in error.people
         )
         state = RegisterState(
-            marks, problems, unmarked=frozenset(person.id for person in error.people)
+            marks,
+            problems,
+            unmarked=frozenset(person.id for person in error.people),
+            walk_ins=frozenset(walk_ins),
         )
         return _session_page(programme, session, register=state)
     except ServiceError as error:
