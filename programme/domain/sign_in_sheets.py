@@ -108,7 +108,14 @@ STATUS_NAMES: dict[AttendanceStatus, tuple[str, ...]] = {
         "signed in",
         "here",
     ),
-    AttendanceStatus.LATE: ("late", "arrived late", "came late", "late arrival", "attended late"),
+    AttendanceStatus.LATE: (
+        "late",
+        "l",
+        "arrived late",
+        "came late",
+        "late arrival",
+        "attended late",
+    ),
     AttendanceStatus.LEFT_EARLY: (
         "left early",
         "left",

@@ -1,6 +1,8 @@
 """Training: shares trained and costs, the schedule of sessions, a session's register and
 enrolment, each locality's completion matrix, and adding staff to a team."""
 
+from dataclasses import dataclass
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -137,7 +139,9 @@ def new_session(programme_slug: str):
     return render_form("training/new_session.html", form=form, programme=programme)
 
 
-def _session_page(programme, session, enrol_form: EnrolForm | None = None):
+def _session_page(
+    programme, session, enrol_form: EnrolForm | None = None, register: "RegisterState | None" = None
+):
     places = registers.register(session)
     register_open = session.on <= today()
     wants_candidates = can(current_user, "manage_training") or (
@@ -161,7 +165,8 @@ def _session_page(programme, session, enrol_form: EnrolForm | None = None):
         statuses=ATTENDANCE_STATUSES,
         attendance_labels=ATTENDANCE_LABELS,
         today=today(),
-    ), 400 if enrol_form.errors else 200
+        register=register or RegisterState(),
+    ), 400 if enrol_form.errors or (register and register.problems) else 200
 
 
 @bp.route("/training/sessions/<int:session_id>")
@@ -171,9 +176,24 @@ def session(programme_slug: str, session_id: int):
     return _session_page(programme, session)
 
 
+@dataclass(frozen=True)
+class RegisterState:
+    """The register form as the page shows it: the marks (None: as recorded), the problems
+    (each a message and the field it links to), a notice of what was done but not saved, and
+    the walk-ins chosen (for the walk-in picker to show chosen again)."""
+
+    marks: dict[int, str] | None = None
+    problems: tuple[dict[str, str], ...] = ()
+    notice: str | None = None
+    unmarked: frozenset[int] = frozenset()
+    walk_ins: frozenset[int] = frozenset()
+
+
 @bp.route("/training/sessions/<int:session_id>/register", methods=["POST"])
 @requires("record_attendance")
 def save_register(programme_slug: str, session_id: int):
+    """Save the register; "Mark everyone present" (a second submit button) only shows it again
+    with everyone unmarked set to present; anyone left unmarked refuses the save, naming them."""
     programme, session = _session(programme_slug, session_id)
     marks = {
         place.staff_id: request.form[f"mark-{place.staff_id}"]
@@ -185,10 +205,34 @@ def save_register(programme_slug: str, session_id: int):
         for value in request.form.getlist("walk_ins")
         if (number := whole_number(value)) is not None
     ]
+    if request.form.get("action") == "mark_all" and session.on <= today():
+        filled = registers.mark_everyone_present(session, marks)
+        added = sum(1 for staff_id in filled if staff_id not in marks)
+        notice = (
+            f"{added} {'person' if added == 1 else 'people'} marked present. Nothing is saved "
+            "until you save the register."
+        )
+        state = RegisterState(filled, notice=notice, walk_ins=frozenset(walk_ins))
+        return _session_page(programme, session, register=state)
     try:
         changed = registers.save_register(
-            session, marks, current_user, today=today(), walk_ins=walk_ins
+            session, marks, current_user, today=today(), walk_ins=walk_ins, everyone=True
         )
+    except registers.Unmarked as error:
+        problems = tuple(
+            {
+                "message": f"Mark the attendance of {person.name}",
+                "href": f"#mark-{person.id}-{ATTENDANCE_STATUSES[0].value}",
+            }
+            for person in error.people
+        )
+        state = RegisterState(
+            marks,
+            problems,
+            unmarked=frozenset(person.id for person in error.people),
+            walk_ins=frozenset(walk_ins),
+        )
+        return _session_page(programme, session, register=state)
     except ServiceError as error:
         flash(error.message, "error")
     else:

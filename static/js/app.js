@@ -171,3 +171,47 @@ document.addEventListener("submit", function (event) {
       HTMLFormElement.prototype.submit.call(form);
     });
 });
+
+// --- Sign-in sheet and register (SHEETS) ----------------------------------------------------
+// The sign-in sheet's Print button exists only where it works; without this script the page
+// says to use the browser's own Print command.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-module='print-page']").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+  document.querySelectorAll("[data-module='print-hint']").forEach(function (hint) {
+    hint.textContent = "The sheet fits A4 paper.";
+  });
+});
+
+// The register's "Mark everyone present": without this script it is a second submit button that
+// shows the register again with everyone unmarked set to present (nothing saved); with it, the
+// same happens here, on the page, and a message says so.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("button[name='action'][value='mark_all']");
+  if (!button || !button.form) {
+    return;
+  }
+  event.preventDefault();
+  var form = button.form;
+  var marked = 0;
+  form.querySelectorAll("fieldset[data-register-row]").forEach(function (row) {
+    if (!row.querySelector("input[type='radio']:checked")) {
+      var present = row.querySelector("input[type='radio'][value='present']");
+      if (present) {
+        present.checked = true;
+        marked += 1;
+      }
+    }
+  });
+  var status = form.querySelector("[data-module='register-status']");
+  if (status) {
+    status.textContent =
+      (marked === 1 ? "1 person" : marked + " people") +
+      " marked present. Nothing is saved until you save the register.";
+  }
+});
+// --- end of SHEETS ----------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 The issue's acceptance journey: sixteen social workers in one team have attended modules 1 to 3
 of Motivational Interviewing, so none of them is trained yet. The trainer signs in through the
-form, opens today's module 4 session from the schedule, marks two people absent (everyone else
-starts marked present), saves, and sees the team's share trained in MI go from 0% to 87% (14 of
+form, opens today's module 4 session from the schedule, marks everyone present and then two people
+absent, saves, and sees the team's share trained in MI go from 0% to 87% (14 of
 16). Saving the same register again changes nothing, and the share stays. The session page, the
 locality's training page and the other training pages pass axe-core's WCAG 2.2 AA rules.
 """
@@ -99,6 +99,8 @@ def test_trainer_marks_two_absent_and_the_teams_share_trained_moves_once(page: P
     expect(page.locator("#enrolled tbody tr")).to_have_count(16)
     assert_accessible(page)
 
+    # Nobody starts marked: everyone present, then the two who did not come.
+    page.get_by_role("button", name="Mark everyone present", exact=True).click()
     for name in ABSENT:
         page.get_by_role("group", name=f"Attendance of {name}").get_by_label(
             "Absent", exact=True

@@ -393,6 +393,7 @@ ROUTES: list[Route] = [
     *_both("training.new_session", "manage_training", _programme),
     Route("training.session", "GET", "view", _session),
     Route("training.save_register", "POST", "record_attendance", _session),
+    Route("training.sign_in_sheet", "GET", "record_attendance", _session),
     Route("training.enrol", "POST", "manage_training", _session),
     *_both("training.edit_session", "manage_training", _session),
     *_both("training.cancel_session", "manage_training", _session),

@@ -18,8 +18,13 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import joinedload
 
 from programme.clock import utc_now
-from programme.domain.formatting import long_date
-from programme.domain.training import ATTENDANCE_STATUSES, register_open
+from programme.domain.formatting import listed, long_date
+from programme.domain.training import (
+    ATTENDANCE_LABELS,
+    ATTENDANCE_STATUSES,
+    AttendanceStatus,
+    register_open,
+)
 from programme.extensions import db
 from programme.models import Attendance, Course, CourseModule, StaffMember, TrainingSession, User
 from programme.services import audit
@@ -41,6 +46,32 @@ def register(session: TrainingSession) -> list[Attendance]:
     )
 
 
+class Unmarked(ServiceError):
+    """Saving a whole register with people on it marked neither way: nothing is saved."""
+
+    def __init__(self, people: Sequence[StaffMember]):
+        names = [person.name for person in people]
+        super().__init__(f"Mark the attendance of {listed(names)}: nothing was saved.", "register")
+        self.people = list(people)
+
+
+def unmarked(session: TrainingSession, marks: dict[int, str]) -> list[StaffMember]:
+    """Everyone with a place whose attendance is neither recorded nor in `marks`, by name."""
+    return [
+        place.staff
+        for place in register(session)
+        if place.status is None and not marks.get(place.staff_id)
+    ]
+
+
+def mark_everyone_present(session: TrainingSession, marks: dict[int, str]) -> dict[int, str]:
+    """Everyone's mark: as given, else as recorded, else present. Nothing is saved."""
+    return {
+        place.staff_id: marks.get(place.staff_id) or place.status or "present"
+        for place in register(session)
+    }
+
+
 @transactional
 def save_register(
     session: TrainingSession,
@@ -49,15 +80,22 @@ def save_register(
     *,
     today: date,
     walk_ins: list[int] | None = None,
+    everyone: bool = False,
 ) -> int:
     """Record attendance for the people enrolled (and walk-ins), all at once.
 
     `marks` maps a staff id to present, late, left_early or absent. A mark equal to what is
-    recorded changes nothing, so saving the same register twice writes nothing the second time.
-    Walk-ins are enrolled (and marked present unless marked otherwise). Returns how many
-    people's attendance changed.
+    recorded changes nothing, so saving the same register twice writes nothing the second time;
+    a held register saved again changes only the marks that differ, each change audited.
+    Walk-ins are enrolled (and marked present unless marked otherwise). With `everyone` (the
+    register form), anyone enrolled left unmarked refuses the whole save (`Unmarked`). Returns
+    how many people's attendance changed.
     """
+    if session.cancelled:
+        raise ServiceError("This session was cancelled, so it has no register.", "register")
     check_recordable(session.on, marks.values(), today)  # before enrolling any walk-in
+    if everyone and (missing := unmarked(session, marks)):
+        raise Unmarked(missing)
     marks = dict(marks)  # walk-ins are added to it; the caller's stays as it was
     arrived = (
         {s.id for s in enrol(session, walk_ins, actor, confirm_over_capacity=True).added}
@@ -74,22 +112,39 @@ def save_register(
         Mark(session.id, staff_id, status, places[staff_id].staff.email, staff_id in arrived)
         for staff_id, status in marks.items()
     ]
+    # A held register saved again: each mark it changes is named in the audit summary.
+    corrections = [
+        (places[staff_id].staff.name, places[staff_id].status, status)
+        for staff_id, status in marks.items()
+        if places[staff_id].status and places[staff_id].status != status
+    ]
     changed = record_attendance(
         marked,
         actor,
         today=today,
         action="register",
-        describe=_register_summary,
+        describe=lambda register, count: _register_summary(register, count, corrections),
         registers=[session.id],
     )
     return changed[session.id]
 
 
-def _register_summary(session: RegisterSession, changed: int) -> str:
-    return (
+def _register_summary(
+    session: RegisterSession, changed: int, corrections: Sequence[tuple[str, str, str]] = ()
+) -> str:
+    summary = (
         f"Recorded attendance for {changed} on {session.course}, module {session.module}, "
         f"{long_date(session.on)}"
     )
+    if corrections:
+        summary += "; changed " + listed(
+            f"{name} from {_word(before)} to {_word(after)}" for name, before, after in corrections
+        )
+    return summary
+
+
+def _word(status: str) -> str:
+    return ATTENDANCE_LABELS[AttendanceStatus(status)].lower()
 
 
 # --- The one writer of attendance -------------------------------------------------------------
