@@ -49,6 +49,7 @@ from tests.views.test_permissions import (  # noqa: F401  (fixtures)
     _programme,
     _role,
     _session,
+    _staff_member,
     _team,
     _template,
     _user,
@@ -107,6 +108,18 @@ def _staff(w: World) -> dict:
         role_id=w.role_id,
     )
     return {"staff": [str(staff.id)]}
+
+
+def _staff_record_form(w: World) -> dict:
+    staff = db.session.get(StaffMember, w.staff_id)
+    return {
+        "version": staff.version,
+        "name": "Sam Carter",
+        "email": staff.email,
+        "team": staff.team_id,
+        "role": staff.role_id,
+        "leaving_date": "2027-03-31",
+    }
 
 
 def _new_team(w: World) -> int:
@@ -368,6 +381,12 @@ SUCCESS: list[Submit] = [
         "admin",
         _team,
         lambda w: {"name": "PRG Person", "email": "prg.person@example.org", "role": w.role_id},
+    ),
+    Submit(
+        "training.edit_staff_member",
+        "hr_lead",
+        _staff_member,
+        _staff_record_form,
     ),
     Submit("imports.forget_name", "admin", lambda w: {**_programme(w), "alias_id": w.alias_id}),
     Submit("imports.apply", "admin", _import),

@@ -35,6 +35,8 @@ from programme.services.transaction import transactional
 
 
 def get_staff_member(programme: Programme, staff_id: int) -> StaffMember:
+    if staff_id > 2**63 - 1:
+        raise NotFound(f"There is no staff member {staff_id} in {programme.name}.")
     person = db.session.scalar(
         select(StaffMember)
         .where(StaffMember.id == staff_id, StaffMember.programme_id == programme.id)

@@ -32,6 +32,8 @@ from programme.services import facts, teams_served
 from programme.services.errors import NotFound
 from programme.services.training import catalogue
 
+MAX_ID = 2**63 - 1  # the largest id a database holds; a larger one finds nobody
+
 
 @dataclass
 class TeamNeeds:
@@ -209,7 +211,7 @@ def sessions_with_places(module: CourseModule, today: date) -> list[OpenSession]
 def get_person(programme: Programme, staff_id: int | None) -> StaffMember | None:
     if staff_id is None:
         return None
-    person = db.session.get(StaffMember, staff_id)
+    person = db.session.get(StaffMember, staff_id) if staff_id <= MAX_ID else None
     if person is None or person.programme_id != programme.id:
         raise NotFound(f"There is no staff member {staff_id} in {programme.name}.")
     return person
