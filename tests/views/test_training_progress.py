@@ -360,3 +360,25 @@ def test_a_stale_save_is_refused_showing_the_current_values(app, sign_in):
     again = client.post(url, data={**opened, "version": version.group(1), "name": "Wren Alard"})
     assert again.status_code == 302
     assert reread(wren).name == "Wren Alard"
+
+
+def test_the_change_reads_in_words_on_the_localitys_audit_trail(app, sign_in):
+    programme, locality, team, _mi = _setting()
+    wren = create_staff(team, name="Wren Allard", start_date=date(2025, 2, 3))
+    client = sign_in(create_user("programme_manager"))
+    url = f"{_base(programme)}/staff/{wren.id}/edit"
+    assert client.post(url, data=_form(wren, leaving_date="2027-02-26")).status_code == 302
+
+    page = visible_text(page_of(client.get(f"{_base(programme)}/localities/{locality.slug}/audit")))
+
+    assert "Changed Wren Allard's leaving date" in page
+    assert "Not set" in page and "26 Feb 2027" in page
+
+
+def test_the_training_overview_links_each_localitys_still_to_book_list(app, sign_in):
+    programme, locality, _team, _mi = _setting()
+
+    page = page_of(sign_in(create_user("viewer")).get(f"{_base(programme)}/training"))
+
+    link = f'href="{_base(programme)}/localities/{locality.slug}/training/still-to-book"'
+    assert link in _fragment(page, r'<ul class="app-list" id="still-to-book".*?</ul>')
