@@ -24,6 +24,7 @@ def book_module(programme_slug: str, course_key: str, number: int):
         course=course,
         module=module,
         person=person,
+        spot=booking.person_spot(person, course, number) if person else None,
         sessions=booking.sessions_with_places(module, today()),
     )
 

@@ -382,3 +382,22 @@ def test_the_training_overview_links_each_localitys_still_to_book_list(app, sign
 
     link = f'href="{_base(programme)}/localities/{locality.slug}/training/still-to-book"'
     assert link in _fragment(page, r'<ul class="app-list" id="still-to-book".*?</ul>')
+
+
+def test_the_book_page_says_when_the_person_is_booked_or_has_attended_already(app, sign_in):
+    programme, _locality, team, mi = _setting()
+    wren = create_staff(team, name="Wren Allard")
+    attend(mi, 1, [wren])
+    booked = create_session(mi, 2, SOON)
+    enrolment.enrol(booked, [wren.id], None)
+    client = sign_in(create_user("viewer"))
+    base = f"{_base(programme)}/training/courses/mi/modules"
+
+    attended = visible_text(page_of(client.get(f"{base}/1/book?person={wren.id}")))
+    on_it = page_of(client.get(f"{base}/2/book?person={wren.id}"))
+    needed = page_of(client.get(f"{base}/3/book?person={wren.id}"))
+
+    assert "Wren Allard has attended this module already." in attended
+    assert "Wren Allard is booked on this module already: 9 Dec 2026" in visible_text(on_it)
+    assert f"/training/sessions/{booked.id}" in _fragment(on_it, r'id="already".*?</div>')
+    assert 'id="already"' not in needed
