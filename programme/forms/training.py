@@ -168,3 +168,11 @@ class StaffForm(BaseForm):
         validators=[Optional()],
         description="Optional. A leaver stops counting toward the share trained from this date.",
     )
+
+
+class StaffRecordForm(StaffForm):
+    """A person's record corrected: their team (any of the programme's), role, dates, name and
+    e-mail; `version` is the record's version when the form was opened."""
+
+    team = SelectField("Team", coerce=int, choices=[])
+    version = HiddenField(validators=[InputRequired()])

@@ -131,7 +131,10 @@ def test_trainer_marks_two_absent_and_the_teams_share_trained_moves_once(page: P
         re.compile(r"^\s*87%\s+14 of 16\s*$")
     )
     absent_row = page.get_by_role("row", name=re.compile(r"^Worker 03 "))
-    expect(absent_row.locator("[data-course='mi']")).to_have_text("In progress")
+    expect(absent_row.locator("td[data-course='mi'] .app-tag")).to_have_text("In progress")
+    expect(absent_row.locator("td[data-course='mi'] .app-modules")).to_contain_text(
+        "Still needed: Book module 4"
+    )
     assert_accessible(page)
 
     # The same register saved again changes nothing.

@@ -76,6 +76,7 @@ class World:
     pack_id: int = 0
     moved_event_id: int = 0
     staff_id: int = 0  # enrolled on the session, attendance not recorded
+    staff_id: int = 0
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -230,6 +231,14 @@ def _criterion(w: World) -> dict:
 
 def _locality_criterion(w: World) -> dict:
     return {**_locality(w), "criterion_id": w.criterion_id}
+
+
+def _staff_member(w: World) -> dict:
+    return {**_programme(w), "staff_id": w.staff_id}
+
+
+def _book_module(w: World) -> dict:
+    return {**_programme(w), "course_key": "mi", "number": 2}
 
 
 def _decision(w: World) -> dict:
@@ -401,6 +410,10 @@ ROUTES: list[Route] = [
     *_both("training.move_place", "manage_training", _place),
     Route("training.locality", "GET", "view", _locality),
     *_both("training.new_staff", "manage_training", _team),
+    Route("training.book_module", "GET", "view", _book_module),
+    Route("training.still_to_book", "GET", "view", _locality),
+    Route("training.staff_member", "GET", "view", _staff_member),
+    *_both("training.edit_staff_member", "edit_staff", _staff_member),
     Route("imports.index", "GET", "view", _programme),
     Route("imports.names", "GET", "manage_recruitment", _programme),
     Route(

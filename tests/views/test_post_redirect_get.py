@@ -50,6 +50,7 @@ from tests.views.test_permissions import (  # noqa: F401  (fixtures)
     _programme,
     _role,
     _session,
+    _staff_member,
     _team,
     _template,
     _user,
@@ -131,6 +132,16 @@ def _later_session(w: World) -> dict:
     course = catalogue.get_course(programmes.get_programme(w.programme), "mi")
     later = schedule.create_session(course, 1, TODAY + timedelta(days=7), None)
     return {"target": str(later.id)}
+def _staff_record_form(w: World) -> dict:
+    staff = db.session.get(StaffMember, w.staff_id)
+    return {
+        "version": staff.version,
+        "name": "Sam Carter",
+        "email": staff.email,
+        "team": staff.team_id,
+        "role": staff.role_id,
+        "leaving_date": "2027-03-31",
+    }
 
 
 def _new_team(w: World) -> int:
@@ -417,6 +428,12 @@ SUCCESS: list[Submit] = [
         "admin",
         _team,
         lambda w: {"name": "PRG Person", "email": "prg.person@example.org", "role": w.role_id},
+    ),
+    Submit(
+        "training.edit_staff_member",
+        "hr_lead",
+        _staff_member,
+        _staff_record_form,
     ),
     Submit("imports.forget_name", "admin", lambda w: {**_programme(w), "alias_id": w.alias_id}),
     Submit("imports.apply", "admin", _import),

@@ -475,9 +475,17 @@ def test_the_completion_matrix_shows_each_persons_courses_and_does_not_count_a_l
     mi_name, fs_name = "Motivational Interviewing", "FS practice and change workshops"
     assert f"Trained in {mi_name} 33% 1 of 3" in visible_text(page)
     assert f"Trained in {fs_name} 0% 0 of 3" in visible_text(page)
-    assert _row(page, f"staff-{done.id}") == "Ann Able Social worker Complete Not started"
-    assert _row(page, f"staff-{halfway.id}") == "Ben Bell Social worker In progress Not started"
-    assert _row(page, f"staff-{untrained.id}") == "Cat Cole Social worker Not started Not started"
+    # Each course cell names the modules too (module-level progress, tested in full in
+    # tests/views/test_training_progress.py).
+    assert _row(page, f"staff-{done.id}").startswith(
+        "Ann Able Social worker Complete Attended: modules 1, 2, 3, 4 Not started Still needed"
+    )
+    assert _row(page, f"staff-{halfway.id}").startswith(
+        "Ben Bell Social worker In progress Attended: modules 1, 2 Still needed: Book module 3"
+    )
+    assert _row(page, f"staff-{untrained.id}").startswith(
+        "Cat Cole Social worker Not started Still needed: Book module 1"
+    )
     assert _row(page, f"staff-{coordinator.id}") == (
         "Cora Coordinator Team co-ordinator — Not required for this role "
         "— Not required for this role"
@@ -629,8 +637,8 @@ def test_a_trainer_adds_a_person_to_a_team(app, sign_in):
     assert person.start_date == date(2026, 9, 1)
     page = page_of(client.get(response.location))
     assert f"Added Dana Cole to {team.name}." in _flashes(page)
-    assert _row(page, f"staff-{person.id}") == (
-        "Dana Cole DA worker (perpetrators) Not started Not started"
+    assert _row(page, f"staff-{person.id}").startswith(
+        "Dana Cole DA worker (perpetrators) Not started Still needed: Book module 1"
     )
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from programme.domain.export_tables import Column, Emphasis, Table
-from programme.domain.formatting import clock_time, share_text
+from programme.domain.formatting import clock_time, listed, share_text
+from programme.domain.module_progress import ModuleState
 from programme.domain.training import REGISTER_WORDS, register_state
 from programme.services.training.completion import TrainingSummary
 from programme.services.training.schedule import Schedule, SessionSummary
@@ -77,6 +78,7 @@ def matrix_table(summary: TrainingSummary) -> Table:
         Column("Name"),
         Column("Role"),
         *(Column(course.name) for course in summary.courses),
+        Column("Modules still needed", "wrap"),
     ]
     rows: list = []
     for group, matrix in zip(summary.groups, summary.matrices, strict=True):
@@ -87,6 +89,7 @@ def matrix_table(summary: TrainingSummary) -> Table:
                     row.staff.name,
                     row.staff.role.name,
                     *(_cell(cell, row.relevant) for cell in row.cells),
+                    still_needed(summary.courses, row) if row.relevant else NOT_COUNTED,
                 ]
             )
         rows.append(
@@ -96,10 +99,28 @@ def matrix_table(summary: TrainingSummary) -> Table:
                     "Trained",
                     None,
                     *(share_text(share, nothing="No relevant staff") for share in group.shares),
+                    None,
                 ]
             )
         )
     return Table(columns, rows, "No teams yet")
+
+
+def still_needed(courses, row) -> str:
+    """The required modules a person has neither attended nor booked, in the matrix's words:
+    "Motivational Interviewing: modules 3 and 4; FS workshops: module 1", or "None"."""
+    parts = []
+    for course, spots in zip(courses, row.spots, strict=True):
+        required = {module.number for module in course.modules if module.required}
+        needed = [
+            str(spot.number)
+            for spot in spots or ()
+            if spot.state == ModuleState.NEEDED and spot.number in required
+        ]
+        if needed:
+            noun = "module" if len(needed) == 1 else "modules"
+            parts.append(f"{course.name}: {noun} {listed(needed)}")
+    return "; ".join(parts) or "None"
 
 
 def _cell(cell, relevant: bool) -> str:

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from programme.domain.module_progress import Booking, ModuleSpot, module_spots
 from programme.domain.recruitment import Share
 from programme.domain.training import (
     Attended,
@@ -27,7 +28,7 @@ from programme.domain.training import (
 from programme.extensions import db
 from programme.models import Course, Locality, Programme, StaffMember, Team
 from programme.services import facts, teams_served
-from programme.services.training import catalogue, costs
+from programme.services.training import catalogue, costs, module_progress
 
 
 @dataclass
@@ -58,6 +59,9 @@ class MatrixRow:
     staff: StaffMember
     cells: list[Completion | None]  # per course; None where the course is not for their role
     relevant: bool  # counted today (in post)
+    # Per course, the person's modules (attended, booked with the day, still needed); None
+    # where the course is not for their role.
+    spots: list[list[ModuleSpot] | None] = field(default_factory=list)
 
 
 @dataclass
@@ -85,8 +89,17 @@ def team_matrix(team: Team, as_of: date) -> TeamMatrix:
     """Staff × course completion for a team, in a fixed number of queries however many staff."""
     programme = team.locality.programme
     members = _members(StaffMember.team_id == team.id)
-    attended = facts.attendance_of(programme, [m.id for m in members])
-    return _matrix(team, catalogue.list_courses(programme), members, attended, as_of)
+    ids = [m.id for m in members]
+    attended = facts.attendance_of(programme, ids)
+    bookings = facts.bookings_of(programme, ids)
+    return _matrix(team, catalogue.list_courses(programme), members, attended, as_of, bookings)
+
+
+def _by_person(records) -> dict[int, list]:
+    by_person: dict[int, list] = defaultdict(list)
+    for record in records:
+        by_person[record.staff_id].append(record)
+    return by_person
 
 
 def _matrix(
@@ -95,17 +108,36 @@ def _matrix(
     members: list[StaffMember],
     attended: Mapping[int, list[Attended]],
     as_of: date,
+    bookings: Mapping[int, list[Booking]] | None = None,
 ) -> TeamMatrix:
     people = facts.staff_facts(members)
     progress = _progress(courses, people, attended, as_of)
     course_roles = [{role.id for role in course.roles} for course in courses]
+    infos = [module_progress.module_infos(course) for course in courses]
+    mine = [
+        (_by_person(attended.get(c.id, [])), _by_person((bookings or {}).get(c.id, [])))
+        for c in courses
+    ]
     rows = []
     for member, person in zip(members, people, strict=True):
         cells = [
             p.done.get(member.id, Completion.NOT_STARTED) if member.role_id in roles else None
             for p, roles in zip(progress, course_roles, strict=True)
         ]
-        rows.append(MatrixRow(member, cells, person.in_post(as_of)))
+        spots = [
+            module_spots(
+                modules,
+                done.get(member.id, []),
+                booked.get(member.id, []),
+                course.counted,
+            )
+            if member.role_id in roles
+            else None
+            for course, modules, roles, (done, booked) in zip(
+                courses, infos, course_roles, mine, strict=True
+            )
+        ]
+        rows.append(MatrixRow(member, cells, person.in_post(as_of), spots))
     return TeamMatrix(team, courses, rows, [p.share for p in progress])
 
 
@@ -169,13 +201,17 @@ def locality_training(locality: Locality, as_of: date) -> TrainingSummary:
         )
     )
     members = _members(Team.id.in_(serving))
-    attended = facts.attendance_of(programme, [m.id for m in members])
+    ids = [m.id for m in members]
+    attended = facts.attendance_of(programme, ids)
+    bookings = facts.bookings_of(programme, ids)
     by_team: dict[int, list[StaffMember]] = defaultdict(list)
     for member in members:
         by_team[member.team_id].append(member)
     staff_by_team = {team_id: facts.staff_facts(people) for team_id, people in by_team.items()}
     groups, total = _grouped(courses, staff_by_team, attended, as_of, teams)
-    matrices = [_matrix(team, courses, by_team[team.id], attended, as_of) for team in teams]
+    matrices = [
+        _matrix(team, courses, by_team[team.id], attended, as_of, bookings) for team in teams
+    ]
     return TrainingSummary(courses, groups, total, matrices=matrices)
 
 
