@@ -276,13 +276,14 @@ class _CellMaker:
 
     def _cell(self, cell: Cell, value: object, kind: ColumnKind, style):
         if type(value) in _AS_THEY_ARE:
-            # Most of a large sheet's cells: no kind changes them and no formula hides in them.
+            # Many of a large sheet's cells: no kind changes them and no formula hides in them.
             if style is None:
                 return value
             cell.value = value
             cell._style = style
             return cell
-        value = self._value(value, kind)
+        if type(value) is not str or len(value) > CELL_TEXT_LIMIT:
+            value = self._value(value, kind)  # text within the limit is kept as it is
         if is_formula_text(value):
             # Text that would run as a formula: a string cell, shown with Excel's quote prefix.
             cell._value, cell.data_type = _printable(value), "s"

@@ -78,6 +78,7 @@ def workbook_title(programme: Programme) -> str:
     return f"{programme.name}: programme workbook"
 
 
+@collector_paused()  # once for both: resumed between them, it would go over every row built
 def programme_workbook(programme: Programme, as_of: date) -> bytes:
     return sheets_workbook(programme, programme_sheets(programme, as_of), as_of)
 
