@@ -50,7 +50,7 @@ class CourseFacts:
     booked: tuple[Attended, ...] = ()  # enrolments on sessions still to come, as if attended
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MilestoneFacts:
     id: int
     title: str
@@ -97,7 +97,7 @@ class LocalityFacts:
 # --- Evaluation --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shortfall:
     """One item standing between a criterion and its threshold: a post, a person, a milestone."""
 
@@ -186,8 +186,15 @@ def evaluate(criteria: Iterable[Criterion], facts: LocalityFacts, as_of: date) -
 
 
 def evaluate_one(criterion: Criterion, facts: LocalityFacts, as_of: date) -> CriterionResult:
-    share, shortfall, note = _MEASURES[criterion.kind](criterion, facts, as_of)
-    parts = course_parts(criterion, facts, as_of)
+    if criterion.kind is CriterionKind.TRAINED:
+        # Each named course's completions worked out once, for the share and for its parts.
+        named = _named_courses(criterion, facts)
+        done = [completions(course.attended, course.rule, as_of) for course in named]
+        share, shortfall, note = _trained_of(named, done, facts, as_of)
+        parts = _parts(named, done, facts, as_of)
+    else:
+        share, shortfall, note = _MEASURES[criterion.kind](criterion, facts, as_of)
+        parts = ()
     explanation = None
     if criterion.kind is CriterionKind.RECRUITED:
         explanation = explain_recruited(count_recruited(facts.posts, facts.recruited, as_of))
@@ -233,9 +240,15 @@ def _trained(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Measure
     in post and in a role at least one of the courses is required for; they must complete each
     course required for their role (a course their role is not required for is not owed)."""
     named = _named_courses(criterion, facts)
+    done = [completions(course.attended, course.rule, as_of) for course in named]
+    return _trained_of(named, done, facts, as_of)
+
+
+def _trained_of(
+    named: list[CourseFacts], done: list[Mapping[int, Completion]], facts: LocalityFacts, as_of
+) -> Measured:
     if not named:
         return Share(0, 0), (), "No course counts toward this criterion."
-    done = [completions(course.attended, course.rule, as_of) for course in named]
     trained = 0
     untrained = []
     for person in facts.staff:
@@ -286,14 +299,18 @@ def course_parts(criterion: Criterion, facts: LocalityFacts, as_of: date) -> tup
     named = _named_courses(criterion, facts) if criterion.kind is CriterionKind.TRAINED else []
     if len(named) < 2:
         return ()
+    done = [completions(course.attended, course.rule, as_of) for course in named]
+    return _parts(named, done, facts, as_of)
+
+
+def _parts(
+    named: list[CourseFacts], done: list[Mapping[int, Completion]], facts: LocalityFacts, as_of
+) -> tuple[CoursePart, ...]:
+    if len(named) < 2:
+        return ()
     return tuple(
-        CoursePart(
-            course.name,
-            trained_share(
-                facts.staff, completions(course.attended, course.rule, as_of), course.roles, as_of
-            ),
-        )
-        for course in named
+        CoursePart(course.name, trained_share(facts.staff, found, course.roles, as_of))
+        for course, found in zip(named, done, strict=True)
     )
 
 

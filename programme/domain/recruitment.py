@@ -223,7 +223,7 @@ def load_establishment(path: Path, role_keys: Iterable[str]) -> EstablishmentSpe
     return parse_establishment(path.read_text(encoding="utf-8"), role_keys, path.name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Share:
     """A count of a whole, kept exact: 7 of 10 is 70%, 69 of 99 is not."""
 
@@ -252,7 +252,7 @@ class Share:
         return Share(self.numerator + other.numerator, self.denominator + other.denominator)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PostFacts:
     """What the share, the funnel and the go-live gate need to know about one post."""
 

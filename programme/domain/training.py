@@ -6,12 +6,12 @@ Plain Python: the same completion rule serves the matrix, the shares and (later)
 from __future__ import annotations
 
 import tomllib
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from programme.domain.provenance import (
     COST_SOURCE_FIELDS,
@@ -57,9 +57,14 @@ class Completion(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"complete": "Complete", "in_progress": "In progress", "not_started": "Not started"}[
-            self.value
-        ]
+        return COMPLETION_LABELS[self]
+
+
+COMPLETION_LABELS = {
+    Completion.COMPLETE: "Complete",
+    Completion.IN_PROGRESS: "In progress",
+    Completion.NOT_STARTED: "Not started",
+}
 
 
 # --- Courses from seed/courses.toml ------------------------------------------------------------
@@ -168,9 +173,9 @@ def register_state(session_on: date, saved: bool, today: date) -> str:
 # --- Completion --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Attended:
-    """One recorded attendance of one person at one session of a course."""
+class Attended(NamedTuple):
+    """One recorded attendance of one person at one session of a course. A named tuple, like
+    `StaffFacts`: a programme has hundreds of thousands, made and read in bulk."""
 
     staff_id: int
     module: int
@@ -195,23 +200,44 @@ def completion(
     done = {
         a.module for a in attended if a.status in rule.counted and (as_of is None or a.on <= as_of)
     }
+    return completion_of(done, rule)
+
+
+def completion_of(done: set[int], rule: CourseRule) -> Completion:
+    """What the modules a person attended with a counted status make of a course."""
     if rule.required_modules and rule.required_modules <= done:
         return Completion.COMPLETE
     return Completion.IN_PROGRESS if done else Completion.NOT_STARTED
 
 
+def modules_done(
+    attended: Iterable[Attended], rule: CourseRule, as_of: date | None = None
+) -> dict[int, set[int]]:
+    """The modules each person attended with a counted status (by `as_of`), by staff id: an
+    empty set for someone whose every record does not count (people with no attendance are
+    left out). One pass, however many people: a programme's records are read in one go."""
+    counted, modules = rule.counted, {}
+    for record in attended:
+        done = modules.get(record.staff_id)
+        if done is None:
+            done = modules[record.staff_id] = set()
+        if record.status in counted and (as_of is None or record.on <= as_of):
+            done.add(record.module)
+    return modules
+
+
 def completions(
     attended: Iterable[Attended], rule: CourseRule, as_of: date | None = None
 ) -> dict[int, Completion]:
-    """Each person's completion, by staff id (people with no attendance are left out)."""
-    by_person: dict[int, list[Attended]] = defaultdict(list)
-    for record in attended:
-        by_person[record.staff_id].append(record)
-    return {staff_id: completion(records, rule, as_of) for staff_id, records in by_person.items()}
+    """Each person's completion, by staff id (people with no attendance are left out): what
+    `completion` makes of each person's records."""
+    return {
+        staff_id: completion_of(done, rule)
+        for staff_id, done in modules_done(attended, rule, as_of).items()
+    }
 
 
-@dataclass(frozen=True)
-class StaffFacts:
+class StaffFacts(NamedTuple):
     id: int
     role_id: int
     start_date: date | None = None

@@ -229,6 +229,12 @@ def _fill(cell: Cell, value: object) -> None:
         cell.value = _printable(value)
 
 
+# Values written as they are, whatever their column's kind (not text, which may run as a
+# formula or be too long; not bools, which a yes/no column writes as words; not datetimes,
+# which are written in local time).
+_AS_THEY_ARE = frozenset({type(None), int, float, date})
+
+
 class _CellMaker:
     """Turns a row of plain values into cells. A style is built once per column kind and shared,
     so styling a large sheet costs little more than writing its values."""
@@ -269,7 +275,15 @@ class _CellMaker:
         return self.total_styles[kind]
 
     def _cell(self, cell: Cell, value: object, kind: ColumnKind, style):
-        value = self._value(value, kind)
+        if type(value) in _AS_THEY_ARE:
+            # Many of a large sheet's cells: no kind changes them and no formula hides in them.
+            if style is None:
+                return value
+            cell.value = value
+            cell._style = style
+            return cell
+        if type(value) is not str or len(value) > CELL_TEXT_LIMIT:
+            value = self._value(value, kind)  # text within the limit is kept as it is
         if is_formula_text(value):
             # Text that would run as a formula: a string cell, shown with Excel's quote prefix.
             cell._value, cell.data_type = _printable(value), "s"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, select
@@ -37,6 +38,7 @@ from programme.extensions import db
 from programme.models import (
     Attendance,
     CheckSignOff,
+    Course,
     CourseModule,
     GateCriterion,
     GateException,
@@ -59,14 +61,19 @@ def load(
     localities: Sequence[Locality],
     criteria: Sequence[GateCriterion],
     today: date,
+    places: Places | None = None,
 ) -> dict[int, LocalityFacts]:
     """Everything the gate of each locality is decided on, by locality id: its posts with their
     status history, its staff, the attendance and bookings (on sessions from `today` on) at the
     courses the training criteria among `criteria` name, its milestones, and its exceptions and
-    sign-offs. Ten queries, however many localities."""
+    sign-offs. Ten queries, however many localities; nine when given the programme's `places`
+    (from `places_of`, which a caller that reads them anyway shares)."""
     ids = [locality.id for locality in localities]
     posts, staff, milestones = posts_of(ids), staff_of(ids), milestones_of(ids)
-    courses = courses_of(programme, criteria, ids, today)
+    if places is None:
+        courses = courses_of(programme, criteria, ids, today)
+    else:
+        courses = courses_from(programme, criteria, ids, today, places, staff)
     exceptions, sign_offs = exceptions_of(ids), sign_offs_of(ids)
     return {
         locality.id: LocalityFacts(
@@ -139,7 +146,7 @@ def staff_of(locality_ids: Iterable[int]) -> dict[int, list[StaffFacts]]:
     train; a team serving several localities counts in each of them. One query."""
     staff: dict[int, list[StaffFacts]] = defaultdict(list)
     served = teams_served.served_by()
-    for row in db.session.execute(
+    for staff_id, name, role_id, start_date, leaving_date, locality_id, team in db.session.execute(
         select(
             StaffMember.id,
             StaffMember.name,
@@ -154,10 +161,8 @@ def staff_of(locality_ids: Iterable[int]) -> dict[int, list[StaffFacts]]:
         .where(served.c.locality_id.in_(list(locality_ids)))
         .order_by(StaffMember.name, StaffMember.id)
     ):
-        staff[row.locality_id].append(
-            StaffFacts(
-                row.id, row.role_id, row.start_date, row.leaving_date, f"{row.name}, {row.team}"
-            )
+        staff[locality_id].append(
+            StaffFacts(staff_id, role_id, start_date, leaving_date, f"{name}, {team}")
         )
     return staff
 
@@ -219,6 +224,34 @@ def bookings_of(
     return by_course
 
 
+@dataclass(frozen=True)
+class Places:
+    """Every place at a programme's sessions, read once: the recorded attendance by course id
+    (as `attendance_of` gives it), and the places not yet marked as (staff id, module number,
+    day) by course id."""
+
+    attended: dict[int, list[Attended]]
+    unmarked: dict[int, list[tuple[int, int, date]]]
+
+
+def places_of(programme: Programme) -> Places:
+    """Every place at the programme's sessions, for a caller that needs the whole programme's
+    attendance more than once (the programme workbook). One query."""
+    attended: dict[int, list[Attended]] = defaultdict(list)
+    unmarked: dict[int, list[tuple[int, int, date]]] = defaultdict(list)
+    # Read through the session's connection, not the ORM: a large programme has hundreds of
+    # thousands of places, and the ORM's handling of each row cost as much as reading it.
+    db.session.flush()
+    for course_id, staff_id, module, status, on in db.session.connection().execute(
+        _places(programme)
+    ):
+        if status is None:
+            unmarked[course_id].append((staff_id, module, on))
+        else:
+            attended[course_id].append(Attended(staff_id, module, status, on))
+    return Places(attended, unmarked)
+
+
 def courses_of(
     programme: Programme,
     criteria: Sequence[GateCriterion],
@@ -230,10 +263,7 @@ def courses_of(
     (counted as if attended, for projections). Each locality sees only its own people (with
     those of teams serving it), so the work grows linearly. Four queries."""
     locality_ids = list(locality_ids)
-    keys = {key for c in criteria if c.kind == CriterionKind.TRAINED for key in c.courses or ()}
-    courses = {
-        course.key: course for course in catalogue.list_courses(programme) if course.key in keys
-    }
+    courses = _named_courses(programme, criteria)
     # (locality id, course id) -> records
     attended: dict[tuple[int, int], list[Attended]] = defaultdict(list)
     booked: dict[tuple[int, int], list[Attended]] = defaultdict(list)
@@ -248,6 +278,54 @@ def courses_of(
             attended[locality_id, course_id].append(Attended(staff_id, number, status, on))
         elif on >= today:
             booked[locality_id, course_id].append(Attended(staff_id, number, "present", on))
+    return _course_facts(courses, locality_ids, attended, booked)
+
+
+def courses_from(
+    programme: Programme,
+    criteria: Sequence[GateCriterion],
+    locality_ids: Iterable[int],
+    today: date,
+    places: Places,
+    staff: dict[int, list[StaffFacts]],
+) -> dict[int, dict[str, CourseFacts]]:
+    """What `courses_of` gives, from the programme's places already read and each locality's
+    staff (from `staff_of`, teams serving several localities included): each place goes to
+    every locality its person counts in. Three queries (the courses)."""
+    locality_ids = list(locality_ids)
+    courses = _named_courses(programme, criteria)
+    homes: dict[int, list[int]] = defaultdict(list)
+    for locality_id in locality_ids:
+        for person in staff.get(locality_id, ()):
+            homes[person.id].append(locality_id)
+    attended: dict[tuple[int, int], list[Attended]] = defaultdict(list)
+    booked: dict[tuple[int, int], list[Attended]] = defaultdict(list)
+    for course_id in {course.id for course in courses.values()}:
+        for record in places.attended.get(course_id, ()):
+            for locality_id in homes.get(record.staff_id, ()):
+                attended[locality_id, course_id].append(record)
+        for staff_id, number, on in places.unmarked.get(course_id, ()):
+            if on >= today and staff_id in homes:
+                booking = Attended(staff_id, number, "present", on)
+                for locality_id in homes[staff_id]:
+                    booked[locality_id, course_id].append(booking)
+    return _course_facts(courses, locality_ids, attended, booked)
+
+
+def _named_courses(programme: Programme, criteria: Sequence[GateCriterion]) -> dict[str, Course]:
+    """The programme's courses the training criteria among `criteria` name, by key."""
+    keys = {key for c in criteria if c.kind == CriterionKind.TRAINED for key in c.courses or ()}
+    return {
+        course.key: course for course in catalogue.list_courses(programme) if course.key in keys
+    }
+
+
+def _course_facts(
+    courses: dict[str, Course],
+    locality_ids: list[int],
+    attended: dict[tuple[int, int], list[Attended]],
+    booked: dict[tuple[int, int], list[Attended]],
+) -> dict[int, dict[str, CourseFacts]]:
     rules = {
         key: (catalogue.course_rule(course), frozenset(role.id for role in course.roles))
         for key, course in courses.items()

@@ -3,6 +3,7 @@ values, in the same number of queries for one small locality as for several larg
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from programme.domain.readiness import (
@@ -271,3 +272,43 @@ def test_a_team_serving_other_localities_counts_in_each_in_the_same_number_of_qu
     }
     assert all("Dr Hale, County psychology" in labels for labels in staff.values())
     assert queries([home]) == queries([home, west, east])
+
+
+def test_facts_from_the_programme_s_places_read_once_are_the_facts_loaded_alone(app):
+    """The programme workbook reads every place once, for the gate and its Training sheet: each
+    locality must get the same attendance and bookings, a shared team's people's included."""
+    programme = create_programme(slug="somerset")
+    home, west, east = (a_busy_locality(programme, name, staff=3) for name in ("Home", "W", "E"))
+    county = create_team(home, name="County psychology", serves_all=True)
+    shared = create_team(west, name="Shared DA workers")
+    teams_served.set_served(shared, None, serves_all=False, slugs=["e"])
+    people = [create_staff(county, "psychologist"), create_staff(shared, "da_victims")]
+    mi = catalogue.get_course(programme, "mi")
+    attend(mi, 3, people, on=LAST_MONTH)
+    ids = [person.id for person in people]
+    enrolment.enrol(create_session(mi, 2, NEXT_WEEK + timedelta(days=1)), ids, None)
+    enrolment.enrol(create_session(mi, 1, LAST_MONTH), ids[:1], None)  # past, not marked
+    criteria, localities = gate_criteria.criteria(programme), [home, west, east]
+
+    alone = facts.load(programme, localities, criteria, TODAY)
+    shared_read = facts.load(programme, localities, criteria, TODAY, facts.places_of(programme))
+
+    def in_order(found):  # a query's rows come in no promised order
+        return {
+            locality_id: {
+                key: (
+                    course.name,
+                    course.rule,
+                    course.roles,
+                    *map(sorted, (course.attended, course.booked)),
+                )
+                for key, course in found[locality_id].courses.items()
+            }
+            for locality_id in found
+        }
+
+    assert in_order(shared_read) == in_order(alone)
+    assert any(course.booked for f in alone.values() for course in f.courses.values())
+    assert {key: replace(f, courses={}) for key, f in shared_read.items()} == {
+        key: replace(f, courses={}) for key, f in alone.items()
+    }

@@ -4,11 +4,10 @@ team with a row of each team's share trained, and the modules each person still 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -17,7 +16,8 @@ from programme.domain.training import (
     Attended,
     Completion,
     StaffFacts,
-    completions,
+    completion_of,
+    modules_done,
     trained_share,
 )
 from programme.extensions import db
@@ -28,25 +28,57 @@ from programme.services.training import catalogue
 NOT_REQUIRED = "Not required"
 
 
-@dataclass(frozen=True)
 class _CourseState:
-    course: Course
-    roles: frozenset[int]
-    done: Mapping[int, Completion]  # by staff id
-    modules: Mapping[int, set[int]]  # module numbers counted, by staff id
-    required: frozenset[int]
+    """A course as the sheet shows it: whose role it is required of, each person's completion,
+    and each person's cell and modules still needed, worked out once per person (and the
+    words for the modules still needed once per set of modules done)."""
+
+    def __init__(self, course: Course, attended: Sequence[Attended], as_of: date) -> None:
+        rule = catalogue.course_rule(course)
+        self.course = course
+        self.roles = frozenset(role.id for role in course.roles)
+        modules = modules_done(attended, rule, as_of)
+        self.done = {staff_id: completion_of(found, rule) for staff_id, found in modules.items()}
+        required, needed = rule.required_modules, {}
+        for found in modules.values():
+            key = frozenset(found)
+            if key not in needed:
+                needed[key] = self._needed(sorted(required - key))
+        self.cells = {
+            staff_id: (_LABELS[self.done[staff_id]], needed[frozenset(found)])
+            for staff_id, found in modules.items()
+        }
+        self.nobody = (_LABELS[Completion.NOT_STARTED], self._needed(sorted(required)))
+
+    def _needed(self, missing: list[int]) -> str | None:
+        """ "Motivational Interviewing: 2, 3": the course and its module numbers still needed
+        (nothing once complete: every required module done)."""
+        if not missing:
+            return None
+        return f"{self.course.name}: {', '.join(str(n) for n in missing)}"
 
 
-def training_sheet(programme: Programme, localities: Sequence[Locality], as_of: date) -> Table:
-    """Five queries however many people: courses (three), staff, attendance."""
+_LABELS = {completion: completion.label for completion in Completion}
+
+
+def training_sheet(
+    programme: Programme,
+    localities: Sequence[Locality],
+    as_of: date,
+    attended: Mapping[int, Sequence[Attended]] | None = None,
+) -> Table:
+    """Five queries however many people: courses (three), staff, attendance; four when given
+    the programme's recorded attendance by course id (`facts.places_of(...).attended`)."""
     courses = catalogue.list_courses(programme)
     order = {locality.id: index for index, locality in enumerate(localities)}
+    last = len(order)
     members = sorted(
         _members(programme),
-        key=lambda m: (order.get(m.locality_id, len(order)), m.team, m.team_id),
+        key=lambda m: (order.get(m.locality_id, last), m.team, m.team_id),
     )
-    attended = facts.attendance_of(programme)
-    states = [_state(course, attended.get(course.id, []), as_of) for course in courses]
+    if attended is None:
+        attended = facts.attendance_of(programme)
+    states = [_CourseState(course, attended.get(course.id, ()), as_of) for course in courses]
     columns = [
         Column("Locality"),
         Column("Team"),
@@ -64,8 +96,7 @@ def training_sheet(programme: Programme, localities: Sequence[Locality], as_of: 
     return Table(columns, rows, "This programme has no staff yet")
 
 
-@dataclass(frozen=True)
-class _Person:
+class _Person(NamedTuple):
     id: int
     name: str
     role_id: int
@@ -102,33 +133,16 @@ def _members(programme: Programme) -> list[_Person]:
     ]
 
 
-def _state(course: Course, attended: Sequence[Attended], as_of: date) -> _CourseState:
-    rule = catalogue.course_rule(course)
-    modules: dict[int, set[int]] = defaultdict(set)
-    for record in attended:
-        if record.status in rule.counted and record.on <= as_of:
-            modules[record.staff_id].add(record.module)
-    return _CourseState(
-        course,
-        frozenset(role.id for role in course.roles),
-        completions(attended, rule, as_of),
-        modules,
-        rule.required_modules,
-    )
-
-
 def _row(names: Mapping[int, str], person: _Person, states: Sequence[_CourseState]) -> list:
     words, needed = [], []
     for state in states:
         if person.role_id not in state.roles:
             words.append(NOT_REQUIRED)
             continue
-        completion = state.done.get(person.id, Completion.NOT_STARTED)
-        words.append(completion.label)
-        missing = sorted(state.required - state.modules.get(person.id, set()))
-        if completion is not Completion.COMPLETE and missing:
-            # "Motivational Interviewing: 2, 3": the course and its module numbers still needed.
-            needed.append(f"{state.course.name}: {', '.join(str(n) for n in missing)}")
+        word, missing = state.cells.get(person.id, state.nobody)
+        words.append(word)
+        if missing:
+            needed.append(missing)
     return [
         names.get(person.locality_id),
         person.team,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from programme.domain.readiness import Readiness
 from programme.extensions import db
 from programme.models import GateCriterion, GoLiveDecision, Locality, Programme
+from programme.services import facts
 from programme.services.readiness.decisions import decisions_in_force
 from programme.services.readiness.evaluation import readiness_of
 
@@ -37,8 +38,9 @@ class Board:
         return [row for _wave, rows in self.waves for row in rows]
 
 
-def board(programme: Programme, today: date) -> Board:
-    """Every locality's readiness by wave, in a fixed number of queries."""
+def board(programme: Programme, today: date, places: facts.Places | None = None) -> Board:
+    """Every locality's readiness by wave, in a fixed number of queries; `places` as for
+    `readiness_of`."""
     localities = list(
         db.session.scalars(
             select(Locality)
@@ -46,7 +48,7 @@ def board(programme: Programme, today: date) -> Board:
             .order_by(Locality.wave.is_(None), Locality.wave, Locality.go_live, Locality.name)
         )
     )
-    criteria, results, _facts = readiness_of(programme, localities, today)
+    criteria, results, _facts = readiness_of(programme, localities, today, places=places)
     in_force = decisions_in_force([locality.id for locality in localities])
     waves: dict[int | None, list[BoardRow]] = {}
     for locality in localities:

@@ -18,12 +18,17 @@ from programme.services.readiness import gate_criteria
 
 
 def readiness_of(
-    programme: Programme, localities: Sequence[Locality], as_of: date, today: date | None = None
+    programme: Programme,
+    localities: Sequence[Locality],
+    as_of: date,
+    today: date | None = None,
+    places: facts.Places | None = None,
 ) -> tuple[list[GateCriterion], dict[int, Readiness], dict[int, LocalityFacts]]:
     """The gate and each locality's readiness on `as_of` (bookings counted from `today`), with
-    the facts it was decided on."""
+    the facts it was decided on; `places`, the programme's places when the caller has read
+    them (`facts.places_of`), spares reading them again."""
     criteria = gate_criteria.criteria(programme)
-    found = facts.load(programme, localities, criteria, today or as_of)
+    found = facts.load(programme, localities, criteria, today or as_of, places)
     definitions = [criterion.definition() for criterion in criteria]
     return (
         criteria,
