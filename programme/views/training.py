@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from programme.auth import can, requires
 from programme.clock import today
-from programme.domain.formatting import long_date
+from programme.domain.formatting import long_date, person
 from programme.domain.numbers import whole_number
 from programme.domain.training import ATTENDANCE_LABELS, ATTENDANCE_STATUSES, CRITERIA
 from programme.forms.base import select_choices

@@ -8,48 +8,31 @@ from datetime import date, time
 
 from icalendar import Calendar
 
-from programme import clock
 from programme.extensions import db
-from programme.services.training import calendar_invites, catalogue, enrolment, schedule
+from programme.services.training import (
+    calendar_invites,
+    catalogue,
+    enrolment,
+    schedule,
+    session_changes,
+)
 from tests.builders import create_locality, create_staff, create_team, create_user
-
-try:  # LEAD: switch to session_changes (the LIFECYCLE branch); then drop the fallbacks below
-    from programme.services.training import session_changes
-except ImportError:  # pragma: no cover - until the branches are merged
-    session_changes = None
 
 
 def enrol(session, people, actor) -> None:
     """Enrol as the enrol page does, then deliver what the request committed."""
-    result = enrolment.enrol(session, [person.id for person in people], actor)
-    # LEAD: enrolment.enrol calls calendar_invites.invite once ENROLMENT is merged; this second
-    # call then queues nothing (the same REQUEST at the same SEQUENCE is never queued twice).
-    calendar_invites.invite(session, result.added)
+    enrolment.enrol(session, [person.id for person in people], actor)
     db.session.commit()
     calendar_invites.deliver_committed()
 
 
 def reschedule(session, actor, on: date) -> None:
-    if session_changes is not None:
-        session_changes.edit_session(session, actor, on=on)
-    else:  # LEAD: switch to session_changes
-        session.on = on
-        session.sequence += 1
-        calendar_invites.update(session, [place.staff for place in session.places])
-        db.session.commit()
+    session_changes.edit_session(session, actor, on=on)
     calendar_invites.deliver_committed()
 
 
 def cancel(session, actor, reason: str) -> None:
-    if session_changes is not None:
-        session_changes.cancel_session(session, actor, reason)
-    else:  # LEAD: switch to session_changes
-        session.cancelled_at = clock.utc_now()
-        session.cancel_reason = reason
-        session.sequence += 1
-        calendar_invites.cancel(session, [place.staff for place in session.places])
-        session.places.clear()
-        db.session.commit()
+    session_changes.cancel_session(session, actor, reason)
     calendar_invites.deliver_committed()
 
 

@@ -132,6 +132,8 @@ def _later_session(w: World) -> dict:
     course = catalogue.get_course(programmes.get_programme(w.programme), "mi")
     later = schedule.create_session(course, 1, TODAY + timedelta(days=7), None)
     return {"target": str(later.id)}
+
+
 def _staff_record_form(w: World) -> dict:
     staff = db.session.get(StaffMember, w.staff_id)
     return {
