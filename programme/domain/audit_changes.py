@@ -53,6 +53,8 @@ ACTION_LABELS: dict[str, str] = {
     "enrol": "Staff enrolled",
     "reschedule": "Session rescheduled",
     "cancel": "Session cancelled",
+    "replace_feed": "Calendar feed address replaced",
+    "revoke_feed": "Calendar feed revoked",
     "unenrol": "Staff removed from a session",
     "move_place": "Place moved to another session",
     "register": "Attendance recorded",

@@ -100,7 +100,7 @@ def replace(user: User) -> IssuedFeed:
     record.last_read_at = None
     audit.record(
         user,
-        "replace",
+        "replace_feed",
         "calendar_feed",
         record.id,
         f"Replaced the calendar feed address of {user.email} (the old one no longer works)",
@@ -115,7 +115,11 @@ def revoke(user: User) -> bool:
     if record is None:
         return False
     audit.record(
-        user, "revoke", "calendar_feed", record.id, f"Revoked the calendar feed of {user.email}"
+        user,
+        "revoke_feed",
+        "calendar_feed",
+        record.id,
+        f"Revoked the calendar feed of {user.email}",
     )
     db.session.delete(record)
     return True
