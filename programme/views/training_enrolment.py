@@ -42,6 +42,9 @@ def _people(count: int) -> str:
 @requires("manage_training")
 def enrol(programme_slug: str, session_id: int):
     programme, session = _session(programme_slug, session_id)
+    if session.cancelled:  # its page has no enrol form to show an error on
+        flash("This session is cancelled: nobody can be enrolled on it.", "error")
+        return redirect(_back(programme, session))
     form = EnrolForm()
     chooser = page_picker(session, form)
     if not chooser.candidates:

@@ -185,7 +185,7 @@ def test_seats_needed_against_seats_available_before_go_live(app):
     create_session(mi, 2, AFTER_GO_LIVE, capacity=10)  # after go-live: no places before it
     create_session(mi, 2, TODAY - timedelta(days=2), capacity=10)  # past
     over = create_session(mi, 2, SOON, capacity=1)  # over-full: gives nothing, takes nothing
-    enrolment.enrol(over, [people[0].id, stranger.id], None)
+    enrolment.enrol(over, [people[0].id, stranger.id], None, confirm_over_capacity=True)
 
     module_2 = _module(still_to_book.still_to_book(locality, TODAY), "mi", 2)
 
