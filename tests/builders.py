@@ -11,12 +11,28 @@ from werkzeug.security import generate_password_hash
 
 from programme import clock
 from programme.extensions import db
-from programme.models import Locality, Milestone, Post, Programme, Role, Team, User, Workstream
+from programme.models import (
+    Locality,
+    Membership,
+    Milestone,
+    Post,
+    Programme,
+    Role,
+    Team,
+    User,
+    Workstream,
+)
 from programme.services import organisations, programmes, timeline
 from programme.services.training import enrolment, registers
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 _sequence = count(1)
+
+# Unless a test says otherwise, every user is a member of every programme in the role they were
+# created with (as the upgrade to per-programme roles made them): tests of other things need not
+# set up memberships. Tests of access pass `member_of=[...]` to say exactly where a user belongs.
+EVERY_PROGRAMME = object()
+_BELONG_EVERYWHERE: set[str] = set()  # e-mail addresses, unique across the whole run
 
 
 @lru_cache(maxsize=4)
@@ -25,7 +41,7 @@ def _hash(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
-def create_user(role: str = "programme_manager", **overrides) -> User:
+def create_user(role: str = "programme_manager", member_of=EVERY_PROGRAMME, **overrides) -> User:
     n = next(_sequence)
     password = overrides.pop("password", DEFAULT_PASSWORD)
     fields = {
@@ -38,18 +54,36 @@ def create_user(role: str = "programme_manager", **overrides) -> User:
     fields.update(overrides)
     user = User(**fields)
     db.session.add(user)
+    db.session.flush()
+    if role != "admin":
+        if member_of is EVERY_PROGRAMME:
+            _BELONG_EVERYWHERE.add(user.email)
+            member_of = db.session.scalars(select(Programme)).all()
+        for programme in member_of:
+            db.session.add(Membership(user_id=user.id, programme_id=programme.id, role=role))
     db.session.commit()
     return user
+
+
+def _everyone_joins(programme: Programme) -> None:
+    """Make every user created to belong everywhere a member of a new programme too."""
+    users = db.session.execute(select(User.id, User.role, User.email).where(User.role != "admin"))
+    for user_id, role, email in users:
+        if email in _BELONG_EVERYWHERE:
+            db.session.add(Membership(user_id=user_id, programme_id=programme.id, role=role))
+    db.session.commit()
 
 
 def create_programme(
     name: str = "Somerset Family Safeguarding", slug: str | None = None, with_templates: bool = True
 ) -> Programme:
     if with_templates:
-        return programmes.create_programme(name, slug, actor=None)
-    programme = Programme(name=name, slug=slug or f"programme-{next(_sequence)}")
-    db.session.add(programme)
-    db.session.commit()
+        programme = programmes.create_programme(name, slug, actor=None)
+    else:
+        programme = Programme(name=name, slug=slug or f"programme-{next(_sequence)}")
+        db.session.add(programme)
+        db.session.commit()
+    _everyone_joins(programme)
     return programme
 
 

@@ -1,8 +1,8 @@
 """Who may do what: the roles and the one permission table, as plain rules.
 
 Views (`@requires`), the CLI, the API and services all ask `permits(role, action)`; nothing else
-keeps a list of roles. Per-programme membership will plug in here: it decides which role a user
-holds in a programme, and this table still decides what that role may do.
+keeps a list of roles. A user's role is held per programme (`programme/services/memberships.py`
+decides which role a user holds in a programme); this table decides what that role may do.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ ROLES: dict[str, str] = {
 }
 
 ALL_ROLES = frozenset(ROLES)
+
+# The roles a programme membership may hold: administrators are instance-wide, never members.
+MEMBER_ROLES: tuple[str, ...] = tuple(role for role in ROLES if role != "admin")
 
 # Every route, command and service check names one of these actions.
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -5,6 +5,7 @@ from programme.models.audit import AuditEvent
 from programme.models.board_packs import BoardPack
 from programme.models.imports import ColumnMapping, ImportChange, ImportRecord, ValueAlias
 from programme.models.mail import AccountLink, CalendarFeed, DigestPreference, OutboxMessage
+from programme.models.memberships import Membership
 from programme.models.organisations import Organisation
 from programme.models.programme import Locality, Programme, Team
 from programme.models.readiness import (
@@ -23,6 +24,7 @@ from programme.models.recruitment import (
     Role,
     post_values,
 )
+from programme.models.security import RecoveryCode, SecurityEvent
 from programme.models.timeline import (
     Milestone,
     MilestoneStatus,
@@ -63,6 +65,7 @@ __all__ = [
     "ImportChange",
     "ImportRecord",
     "Locality",
+    "Membership",
     "LoginAttempt",
     "Milestone",
     "MilestoneStatus",
@@ -71,7 +74,9 @@ __all__ = [
     "PostStatusChange",
     "Programme",
     "ReadinessSnapshot",
+    "RecoveryCode",
     "Role",
+    "SecurityEvent",
     "StaffMember",
     "Team",
     "TimelineTemplate",

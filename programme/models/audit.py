@@ -31,6 +31,9 @@ class AuditEvent(db.Model):
     entity_type: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None]
     action: Mapped[str] = mapped_column(String(40))
+    # How the change was made: web, cli ("command line, acting as" the actor), json (the API)
+    # or scheduler.
+    channel: Mapped[str] = mapped_column(String(20), default="web", server_default="web")
     summary: Mapped[str] = mapped_column(String(500))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)

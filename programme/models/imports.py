@@ -48,6 +48,8 @@ class ImportRecord(db.Model):
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     expired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # An applied import's file and rows are deleted after IMPORT_FILE_DAYS; its counts stay.
+    file_deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The name the user gave is shown, never used on disk; the file lives in `content` (None
     # once an unapplied preview has expired and its file was deleted).
     original_name: Mapped[str] = mapped_column(String(255))

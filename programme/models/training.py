@@ -57,6 +57,8 @@ class StaffMember(db.Model):
     email: Mapped[str] = mapped_column(String(254))  # lower-case; people are matched by it
     start_date: Mapped[date | None]
     leaving_date: Mapped[date | None]
+    # Set when an administrator erased the person: name and e-mail are then "Erased person N".
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utc_now, onupdate=utc_now

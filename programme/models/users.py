@@ -30,6 +30,13 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Two-factor sign-in (TOTP): the base32 secret, when it was turned on, and the last time
+    # step accepted (a code is refused if its step is not later: no reuse within its window).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Set when an administrator erased the person: name and e-mail are then "Erased person N".
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -42,6 +49,15 @@ class User(UserMixin, db.Model):
     def invited(self) -> bool:
         """Added by invitation and not yet joined (no password chosen)."""
         return self.password_hash is None
+
+    @property
+    def is_admin(self) -> bool:
+        """Administrators are instance-wide; everyone else holds a role per programme."""
+        return self.role == "admin"
+
+    @property
+    def two_factor_on(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def role_label(self) -> str:
