@@ -1,0 +1,32 @@
+"""Through which channel the current work is being done: the web pages ("web"), the command
+line ("cli"), the JSON API ("json") or the scheduler ("scheduler"). The audit trail and the
+security log record it, so "command line, acting as X" is told apart from X's own click.
+
+A context variable, so it follows the work: each request, command or job sets its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+CHANNELS = ("web", "cli", "json", "scheduler")
+
+_current: ContextVar[str] = ContextVar("channel", default="web")
+
+
+def current_channel() -> str:
+    return _current.get()
+
+
+@contextmanager
+def acting_through(channel: str) -> Iterator[None]:
+    """Do the work inside the block as coming through `channel`."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    token = _current.set(channel)
+    try:
+        yield
+    finally:
+        _current.reset(token)
