@@ -19,8 +19,14 @@ ROLES: dict[str, str] = {
 
 ALL_ROLES = frozenset(ROLES)
 
-# The roles a programme membership may hold: administrators are instance-wide, never members.
-MEMBER_ROLES: tuple[str, ...] = tuple(role for role in ROLES if role != "admin")
+# Administrators are instance-wide: they hold this role in every programme and are never members.
+INSTANCE_WIDE_ROLE = "admin"
+# The roles a programme membership may hold.
+MEMBER_ROLES: tuple[str, ...] = tuple(role for role in ROLES if role != INSTANCE_WIDE_ROLE)
+
+
+def is_instance_wide(role: str | None) -> bool:
+    return role == INSTANCE_WIDE_ROLE
 
 # Every route, command and service check names one of these actions.
 PERMISSIONS: dict[str, frozenset[str]] = {
