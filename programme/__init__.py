@@ -140,12 +140,14 @@ def _register_error_pages(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
     from programme.api.errors import answer_http_error, is_api_path
+    from programme.views.accountability import mark_csrf_refused
 
     def render_error(status: int, title: str, message: str):
         return render_template("errors/error.html", title=title, message=message), status
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        mark_csrf_refused()
         return render_error(
             400,
             "Your form expired",
@@ -194,7 +196,8 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from programme.views import filters, navigation
+    from programme.views import accountability, filters, navigation
 
+    accountability.register(app)
     filters.register(app)
     navigation.register(app)
