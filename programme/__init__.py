@@ -95,10 +95,12 @@ def _register_blueprints(app: Flask) -> None:
         organisations,
         outbox,
         passwords,
+        programme_audit,
         programmes,
         readiness,
         recruitment,
         roles,
+        security_log,
         templates,
         training,
         workstreams,
@@ -125,6 +127,8 @@ def _register_blueprints(app: Flask) -> None:
         outbox.bp,
         account.bp,
         mail.bp,
+        programme_audit.bp,
+        security_log.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)
