@@ -17,6 +17,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from programme.auth import is_api_request
+from programme.domain.audit_channels import who_did_it
 from programme.extensions import db
 from programme.models import SecurityEvent
 from programme.services import channel
@@ -32,6 +33,11 @@ def mark_csrf_refused() -> None:
 
 
 def register(app: Flask) -> None:
+    @app.template_filter("who_did_it")
+    def who_did_it_filter(event) -> str:
+        """An audit event's "who" in words: "command line, acting as Ada Lovelace", ..."""
+        return who_did_it(event.channel, event.actor.name if event.actor else None)
+
     @app.before_request
     def set_channel() -> None:
         g.channel_token = channel.enter("json" if is_api_request(request) else "web")
