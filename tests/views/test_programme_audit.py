@@ -179,3 +179,42 @@ def test_the_overview_links_the_trail_only_for_those_who_may_read_it(world, sign
     viewer_page = page_of(sign_in(viewer).get(overview))
     assert 'id="programme-audit-link"' not in viewer_page
     assert sign_in(viewer).get(_url(programme)).status_code == 403
+
+
+def test_a_page_runs_the_same_queries_for_few_and_many_entries(app, sign_in, count_queries):
+    from flask import g
+
+    programme = create_programme("Somerset Family Safeguarding", "somerset")
+    places = [create_locality(programme, name=f"Place {n}", slug=f"place-{n}") for n in range(3)]
+    people = [create_user(name=f"Person {n}") for n in range(3)]
+    programme_id = programme.id
+    _event(programme, places[0], people[0], before={"owner": people[0].email})
+    client = sign_in(create_user("board_member"))
+    url = _url(programme)
+    client.get(url)
+
+    def new_request():
+        db.session.remove()
+        g.pop("_login_user", None)
+
+    new_request()
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+
+    programme = db.session.get(type(programme), programme_id)
+    places = [db.session.merge(place) for place in places]
+    people = [db.session.merge(person) for person in people]
+    for number in range(40):
+        _event(
+            programme,
+            places[number % 3] if number % 4 else None,
+            people[number % 3],
+            ("update", "go_live", "import")[number % 3],
+            channel=("web", "cli", "json", "scheduler")[number % 4],
+            before={"owner": people[number % 3].email},
+        )
+    new_request()
+    with count_queries() as many:
+        assert client.get(url).status_code == 200
+
+    assert many.count == few.count, "\n".join(many.statements)
