@@ -71,6 +71,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"admin"}),
     # The e-mail outbox: reading every message the app sent or will send, and resending one.
     "manage_mail": frozenset({"admin"}),
+    # The security log: sign-ins, failures, two-factor changes and refused requests.
+    "view_security_log": frozenset({"admin"}),
 }
 
 

@@ -534,6 +534,9 @@ ROUTES: list[Route] = [
         ok=frozenset({415}),  # the walk posts a form, not JSON: refused before anything is read
         json=True,
     ),
+    # issue 16: accountability
+    Route("programme_audit.trail", "GET", "view_audit", _programme),
+    Route("security_log.index", "GET", "view_security_log"),
     # Last in the table only for readability: each case rolls back to the same world.
     Route("auth.logout", "POST", "view"),
 ]
