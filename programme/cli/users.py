@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from programme.cli.common import fail, run_service
 from programme.domain.formatting import person
-from programme.domain.permissions import MEMBER_ROLES, ROLES
+from programme.domain.permissions import INSTANCE_WIDE_ROLES, MEMBER_ROLES, ROLES
 from programme.services import account_mail, membership_admin, users
 from programme.services.programmes import get_programme
 
@@ -51,7 +51,7 @@ def create_user_command(
     email: str, name: str, role: str, programme_slugs: tuple[str, ...], password_stdin: bool
 ) -> None:
     """Add a user who can sign in: with a password read from stdin, or invited by e-mail."""
-    if programme_slugs and role == "admin":
+    if programme_slugs and role in INSTANCE_WIDE_ROLES:
         fail(ADMIN_NEEDS_NO_PROGRAMME)
     programmes = run_service(lambda: membership_admin.programmes_named(programme_slugs))
     if password_stdin:

@@ -22,6 +22,9 @@ ALL_ROLES = frozenset(ROLES)
 # The roles a programme membership may hold: administrators are instance-wide, never members.
 MEMBER_ROLES: tuple[str, ...] = tuple(role for role in ROLES if role != "admin")
 
+# The roles that hold in every programme at once, with no membership.
+INSTANCE_WIDE_ROLES = ALL_ROLES - frozenset(MEMBER_ROLES)
+
 # Every route, command and service check names one of these actions.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "view": ALL_ROLES,
@@ -63,6 +66,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_workbook": frozenset({"admin", "programme_manager", "board_member"}),
     "issue_board_pack": frozenset({"admin", "programme_manager", "board_member"}),
     "manage_users": frozenset({"admin"}),
+    # A programme's members: adding people (or inviting new ones), their role there, removing
+    # them. Administrators for every programme, programme managers for their own.
+    "manage_members": frozenset({"admin", "programme_manager"}),
     # The e-mail outbox: reading every message the app sent or will send, and resending one.
     "manage_mail": frozenset({"admin"}),
 }

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select
 
-from programme.domain.permissions import MEMBER_ROLES, ROLES
+from programme.domain.permissions import INSTANCE_WIDE_ROLES, MEMBER_ROLES, ROLES, permits
 from programme.extensions import db
 from programme.models import Membership, Programme, User
 from programme.services import audit
@@ -21,7 +21,8 @@ from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.memberships import forget_roles
 from programme.services.transaction import transactional
 
-MANAGER = "programme_manager"
+# The member roles that may manage a programme's members: a programme keeps one such member.
+MANAGING_ROLES = tuple(role for role in MEMBER_ROLES if permits(role, "manage_members"))
 
 
 def members_of(programme: Programme) -> list[Membership]:
@@ -76,7 +77,7 @@ def programmes_named(slugs: Iterable[str]) -> list[Programme]:
 
 
 def _check_role(role: str) -> None:
-    if role == "admin":
+    if role in INSTANCE_WIDE_ROLES:
         raise ServiceError(
             "Administrators are instance-wide: they see every programme and need no membership. "
             "Choose another role.",
@@ -99,14 +100,14 @@ def _check_not_admin(user: User) -> None:
 
 def _check_a_manager_stays(found: Membership, programme: Programme) -> None:
     """Refuse to leave the programme without an active programme manager."""
-    if found.role != MANAGER or not found.user.active:
+    if found.role not in MANAGING_ROLES or not found.user.active:
         return
     others = db.session.scalar(
         select(func.count(Membership.id))
         .join(User, User.id == Membership.user_id)
         .where(
             Membership.programme_id == programme.id,
-            Membership.role == MANAGER,
+            Membership.role.in_(MANAGING_ROLES),
             Membership.user_id != found.user_id,
             User.active.is_(True),
         )
@@ -168,7 +169,7 @@ def change_member_role(
     found = require_membership(user, programme)
     if found.role == role:
         return found
-    if role != MANAGER:
+    if role not in MANAGING_ROLES:
         _check_a_manager_stays(found, programme)
     before = found.role
     found.role = role
