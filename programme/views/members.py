@@ -15,7 +15,7 @@ from programme.forms.base import BaseForm
 from programme.forms.members import AddMemberForm, InviteMemberForm, MemberRoleForm
 from programme.models import Programme
 from programme.services import account_mail, membership_admin, memberships, programmes, users
-from programme.services.errors import ServiceError
+from programme.services.errors import Conflict, ServiceError
 from programme.views.common import or_404, render_form
 
 bp = Blueprint("members", __name__, url_prefix="/programmes/<programme_slug>/members")
@@ -62,7 +62,13 @@ def add(programme_slug: str):
     form = AddMemberForm()
     if form.validate_on_submit():
         try:
-            user = users.require_user(form.email.data)
+            user = users.find_user(form.email.data)
+            if user is None:
+                raise ServiceError(
+                    f"There is no user with the e-mail address {form.email.data}. To add "
+                    "someone new, invite them.",
+                    "email",
+                )
             membership_admin.add_member(user, programme, form.role.data, current_user)
         except ServiceError as error:
             form.add_service_error(error.field or "email", error.message)
@@ -83,6 +89,12 @@ def invite(programme_slug: str):
             invited = account_mail.invite_new_user(
                 form.email.data, form.name.data, form.role.data, current_user, [programme]
             )
+        except Conflict as error:
+            already = users.find_user(form.email.data) if error.field == "email" else None
+            message = error.message
+            if already is not None:
+                message += " Add them on the members page instead."
+            form.add_service_error(error.field, message)
         except ServiceError as error:
             form.add_service_error(error.field, error.message)
         else:

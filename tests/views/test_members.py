@@ -278,3 +278,18 @@ def test_a_new_administrator_with_programmes_ticked_is_refused(client, sign_in, 
     assert response.status_code == 400
     assert 'href="#programmes"' in response.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.email == "ola@example.org")) is None
+
+
+def test_inviting_someone_who_has_an_account_points_to_adding_them(client, sign_in, world):
+    sign_in(world[2])
+    outsider = world[4]
+
+    response = client.post(
+        "/programmes/somerset/members/invite",
+        data={"name": "Tia", "email": outsider.email, "role": "viewer"},
+    )
+
+    assert response.status_code == 400
+    text = visible_text(response.get_data(as_text=True))
+    assert "already exists. Add them on the members page instead." in text
+    assert _roles(outsider) == {"devon": "trainer"}
