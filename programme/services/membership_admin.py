@@ -49,6 +49,19 @@ def memberships_of(user: User) -> list[Membership]:
     )
 
 
+def programme_names_by_user() -> dict[int, list[str]]:
+    """{user id: the names of the programmes they belong to}, in one query (the users list)."""
+    names: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(Membership.user_id, Programme.name)
+        .join(Programme, Programme.id == Membership.programme_id)
+        .order_by(Programme.name)
+    )
+    for user_id, name in rows:
+        names.setdefault(user_id, []).append(name)
+    return names
+
+
 def membership(user: User, programme: Programme) -> Membership | None:
     return db.session.scalar(
         select(Membership).where(

@@ -19,7 +19,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.route("/users")
 @requires("manage_users")
 def user_list():
-    return render_template("admin/users.html", users=users.list_users())
+    return render_template(
+        "admin/users.html",
+        users=users.list_users(),
+        programme_names=membership_admin.programme_names_by_user(),
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

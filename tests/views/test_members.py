@@ -293,3 +293,14 @@ def test_inviting_someone_who_has_an_account_points_to_adding_them(client, sign_
     text = visible_text(response.get_data(as_text=True))
     assert "already exists. Add them on the members page instead." in text
     assert _roles(outsider) == {"devon": "trainer"}
+
+
+def test_the_users_list_shows_each_user_s_programmes(client, sign_in, world):
+    sign_in(create_user("admin"))
+
+    page = client.get("/admin/users").get_data(as_text=True)
+
+    rows = {visible_text(row) for row in page.split("<tr>")[2:]}
+    assert any("Pat Manager" in row and "Somerset" in row for row in rows)
+    assert any("Tia Trainer" in row and "Devon" in row and "Somerset" not in row for row in rows)
+    assert "All (instance-wide)" in page
