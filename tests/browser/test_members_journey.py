@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import assert_accessible, sign_in_through_form
+from tests.browser.conftest import assert_accessible, page_width, sign_in_through_form
 from tests.builders import create_programme, create_user
 
 pytestmark = pytest.mark.browser
@@ -52,3 +52,8 @@ def test_a_programme_manager_manages_the_programme_s_members(app, live_server, p
     page.get_by_role("button", name="Add and send invitation").click()
     expect(page.locator("#members")).to_contain_text("Nia New")
     expect(page.locator("#members")).to_contain_text("Invited")
+
+    # The list, with its e-mail addresses, reflows on a 320-pixel screen.
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto("/programmes/westshire/members")
+    assert page_width(page) <= 320
