@@ -43,8 +43,15 @@ def _list(programme: Programme, add_form=None, status: int = 200):
 
 
 def _back(programme: Programme, user_id: int):
+    """Where a change or removal goes next: the admin's user page it came from, the members page,
+    or, for someone who just gave up managing this programme's members, what they can still see."""
     if request.args.get("from") == "user" and current_user.is_admin:
         return redirect(url_for("admin.edit_user", user_id=user_id))
+    role = memberships.role_in(current_user, programme.id)
+    if role is None:
+        return redirect(url_for("programmes.index"))
+    if not permits(role, "manage_members"):
+        return redirect(url_for("programmes.overview", slug=programme.slug))
     return redirect(url_for(".index", programme_slug=programme.slug))
 
 

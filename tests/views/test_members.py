@@ -304,3 +304,19 @@ def test_the_users_list_shows_each_user_s_programmes(client, sign_in, world):
     assert any("Pat Manager" in row and "Somerset" in row for row in rows)
     assert any("Tia Trainer" in row and "Devon" in row and "Somerset" not in row for row in rows)
     assert "All (instance-wide)" in page
+
+
+def test_a_manager_who_steps_down_is_sent_where_they_can_still_go(client, sign_in, world):
+    somerset, _devon, manager, _viewer, _outsider = world
+    create_user("programme_manager", member_of=[somerset])
+    sign_in(manager)
+
+    stepped_down = client.post(
+        f"/programmes/somerset/members/{manager.id}", data={"role": "viewer"}
+    )
+    assert stepped_down.headers["Location"].endswith("/programmes/somerset")
+
+    sign_in(create_user("programme_manager", member_of=[somerset], name="Quinn"))
+    quinn = db.session.scalar(select(User).where(User.name == "Quinn"))
+    left = client.post(f"/programmes/somerset/members/{quinn.id}/remove")
+    assert left.headers["Location"].endswith("/")
