@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from programme.auth import requires
+from programme.domain.formatting import listed
 from programme.domain.permissions import INSTANCE_WIDE_ROLES, MEMBER_ROLES, ROLES
 from programme.forms.admin import NewUserForm, RoleForm
 from programme.forms.base import BaseForm, select_choices
@@ -49,9 +50,8 @@ def new_user():
             form.add_service_error(error.field, error.message)
         else:
             user, sending = invited.user, invited.sending
-            member_of = "".join(f", member of {p.name}" for p in joined[:1]) + "".join(
-                f" and {p.name}" for p in joined[1:]
-            )
+            names = listed([programme.name for programme in joined])
+            member_of = f", member of {names}" if joined else ""
             flash(
                 f"Added {user.name} as {user.role_label}{member_of}. {sending.sentence()}",
                 "warning" if sending.failed else "success",
