@@ -30,6 +30,7 @@ def register_commands(app: Flask) -> None:
     for command in (
         demo.seed_demo_command,
         users.users_group,
+        users.memberships_group,
         programmes.programmes_group,
         localities.localities_group,
         localities.teams_group,
