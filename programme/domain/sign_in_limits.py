@@ -33,7 +33,7 @@ def _delay(failures: int, free: int, limits: Limits) -> float:
     beyond = failures - free
     if beyond <= 0:
         return 0.0
-    return min(limits.max_delay, limits.first_delay * 2 ** (beyond - 1))
+    return min(limits.max_delay, limits.first_delay * 2 ** min(beyond - 1, 30))
 
 
 def judge(pair: int, account: int, address: int, limits: Limits = Limits()) -> Verdict:

@@ -9,7 +9,7 @@ no more than the limit are ever checked. The rules themselves are in domain/sign
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -61,6 +61,8 @@ def _pair_failures(email: str, address: str, since) -> int:
     last_success = db.session.scalar(
         select(func.max(LoginAttempt.at)).where(LoginAttempt.succeeded.is_(True), *pair)
     )
+    if last_success is not None and last_success.tzinfo is None:  # SQLite keeps no zone
+        last_success = last_success.replace(tzinfo=UTC)
     if last_success is not None and last_success > since:
         since = last_success
     return _failures(since, *pair)
@@ -156,7 +158,7 @@ def sign_in_with_code(user_id: int, code: str, address: str, settings) -> SignIn
         security_log.record("sign_in_failed", user=user, address=address, detail="wrong code")
         db.session.commit()
         return SignInResult(None, WRONG_CODE)
-    if how == "recovery code":
+    if how == "a recovery code":
         security_log.record("recovery_code_used", user=user, address=address)
     return _signed_in(user, attempt_id, address, how)
 
