@@ -1,4 +1,4 @@
-"""`users create`."""
+"""`users create`, `users reset-two-factor`."""
 
 import sys
 
@@ -42,3 +42,18 @@ def create_user_command(email: str, name: str, role: str, password_stdin: bool) 
     if sending.failed:
         fail(sending.sentence() + " An administrator can resend it from the Users page.")
     click.echo(sending.sentence())
+
+
+@users_group.command("reset-two-factor")
+@click.argument("email")
+@with_appcontext
+def reset_two_factor_command(email: str) -> None:
+    """Turn two-factor sign-in off for a user who lost their phone and recovery codes: they set
+    it up again at their next sign-in if their role needs it."""
+    from programme.services import two_factor
+
+    user = run_service(lambda: users.require_user(email))
+    if run_service(lambda: two_factor.reset(user)):
+        click.echo(f"Turned two-factor sign-in off for {user.email}.")
+    else:
+        click.echo(f"Two-factor sign-in was not on for {user.email}; nothing changed.")

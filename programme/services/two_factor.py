@@ -152,3 +152,17 @@ def regenerate_recovery_codes(user: User, password: str) -> list[str]:
     codes = _issue_recovery_codes(user)
     security_log.record("recovery_codes_regenerated", user=user)
     return codes
+
+
+@transactional
+def reset(user: User) -> bool:
+    """Turn two-factor sign-in off for someone who lost their phone and recovery codes (run by
+    an administrator on the command line). False when it was not on."""
+    if not user.two_factor_on and not user.totp_secret:
+        return False
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    security_log.record("two_factor_off", user=user, detail="reset by an administrator")
+    return True

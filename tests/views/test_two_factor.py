@@ -270,3 +270,19 @@ def test_other_roles_are_not_asked(required, sign_in):
 
 def test_with_the_setting_empty_nobody_is_asked(app, sign_in):
     assert sign_in(create_user("board_member")).get("/my-milestones").status_code == 200
+
+
+def test_an_administrator_resets_two_factor_for_someone_who_lost_their_phone(app, runner):
+    user = create_user("board_member")
+    turn_on_two_factor(user, recovery_codes=("abcde-fghjk",))
+
+    result = runner.invoke(args=["users", "reset-two-factor", user.email])
+
+    assert result.exit_code == 0, result.output
+    assert f"Turned two-factor sign-in off for {user.email}." in result.stdout
+    db.session.expire_all()
+    assert not user.two_factor_on
+    assert db.session.scalar(select(func.count(RecoveryCode.id))) == 0
+    again = runner.invoke(args=["users", "reset-two-factor", user.email])
+    assert "nothing changed" in again.stdout
+    assert runner.invoke(args=["users", "reset-two-factor", "nobody@example.org"]).exit_code == 1
