@@ -52,6 +52,12 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     auth.init_login(app)
+    # After the user loader: a session past its lifetime ends before anything else looks at it.
+    from programme.sessions import init_session_lifetime
+    from programme.two_factor import init_two_factor_requirement
+
+    init_session_lifetime(app)
+    init_two_factor_requirement(app)
     # One Talisman per app: it keeps its settings on itself, so it cannot be shared.
     Talisman(
         app,
@@ -104,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         security_log,
         templates,
         training,
+        two_factor,
         workstreams,
     )
 
@@ -128,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         members.bp,
         outbox.bp,
         account.bp,
+        two_factor.bp,
         mail.bp,
         programme_audit.bp,
         security_log.bp,

@@ -9,6 +9,7 @@ made one after another keep their order) or `NOW` (an exact aware datetime). A t
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -49,3 +50,13 @@ def today() -> date:
 def utc_now() -> datetime:
     """The current moment in UTC: the column default for recorded timestamps."""
     return now().astimezone(UTC)
+
+
+def sleep(seconds: float) -> None:
+    """Wait `seconds` (a sign-in slowed down). Tests replace the waiting through the `SLEEP`
+    setting (a function given the seconds), so they can record the delay without waiting."""
+    sleeper = _setting("SLEEP")
+    if sleeper is not None:
+        sleeper(seconds)
+    else:
+        time.sleep(seconds)

@@ -99,10 +99,19 @@ def build_config(overrides: dict | None = None) -> dict:
             minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
         ),
         "SESSION_REFRESH_EACH_REQUEST": True,
-        # Login throttling (counted in the database so every process sees the same numbers).
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
-        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        # However active, a session ends this many hours after signing in.
+        "SESSION_MAX_HOURS": _whole_number("SESSION_MAX_HOURS", 12),
+        # Sign-in throttling (counted in the database so every process sees the same numbers):
+        # one account from one address is refused after LOGIN_MAX_FAILURES_PER_PAIR failures in
+        # the window; an account, or an address, is only slowed down (growing delays, at most
+        # LOGIN_MAX_DELAY_SECONDS) after its free failures, so nobody can lock others out.
+        "LOGIN_MAX_FAILURES_PER_PAIR": 5,
+        "LOGIN_SLOW_AFTER_ACCOUNT_FAILURES": 3,
+        "LOGIN_SLOW_AFTER_ADDRESS_FAILURES": 10,
+        "LOGIN_MAX_DELAY_SECONDS": 10,
         "LOGIN_THROTTLE_WINDOW_MINUTES": 15,
+        # Roles (base or programme role) that must use two-factor sign-in; comma-separated.
+        "REQUIRE_2FA_ROLES": os.environ.get("REQUIRE_2FA_ROLES", "admin,board_member"),
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
         "DEBUG": False,

@@ -18,7 +18,9 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 
 from programme import create_app
+from programme.clock import utc_now
 from programme.extensions import db
+from programme.sessions import SIGNED_IN_AT
 from tests.pages import page_problems
 
 # The SMTP server fixtures (`smtp_server`, `smtp_down`) for every test that sends mail.
@@ -78,6 +80,10 @@ class _SharedBytecode(BytecodeCache):
 _TEMPLATES = _SharedBytecode()
 
 
+def _no_wait(_seconds: float) -> None:
+    return None
+
+
 def make_app(database_url: str, **overrides):
     config = {
         "APP_ENV": "testing",
@@ -85,6 +91,10 @@ def make_app(database_url: str, **overrides):
         "WTF_CSRF_ENABLED": False,
         "TODAY": TODAY,
         "PROXY_FIX_HOPS": 0,
+        # Two-factor sign-in is made mandatory only by the tests about it.
+        "REQUIRE_2FA_ROLES": "",
+        # A slowed-down sign-in does not wait in tests (tests about it record the delay).
+        "SLEEP": _no_wait,
     }
     config.update(overrides)
     app = create_app(config)
@@ -172,6 +182,7 @@ def sign_in_as(client, user) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session[SIGNED_IN_AT] = utc_now().timestamp()  # sessions without it count as expired
 
 
 @pytest.fixture

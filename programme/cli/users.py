@@ -1,4 +1,4 @@
-"""`users create` and `memberships add/remove`."""
+"""`users create`, `users reset-two-factor` and `memberships add/remove`."""
 
 import sys
 
@@ -106,3 +106,18 @@ def remove_membership_command(email: str, programme_slug: str) -> None:
     programme = run_service(lambda: get_programme(programme_slug))
     run_service(lambda: membership_admin.remove_member(user, programme, None))
     click.echo(f"Removed {user.email} from {programme.slug}.")
+
+
+@users_group.command("reset-two-factor")
+@click.argument("email")
+@with_appcontext
+def reset_two_factor_command(email: str) -> None:
+    """Turn two-factor sign-in off for a user who lost their phone and recovery codes: they set
+    it up again at their next sign-in if their role needs it."""
+    from programme.services import two_factor
+
+    user = run_service(lambda: users.require_user(email))
+    if run_service(lambda: two_factor.reset(user)):
+        click.echo(f"Turned two-factor sign-in off for {user.email}.")
+    else:
+        click.echo(f"Two-factor sign-in was not on for {user.email}; nothing changed.")

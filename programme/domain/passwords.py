@@ -1,7 +1,9 @@
 """Password rules following NCSC/NIST guidance: long enough, not common, no composition rules."""
 
+import gzip
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
@@ -17,6 +19,24 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
+# 20,000 common passwords from breaches, shipped offline (see programme/data/NOTICE).
+BREACHED_LIST = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt.gz"
+BREACHED = (
+    "That password is too common: it appears in lists of passwords exposed in data breaches. "
+    "Choose another, for example three random words."
+)
+
+
+@lru_cache(maxsize=1)
+def _breached_passwords() -> frozenset[str]:
+    with gzip.open(BREACHED_LIST, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip().lower() for line in lines if line.strip())
+
+
+def is_breached(password: str) -> bool:
+    return password.lower() in _breached_passwords()
+
+
 def password_problems(password: str, personal_words: Iterable[str] = ()) -> list[str]:
     """Return why `password` is refused (an empty list when it is acceptable)."""
     if len(password) < MIN_LENGTH:
@@ -25,6 +45,8 @@ def password_problems(password: str, personal_words: Iterable[str] = ()) -> list
         return [f"Password must be {MAX_LENGTH} characters or fewer."]
     if password.lower() in _common_passwords():
         return ["That password is too common. Choose another, for example three random words."]
+    if is_breached(password):
+        return [BREACHED]
     inputs = [word for word in personal_words if word]
     if zxcvbn(password[:100], user_inputs=inputs)["score"] < MIN_GUESSABILITY_SCORE:
         return ["That password is too easy to guess. Try three random words together."]

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from werkzeug.security import check_password_hash
-
 from programme.extensions import db
-from programme.models import LoginAttempt, User
-from programme.services import audit
+from programme.models import User
+from programme.services import audit, security_log, sign_in
 from programme.services.account_links import void_links
 from programme.services.errors import ServiceError
 from programme.services.transaction import transactional
-from programme.services.users import check_password_policy, hash_password, throttled
+from programme.services.users import check_password_policy, hash_password
 
 
 class WrongPassword(ServiceError):
     """The current password given is not right (the failure is recorded, as at sign-in)."""
-
-
-@transactional
-def _record_failure(user: User, address: str) -> None:
-    db.session.add(LoginAttempt(email=user.email, address=address, succeeded=False))
 
 
 def change_password(user: User, current: str, new: str, address: str, settings: dict) -> User:
@@ -30,13 +23,19 @@ def change_password(user: User, current: str, new: str, address: str, settings: 
     guessing it on the sign-in page is. Any invitation or reset link still out is made void.
     """
     address = (address or "unknown")[:64]
-    if throttled(user.email, address, settings):
+    attempt_id = sign_in.begin_attempt(user.email, address, settings)
+    if attempt_id is None:
         raise WrongPassword(
             "Too many wrong passwords. Wait 15 minutes and try again.", "current_password"
         )
-    if not user.password_hash or not check_password_hash(user.password_hash, current):
-        _record_failure(user, address)
+    if not sign_in.password_matches(user, current):
+        security_log.record(
+            "sign_in_failed", user=user, address=address, detail="wrong current password"
+        )
+        db.session.commit()
         raise WrongPassword("Your current password is not right.", "current_password")
+    sign_in.settle(attempt_id, None)  # not a sign-in: only failures count
+    db.session.commit()
     if current == new:
         raise ServiceError("Your new password must be different from your current one.", "password")
     return _set_password(user, new)

@@ -1,26 +1,20 @@
-"""Accounts: creating users, changing roles, deactivating, and signing in with throttling."""
+"""Accounts: creating users, changing roles, deactivating (signing in: services/sign_in.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
-from programme.clock import utc_now
 from programme.domain.passwords import password_problems
 from programme.domain.permissions import ROLES, permits
 from programme.extensions import db
-from programme.models import LoginAttempt, Programme, User
+from programme.models import Programme, User
 from programme.services import audit, membership_admin
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.transaction import transactional
-
-# A real hash to compare against when the account does not exist, so timing tells nothing.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing", method="scrypt")
 
 
 def normalise_email(email: str) -> str:
@@ -156,50 +150,3 @@ def set_active(user_id: int, active: bool, actor: User) -> User:
 def end_sessions(user: User) -> None:
     """Invalidate every cookie issued to this user (used at logout)."""
     user.session_version += 1
-
-
-@dataclass(frozen=True)
-class SignInResult:
-    user: User | None
-    error: str | None
-
-
-def _recent_failures(column, value: str, since: datetime) -> int:
-    return db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
-        )
-    )
-
-
-def throttled(email: str, address: str, settings: dict) -> bool:
-    since = utc_now() - timedelta(minutes=settings["LOGIN_THROTTLE_WINDOW_MINUTES"])
-    return (
-        _recent_failures(LoginAttempt.email, email, since)
-        >= settings["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(LoginAttempt.address, address, since)
-        >= settings["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    )
-
-
-@transactional
-def sign_in(email: str, password: str, address: str, settings: dict) -> SignInResult:
-    """Check a sign-in attempt, counting failures per account and per address in the database."""
-    email = email.strip().lower()[:254]
-    address = (address or "unknown")[:64]
-    if throttled(email, address, settings):
-        return SignInResult(
-            None, "Too many failed sign-in attempts. Wait 15 minutes and try again."
-        )
-    user = find_user(email)
-    # An invited user with no password yet is checked against the dummy hash too, and refused.
-    stored_hash = user.password_hash if user and user.password_hash else _DUMMY_HASH
-    password_ok = check_password_hash(stored_hash, password) and stored_hash is not _DUMMY_HASH
-    accepted = bool(user and password_ok and user.active)
-    db.session.add(LoginAttempt(email=email, address=address, succeeded=accepted))
-    if not user or not password_ok:
-        return SignInResult(None, "The e-mail address or password is not right.")
-    if not user.active:
-        return SignInResult(None, "This account has been deactivated. Ask an administrator.")
-    user.last_login_at = utc_now()
-    return SignInResult(user, None)

@@ -12,16 +12,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from programme.auth import requires
 from programme.forms.account import ChangePasswordForm, NewTokenForm
 from programme.forms.base import BaseForm
 from programme.services import api_tokens, calendar_feeds, passwords
 from programme.services.errors import Conflict, ServiceError
+from programme.sessions import start_session
 from programme.views.common import or_404, render_form
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -100,9 +100,7 @@ def change_password():
         else:
             # The other sessions ended with the old session number; this one carries on with
             # the new one, in a fresh session.
-            session.clear()
-            login_user(user)
-            session.permanent = True
+            start_session(user, keep_lifetime=True)
             flash(
                 "Your password has been changed. Anywhere else you were signed in, you have been "
                 "signed out.",

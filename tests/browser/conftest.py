@@ -50,7 +50,15 @@ def _unavailable(missing: str, skipped: str, remedy: str) -> None:
 
 
 @pytest.fixture
-def live_server(app, _migrated: str, request: pytest.FixtureRequest) -> Iterator[str]:
+def live_settings() -> dict:
+    """Settings for the served app; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def live_server(
+    app, _migrated: str, request: pytest.FixtureRequest, live_settings: dict
+) -> Iterator[str]:
     """Serve the app over HTTP on a free port, on the emptied test database; yield its base URL.
 
     `app` (tests/conftest.py) empties the tables and holds an app context for the builders; the
@@ -61,7 +69,7 @@ def live_server(app, _migrated: str, request: pytest.FixtureRequest) -> Iterator
     mail = {}
     if "smtp_server" in request.fixturenames:
         mail = request.getfixturevalue("smtp_server").settings()
-    served = make_app(_migrated, WTF_CSRF_ENABLED=True, **mail)
+    served = make_app(_migrated, WTF_CSRF_ENABLED=True, **mail, **live_settings)
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True

@@ -9,7 +9,9 @@ from programme.models.security import SecurityEvent
 ROOT = Path(__file__).resolve().parents[2] / "programme"
 # security_log.record("sign_in", ...) or record("kind", ...) after `from ... import record`, and
 # SecurityEvent(kind="refused", ...).
-_RECORDED = re.compile(r"""(?:security_log\.record\(\s*|kind=)["']([a-z0-9_]+)["']""")
+_RECORDED = re.compile(
+    r"""(?:security_log\.record\(\s*|SecurityEvent\([^)]*?kind=)["']([a-z0-9_]+)["']""", re.S
+)
 
 
 def _kinds_in_code() -> set[str]:

@@ -305,7 +305,7 @@ def test_changing_one_s_password_needs_the_current_one(app):
 
 def test_guessing_the_current_password_is_throttled_as_signing_in_is(app):
     user = create_user("viewer")
-    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_PAIR"]):
         with pytest.raises(passwords.WrongPassword):
             passwords.change_password(user, "a wrong guess", NEW_PASSWORD, "10.0.0.1", app.config)
 

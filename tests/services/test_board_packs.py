@@ -253,6 +253,7 @@ def test_the_live_changes_page_and_the_form_say_what_will_be_stored(
     assert response.location.endswith(f"/programmes/somerset/board-packs/{pack.id}")
 
     _change_things(somerset, board_member, pin_clock)
+    sign_in(board_member)  # days later: the first session has outlived SESSION_MAX_HOURS
     live = client.get("/programmes/somerset/board-packs/changes").get_data(as_text=True)
     assert "Bo Reed, Team A" in live and "Milestone slipped" in live
 

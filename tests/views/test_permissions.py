@@ -537,6 +537,19 @@ ROUTES: list[Route] = [
     # issue 16: accountability
     Route("programme_audit.trail", "GET", "view_audit", _programme),
     Route("security_log.index", "GET", "view_security_log"),
+    # issue 16: sign-in
+    # The code step of two-factor sign-in, with no password step behind it, goes back to the
+    # sign-in page (a signed-in user: to the home page).
+    *[Route("auth.code", method, "public", ok=frozenset({302})) for method in ("GET", "POST")],
+    # Everyone signed in manages their own two-factor sign-in. The walker has it off: setting
+    # it up is open (an empty code: 400), turning it off or new recovery codes go back (302).
+    Route("two_factor.index", "GET", "view"),
+    *_both("two_factor.set_up", "view"),
+    *[
+        Route(endpoint, method, "view", ok=frozenset({302}))
+        for endpoint in ("two_factor.turn_off", "two_factor.recovery_codes")
+        for method in ("GET", "POST")
+    ],
     # Last in the table only for readability: each case rolls back to the same world.
     Route("auth.logout", "POST", "view"),
     # issue 16: memberships
