@@ -351,7 +351,10 @@ def download(programme_slug: str, import_id: int):
     programme = _programme(programme_slug)
     _importer_of_record, record = _record(programme, import_id)
     if record.content is None:
-        flash("The file was deleted when this preview expired.", "error")
+        if record.file_deleted_at is not None:
+            flash("The file was deleted when its retention period ended.", "error")
+        else:
+            flash("The file was deleted when this preview expired.", "error")
         return redirect(url_for(".show", programme_slug=programme.slug, import_id=record.id))
     return Response(
         record.content,
