@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_cli(app)
     _register_error_pages(app)
     _register_template_helpers(app)
+    _register_no_store(app)
 
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
@@ -63,6 +64,20 @@ def _init_extensions(app: Flask) -> None:
         strict_transport_security=app.config["APP_ENV"] == "production",
         x_content_type_options=True,
     )
+
+
+def _register_no_store(app: Flask) -> None:
+    """Nothing shown to a signed-in user (pages, downloads, JSON) is kept by the browser's or a
+    proxy's cache, where the next person at a shared computer could find it."""
+    from flask import request
+    from flask_login import current_user
+
+    @app.after_request
+    def no_store(response):
+        if current_user.is_authenticated or request.authorization is not None:
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+        return response
 
 
 def _migrations_dir():
