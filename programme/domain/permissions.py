@@ -63,6 +63,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_workbook": frozenset({"admin", "programme_manager", "board_member"}),
     "issue_board_pack": frozenset({"admin", "programme_manager", "board_member"}),
     "manage_users": frozenset({"admin"}),
+    # Data protection (issue 16): erasing a person, and the subject access export.
+    "erase_personal_data": frozenset({"admin"}),
+    "subject_access_export": frozenset({"admin"}),
     # The e-mail outbox: reading every message the app sent or will send, and resending one.
     "manage_mail": frozenset({"admin"}),
 }

@@ -44,7 +44,7 @@ PROGRAMME_AREAS = (
     Area("Imports", "imports.index", frozenset({"imports"})),
 )
 # Admin belongs to no programme: its users and its outbox.
-ADMIN_BLUEPRINTS = frozenset({"admin", "outbox"})
+ADMIN_BLUEPRINTS = frozenset({"admin", "outbox", "data_protection"})
 
 
 @dataclass(frozen=True)

@@ -536,6 +536,9 @@ ROUTES: list[Route] = [
     ),
     # Last in the table only for readability: each case rolls back to the same world.
     Route("auth.logout", "POST", "view"),
+    # issue 16: data protection
+    *_both("data_protection.erase", "erase_personal_data"),
+    *_both("data_protection.subject_access_export", "subject_access_export"),
 ]
 
 
