@@ -72,3 +72,36 @@ def test_only_admins_reach_the_data_protection_pages(app, client):
     sign_in_as(client, create_user("programme_manager"))
     assert client.get("/admin/erasure").status_code == 403
     assert client.get("/admin/subject-access").status_code == 403
+
+
+def test_the_command_line_erases_and_exports_for_an_administrator(app, runner, tmp_path):
+    admin = create_user("admin", email="chief@example.org")
+    create_user("viewer", name="Rosa Quint", email="rosa.quint@example.org")
+    out = tmp_path / "rosa.json"
+
+    exported = runner.invoke(
+        args=["people", "export", "rosa.quint@example.org", "--out", str(out), "--by", admin.email]
+    )
+    assert exported.exit_code == 0, exported.output
+    assert json.loads(out.read_text())["sections"]["user_account"][0]["name"] == "Rosa Quint"
+
+    refused = runner.invoke(
+        args=["people", "erase", "rosa.quint@example.org", "--reason", "x", "--by", "nobody@x.org"]
+    )
+    assert refused.exit_code == 1
+    erased = runner.invoke(
+        args=[
+            "people",
+            "erase",
+            "rosa.quint@example.org",
+            "--reason",
+            "Request ref DP-9",
+            "--by",
+            admin.email,
+            "--json",
+        ]
+    )
+    assert erased.exit_code == 0, erased.output
+    assert json.loads(erased.output)["erased"] == "Erased person 1"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "erase_person"))
+    assert event.actor_id == admin.id and "Request ref DP-9" in event.summary
