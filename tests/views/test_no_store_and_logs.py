@@ -49,6 +49,7 @@ def test_a_failing_request_logs_no_sql_parameters(app, client, caplog):
         + (logging.Formatter().formatException(record.exc_info) if record.exc_info else "")
         for record in caplog.records
     )
-    assert "IntegrityError" in logged  # the failure is logged...
+    assert "IntegrityError" in logged  # the failure is logged, with where it happened...
+    assert "test_no_store_and_logs.py" in logged
     for secret in ("Priya Secretname", "hash-that-must-not-leak", "taken.address@example.org"):
         assert secret not in logged  # ...without the values the statement was given
