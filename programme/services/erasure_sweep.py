@@ -76,7 +76,10 @@ def redact_files(redaction: Redaction, now) -> tuple[int, int]:
     ):
         if redaction.mentioned_in(record.content):
             forget_rows(record)
-            record.file_deleted_at = now
+            if record.state == "previewed":  # never applied: it expires, as retention does
+                record.state, record.expired_at = "expired", now
+            else:
+                record.file_deleted_at = now
             imports += 1
     packs = 0
     for pack in db.session.scalars(select(BoardPack).order_by(BoardPack.id)):

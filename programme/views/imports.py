@@ -352,7 +352,11 @@ def download(programme_slug: str, import_id: int):
     _importer_of_record, record = _record(programme, import_id)
     if record.content is None:
         if record.file_deleted_at is not None:
-            flash("The file was deleted when its retention period ended.", "error")
+            flash(
+                "The file was deleted: its retention period ended, or a person it named "
+                "was erased. The import's counts are kept.",
+                "error",
+            )
         else:
             flash("The file was deleted when this preview expired.", "error")
         return redirect(url_for(".show", programme_slug=programme.slug, import_id=record.id))
