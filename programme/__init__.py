@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from programme import log_privacy
 from programme.config import build_config
 from programme.domain.formatting import file_size
 from programme.extensions import csrf, db, login_manager, migrate
@@ -37,6 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_cli(app)
     _register_error_pages(app)
     _register_template_helpers(app)
+    _register_no_store(app)
+    log_privacy.install(app.logger)
 
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
@@ -71,6 +74,20 @@ def _init_extensions(app: Flask) -> None:
     )
 
 
+def _register_no_store(app: Flask) -> None:
+    """Nothing shown to a signed-in user (pages, downloads, JSON) is kept by the browser's or a
+    proxy's cache, where the next person at a shared computer could find it."""
+    from flask import request
+    from flask_login import current_user
+
+    @app.after_request
+    def no_store(response):
+        if current_user.is_authenticated or request.authorization is not None:
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+        return response
+
+
 def _migrations_dir():
     from pathlib import Path
 
@@ -93,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         board_packs,
         calendar_feeds,
+        data_protection,
         exports,
         imports,
         localities,
@@ -133,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
         imports.bp,
         admin.bp,
         members.bp,
+        data_protection.bp,
         outbox.bp,
         account.bp,
         two_factor.bp,

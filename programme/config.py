@@ -71,7 +71,9 @@ def build_config(overrides: dict | None = None) -> dict:
         "APP_ENV": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _database_url(),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a failing statement's error (and so the error log) never carries the
+        # values it was given (password hashes, names, e-mail addresses).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "APP_BASE_URL": os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000"),
         "MAIL_TRANSPORT": os.environ.get("MAIL_TRANSPORT", "outbox"),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
@@ -126,6 +128,12 @@ def build_config(overrides: dict | None = None) -> dict:
         # by the daily retention job (`retention purge`), run at IMPORT_EXPIRY_CRON.
         "IMPORT_PREVIEW_DAYS": _whole_number("IMPORT_PREVIEW_DAYS", 14),
         "IMPORT_EXPIRY_CRON": os.environ.get("IMPORT_EXPIRY_CRON", "30 2 * * *"),
+        # Retention (docs/DATA-PROTECTION.md), applied by the same daily job: an applied (or
+        # undone) import's file and rows are deleted after IMPORT_FILE_DAYS, its counts kept;
+        # sign-in attempts after LOGIN_ATTEMPT_DAYS; security-log events after SECURITY_LOG_DAYS.
+        "IMPORT_FILE_DAYS": _whole_number("IMPORT_FILE_DAYS", 365),
+        "LOGIN_ATTEMPT_DAYS": _whole_number("LOGIN_ATTEMPT_DAYS", 90),
+        "SECURITY_LOG_DAYS": _whole_number("SECURITY_LOG_DAYS", 365),
     }
     config.update(overrides)
     # Flask refuses a bigger request outright (413); the margin leaves room for the form around it.

@@ -48,12 +48,14 @@ def take_readiness_snapshots() -> snapshots.SnapshotRun:
 
 def purge_retention() -> retention.PurgeRun:
     """The same purge as `retention purge`: previews never applied expire after
-    IMPORT_PREVIEW_DAYS, their stored files and rows deleted."""
+    IMPORT_PREVIEW_DAYS, their stored files and rows deleted; old sign-in attempts, security
+    events and applied imports' files are deleted too."""
     days = current_app.config["IMPORT_PREVIEW_DAYS"]
+    periods = retention.periods_from(current_app.config)
     try:
-        return retention.purge(utc_now(), days)
+        return retention.purge(utc_now(), days, periods=periods)
     except Conflict:  # a preview was applied at the same moment: the rest expire on a rerun
-        return retention.purge(utc_now(), days)
+        return retention.purge(utc_now(), days, periods=periods)
 
 
 def send_weekly_digests() -> WeekRun:
@@ -78,7 +80,8 @@ JOBS = (
         "retention_purge",
         "IMPORT_EXPIRY_CRON",
         purge_retention,
-        "delete what has outlived its retention period (import previews never applied)",
+        "delete what has outlived its retention period (import previews and files, sign-in "
+        "attempts, security events)",
     ),
     Job(
         "weekly_digests",

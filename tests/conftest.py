@@ -11,7 +11,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from flask import request, request_finished
 from flask.testing import FlaskClient
+from flask_login import current_user
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, event, text
@@ -143,6 +145,16 @@ class IsolatedClient(FlaskClient):
         db.session.expire_all()
         _check_page(response)
         return response
+
+
+@request_finished.connect
+def _no_store_when_signed_in(_sender, response, **_extra) -> None:
+    """Every response to a signed-in user (pages, downloads, JSON) carries `no-store` (issue 16);
+    anonymous pages and static files need not."""
+    if current_user.is_authenticated:
+        assert "no-store" in response.headers.get("Cache-Control", ""), (
+            f"{request.path}: a signed-in user's response without Cache-Control: no-store"
+        )
 
 
 def _check_page(response) -> None:

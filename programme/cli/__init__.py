@@ -15,6 +15,7 @@ def register_commands(app: Flask) -> None:
         exports,
         localities,
         milestones,
+        people,
         programmes,
         readiness,
         recruitment,
@@ -44,6 +45,7 @@ def register_commands(app: Flask) -> None:
         readiness.readiness_group,
         reminders.reminders_group,
         retention.retention_group,
+        people.people_group,
         scheduler.scheduler_command,
         exports.export_group,
     ):

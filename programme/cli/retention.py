@@ -23,7 +23,8 @@ def retention_group() -> None:
 def purge_command(dry_run: bool, as_json: bool) -> None:
     """Delete what has outlived its retention period (the scheduler runs it daily)."""
     days = current_app.config["IMPORT_PREVIEW_DAYS"]
-    run = run_service(lambda: retention.purge(utc_now(), days, dry_run=dry_run))
+    periods = retention.periods_from(current_app.config)
+    run = run_service(lambda: retention.purge(utc_now(), days, dry_run=dry_run, periods=periods))
     if as_json:
         print_json({"dry_run": dry_run, "purged": run.counts})
         return
@@ -33,6 +34,19 @@ def purge_command(dry_run: bool, as_json: bool) -> None:
             f"{preview.original_name} (uploaded {date_time(preview.uploaded_at, zone())})"
             + ("." if dry_run else ": its file and rows were deleted.")
         )
+    for deleted in run.import_files:
+        click.echo(
+            f"{'Would delete' if dry_run else 'Deleted'} the file and rows of {deleted.kind} "
+            f"import {deleted.id} ({deleted.original_name}); its counts are kept."
+        )
     previews = count(len(run.previews), "import preview")
     verb = "would be purged" if dry_run else "purged"
     click.echo(f"{previews} not applied within {count(days, 'day')} {verb}.")
+    click.echo(
+        f"{count(len(run.import_files), 'applied import file')} older than "
+        f"{count(periods.import_files, 'day')}, "
+        f"{count(run.sign_in_attempts, 'sign-in attempt')} older than "
+        f"{count(periods.sign_in_attempts, 'day')} and "
+        f"{count(run.security_events, 'security event')} older than "
+        f"{count(periods.security_events, 'day')} {verb}."
+    )

@@ -77,6 +77,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # A programme's members: adding people (or inviting new ones), their role there, removing
     # them. Administrators for every programme, programme managers for their own.
     "manage_members": frozenset({"admin", "programme_manager"}),
+    # Data protection (issue 16): erasing a person, and the subject access export.
+    "erase_personal_data": frozenset({"admin"}),
+    "subject_access_export": frozenset({"admin"}),
     # The e-mail outbox: reading every message the app sent or will send, and resending one.
     "manage_mail": frozenset({"admin"}),
     # The security log: sign-ins, failures, two-factor changes and refused requests.

@@ -16,6 +16,7 @@ from programme.services.board_packs import issue, listing
 from programme.services.board_packs.sheet import summary_line
 from programme.services.errors import ServiceError
 from programme.views.common import or_404, render_form
+from programme.views.downloads import audit_download
 
 bp = Blueprint("board_packs", __name__, url_prefix="/programmes/<programme_slug>/board-packs")
 
@@ -96,6 +97,7 @@ def show(programme_slug: str, pack_id: int):
 def download(programme_slug: str, pack_id: int):
     programme = _programme(programme_slug)
     pack = or_404(lambda: listing.get_pack(programme, pack_id, with_workbook=True))
+    audit_download("a board pack", pack.filename)
     return Response(
         pack.workbook,
         mimetype=XLSX,

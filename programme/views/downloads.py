@@ -67,7 +67,22 @@ def send_table(
     if fmt not in FORMATS:
         raise ValueError(f"Unknown download format {fmt!r}.")
     body = table_bytes(table, name or stem.replace("-", " ").capitalize(), fmt, programme_name)
+    filename = download_name(stem, fmt)
+    audit_download(name or stem.replace("-", " ").capitalize(), filename)
     response = Response(body, content_type=MIMETYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{download_name(stem, fmt)}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def audit_download(what: str, filename: str) -> None:
+    """Record a download of personal data in the audit trail, under the programme of the page
+    it came from (services/personal_downloads.py)."""
+    from flask import request
+    from flask_login import current_user
+
+    from programme.services import personal_downloads
+
+    actor = current_user if current_user.is_authenticated else None
+    slug = (request.view_args or {}).get("programme_slug")
+    personal_downloads.record(actor, what, filename, programme_slug=slug)

@@ -7,6 +7,7 @@ from programme.clock import today
 from programme.services import programmes
 from programme.services.exports.workbook import programme_workbook, workbook_filename
 from programme.views.common import or_404
+from programme.views.downloads import audit_download
 
 bp = Blueprint("exports", __name__, url_prefix="/programmes/<programme_slug>")
 
@@ -18,6 +19,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def workbook(programme_slug: str):
     programme = or_404(lambda: programmes.get_programme(programme_slug))
     day = today()
+    audit_download("the programme workbook", workbook_filename(programme, day))
     return Response(
         programme_workbook(programme, day),
         mimetype=XLSX,

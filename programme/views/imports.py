@@ -26,7 +26,7 @@ from programme.services.errors import ServiceError
 from programme.services.exports.admin_tables import imports_table
 from programme.services.importers import IMPORTERS, importer_for
 from programme.views.common import or_404, render_form
-from programme.views.downloads import requested_format, send_table
+from programme.views.downloads import audit_download, requested_format, send_table
 
 bp = Blueprint("imports", __name__, url_prefix="/programmes/<programme_slug>/imports")
 
@@ -351,8 +351,16 @@ def download(programme_slug: str, import_id: int):
     programme = _programme(programme_slug)
     _importer_of_record, record = _record(programme, import_id)
     if record.content is None:
-        flash("The file was deleted when this preview expired.", "error")
+        if record.file_deleted_at is not None:
+            flash(
+                "The file was deleted: its retention period ended, or a person it named "
+                "was erased. The import's counts are kept.",
+                "error",
+            )
+        else:
+            flash("The file was deleted when this preview expired.", "error")
         return redirect(url_for(".show", programme_slug=programme.slug, import_id=record.id))
+    audit_download(f"the original file of import {record.id}", record.stored_name)
     return Response(
         record.content,
         mimetype="application/octet-stream",

@@ -45,8 +45,8 @@ PROGRAMME_AREAS = (
     Area("Readiness", "readiness.board", frozenset({"readiness", "board_packs"})),
     Area("Imports", "imports.index", frozenset({"imports"})),
 )
-# Admin belongs to no programme: its users, its outbox and the security log.
-ADMIN_BLUEPRINTS = frozenset({"admin", "outbox", "security_log"})
+# Admin belongs to no programme: its users, its outbox, the security log and data protection.
+ADMIN_BLUEPRINTS = frozenset({"admin", "outbox", "security_log", "data_protection"})
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from programme.auth import requires
 from programme.domain.sign_in_sheet import attendance_key
 from programme.services.training import sign_in_sheets
 from programme.views.common import or_404
-from programme.views.downloads import MIMETYPES, requested_format
+from programme.views.downloads import MIMETYPES, audit_download, requested_format
 from programme.views.training import _session, bp
 
 
@@ -17,6 +17,7 @@ def sign_in_sheet(programme_slug: str, session_id: int):
     programme, session = _session(programme_slug, session_id)
     if requested_format() == "xlsx":
         data, filename = or_404(lambda: sign_in_sheets.workbook(programme, session))
+        audit_download("a sign-in sheet", filename)
         response = Response(data, content_type=MIMETYPES["xlsx"])
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         response.headers["Cache-Control"] = "no-store"

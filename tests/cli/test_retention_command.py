@@ -30,7 +30,15 @@ def test_purge_json_counts_what_it_deleted_by_kind(app, runner, pin_clock):
     result = runner.invoke(args=["retention", "purge", "--json"])
 
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"dry_run": False, "purged": {"import_previews": 1}}
+    assert json.loads(result.stdout) == {
+        "dry_run": False,
+        "purged": {
+            "import_previews": 1,
+            "sign_in_attempts": 0,
+            "import_files": 0,
+            "security_events": 0,
+        },
+    }
     assert reread(record).state == "expired"
 
 
@@ -43,6 +51,8 @@ def test_a_dry_run_lists_what_would_go_and_deletes_nothing(app, runner, pin_cloc
     assert result.stdout.splitlines() == [
         "Would expire the recruitment import preview of old.csv (uploaded 2 Nov 2026, 09:30).",
         "1 import preview not applied within 14 days would be purged.",
+        "0 applied import files older than 365 days, 0 sign-in attempts older than 90 days and "
+        "0 security events older than 365 days would be purged.",
     ]
     assert reread(record).state == "previewed"
 
@@ -58,8 +68,10 @@ def test_purge_says_what_it_deleted_and_nothing_the_second_time(app, runner, pin
         "Expired the recruitment import preview of old.csv (uploaded 2 Nov 2026, 09:30): its "
         "file and rows were deleted.",
         "1 import preview not applied within 14 days purged.",
+        "0 applied import files older than 365 days, 0 sign-in attempts older than 90 days and "
+        "0 security events older than 365 days purged.",
     ]
-    assert json.loads(second.stdout)["purged"] == {"import_previews": 0}
+    assert json.loads(second.stdout)["purged"]["import_previews"] == 0
 
 
 def test_the_limit_comes_from_import_preview_days(app, runner, pin_clock):
@@ -68,5 +80,5 @@ def test_the_limit_comes_from_import_preview_days(app, runner, pin_clock):
 
     result = runner.invoke(args=["retention", "purge", "--json"])
 
-    assert json.loads(result.stdout)["purged"] == {"import_previews": 0}
+    assert json.loads(result.stdout)["purged"]["import_previews"] == 0
     assert reread(record).state == "previewed"

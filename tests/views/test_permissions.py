@@ -559,6 +559,9 @@ ROUTES: list[Route] = [
     *_both("members.change", "manage_members", lambda w: {**_programme(w), **_user(w)}),
     *_both("members.remove", "manage_members", lambda w: {**_programme(w), **_user(w)}),
     Route("admin.add_membership", "POST", "manage_users", _user),
+    # issue 16: data protection
+    *_both("data_protection.erase", "erase_personal_data"),
+    *_both("data_protection.subject_access_export", "subject_access_export"),
 ]
 
 

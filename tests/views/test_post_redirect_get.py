@@ -83,6 +83,10 @@ EXCLUDED = {
     # in a redirect; resubmitting only makes another set (tests/views/test_two_factor.py).
     "two_factor.set_up": "shows recovery codes once; they must not pass through a redirect",
     "two_factor.recovery_codes": "shows recovery codes once; they must not pass through a redirect",
+    # issue 16: data protection
+    # Answers with the file itself (audited): personal data must not wait behind a redirect in
+    # the session or a URL; resubmitting only downloads (and records) it again.
+    "data_protection.subject_access_export": "answers with the subject access download itself",
 }
 
 
@@ -578,6 +582,15 @@ SUCCESS: list[Submit] = [
     # issue 16: sign-in
     Submit("auth.code", "anonymous", prepare=lambda app, client, w: _code_step(client)),
     Submit("two_factor.turn_off", "viewer", prepare=lambda app, client, w: _two_factor_on(client)),
+    # issue 16: data protection
+    Submit(
+        "data_protection.erase",
+        "admin",
+        data=lambda w: {
+            "email": db.session.get(StaffMember, w.staff_id).email,
+            "reason": "Erasure request ref 42",
+        },
+    ),
 ]
 
 
