@@ -57,20 +57,16 @@ def _moment(day: date, zone: tzinfo | None) -> datetime:
     return datetime.combine(day, time(), tzinfo=zone or UTC).astimezone(UTC)
 
 
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _conditions(filters: SecurityFilters, zone: tzinfo | None) -> list:
     conditions: list[Any] = []
     if filters.kind:
         conditions.append(SecurityEvent.kind == filters.kind)
     if filters.email:
-        pattern = f"%{_escaped(filters.email.strip().lower())}%"
-        conditions.append(func.lower(SecurityEvent.email).like(pattern, escape="\\"))
+        typed = filters.email.strip().lower()
+        conditions.append(func.lower(SecurityEvent.email).contains(typed, autoescape=True))
     if filters.address:
-        pattern = f"{_escaped(filters.address.strip())}%"
-        conditions.append(SecurityEvent.address.like(pattern, escape="\\"))
+        typed = filters.address.strip()
+        conditions.append(SecurityEvent.address.startswith(typed, autoescape=True))
     if filters.date_from:
         conditions.append(SecurityEvent.at >= _moment(filters.date_from, zone))
     if filters.date_to:

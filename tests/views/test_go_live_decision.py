@@ -336,6 +336,7 @@ def test_a_decided_locality_reads_approved_until_its_go_live_date_then_live(
     assert sheet.rows[0][4] == "Approved — goes live on 6 Apr 2027"
 
     pin_clock(GO_LIVE)
+    client = sign_in(create_user("viewer"))  # months later: a new session
     page = page_of(client.get(_url(locality)))
     assert _state(page) == "Live by decision of Bea Board on 30 Nov 2026"
     assert "Bridgwater is live." in visible_text(page)

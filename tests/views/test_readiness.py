@@ -223,6 +223,7 @@ def test_the_board_shows_a_decided_locality_approved_until_its_go_live_date_then
     assert "Approved — goes live on 6 Apr 2027; decided 30 Nov 2026" in visible_text(row)
 
     pin_clock(GO_LIVE)
+    client = sign_in(create_user("viewer"))  # months later: a new session
     row = _board_row(page_of(client.get(_board_url(programme))), "bridgwater")
 
     assert re.search(r'data-field="ready">\s*<strong class="app-tag app-tag--green">Live<', row)
