@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, request, url_for
+from flask_login import current_user
 
+from programme.auth import is_member_here
 from programme.url_programme import programme_in_url, slug_in_url
 
 
@@ -76,6 +78,8 @@ def _programme(shown) -> object | None:
     if shown is not None and (slug is None or getattr(shown, "slug", None) == slug):
         return shown
     if slug is None:
+        return None
+    if not is_member_here(current_user):  # its 404 page must not name it
         return None
     return programme_in_url()
 

@@ -156,6 +156,9 @@ def test_a_milestone_by_its_id_answers_404_outside_the_users_programmes(app, sig
     client = sign_in(create_user("programme_manager", member_of=[ours]))
 
     assert client.get(f"/milestones/{milestone.id}/edit").status_code == 404
+    other = client.get("/programmes/theirs/localities/thornby")
+    assert other.status_code == 404
+    assert "Theirs" not in visible_text(page_of(other)), "the 404 page names the programme"
     assert client.post(f"/milestones/{milestone.id}/status", data={}).status_code == 404
 
 
