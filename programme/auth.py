@@ -16,7 +16,7 @@ from programme.domain.permissions import PERMISSIONS, may_edit_milestone, permit
 from programme.extensions import db, login_manager
 from programme.models import Milestone, User
 from programme.services import api_tokens, memberships
-from programme.url_programme import names_a_programme, programme_in_url
+from programme.url_programme import names_a_programme, programme_in_url, url_key
 
 F = TypeVar("F", bound=Callable)
 
@@ -34,10 +34,11 @@ def role_here(user) -> str | None:
     if not names_a_programme():
         return user.role
     roles = g.setdefault("programme_roles", {})
-    if user.id not in roles:
+    key = (user.id, url_key())
+    if key not in roles:
         programme = programme_in_url()
-        roles[user.id] = None if programme is None else memberships.role_in(user, programme.id)
-    return roles[user.id]
+        roles[key] = None if programme is None else memberships.role_in(user, programme.id)
+    return roles[key]
 
 
 def is_member_here(user) -> bool:

@@ -14,7 +14,11 @@ from sqlalchemy import select
 from programme.extensions import db
 from programme.models import Milestone, Programme, Workstream
 
-_UNSET = object()
+
+def url_key() -> tuple:
+    """What identifies the URL's programme: kept answers are for this key only (an app context,
+    and so `g`, may outlive one request, as in tests that hold one)."""
+    return request.blueprint, tuple(sorted((request.view_args or {}).items()))
 
 
 def slug_in_url() -> str | None:
@@ -41,11 +45,11 @@ def programme_in_url() -> Programme | None:
     """The programme the URL belongs to, or None when it names none or one that does not exist."""
     if not has_request_context():
         return None
-    found = g.get("url_programme", _UNSET)
-    if found is _UNSET:
-        found = _look_up()
-        g.url_programme = found
-    return found
+    key = url_key()
+    kept = g.get("url_programme")
+    if kept is None or kept[0] != key:
+        kept = g.url_programme = (key, _look_up())
+    return kept[1]
 
 
 def _look_up() -> Programme | None:
