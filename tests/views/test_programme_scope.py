@@ -13,6 +13,8 @@ from sqlalchemy import select
 from programme.extensions import db
 from programme.models import AuditEvent, Membership, Programme
 from programme.services import calendar_feeds
+from programme.services.errors import ServiceError
+from programme.services.readiness import decisions
 from programme.services.reminders.digests import plan_digests
 from programme.services.training import catalogue
 from tests.builders import (
@@ -238,3 +240,12 @@ def test_a_calendar_feed_lists_only_member_programmes(app, pin_clock, two):
 
     assert "Ours due" in feed and "Theirs due" not in feed
     assert "Motivational Interviewing" in feed and "FS practice" not in feed
+
+
+def test_a_board_member_of_another_programme_may_not_decide_go_live(app, two):
+    ours, theirs, oakford, thornby = two
+    board = create_user("board_member", member_of=[theirs])
+
+    with pytest.raises(ServiceError, match="not a member of this programme"):
+        decisions.go_live(oakford, board, "Board minutes", MONDAY)
+    assert decisions.check_decider(board, theirs.id) is board
