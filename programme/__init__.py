@@ -91,14 +91,17 @@ def _register_blueprints(app: Flask) -> None:
         imports,
         localities,
         mail,
+        members,
         milestones,
         organisations,
         outbox,
         passwords,
+        programme_audit,
         programmes,
         readiness,
         recruitment,
         roles,
+        security_log,
         templates,
         training,
         workstreams,
@@ -122,9 +125,12 @@ def _register_blueprints(app: Flask) -> None:
         calendar_feeds.bp,
         imports.bp,
         admin.bp,
+        members.bp,
         outbox.bp,
         account.bp,
         mail.bp,
+        programme_audit.bp,
+        security_log.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)
@@ -140,12 +146,14 @@ def _register_error_pages(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
     from programme.api.errors import answer_http_error, is_api_path
+    from programme.views.accountability import mark_csrf_refused
 
     def render_error(status: int, title: str, message: str):
         return render_template("errors/error.html", title=title, message=message), status
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        mark_csrf_refused()
         return render_error(
             400,
             "Your form expired",
@@ -194,7 +202,8 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from programme.views import filters, navigation
+    from programme.views import accountability, filters, navigation
 
+    accountability.register(app)
     filters.register(app)
     navigation.register(app)

@@ -22,6 +22,7 @@ from programme.clock import now, today, utc_now
 from programme.domain.cron import standard_crontab
 from programme.domain.weeks import week_commencing
 from programme.services import retention
+from programme.services.channel import acting_through
 from programme.services.errors import Conflict
 from programme.services.mail import outbox
 from programme.services.readiness import snapshots
@@ -102,7 +103,7 @@ def cron_trigger(expression: str, timezone) -> CronTrigger:
 
 def in_app_context(app: Flask, job: Job) -> Callable[[], object]:
     def run() -> object:
-        with app.app_context():
+        with app.app_context(), acting_through("scheduler"):
             return job.run()
 
     return run
@@ -128,7 +129,7 @@ def catch_up(app: Flask) -> None:
     """On start, do what a scheduler down at the wrong moment missed: today's snapshot, and this
     week's digests if their time has passed (sending nothing already sent). A failure is logged,
     not raised: the schedule still starts and the jobs run at their times."""
-    with app.app_context():
+    with app.app_context(), acting_through("scheduler"):
         try:
             if not snapshots.snapshots_taken_on(today()):
                 take_readiness_snapshots()

@@ -157,3 +157,36 @@ def _decoded(courses: dict) -> dict:
         key: json.loads(value) if isinstance(value, str) else value
         for key, value in courses.items()
     }
+
+
+def test_every_user_but_administrators_gets_their_role_in_every_programme(tmp_path):
+    """0017: roles become per programme; each existing user keeps theirs everywhere."""
+    app = make_app(f"sqlite:///{tmp_path / 'roles.sqlite'}")
+    with app.app_context():
+        upgrade(revision="0016")
+        with db.engine.begin() as connection:
+            tables = sa.MetaData()
+            tables.reflect(connection)
+            t = tables.tables
+            programmes = {
+                _insert(connection, t, "programme", name=name, slug=slug)
+                for name, slug in (("Somerset", "somerset"), ("Devon", "devon"))
+            }
+            users = {
+                _insert(connection, t, "user", email=f"{role}@example.org", name=role, role=role,
+                        active=True): role
+                for role in ("admin", "programme_manager", "hr_lead", "viewer")
+            }  # fmt: skip
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = set(
+                connection.execute(sa.text("SELECT user_id, programme_id, role FROM membership"))
+            )
+        db.engine.dispose()
+
+    assert rows == {
+        (user_id, programme_id, role)
+        for user_id, role in users.items()
+        if role != "admin"
+        for programme_id in programmes
+    }

@@ -12,7 +12,8 @@ from programme.cli.common import report_import, run_service
 from programme.clock import today
 from programme.domain.formatting import file_size
 from programme.domain.imports import IMPORT_ACTIONS
-from programme.services import import_flow, imports, programmes
+from programme.models import User
+from programme.services import import_flow, imports, programmes, users
 from programme.services.errors import ServiceError
 from programme.services.value_mappings import MapOptionError
 
@@ -25,6 +26,14 @@ def import_command(importer: import_flow.Importer, help_text: str) -> Callable:
     @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
     @click.option(
+        "--by",
+        "by_email",
+        default=None,
+        metavar="EMAIL",
+        help="The user the import is done for: the audit trail reads "
+        '"command line, acting as" them (without it, "command line").',
+    )
+    @click.option(
         "--map",
         "map_options",
         multiple=True,
@@ -32,9 +41,22 @@ def import_command(importer: import_flow.Importer, help_text: str) -> Callable:
         help="Treat VALUE in the column COLUMN as the known KNOWN, for this run (repeatable).",
     )
     @with_appcontext
-    def command(file: Path, programme_slug: str, dry_run: bool, as_json: bool, map_options: tuple):
+    def command(
+        file: Path,
+        programme_slug: str,
+        dry_run: bool,
+        as_json: bool,
+        by_email: str | None,
+        map_options: tuple,
+    ):
         run_import(
-            importer, file, programme_slug, dry_run=dry_run, as_json=as_json, maps=map_options
+            importer,
+            file,
+            programme_slug,
+            dry_run=dry_run,
+            as_json=as_json,
+            maps=map_options,
+            by_email=by_email,
         )
 
     command.__doc__ = help_text
@@ -49,8 +71,10 @@ def run_import(
     dry_run: bool,
     as_json: bool,
     maps: tuple[str, ...] = (),
+    by_email: str | None = None,
 ) -> None:
     programme = run_service(lambda: programmes.get_programme(programme_slug))
+    actor = run_service(lambda: _acting_as(by_email)) if by_email else None
     limits = imports.read_limits(current_app.config)
     nothing = dict.fromkeys(IMPORT_ACTIONS, 0)
     # The recruitment import reports the employing organisations new to the programme.
@@ -68,7 +92,7 @@ def run_import(
             programme,
             file.read_bytes(),
             file.name,
-            None,
+            actor,
             today=today(),
             limits=limits,
             dry_run=dry_run,
@@ -92,3 +116,11 @@ def run_import(
             [warning.sentence() for warning in plan.warnings],
             dry_run=dry_run,
         )
+
+
+def _acting_as(email: str) -> User:
+    """The user `--by` names: one who exists and may still sign in."""
+    user = users.require_user(email)
+    if not user.active:
+        raise ServiceError(f"{user.email} is deactivated: name an active user with --by.")
+    return user

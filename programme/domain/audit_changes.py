@@ -73,6 +73,9 @@ ACTION_LABELS: dict[str, str] = {
     "unsubscribe": "Unsubscribed from the digest",
     "issue_board_pack": "Board pack issued",
     "seed_demo": "Demo programme loaded",
+    "add_member": "Member added",
+    "change_member_role": "Member's role changed",
+    "remove_member": "Member removed",
 }
 
 # How a value is shown: a kind per field (below), each with its formatter.

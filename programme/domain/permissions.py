@@ -19,8 +19,19 @@ ROLES: dict[str, str] = {
 
 ALL_ROLES = frozenset(ROLES)
 
-# The roles a programme membership may hold: administrators are instance-wide, never members.
-MEMBER_ROLES: tuple[str, ...] = tuple(role for role in ROLES if role != "admin")
+# Administrators are instance-wide: they hold this role in every programme and are never members.
+INSTANCE_WIDE_ROLE = "admin"
+# The roles a programme membership may hold.
+MEMBER_ROLES: tuple[str, ...] = tuple(role for role in ROLES if role != INSTANCE_WIDE_ROLE)
+
+
+# The roles that hold in every programme at once, with no membership.
+INSTANCE_WIDE_ROLES = frozenset({INSTANCE_WIDE_ROLE})
+
+
+def is_instance_wide(role: str | None) -> bool:
+    return role in INSTANCE_WIDE_ROLES
+
 
 # Every route, command and service check names one of these actions.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -63,8 +74,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_workbook": frozenset({"admin", "programme_manager", "board_member"}),
     "issue_board_pack": frozenset({"admin", "programme_manager", "board_member"}),
     "manage_users": frozenset({"admin"}),
+    # A programme's members: adding people (or inviting new ones), their role there, removing
+    # them. Administrators for every programme, programme managers for their own.
+    "manage_members": frozenset({"admin", "programme_manager"}),
     # The e-mail outbox: reading every message the app sent or will send, and resending one.
     "manage_mail": frozenset({"admin"}),
+    # The security log: sign-ins, failures, two-factor changes and refused requests.
+    "view_security_log": frozenset({"admin"}),
 }
 
 

@@ -3,6 +3,7 @@ from wtforms.validators import DataRequired, Length
 
 from programme.domain.permissions import ROLES
 from programme.forms.base import BaseForm, select_choices
+from programme.forms.recruitment import MultiCheckboxField
 
 ROLE_CHOICES = select_choices(ROLES.items())
 
@@ -17,8 +18,24 @@ class NewUserForm(BaseForm):
         description="We will e-mail an invitation to this address, with a link to choose a "
         "password. The link works once, for 7 days.",
     )
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField(
+        "Role",
+        choices=ROLE_CHOICES,
+        description="Administrators see and manage every programme. Anyone else holds this role "
+        "in each programme ticked below.",
+    )
+    programmes = MultiCheckboxField(
+        "Programmes to join",
+        choices=[],
+        description="Not for administrators. Leave all unticked to add the programmes later.",
+    )
 
 
 class RoleForm(BaseForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField(
+        "Account role",
+        choices=ROLE_CHOICES,
+        description="Administrator: sees and manages every programme. Any other role is the role "
+        "offered when they join a programme; what they may do in each programme is their role "
+        "there, below.",
+    )

@@ -49,3 +49,24 @@ class AuditFilterForm(BaseForm):
         start, end = parse_day(self.date_from.data), parse_day(field.data)
         if start and end and end < start:
             raise ValidationError("The to date must be the same as or after the from date.")
+
+
+class ProgrammeAuditFilterForm(AuditFilterForm):
+    """The programme's trail: the locality's filters, and which locality and which channel."""
+
+    locality = SelectField("Locality", validate_choice=False)
+    channel = SelectField("Made through", validate_choice=False)
+
+    def offer_places(
+        self, localities: list[tuple[str, str]], channels: list[tuple[str, str]]
+    ) -> None:
+        self.locality.choices = [("", "Any locality"), *localities]
+        self.channel.choices = [("", "Any way"), *channels]
+
+    def validate_locality(self, field) -> None:
+        if field.data and field.data not in {value for value, _ in self.locality.choices}:
+            raise ValidationError("Choose a locality from the list.")
+
+    def validate_channel(self, field) -> None:
+        if field.data and field.data not in {value for value, _ in self.channel.choices}:
+            raise ValidationError("Choose how the change was made from the list.")

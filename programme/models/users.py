@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, DateTime, Index, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from programme.clock import utc_now
-from programme.domain.permissions import ROLES, role_label
+from programme.domain.permissions import ROLES, is_instance_wide, role_label
 from programme.extensions import db
 
 
@@ -53,7 +53,7 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         """Administrators are instance-wide; everyone else holds a role per programme."""
-        return self.role == "admin"
+        return is_instance_wide(self.role)
 
     @property
     def two_factor_on(self) -> bool:

@@ -9,13 +9,14 @@ scheduler's delivery job tries again (services/mail/outbox.py).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from programme.domain.account_links import INVITATION, PASSWORD_RESET
 from programme.extensions import db
-from programme.models import OutboxMessage, User
+from programme.models import OutboxMessage, Programme, User
 from programme.services import audit, users
 from programme.services.account_links import IssuedLink, issue_link, reset_limit_reached
 from programme.services.errors import ServiceError
@@ -116,14 +117,23 @@ def _queue_invitation(user: User, actor: User | None) -> int:
 
 
 @transactional
-def _create_and_queue(email: str, name: str, role: str, actor: User | None) -> tuple[User, int]:
-    user = users.create_user(email, name, role, None, actor)
+def _create_and_queue(
+    email: str, name: str, role: str, actor: User | None, programmes: Sequence[Programme]
+) -> tuple[User, int]:
+    user = users.create_user(email, name, role, None, actor, programmes)
     return user, _queue_invitation(user, actor)
 
 
-def invite_new_user(email: str, name: str, role: str, actor: User | None) -> Invited:
-    """Add a user with no password and e-mail them an invitation to choose one."""
-    user, message_id = _create_and_queue(email, name, role, actor)
+def invite_new_user(
+    email: str,
+    name: str,
+    role: str,
+    actor: User | None,
+    programmes: Sequence[Programme] = (),
+) -> Invited:
+    """Add a user with no password and e-mail them an invitation to choose one; with
+    `programmes`, they join each with `role` (all in the same transaction)."""
+    user, message_id = _create_and_queue(email, name, role, actor, programmes)
     return Invited(db.session.get(User, user.id), deliver_now(message_id))
 
 

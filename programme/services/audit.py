@@ -7,6 +7,7 @@ from typing import Any
 
 from programme.extensions import db
 from programme.models import AuditEvent, User
+from programme.services.channel import current_channel
 
 
 def _jsonable(value: Any) -> Any:
@@ -43,6 +44,7 @@ def record(
         locality_id=locality_id,
         before=jsonable(before) if before is not None else None,
         after=jsonable(after) if after is not None else None,
+        channel=current_channel(),
     )
     db.session.add(event)
     return event

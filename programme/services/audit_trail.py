@@ -1,5 +1,6 @@
-"""Reading a locality's audit trail for its page: filtered by who, what kind and when, a page at a
-time, each entry's changes in plain English.
+"""Reading an audit trail for its page, a locality's or a whole programme's (every change in the
+programme, its localities' included): filtered by who, what kind and when (and on the programme's
+page by locality and by channel), a page at a time, each entry's changes in plain English.
 
 A page costs the same number of queries however many entries it shows: the count, the page,
 the choices for the filters and one query per kind of name the entries may refer to.
@@ -15,17 +16,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from programme.domain.audit_changes import ChangeLine, Lookups, action_label, change_lines
+from programme.domain.audit_channels import CHANNEL_LABELS, channel_label, who_did_it
 from programme.domain.paging import PageSpan, page_bounds
 from programme.extensions import db
 from programme.models import AuditEvent, Locality, User
 from programme.models.organisations import Organisation
-from programme.models.programme import Team
+from programme.models.programme import Programme, Team
 from programme.models.readiness import GateCriterion
 from programme.models.recruitment import Role
 from programme.models.training import Course
 
 PER_PAGE = 50
 SYSTEM = "system"  # the "who" filter's value for changes nobody made by hand
+
+# Whose trail: one locality's, or the whole programme's.
+Scope = Locality | Programme
 
 
 @dataclass(frozen=True)
@@ -34,10 +39,12 @@ class TrailFilters:
     kind: str | None = None  # an action
     date_from: date | None = None  # inclusive, in the programme's time zone
     date_to: date | None = None  # inclusive
+    locality: str | None = None  # a locality's slug (the programme's trail only)
+    channel: str | None = None  # web, cli, json or scheduler (the programme's trail only)
 
     @property
     def active(self) -> bool:
-        return any((self.who, self.kind, self.date_from, self.date_to))
+        return any((self.who, self.kind, self.date_from, self.date_to, self.locality, self.channel))
 
     def as_args(self) -> dict[str, str]:
         """The filters as the page's query string has them (to keep them across pages)."""
@@ -46,6 +53,8 @@ class TrailFilters:
             "kind": self.kind,
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
+            "locality": self.locality,
+            "channel": self.channel,
         }
         return {name: value for name, value in values.items() if value}
 
@@ -55,6 +64,8 @@ class Entry:
     event: AuditEvent
     kind: str  # the action in words
     changes: list[ChangeLine] = field(default_factory=list)
+    who: str = ""  # "Ada Lovelace", "command line, acting as Ada Lovelace", "scheduled job", ...
+    where: str | None = None  # the locality's name (the programme's trail only)
 
 
 @dataclass(frozen=True)
@@ -65,28 +76,60 @@ class TrailPage:
 
 @dataclass(frozen=True)
 class TrailChoices:
-    """What the filters offer: the people and the kinds of change in this locality's trail."""
+    """What the filters offer: the people, kinds of change and channels in the trail (and the
+    programme's localities, on the programme's trail)."""
 
     people: list[tuple[str, str]]  # (value, name)
     kinds: list[tuple[str, str]]  # (action, label)
     has_system: bool
+    channels: list[tuple[str, str]] = field(default_factory=list)  # (channel, label)
+    localities: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
 
 
-def choices(locality: Locality) -> TrailChoices:
-    actors = select(AuditEvent.actor_id).where(AuditEvent.locality_id == locality.id)
+def _in_scope(scope: Scope):
+    if isinstance(scope, Locality):
+        return AuditEvent.locality_id == scope.id
+    return AuditEvent.programme_id == scope.id
+
+
+def _programme_id(scope: Scope) -> int:
+    return scope.programme_id if isinstance(scope, Locality) else scope.id
+
+
+def choices(scope: Scope) -> TrailChoices:
+    actors = select(AuditEvent.actor_id).where(_in_scope(scope))
     people = db.session.execute(
         select(User.id, User.name).where(User.id.in_(actors)).order_by(User.name, User.id)
     ).all()
     actions = db.session.execute(
-        select(AuditEvent.action, func.count(AuditEvent.actor_id) < func.count())
-        .where(AuditEvent.locality_id == locality.id)
-        .group_by(AuditEvent.action)
+        select(
+            AuditEvent.action,
+            AuditEvent.channel,
+            func.count(AuditEvent.actor_id) < func.count(),
+        )
+        .where(_in_scope(scope))
+        .group_by(AuditEvent.action, AuditEvent.channel)
     ).all()
-    kinds = sorted(((action, action_label(action)) for action, _ in actions), key=lambda k: k[1])
+    kinds = sorted({(action, action_label(action)) for action, _, _ in actions}, key=lambda k: k[1])
+    used = {channel for _, channel, _ in actions}
+    channels = [(key, label) for key, label in CHANNEL_LABELS.items() if key in used]
+    channels += [(key, channel_label(key)) for key in sorted(used - set(CHANNEL_LABELS))]
+    places: list[tuple[str, str]] = []
+    if isinstance(scope, Programme):
+        places = [
+            (slug, name)
+            for slug, name in db.session.execute(
+                select(Locality.slug, Locality.name)
+                .where(Locality.programme_id == scope.id)
+                .order_by(Locality.name)
+            )
+        ]
     return TrailChoices(
         people=[(str(user_id), name) for user_id, name in people],
         kinds=kinds,
-        has_system=any(bool(system) for _, system in actions),
+        has_system=any(bool(system) for _, _, system in actions),
+        channels=channels,
+        localities=places,
     )
 
 
@@ -95,8 +138,8 @@ def _moment(day: date, zone: tzinfo | None) -> datetime:
     return datetime.combine(day, time(), tzinfo=zone or UTC).astimezone(UTC)
 
 
-def _conditions(locality: Locality, filters: TrailFilters, zone: tzinfo | None) -> list:
-    conditions: list[Any] = [AuditEvent.locality_id == locality.id]
+def _conditions(scope: Scope, filters: TrailFilters, zone: tzinfo | None) -> list:
+    conditions: list[Any] = [_in_scope(scope)]
     if filters.who == SYSTEM:
         conditions.append(AuditEvent.actor_id.is_(None))
     elif filters.who:
@@ -107,36 +150,48 @@ def _conditions(locality: Locality, filters: TrailFilters, zone: tzinfo | None) 
         conditions.append(AuditEvent.at >= _moment(filters.date_from, zone))
     if filters.date_to:
         conditions.append(AuditEvent.at < _moment(filters.date_to + timedelta(days=1), zone))
+    if filters.locality:
+        place = select(Locality.id).where(
+            Locality.programme_id == _programme_id(scope), Locality.slug == filters.locality
+        )
+        conditions.append(AuditEvent.locality_id == place.scalar_subquery())
+    if filters.channel:
+        conditions.append(AuditEvent.channel == filters.channel)
     return conditions
 
 
-def matching(locality: Locality, filters: TrailFilters, zone: tzinfo | None) -> list[Entry]:
+def matching(scope: Scope, filters: TrailFilters, zone: tzinfo | None) -> list[Entry]:
     """Every entry matching `filters`, newest first, in words: all the pages, for the downloads."""
     events = list(
         db.session.scalars(
             select(AuditEvent)
-            .where(*_conditions(locality, filters, zone))
+            .where(*_conditions(scope, filters, zone))
             .options(joinedload(AuditEvent.actor))
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         )
     )
-    return _in_words(locality, events, zone)
+    return _in_words(scope, events, zone)
 
 
-def _in_words(locality: Locality, events: list[AuditEvent], zone: tzinfo | None) -> list[Entry]:
-    lookups = lookups_for(locality, events, zone)
+def _in_words(scope: Scope, events: list[AuditEvent], zone: tzinfo | None) -> list[Entry]:
+    lookups = lookups_for(_programme_id(scope), events, zone)
+    places: dict[int, str] = {}
+    if isinstance(scope, Programme):
+        places = _names(Locality, Locality.id, {event.locality_id for event in events})
     return [
         Entry(
             event,
             action_label(event.action),
             change_lines(event.entity_type, event.action, event.before, event.after, lookups),
+            who=who_did_it(event.channel, event.actor.name if event.actor else None),
+            where=places.get(event.locality_id) if event.locality_id is not None else None,
         )
         for event in events
     ]
 
 
 def trail_page(
-    locality: Locality,
+    scope: Scope,
     filters: TrailFilters,
     zone: tzinfo | None,
     page: int = 1,
@@ -144,7 +199,7 @@ def trail_page(
 ) -> TrailPage:
     """The entries matching `filters`, newest first, `per_page` to a page, each with its changes
     in words. A page past the last shows the last."""
-    conditions = _conditions(locality, filters, zone)
+    conditions = _conditions(scope, filters, zone)
     total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions))
     page, pages = page_bounds(page, total, per_page)
     events = list(
@@ -157,7 +212,7 @@ def trail_page(
             .limit(per_page)
         )
     )
-    entries = _in_words(locality, events, zone)
+    entries = _in_words(scope, events, zone)
     return TrailPage(entries, PageSpan(len(entries), total, page, pages, per_page))
 
 
@@ -181,9 +236,8 @@ def _names(model, column, wanted: set) -> dict:
     return dict(rows.all())
 
 
-def lookups_for(locality: Locality, events: list[AuditEvent], zone: tzinfo | None) -> Lookups:
+def lookups_for(programme_id: int, events: list[AuditEvent], zone: tzinfo | None) -> Lookups:
     """The labels the entries' stored keys stand for, in one query for each kind of name."""
-    programme_id = locality.programme_id
     criteria = dict(
         db.session.execute(
             select(GateCriterion.key, GateCriterion.label).where(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 CHANNELS = ("web", "cli", "json", "scheduler")
 
@@ -30,3 +30,18 @@ def acting_through(channel: str) -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
+
+
+def enter(channel: str) -> Token[str]:
+    """Start work coming through `channel` where a `with` block cannot hold it (a request's
+    hooks); `leave` with the token this returns."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    return _current.set(channel)
+
+
+def leave(token: Token[str]) -> None:
+    try:
+        _current.reset(token)
+    except ValueError:  # set in another context: that context ends with it
+        _current.set("web")

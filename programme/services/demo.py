@@ -28,6 +28,7 @@ from programme.seed_files import DEMO_RECRUITMENT_FILE, SEED_DIR
 from programme.services import (
     audit,
     localities,
+    membership_admin,
     organisations,
     programmes,
     recruitment_import,
@@ -78,8 +79,10 @@ def load_demo(today: date) -> DemoLoad:
     slug = demo["programme"]["slug"]
     existing = db.session.scalar(select(Programme).where(Programme.slug == slug))
     if existing is not None:
+        _join(existing, demo["users"])
         return DemoLoad(existing, False, users_created, password, logins)
     programme = programmes.create_programme(demo["programme"]["name"], slug, None)
+    _join(programme, demo["users"])
     owners = {name: users.find_user(email) for name, email in demo["owners"].items()}
     _load_organisations(programme, demo["organisations"], today)
     for entry in demo["localities"]:
@@ -100,6 +103,16 @@ def load_demo(today: date) -> DemoLoad:
         programme_id=programme.id,
     )
     return DemoLoad(programme, True, users_created, password, logins)
+
+
+def _join(programme: Programme, people: list[dict]) -> None:
+    """Each demo user who is not an administrator becomes a member of the demo programme with
+    their role, unless they already belong to it (in whatever role someone since gave them)."""
+    for person in people:
+        user = users.find_user(person["email"])
+        if user.is_admin or membership_admin.membership(user, programme) is not None:
+            continue
+        membership_admin.add_member(user, programme, user.role, None)
 
 
 def _load_organisations(programme: Programme, entries: list[dict], today: date) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,8 +14,8 @@ from programme.clock import utc_now
 from programme.domain.passwords import password_problems
 from programme.domain.permissions import ROLES, permits
 from programme.extensions import db
-from programme.models import LoginAttempt, Membership, User
-from programme.services import audit
+from programme.models import LoginAttempt, Membership, Programme, User
+from programme.services import audit, membership_admin
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.transaction import transactional
 
@@ -80,9 +81,19 @@ def active_members(programme_id: int, roles=None) -> list[tuple[User, str]]:
 
 
 @transactional
-def create_user(email: str, name: str, role: str, password: str | None, actor: User | None) -> User:
+def create_user(
+    email: str,
+    name: str,
+    role: str,
+    password: str | None,
+    actor: User | None,
+    programmes: Sequence[Programme] = (),
+) -> User:
     """Add a user. With no password, they are invited: they cannot sign in until they choose one
-    from an invitation link (services/account_mail.invite_new_user sends it)."""
+    from an invitation link (services/account_mail.invite_new_user sends it).
+
+    `programmes`: they become a member of each with `role` (refused for an administrator, who
+    is instance-wide)."""
     email = normalise_email(email)
     name = name.strip()
     if not name:
@@ -106,6 +117,7 @@ def create_user(email: str, name: str, role: str, password: str | None, actor: U
         f"Added user {email} as {ROLES[role]}{invited}",
         after={"email": email, "name": name, "role": role, "invited": password is None},
     )
+    membership_admin.add_to_programmes(user, programmes, role, actor)
     return user
 
 

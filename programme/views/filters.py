@@ -8,6 +8,7 @@ from programme.clock import today, zone
 from programme.domain import formatting, go_live
 from programme.domain.hr_trackers import FIELDS as RECRUITMENT_FIELDS
 from programme.domain.imports import IMPORT_STATE_LABELS
+from programme.domain.permissions import role_label
 from programme.domain.recruitment import PostStatus
 from programme.domain.training import REGISTER_WORDS, register_state
 from programme.models import MilestoneStatus
@@ -59,6 +60,7 @@ def register(app: Flask) -> None:
     (`local_time` is `date_time`), with dates and moments in the programme's time zone."""
     for name in ZONELESS_FORMATS:
         app.add_template_filter(getattr(formatting, name), name)
+    app.add_template_filter(role_label, "role_label")
 
     @app.template_filter("long_date")
     def long_date(value: date | datetime | None, missing: str = formatting.NOT_SET) -> str:

@@ -4,13 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from programme.auth import requires
-from programme.clock import today, zone
+from programme.clock import today
 from programme.domain.formatting import count
-from programme.domain.numbers import whole_number
-from programme.forms.audit import AuditFilterForm, parse_day
+from programme.forms.audit import AuditFilterForm
 from programme.forms.base import select_choices
 from programme.forms.programmes import LocalityEditForm, LocalityForm, TeamForm, TeamServesForm
-from programme.services import audit_trail as audit_trail_service
 from programme.services import (
     go_live_moves,
     localities,
@@ -19,12 +17,10 @@ from programme.services import (
     teams_served,
     timeline,
 )
-from programme.services.audit_trail import SYSTEM
 from programme.services.errors import NeedsConfirmation, ServiceError
-from programme.services.exports.admin_tables import audit_table
 from programme.services.recruitment import posts
+from programme.views import audit_pages
 from programme.views.common import or_404, render_form
-from programme.views.downloads import requested_format, send_table
 from programme.views.milestone_lists import render_locality_page
 
 bp = Blueprint("localities", __name__, url_prefix="/programmes/<programme_slug>/localities")
@@ -253,42 +249,13 @@ def team_serves(programme_slug: str, slug: str, team_id: int):
 @requires("view_audit")
 def audit_trail(programme_slug: str, slug: str):
     locality = _locality(programme_slug, slug)
-    offered = audit_trail_service.choices(locality)
-    form = AuditFilterForm(request.args)
-    people = [*offered.people, *([(SYSTEM, "System")] if offered.has_system else [])]
-    form.offer(people, offered.kinds)
-    form.validate()
-    filters = _trail_filters(form)
-    if fmt := requested_format():
-        return send_table(
-            audit_table(audit_trail_service.matching(locality, filters, zone())),
-            f"{locality.slug}-audit-trail",
-            fmt,
-            programme_name=locality.programme.name,
-            name=f"{locality.name} audit trail",
-        )
-    page = request.args.get("page", "")
-    result = audit_trail_service.trail_page(locality, filters, zone(), whole_number(page) or 1)
-    html = render_template(
+    return audit_pages.trail_page(
+        locality,
+        AuditFilterForm(request.args),
         "localities/audit.html",
+        f"{locality.slug}-audit-trail",
+        f"{locality.name} audit trail",
+        locality.programme.name,
         locality=locality,
         programme=locality.programme,
-        form=form,
-        filters=filters,
-        result=result,
-    )
-    return html, 400 if form.errors else 200
-
-
-def _trail_filters(form: AuditFilterForm) -> audit_trail_service.TrailFilters:
-    """The filters that are valid (one in error is left out and shown as an error)."""
-
-    def valid(field) -> str | None:
-        return field.data or None if not field.errors else None
-
-    return audit_trail_service.TrailFilters(
-        who=valid(form.who),
-        kind=valid(form.kind),
-        date_from=parse_day(valid(form.date_from)),
-        date_to=parse_day(valid(form.date_to)),
     )

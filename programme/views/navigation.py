@@ -31,7 +31,9 @@ PROGRAMME_AREAS = (
     Area(
         "Overview",
         "programmes.overview",
-        frozenset({"programmes", "localities", "workstreams", "templates", "exports"}),
+        frozenset(
+            {"programmes", "localities", "workstreams", "templates", "exports", "programme_audit"}
+        ),
         slug_arg="slug",
     ),
     Area("Milestones", "milestones.programme_list", frozenset({"milestones"})),
@@ -44,8 +46,8 @@ PROGRAMME_AREAS = (
     Area("Readiness", "readiness.board", frozenset({"readiness", "board_packs"})),
     Area("Imports", "imports.index", frozenset({"imports"})),
 )
-# Admin belongs to no programme: its users and its outbox.
-ADMIN_BLUEPRINTS = frozenset({"admin", "outbox"})
+# Admin belongs to no programme: its users, its outbox and the security log.
+ADMIN_BLUEPRINTS = frozenset({"admin", "outbox", "security_log"})
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from programme.extensions import db
-from programme.models import AuditEvent, Locality, Milestone, Programme, Team, User
+from programme.models import AuditEvent, Locality, Membership, Milestone, Programme, Team, User
 from tests.builders import create_locality, create_programme
 from tests.conftest import TODAY
 from tests.queries import count_rows
@@ -34,6 +34,12 @@ def test_seed_demo_loads_the_demo_programme_and_a_second_run_changes_nothing(app
     assert counts["milestone"] == 5 * 20
     assert counts["post"] > 0
     assert counts["import_record"] == 1  # the demo HR spreadsheet
+    # Every demo user but the administrator belongs to the demo programme, in their role.
+    assert counts["membership"] == 5
+    assert set(db.session.execute(select(User.role, Membership.role).join(
+        Membership, Membership.user_id == User.id))) == {
+        (role, role) for role in ("programme_manager", "board_member", "hr_lead", "trainer",
+                                  "viewer")}  # fmt: skip
 
     second = runner.invoke(args=["seed-demo"])
 

@@ -548,8 +548,18 @@ ROUTES: list[Route] = [
         ok=frozenset({415}),  # the walk posts a form, not JSON: refused before anything is read
         json=True,
     ),
+    # issue 16: accountability
+    Route("programme_audit.trail", "GET", "view_audit", _programme),
+    Route("security_log.index", "GET", "view_security_log"),
     # Last in the table only for readability: each case rolls back to the same world.
     Route("auth.logout", "POST", "view"),
+    # issue 16: memberships
+    Route("members.index", "GET", "manage_members", _programme),
+    Route("members.add", "POST", "manage_members", _programme),
+    *_both("members.invite", "manage_members", _programme),
+    *_both("members.change", "manage_members", lambda w: {**_programme(w), **_user(w)}),
+    *_both("members.remove", "manage_members", lambda w: {**_programme(w), **_user(w)}),
+    Route("admin.add_membership", "POST", "manage_users", _user),
 ]
 
 

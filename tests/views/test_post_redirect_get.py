@@ -552,7 +552,42 @@ SUCCESS: list[Submit] = [
             "confirm": "a new passphrase for PRG",
         },
     ),
+    # issue 16: memberships
+    Submit(
+        "members.add",
+        "programme_manager",
+        _programme,
+        lambda _w: {"email": _outsider(), "role": "hr_lead"},
+    ),
+    Submit(
+        "members.invite",
+        "programme_manager",
+        _programme,
+        lambda _w: {"name": "New Member", "email": "new.member@example.org", "role": "viewer"},
+    ),
+    Submit(
+        "members.change",
+        "programme_manager",
+        lambda w: {**_programme(w), **_user(w)},
+        lambda _w: {"role": "trainer"},
+    ),
+    Submit("members.remove", "programme_manager", lambda w: {**_programme(w), **_user(w)}),
+    Submit(
+        "admin.add_membership",
+        "admin",
+        lambda _w: {"user_id": _outsider_id()},
+        lambda w: {"programme": w.programme, "member_role": "viewer"},
+    ),
 ]
+
+
+def _outsider_id() -> int:
+    """A user who belongs to no programme, for a submit to add to one."""
+    return create_user("viewer", member_of=[], email="outsider.prg@example.org").id
+
+
+def _outsider() -> str:
+    return db.session.get(User, _outsider_id()).email
 
 
 def _post_endpoints(app) -> set[str]:

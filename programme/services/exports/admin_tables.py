@@ -68,15 +68,18 @@ def imports_table(records: Sequence[ImportRecord]) -> Table:
     )
 
 
-def audit_table(entries: Sequence[Entry]) -> Table:
+def audit_table(entries: Sequence[Entry], *, with_locality: bool = False) -> Table:
     """`audit_trail.matching`: the changes, newest first, in the words the page uses; each
-    field's change on a line of its own ("Status: Not started → Done")."""
+    field's change on a line of its own ("Status: Not started → Done"). The programme's trail
+    adds the locality each change was made in."""
+    columns = AUDIT_COLUMNS[:2] + (Column("Locality"),) + AUDIT_COLUMNS[2:]
     return Table(
-        AUDIT_COLUMNS,
+        columns if with_locality else AUDIT_COLUMNS,
         [
             [
                 entry.event.at,
-                entry.event.actor.name if entry.event.actor else "System",
+                entry.who,
+                *([entry.where] if with_locality else []),
                 entry.kind,
                 entry.event.summary,
                 "\n".join(line.text for line in entry.changes) or None,
