@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import Flask, Request, abort, request, session
+from flask import Flask, Request, abort, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 
@@ -15,26 +15,58 @@ from programme.domain.numbers import whole_number
 from programme.domain.permissions import PERMISSIONS, may_edit_milestone, permits
 from programme.extensions import db, login_manager
 from programme.models import Milestone, User
-from programme.services import api_tokens
+from programme.services import api_tokens, memberships
+from programme.url_programme import names_a_programme, programme_in_url, url_key
 
 F = TypeVar("F", bound=Callable)
 
 
-def can(user, permission: str) -> bool:
-    """Whether a (possibly anonymous) user may do `permission`: the table decides, by role."""
+def role_here(user) -> str | None:
+    """The role that decides what `user` may do on this request's page.
+
+    On a page of a programme (its URL names one: see `programme/url_programme.py`) that is their
+    role in that programme: their membership's role, "admin" for administrators, None when they
+    are not a member (or the programme does not exist). Elsewhere (the programme list, the
+    account, admin pages) it is the account's own role. Kept in `g` for the rest of the request.
+    """
     if not getattr(user, "is_authenticated", False):
-        return False
-    return permits(user.role, permission)
+        return None
+    if not names_a_programme():
+        return user.role
+    roles = g.setdefault("programme_roles", {})
+    key = (user.id, url_key())
+    if key not in roles:
+        programme = programme_in_url()
+        roles[key] = None if programme is None else memberships.role_in(user, programme.id)
+    return roles[key]
+
+
+def is_member_here(user) -> bool:
+    """Whether `user` may see this request's page at all: always, unless its URL belongs to a
+    programme they are not a member of (which then answers 404, as if it did not exist)."""
+    return not names_a_programme() or role_here(user) is not None
+
+
+def can(user, permission: str) -> bool:
+    """Whether a (possibly anonymous) user may do `permission` here: the table decides, by the
+    role they hold on this page (`role_here`)."""
+    return permits(role_here(user), permission)
 
 
 def can_edit_milestone(user, milestone: Milestone) -> bool:
+    """Whether `user` may edit `milestone`, by their role in the milestone's programme."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return may_edit_milestone(user.role, user.id, milestone.owner_id)
+    if names_a_programme():
+        role = role_here(user)
+    else:  # a page listing milestones of several programmes ("my milestones")
+        role = memberships.role_in(user, milestone.workstream.programme_id)
+    return role is not None and may_edit_milestone(role, user.id, milestone.owner_id)
 
 
 def requires(permission: str) -> Callable[[F], F]:
-    """Require a signed-in user whose role has `permission`; 403 otherwise."""
+    """Require a signed-in user whose role here (`role_here`) has `permission`: 403 otherwise,
+    and 404 on the pages of a programme they are not a member of."""
     if permission not in PERMISSIONS:
         raise KeyError(f"unknown permission {permission!r}")
 
@@ -42,6 +74,8 @@ def requires(permission: str) -> Callable[[F], F]:
         @wraps(view)
         @login_required
         def guarded(*args, **kwargs):
+            if not is_member_here(current_user):
+                abort(404)
             if not can(current_user, permission):
                 abort(403)
             return view(*args, **kwargs)

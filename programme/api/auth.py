@@ -15,7 +15,7 @@ from flask import request
 from flask_login import current_user
 
 from programme.api.errors import SENTENCES, ApiError
-from programme.auth import api_token_in, can
+from programme.auth import api_token_in, can, is_member_here
 from programme.domain.permissions import PERMISSIONS
 
 F = TypeVar("F", bound=Callable)
@@ -35,7 +35,8 @@ def unauthorised() -> ApiError:
 
 
 def api_requires(permission: str) -> Callable[[F], F]:
-    """Require a user (by session or token) whose role has `permission`; JSON 401/403 otherwise."""
+    """Require a user (by session or token) whose role here has `permission`: JSON 401/403
+    otherwise, and 404 for a programme they are not a member of."""
     if permission not in PERMISSIONS:
         raise KeyError(f"unknown permission {permission!r}")
 
@@ -44,6 +45,8 @@ def api_requires(permission: str) -> Callable[[F], F]:
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
                 raise unauthorised()
+            if not is_member_here(current_user):  # another programme's: as if it did not exist
+                raise ApiError(404, SENTENCES[404])
             if not can(current_user, permission):
                 raise ApiError(403, SENTENCES[403])
             return view(*args, **kwargs)

@@ -9,7 +9,7 @@ from programme.clock import today
 from programme.domain.formatting import person, short_date
 from programme.domain.permissions import may_edit_milestone
 from programme.seed_files import DEFAULT_TIMELINE_KEY
-from programme.services import localities, milestones, timeline, users
+from programme.services import localities, memberships, milestones, timeline, users
 
 
 @click.group("timeline", help="Launch timelines counted back from go-live.")
@@ -72,7 +72,12 @@ def update_milestone_command(milestone_id, status, owner_email, due, notes, by_e
     """Change a milestone as that user would in the UI."""
     actor = run_service(lambda: users.require_user(by_email))
     milestone = run_service(lambda: milestones.get_milestone(milestone_id))
-    if not actor.active or not may_edit_milestone(actor.role, actor.id, milestone.owner_id):
+    role = memberships.role_in(actor, milestone.workstream.programme_id)  # None: not a member
+    if (
+        not actor.active
+        or role is None
+        or not may_edit_milestone(role, actor.id, milestone.owner_id)
+    ):
         fail(f"{person(actor.email, actor.role_label)} may not change milestone {milestone_id}.")
     changes = {}
     if owner_email is not None:

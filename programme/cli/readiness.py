@@ -60,7 +60,9 @@ def show_command(locality_slug, as_of, programme_slug, as_json) -> None:
 def go_live_command(locality_slug, by_email, note, programme_slug) -> None:
     """Record the go-live decision; refused (exit 1) while any criterion is unmet."""
     locality = _locality(locality_slug, programme_slug)
-    actor = run_service(lambda: decisions.check_decider(users.find_user(by_email)))
+    actor = run_service(
+        lambda: decisions.check_decider(users.find_user(by_email), locality.programme_id)
+    )
     try:
         decision = decisions.go_live(locality, actor, note, today())
     except decisions.GateNotMet as refusal:

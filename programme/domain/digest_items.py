@@ -141,6 +141,7 @@ class OwnedMilestone:
     status: str
     due: date | None
     link: str
+    programme_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ class LocalityState:
     facts: LocalityFacts
     readiness: Readiness
     links: LocalityLinks
+    programme_id: int | None = None
 
     def when(self, as_of: date) -> str:
         """ "goes live 6 January 2027, in 37 days", or "was due to go live 2 November 2026,
@@ -188,6 +190,7 @@ class SessionFacts:
     capacity: int
     register_taken: bool
     link: str
+    programme_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -239,3 +242,14 @@ class Recipient:
     wants: frozenset[str] = frozenset(PARTS)
     role_parts: frozenset[str] = frozenset()
     baseline: Baseline | None = None
+    # The programmes the person is a member of (None: every one), whose milestones and sessions
+    # reach them; and for each part in `role_parts`, the programmes where their role there brings
+    # it (a part missing here: every programme).
+    programmes: frozenset[int] | None = None
+    part_programmes: Mapping[str, frozenset[int]] = field(default_factory=dict)
+
+    def sees(self, item, part: str | None = None) -> bool:
+        """Whether a fact (anything with a `programme_id`) belongs to a programme the person is
+        a member of and, for a role's `part`, one where their role there brings that part."""
+        allowed = self.programmes if part is None else self.part_programmes.get(part)
+        return allowed is None or item.programme_id in allowed

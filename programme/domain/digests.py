@@ -275,16 +275,22 @@ def digest_for(recipient: Recipient, facts: DigestFacts, as_of: date) -> Digest:
     """Every part that applies to the recipient and that they want, each with its items; no
     parts at all when there is nothing to act on."""
     wants, roles = recipient.wants, recipient.role_parts
+    seen = recipient.sees
+
+    def localities(part: str) -> tuple:
+        return tuple(each for each in facts.localities if seen(each, part))
+
     parts: list[Part | None] = []
     if "milestones" in wants:
-        parts.append(milestones_part(recipient.id, facts.milestones, as_of))
+        mine = (m for m in facts.milestones if seen(m))
+        parts.append(milestones_part(recipient.id, mine, as_of))
     if "recruitment" in wants and "recruitment" in roles:
-        parts.append(recruitment_part(facts.localities, facts.posts, as_of))
+        parts.append(recruitment_part(localities("recruitment"), facts.posts, as_of))
     if "training" in wants:
         needs = "training" in roles
-        parts.append(
-            training_part(recipient.id, facts.sessions, facts.localities, as_of, needs=needs)
-        )
+        sessions = tuple(s for s in facts.sessions if seen(s))
+        places = localities("training") if needs else ()
+        parts.append(training_part(recipient.id, sessions, places, as_of, needs=needs))
     if "readiness" in wants and "readiness" in roles:
-        parts.append(readiness_part(facts.localities, recipient.baseline, as_of))
+        parts.append(readiness_part(localities("readiness"), recipient.baseline, as_of))
     return Digest(as_of, tuple(part for part in parts if part is not None))

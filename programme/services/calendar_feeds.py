@@ -36,8 +36,9 @@ from programme.models import (
     StaffMember,
     TrainingSession,
     User,
+    Workstream,
 )
-from programme.services import audit
+from programme.services import audit, memberships
 from programme.services.errors import ServiceError
 from programme.services.mail.compose import app_url
 from programme.services.training.calendar_invites import calendar_host, session_facts
@@ -157,6 +158,7 @@ def calendar_of(user: User) -> bytes:
 
 
 def _sessions(user: User) -> list[tuple[TrainingSession, str]]:
+    """The sessions the user trains or is booked on, in the programmes they are a member of."""
     enrolled = (
         select(Attendance.session_id)
         .join(StaffMember, StaffMember.id == Attendance.staff_id)
@@ -179,15 +181,24 @@ def _sessions(user: User) -> list[tuple[TrainingSession, str]]:
         )
         .order_by(TrainingSession.on, TrainingSession.id)
     )
-    return [(session, slug) for session, slug in rows]
+    visible = memberships.visible_programme_ids(user)
+    return [
+        (session, slug)
+        for session, slug in rows
+        if visible is None or session.programme_id in visible
+    ]
 
 
 def _milestones(user: User) -> list[ical.MilestoneFacts]:
+    """The user's milestones with a due date, in the programmes they are a member of."""
+    query = select(Milestone).where(Milestone.owner_id == user.id, Milestone.due.is_not(None))
+    visible = memberships.visible_programme_ids(user)
+    if visible is not None:
+        query = query.join(Workstream, Workstream.id == Milestone.workstream_id).where(
+            Workstream.programme_id.in_(visible)
+        )
     milestones = db.session.scalars(
-        select(Milestone)
-        .where(Milestone.owner_id == user.id, Milestone.due.is_not(None))
-        .options(joinedload(Milestone.locality))
-        .order_by(Milestone.due, Milestone.id)
+        query.options(joinedload(Milestone.locality)).order_by(Milestone.due, Milestone.id)
     )
     return [
         ical.MilestoneFacts(

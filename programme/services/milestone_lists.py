@@ -27,7 +27,7 @@ from programme.domain.timeline import is_overdue, rag_status
 from programme.extensions import db
 from programme.models import Locality, Milestone, Programme, User, Workstream
 from programme.services.milestones import MilestoneRow
-from programme.services.users import active_users
+from programme.services.users import active_members
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def milestone_listing(
             )
         )
     )
-    people = active_users()
+    people = [user for user, _role in active_members(programme.id)]
     filters = parse_filters(
         args,
         workstream_ids={workstream.id for workstream in workstreams},

@@ -21,7 +21,7 @@ from programme.domain.timeline import (
 )
 from programme.extensions import db
 from programme.models import Locality, Milestone, MilestoneStatus, Programme, User, Workstream
-from programme.services import audit
+from programme.services import audit, memberships
 from programme.services.errors import NotFound, ServiceError
 from programme.services.stale import flush_or_refuse, refuse_if_stale
 from programme.services.transaction import transactional
@@ -109,14 +109,19 @@ def locality_timeline(locality: Locality, today: date) -> LocalityTimeline:
 
 
 def milestones_owned_by(user: User, today: date) -> list[MilestoneRow]:
+    """The milestones `user` owns in the programmes they are a member of (a milestone of a
+    programme they have left stays theirs on record, but is no longer theirs to see)."""
+    query = select(Milestone).where(Milestone.owner_id == user.id)
+    visible = memberships.visible_programme_ids(user)
+    if visible is not None:
+        query = query.join(Workstream, Milestone.workstream_id == Workstream.id).where(
+            Workstream.programme_id.in_(visible)
+        )
     milestones = db.session.scalars(
-        select(Milestone)
-        .where(Milestone.owner_id == user.id)
-        .options(
+        query.options(
             joinedload(Milestone.locality).joinedload(Locality.programme),
             joinedload(Milestone.workstream).joinedload(Workstream.programme),
-        )
-        .order_by(Milestone.status == MilestoneStatus.DONE.value, Milestone.due, Milestone.id)
+        ).order_by(Milestone.status == MilestoneStatus.DONE.value, Milestone.due, Milestone.id)
     ).all()
     return [_row(milestone, today) for milestone in milestones]
 

@@ -12,6 +12,7 @@ from programme.domain.timeline_templates import load_template
 from programme.extensions import db
 from programme.models import (
     Locality,
+    Membership,
     Milestone,
     MilestoneStatus,
     Programme,
@@ -21,7 +22,7 @@ from programme.models import (
     Workstream,
 )
 from programme.seed_files import TIMELINES_DIR
-from programme.services import audit
+from programme.services import audit, memberships
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.lookup import get_within
 from programme.services.readiness import gate_criteria
@@ -30,8 +31,14 @@ from programme.services.training import catalogue
 from programme.services.transaction import transactional
 
 
-def list_programmes() -> list[Programme]:
-    return list(db.session.scalars(select(Programme).order_by(Programme.name)))
+def list_programmes(user: User | None = None) -> list[Programme]:
+    """Every programme, or with `user` only those they are a member of (all, for an admin)."""
+    query = select(Programme).order_by(Programme.name)
+    if user is not None:
+        visible = memberships.visible_programme_ids(user)
+        if visible is not None:
+            query = query.where(Programme.id.in_(visible))
+    return list(db.session.scalars(query))
 
 
 def get_programme(slug: str) -> Programme:
@@ -71,6 +78,16 @@ def create_programme(name: str, slug: str | None, actor: User | None) -> Program
     catalogue.install_courses(programme)
     gate_criteria.install_gate(programme)
     db.session.flush()
+    after = {"name": name, "slug": slug}
+    if actor is not None and not actor.is_admin:
+        # A programme manager who starts a programme manages it: without a membership they could
+        # not even open it. Administrators see every programme without one.
+        db.session.add(
+            Membership(user_id=actor.id, programme_id=programme.id, role="programme_manager")
+        )
+        db.session.flush()
+        memberships.forget_roles(actor)
+        after["programme_manager"] = actor.email
     audit.record(
         actor,
         "create",
@@ -78,7 +95,7 @@ def create_programme(name: str, slug: str | None, actor: User | None) -> Program
         programme.id,
         f"Created programme {name}",
         programme_id=programme.id,
-        after={"name": name, "slug": slug},
+        after=after,
     )
     return programme
 

@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 from programme.domain.passwords import password_problems
 from programme.domain.permissions import ROLES, permits
 from programme.extensions import db
-from programme.models import Programme, User
+from programme.models import Membership, Programme, User
 from programme.services import audit, membership_admin
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.transaction import transactional
@@ -58,6 +58,20 @@ def list_users() -> list[User]:
 
 def active_users() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
+
+
+def active_members(programme_id: int, roles=None) -> list[tuple[User, str]]:
+    """The programme's active members with their role in it, by name; only those holding one of
+    `roles` when given. Administrators are instance staff, not members: they are not listed."""
+    query = (
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.active, Membership.programme_id == programme_id)
+        .order_by(User.name, User.id)
+    )
+    if roles is not None:
+        query = query.where(Membership.role.in_(roles))
+    return [(user, role) for user, role in db.session.execute(query)]
 
 
 @transactional

@@ -7,9 +7,11 @@ from flask import abort, render_template
 from wtforms.fields.choices import SelectChoice
 
 from programme.domain.formatting import person
+from programme.domain.permissions import role_label
 from programme.forms.base import select_choices
 from programme.services.errors import NotFound
-from programme.services.users import active_users
+from programme.services.users import active_members, active_users
+from programme.url_programme import programme_in_url
 
 T = TypeVar("T")
 
@@ -21,15 +23,30 @@ def or_404(lookup: Callable[[], T]) -> T:
         abort(404)
 
 
-def owner_choices(nobody: str = "No owner", current=None) -> list[SelectChoice]:
-    """Active users to choose from, by e-mail address, with a first "nobody" choice.
+def owner_choices(nobody: str = "No owner", current=None, programme=None) -> list[SelectChoice]:
+    """People to choose from, by e-mail address, with a first "nobody" choice: the active members
+    of the programme (by default the one the page's URL belongs to; on a page of none, every
+    active user), labelled with their role there.
 
-    The `current` holder stays on the list even once deactivated, so saving another change does
-    not silently drop them.
+    The `current` holder stays on the list even once deactivated, no longer a member, or an
+    administrator (not offered otherwise), so saving another change does not silently drop them.
     """
-    people = [(user.email, person(user.name, user.role_label)) for user in active_users()]
-    if current is not None and not current.active:
-        people.append((current.email, person(current.name, "deactivated")))
+    programme = programme or programme_in_url()
+    if programme is None:
+        people = [(user.email, person(user.name, user.role_label)) for user in active_users()]
+    else:
+        people = [
+            (user.email, person(user.name, role_label(role)))
+            for user, role in active_members(programme.id)
+        ]
+    if current is not None and current.email not in {email for email, _label in people}:
+        if not current.active:
+            note = "deactivated"
+        elif current.is_admin:
+            note = current.role_label
+        else:
+            note = "not a member"
+        people.append((current.email, person(current.name, note)))
     return select_choices([("", nobody), *people])
 
 

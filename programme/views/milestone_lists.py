@@ -16,10 +16,9 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from programme.auth import can_edit_milestone
+from programme.auth import can, can_edit_milestone
 from programme.clock import today
 from programme.domain.milestone_filters import FILTER_NAMES, RAGS, SORTS, status_choices
-from programme.domain.permissions import permits
 from programme.services import localities, programmes
 from programme.services.exports.milestone_tables import milestone_list_table
 from programme.services.milestone_lists import listed_row, milestone_listing
@@ -200,7 +199,6 @@ def render_back(back: Back, problems: Problems, status: int):
 def row_html(milestone_id: int, back: Back, message: str | None = None) -> str:
     """One row as the list shows it, for the page's script to put in place of the old one."""
     row = listed_row(milestone_id, today())
-    role = current_user.role
     macro = get_template_attribute("milestones/_row.html", "milestone_row")
     return str(
         macro(
@@ -212,7 +210,7 @@ def row_html(milestone_id: int, back: Back, message: str | None = None) -> str:
             status_choices=status_choices(),
             selected=False,
             editable=can_edit_milestone(current_user, row.milestone),
-            bulkable=permits(role, "edit_milestones"),
+            bulkable=can(current_user, "edit_milestones"),
         )
     )
 

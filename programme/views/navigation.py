@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, g, request, url_for
+from flask import Flask, request, url_for
+from flask_login import current_user
 
-from programme.services import programmes
-from programme.services.errors import NotFound
+from programme.auth import is_member_here
+from programme.url_programme import programme_in_url, slug_in_url
 
 
 @dataclass(frozen=True)
@@ -71,29 +72,18 @@ def _current(endpoint: str, blueprints: frozenset[str]) -> str | None:
     return None
 
 
-def _slug_in_url() -> str | None:
-    args = request.view_args or {}
-    if "programme_slug" in args:
-        return args["programme_slug"]
-    if request.blueprint == "programmes":
-        return args.get("slug")
-    return None
-
-
 def _programme(shown) -> object | None:
     """The page's programme: the one the template shows when the URL names none or the same
-    one (no query), otherwise loaded once by the slug in the URL."""
-    slug = _slug_in_url()
+    one (no query), otherwise the one the URL names (loaded once per request, shared with
+    `requires`)."""
+    slug = slug_in_url()
     if shown is not None and (slug is None or getattr(shown, "slug", None) == slug):
         return shown
     if slug is None:
         return None
-    if "header_programme" not in g:
-        try:
-            g.header_programme = programmes.get_programme(slug)
-        except NotFound:
-            g.header_programme = None
-    return g.header_programme
+    if not is_member_here(current_user):  # its 404 page must not name it
+        return None
+    return programme_in_url()
 
 
 def programme_header(shown=None) -> ProgrammeHeader | None:

@@ -16,7 +16,7 @@ bp = Blueprint("programmes", __name__)
 @bp.route("/")
 @requires("view")
 def index():
-    all_programmes = programmes.list_programmes()
+    all_programmes = programmes.list_programmes(current_user)
     if len(all_programmes) == 1:
         return redirect(url_for("programmes.overview", slug=all_programmes[0].slug))
     return render_template("programmes/index.html", programmes=all_programmes)

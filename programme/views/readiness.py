@@ -40,7 +40,7 @@ from programme.services.readiness import (
     sign_offs,
 )
 from programme.services.training import catalogue
-from programme.services.users import active_users
+from programme.services.users import active_members
 from programme.views.common import or_404, owner_choices, render_form
 
 bp = Blueprint("readiness", __name__, url_prefix="/programmes/<programme_slug>")
@@ -229,6 +229,14 @@ def gate(programme_slug: str):
     return _gate_page(_programme(programme_slug))
 
 
+def _signer_choices(programme, criteria) -> list:
+    """Who a manual check may name as its signer: the programme's active members, and whoever a
+    check names now (so saving does not silently change it)."""
+    people = [user for user, _role in active_members(programme.id)]
+    named = [c.signer for c in criteria if c.signer is not None and c.signer not in people]
+    return sorted([*people, *dict.fromkeys(named)], key=lambda user: (user.name, user.id))
+
+
 def _gate_page(programme, failed=None, errors=(), status=200):
     """The gate's criteria, each threshold in its own form; `failed` is (criterion, form) for a
     submission that was refused, shown with its `errors` in the error summary and beside its
@@ -254,7 +262,7 @@ def _gate_page(programme, failed=None, errors=(), status=200):
             forms=forms,
             failed_id=failed_id,
             errors=list(errors),
-            people=active_users(),
+            people=_signer_choices(programme, criteria),
             courses={course.key: course.name for course in catalogue.list_courses(programme)},
             rule_offer=rule_as_written.offer(programme),
         ),

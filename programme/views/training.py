@@ -10,10 +10,11 @@ from programme.auth import can, requires
 from programme.clock import today
 from programme.domain.formatting import long_date, person
 from programme.domain.numbers import whole_number
+from programme.domain.permissions import role_label
 from programme.domain.training import ATTENDANCE_LABELS, ATTENDANCE_STATUSES, CRITERIA
 from programme.forms.base import select_choices
 from programme.forms.training import EnrolForm, SessionForm, StaffForm
-from programme.services import localities, programmes, users
+from programme.services import localities, memberships, programmes, users
 from programme.services.errors import ServiceError
 from programme.services.exports.training_tables import matrix_table, sessions_table, staff_table
 from programme.services.recruitment.posts import get_team
@@ -83,13 +84,21 @@ def _module_choices(courses) -> list[tuple[str, str]]:
     ]
 
 
-def trainer_choices(current=None) -> list:
-    """The Trainer field's choices: active trainers and programme managers. A session's current
-    trainer stays on the list, marked, once deactivated or given another role, so saving another
-    change does not silently drop them."""
-    people = [(user.email, person(user.name, user.role_label)) for user in trainer_candidates()]
+def trainer_choices(programme_id: int, current=None) -> list:
+    """The Trainer field's choices: the programme's active trainers and programme managers. A
+    session's current trainer stays on the list, marked, once deactivated, given another role or
+    no longer a member, so saving another change does not silently drop them."""
+    people = [
+        (user.email, person(user.name, role_label(role)))
+        for user, role in trainer_candidates(programme_id)
+    ]
     if current is not None and current.email not in {email for email, _label in people}:
-        note = "deactivated" if not current.active else f"{current.role_label}, not a trainer now"
+        if not current.active:
+            note = "deactivated"
+        elif (role := memberships.role_in(current, programme_id)) is None:
+            note = "not a member"
+        else:
+            note = f"{role_label(role)}, not a trainer now"
         people.append((current.email, person(current.name, note)))
     return select_choices([("", "No trainer yet"), *people])
 
@@ -103,7 +112,7 @@ def new_session(programme_slug: str):
     form.module.choices = select_choices(
         [("", "Choose a course and module"), *_module_choices(courses)]
     )
-    form.trainer.choices = trainer_choices()
+    form.trainer.choices = trainer_choices(programme.id)
     if not form.is_submitted():
         capacities = {course.capacity for course in courses}
         form.capacity.data = capacities.pop() if len(capacities) == 1 else None

@@ -46,7 +46,7 @@ def _refuse_if_cancelled(programme, session):
 
 def _edit_form(session) -> EditSessionForm:
     form = EditSessionForm()
-    form.trainer.choices = trainer_choices(session.trainer)
+    form.trainer.choices = trainer_choices(session.programme_id, session.trainer)
     form.capacity.description = "How many places. It cannot be less than the number enrolled."
     form.cost.description = "In pounds, such as 1500 or 1500.50."
     if not form.is_submitted():

@@ -7,11 +7,11 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from programme.domain.api_tokens import token_hash
 from programme.extensions import db
-from programme.models import GoLiveDecision
+from programme.models import GoLiveDecision, Membership
 from programme.services import api_tokens, users
 from programme.services.readiness import evaluation, gate_criteria, gate_exceptions
 from tests.builders import create_locality, create_programme, create_user
@@ -119,7 +119,14 @@ def test_a_token_acts_with_its_user_s_role_as_it_is_now(app, client):
     user = create_user("viewer")
     token = _token_for(user)
 
-    users.change_role(user.id, "board_member", create_user("admin"))
+    # Roles are held per programme: the user becomes a board member of this one.
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.programme_id == locality.programme_id
+        )
+    )
+    membership.role = "board_member"
+    db.session.commit()
     response = client.post(_url(locality, "go-live"), json={}, headers=_bearer(token))
 
     assert response.status_code == 201

@@ -524,12 +524,17 @@ def test_downloads_and_the_workbook_mark_a_cancelled_session(app, cumbria):
 
 
 def test_only_active_trainers_and_programme_managers_may_run_sessions(app):
-    keep = [
-        create_user("trainer", name="Ada Trainer"),
-        create_user("programme_manager", name="Bo PM"),
-    ]
+    ours = create_programme("Ours", "ours")
+    create_user("trainer", name="Ada Trainer")
+    create_user("programme_manager", name="Bo PM")
     for role in ("admin", "board_member", "viewer", "hr_lead"):
         create_user(role)
     create_user("trainer", name="Cy Gone", active=False)
+    elsewhere = create_programme("Elsewhere", "elsewhere")
+    create_user("trainer", name="Di Elsewhere", member_of=[elsewhere])
 
-    assert [user.name for user in schedule.trainer_candidates()] == [u.name for u in keep]
+    candidates = schedule.trainer_candidates(ours.id)
+    assert [(user.name, role) for user, role in candidates] == [
+        ("Ada Trainer", "trainer"),
+        ("Bo PM", "programme_manager"),
+    ]

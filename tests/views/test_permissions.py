@@ -1,4 +1,6 @@
-"""Every route, for every role: who is let in, who is turned away, who is sent to sign in.
+"""Every route, for every role, as a member of the route's programme and as a non-member: who is
+let in, who is turned away, who is sent to sign in, and who is told there is nothing there (404:
+another programme's pages, files and JSON are as if they did not exist).
 
 ROUTES names each route's declared permission (what `@requires`/`@public` put on the view). The
 answer expected for each role is worked out from `programme.auth.PERMISSIONS`, so this table and
@@ -14,11 +16,12 @@ from datetime import timedelta
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 from programme.domain.permissions import ALL_ROLES, PERMISSIONS, ROLES
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
-from programme.models import ValueAlias
+from programme.models import Programme, ValueAlias
 from programme.services import api_tokens, localities, organisations, recruitment_import
 from programme.services.board_packs import issue
 from programme.services.mail import outbox, unsubscribe
@@ -76,7 +79,7 @@ class World:
     pack_id: int = 0
     moved_event_id: int = 0
     staff_id: int = 0  # enrolled on the session, attendance not recorded
-    staff_id: int = 0
+    other_programme: str = ""  # where the non-members of the walk belong
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -86,7 +89,8 @@ _IMPORT_CSV = "Locality,Team,Role,Status\n{locality},{team},IDVA,Advertised\n"
 def build_world() -> World:
     locality = create_locality()
     programme = locality.programme
-    create_programme("Another programme", with_templates=False)  # so "/" lists, not redirects
+    # So "/" lists, not redirects; the non-members of the walk belong here.
+    other_programme = create_programme("Another programme", with_templates=False)
     template = programme.timeline_templates[0]
     milestone = create_milestone(locality)  # owned by nobody
     team = create_team(locality)
@@ -154,6 +158,7 @@ def build_world() -> World:
         go_live=locality.go_live + timedelta(days=14),
     )
     return World(
+        other_programme=other_programme.slug,
         moved_event_id=move.event.id,
         pack_id=pack.id,
         message_id=message.id,
@@ -306,6 +311,15 @@ class Route:
         if role == ANONYMOUS:
             return SIGN_IN
         return ALLOWED if role in PERMISSIONS[permission] else FORBIDDEN
+
+    def belongs_to_a_programme(self, world: World) -> bool:
+        """Whether the URL is one of a programme's (so a non-member is answered 404)."""
+        args = self.args(world)
+        return (
+            "programme_slug" in args
+            or "milestone_id" in args
+            or self.endpoint == "programmes.overview"
+        )
 
     def url(self, app, world: World) -> str:
         with app.test_request_context():
@@ -624,6 +638,37 @@ def test_each_route_answers_each_role_as_the_permission_table_says(walked, route
         assert response.status_code in route.accepted, (
             f"{route.method} {route.endpoint} as {role} answered {response.status_code}"
         )
+
+
+# Administrators are instance-wide: they are members of every programme.
+NON_MEMBER_ROLES = [role for role in ROLES if role != "admin"]
+
+
+@pytest.mark.parametrize("role", NON_MEMBER_ROLES)
+@pytest.mark.parametrize("route", ROUTES, ids=_route_id)
+def test_each_route_answers_a_non_member_as_if_the_programme_did_not_exist(walked, route, role):
+    """A user of another programme gets 404 from every page, file and JSON answer of this one;
+    routes of no programme answer them by their account's role, as they answer members."""
+    app, world, client = walked
+    elsewhere = db.session.scalar(select(Programme).where(Programme.slug == world.other_programme))
+    sign_in_as(client, create_user(role, member_of=[elsewhere]))
+
+    response = client.open(route.url(app, world), method=route.method)
+
+    where = f"{route.method} {route.endpoint} as a non-member {role}"
+    if route.json:
+        assert response.is_json, f"{where} answered non-JSON"
+    if route.belongs_to_a_programme(world):
+        assert response.status_code == 404, f"{where}: expected 404, got {response.status_code}"
+        return
+    if route.endpoint == "programmes.index":  # their only programme: straight to it
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"/programmes/{world.other_programme}")
+        return
+    expected = route.expected_for(role)
+    assert outcome(response) == expected, f"{where}: expected {expected}"
+    if expected == ALLOWED:
+        assert response.status_code in route.accepted, f"{where} answered {response.status_code}"
 
 
 def test_every_route_is_in_the_table_and_declares_its_permission(walk):

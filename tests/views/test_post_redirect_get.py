@@ -22,7 +22,16 @@ from sqlalchemy import select
 from programme.clock import utc_now
 from programme.domain.account_links import INVITATION, PASSWORD_RESET
 from programme.extensions import db
-from programme.models import GateCriterion, Locality, Milestone, Post, Team, User, Workstream
+from programme.models import (
+    GateCriterion,
+    Locality,
+    Membership,
+    Milestone,
+    Post,
+    Team,
+    User,
+    Workstream,
+)
 from programme.models.api_tokens import ApiToken
 from programme.models.organisations import Organisation
 from programme.models.recruitment import Role
@@ -195,7 +204,9 @@ def _session_edit(w: World) -> dict:
 
 
 def _signer(w: World) -> dict:
-    return {"signer_email": db.session.scalar(select(User.email).where(User.role == "admin"))}
+    # A member of the programme: the signer choices offer its members (not administrators).
+    member = select(User.email).join(Membership, Membership.user_id == User.id)
+    return {"signer_email": db.session.scalar(member.where(User.active).order_by(User.id.desc()))}
 
 
 def _role_form(w: World) -> dict:

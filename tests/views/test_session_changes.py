@@ -7,10 +7,10 @@ import re
 from datetime import time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from programme.extensions import db
-from programme.models import Role, TrainingSession
+from programme.models import Membership, Role, TrainingSession
 from programme.services.training import (
     catalogue,
     enrolment,
@@ -120,8 +120,13 @@ def test_the_trainer_field_offers_only_active_trainers_and_programme_managers(ap
 
 
 def test_the_current_trainer_stays_listed_and_marked_once_no_longer_a_trainer(app, sign_in, world):
-    _programme, session, _people, trainer = world
-    trainer.role = "viewer"
+    programme, session, _people, trainer = world
+    # Roles are held per programme: they are a viewer in this one now.
+    db.session.execute(
+        update(Membership)
+        .where(Membership.user_id == trainer.id, Membership.programme_id == programme.id)
+        .values(role="viewer")
+    )
     db.session.commit()
     client = sign_in(create_user("programme_manager", name="Bea Lowther"))
 

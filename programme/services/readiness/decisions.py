@@ -19,7 +19,7 @@ from programme.domain.readiness import Readiness
 from programme.extensions import db
 from programme.models import GoLiveDecision, Locality, Milestone, MilestoneStatus, User
 from programme.serialisers import evidence
-from programme.services import audit, milestones
+from programme.services import audit, memberships, milestones
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.lookup import get_within
 from programme.services.readiness.evaluation import evaluate_locality
@@ -75,12 +75,17 @@ def decisions(locality: Locality) -> list[GoLiveDecision]:
     )
 
 
-def check_decider(user: User | None) -> User:
+def check_decider(user: User | None, programme_id: int | None = None) -> User:
+    """The user, if they may record go-live decisions: by their role in the programme when one
+    is given (a non-member may not), else by their account's role."""
     if user is None or not user.active:
         raise NotFound("There is no active user with that e-mail address.", "by")
-    if not permits(user.role, "decide_go_live"):
+    role = user.role if programme_id is None else memberships.role_in(user, programme_id)
+    if role is None:
+        raise ServiceError(f"{user.name} is not a member of this programme.", "by")
+    if not permits(role, "decide_go_live"):
         raise ServiceError(
-            f"{user.name} is a {role_label(user.role).lower()}; only board members record go-live "
+            f"{user.name} is a {role_label(role).lower()}; only board members record go-live "
             "decisions.",
             "by",
         )
@@ -116,7 +121,7 @@ def go_live(
     every criterion at this moment is kept with it, unchangeable. `evidence_seen` is the
     fingerprint of the evidence the board confirmed (None: not checked, as for scripts); when
     the evidence now differs, EvidenceChanged refuses it."""
-    check_decider(actor)
+    check_decider(actor, locality.programme_id)
     # Lock the locality so two board members deciding at once cannot both record a decision.
     db.session.refresh(locality, with_for_update=True)
     readiness = proposal(locality, today)
@@ -154,7 +159,7 @@ def go_live(
 def rescind(locality: Locality, actor: User, reason: str) -> GoLiveDecision:
     """Withdraw the decision in force; the locality returns to planning. The decision and its
     evidence stay on record, marked rescinded with the reason."""
-    check_decider(actor)
+    check_decider(actor, locality.programme_id)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Give the reason the decision is rescinded.", "reason")

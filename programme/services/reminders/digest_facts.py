@@ -88,6 +88,7 @@ def _milestones(owner_ids: Collection[int], as_of: date) -> list[OwnedMilestone]
             Milestone.owner_id,
             Locality.name.label("locality"),
             Programme.name.label("programme"),
+            Programme.id.label("programme_id"),
         )
         .join(Workstream, Workstream.id == Milestone.workstream_id)
         .join(Programme, Programme.id == Workstream.programme_id)
@@ -108,6 +109,7 @@ def _milestones(owner_ids: Collection[int], as_of: date) -> list[OwnedMilestone]
             row.status,
             row.due,
             app_url("milestones.edit", milestone_id=row.id),
+            row.programme_id,
         )
         for row in rows
     ]
@@ -142,6 +144,7 @@ def _localities(programmes: list[Programme], as_of: date) -> list[LocalityState]
                         app_url("recruitment.locality", **where),
                         app_url("training.locality", **where),
                     ),
+                    programme.id,
                 )
             )
     return states
@@ -194,6 +197,7 @@ def _sessions(
                     app_url(
                         "training.session", programme_slug=programme.slug, session_id=session.id
                     ),
+                    programme.id,
                 )
             )
     return found

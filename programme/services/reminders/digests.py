@@ -20,7 +20,7 @@ from programme.domain.formatting import count
 from programme.domain.permissions import permits
 from programme.domain.weeks import iso_week, week_commencing
 from programme.extensions import db
-from programme.models import DigestPreference, User
+from programme.models import DigestPreference, Membership, User
 from programme.services.mail.compose import Composed, app_url, compose
 from programme.services.mail.unsubscribe import unsubscribe_headers, unsubscribe_url
 from programme.services.reminders import digest_facts
@@ -70,7 +70,11 @@ def plan_digests(as_of: date) -> Planned:
     )
     # One row a person who changed anything (deactivated people's too: few, and no IN list).
     preferences = {p.user_id: p for p in db.session.scalars(select(DigestPreference))}
-    recipients = {user.id: _recipient(user, preferences.get(user.id)) for user in users}
+    roles = _roles_by_user()
+    recipients = {
+        user.id: _recipient(user, preferences.get(user.id), roles.get(user.id, {}))
+        for user in users
+    }
     week = iso_week(as_of)
     readers = [r.id for r in recipients.values() if _has(r, "readiness")]
     facts = digest_facts.load(
@@ -101,12 +105,35 @@ def plan_digests(as_of: date) -> Planned:
     return planned
 
 
-def _recipient(user: User, preference: DigestPreference | None) -> Recipient:
-    """The parts the person wants (none with the digest turned off) and those their role
-    brings."""
+def _roles_by_user() -> dict[int, dict[int, str]]:
+    """{user id: {programme id: role}}: every membership, in one query."""
+    roles: dict[int, dict[int, str]] = {}
+    for user_id, programme_id, role in db.session.execute(
+        select(Membership.user_id, Membership.programme_id, Membership.role)
+    ):
+        roles.setdefault(user_id, {})[programme_id] = role
+    return roles
+
+
+def _recipient(user: User, preference: DigestPreference | None, roles: dict[int, str]) -> Recipient:
+    """The parts the person wants (none with the digest turned off), the programmes they are a
+    member of, and the parts their role in each brings (`roles`: {programme id: role})."""
     wants = frozenset(PARTS if preference is None else (p for p in PARTS if preference.wants(p)))
-    roles = frozenset(part for part, action in ROLE_PARTS.items() if permits(user.role, action))
-    return Recipient(user.id, wants, roles)
+    if user.is_admin:  # instance staff: every programme, and no role's parts
+        roles_there = {part: frozenset() for part in ROLE_PARTS}
+        return Recipient(user.id, wants, frozenset(), programmes=None, part_programmes=roles_there)
+    part_programmes = {
+        part: frozenset(p for p, role in roles.items() if permits(role, action))
+        for part, action in ROLE_PARTS.items()
+    }
+    role_parts = frozenset(part for part, where in part_programmes.items() if where)
+    return Recipient(
+        user.id,
+        wants,
+        role_parts,
+        programmes=frozenset(roles),
+        part_programmes=part_programmes,
+    )
 
 
 def _has(recipient: Recipient, part: str) -> bool:

@@ -11,23 +11,28 @@ from sqlalchemy.orm import joinedload
 from programme.domain.formatting import long_date
 from programme.domain.permissions import PERMISSIONS
 from programme.extensions import db
-from programme.models import Attendance, Course, Programme, TrainingSession, User
+from programme.models import Attendance, Course, Membership, Programme, TrainingSession, User
 from programme.services import audit
 from programme.services.errors import ServiceError
 from programme.services.lookup import get_within
 from programme.services.transaction import transactional
 
 
-def trainer_candidates() -> list[User]:
-    """Active users who may be named as a session's trainer (permission "lead_sessions":
-    trainers and programme managers), by name: what the Trainer field offers."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.active, User.role.in_(PERMISSIONS["lead_sessions"]))
-            .order_by(User.name, User.id)
+def trainer_candidates(programme_id: int) -> list[tuple[User, str]]:
+    """The programme's active members whose role there may lead its sessions (permission
+    "lead_sessions": trainers and programme managers), with that role, by name: what the
+    Trainer field offers."""
+    rows = db.session.execute(
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            User.active,
+            Membership.programme_id == programme_id,
+            Membership.role.in_(PERMISSIONS["lead_sessions"]),
         )
+        .order_by(User.name, User.id)
     )
+    return [(user, role) for user, role in rows]
 
 
 def get_session(programme: Programme, session_id: int) -> TrainingSession:
