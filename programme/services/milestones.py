@@ -142,7 +142,8 @@ def _snapshot(milestone: Milestone) -> dict:
     }
 
 
-def _owner_by_email(email: str | None) -> User | None:
+def _owner_by_email(email: str | None, programme_id: int) -> User | None:
+    """The new owner: an active user who belongs to the milestone's programme."""
     if not email:
         return None
     owner = db.session.scalar(select(User).where(User.email == email.strip().lower()))
@@ -150,6 +151,11 @@ def _owner_by_email(email: str | None) -> User | None:
         raise ServiceError(f"There is no user with the e-mail address {email}.", "owner")
     if not owner.active:
         raise ServiceError(f"{owner.name} is deactivated and cannot own a milestone.", "owner")
+    if not memberships.is_member(owner, programme_id):
+        raise ServiceError(
+            f"{owner.name} is not a member of this programme and cannot own its milestones.",
+            "owner",
+        )
     return owner
 
 
@@ -216,7 +222,7 @@ def _apply_changes(milestone: Milestone, today: date, status, owner_email, due, 
     current_owner = milestone.owner.email if milestone.owner else None
     # Only a new owner is checked: keeping a since-deactivated owner is not a change.
     if owner_email is not _UNCHANGED and (owner_email or None) != current_owner:
-        milestone.owner = _owner_by_email(owner_email)
+        milestone.owner = _owner_by_email(owner_email, milestone.workstream.programme_id)
     if due is not _UNCHANGED and due != milestone.due:
         _check_due(due, milestone.locality, milestone.workstream.programme)
         milestone.due = due
@@ -323,7 +329,7 @@ def create_milestone(
         due=due,
         due_set_manually=due is not None,
         gate_critical=gate_critical,
-        owner=_owner_by_email(owner_email),
+        owner=_owner_by_email(owner_email, programme.id),
     )
     db.session.add(milestone)
     db.session.flush()

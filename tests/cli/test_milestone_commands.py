@@ -307,3 +307,18 @@ def test_a_mistyped_due_year_is_refused_with_exit_1(runner, app):
     assert result.exit_code == 1
     assert "within 5 years of the go-live date" in result.stderr
     assert reread(milestone).due == date(2027, 1, 6)
+
+
+def test_milestones_update_refuses_an_owner_from_another_programme(app, runner):
+    create_user("admin", email="alex@example.org")
+    milestone = create_milestone(create_locality())
+    create_user("hr_lead", member_of=[], email="outsider@example.org", name="Olive Outside")
+
+    result = runner.invoke(
+        args=["milestones", "update", str(milestone.id), "--owner", "outsider@example.org"]
+        + ["--by", "alex@example.org"]
+    )
+
+    assert result.exit_code == 1
+    assert "Olive Outside is not a member of this programme" in result.stderr
+    assert reread(milestone).owner_id is None
