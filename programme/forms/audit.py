@@ -18,14 +18,30 @@ def parse_day(text: str | None) -> date | None:
         return None
 
 
-class AuditFilterForm(BaseForm):
+class DateRangeFilters:
+    """A filter form's From and To days (mixed into a BaseForm): real dates, in order."""
+
+    date_from = StringField("From", description=DATE_HINT)
+    date_to = StringField("To", description=DATE_HINT)
+
+    def validate_date_from(self, field) -> None:
+        if field.data and parse_day(field.data) is None:
+            raise ValidationError("Enter the from date as a real date, like 2027-01-11.")
+
+    def validate_date_to(self, field) -> None:
+        if field.data and parse_day(field.data) is None:
+            raise ValidationError("Enter the to date as a real date, like 2027-01-11.")
+        start, end = parse_day(self.date_from.data), parse_day(field.data)
+        if start and end and end < start:
+            raise ValidationError("The to date must be the same as or after the from date.")
+
+
+class AuditFilterForm(DateRangeFilters, BaseForm):
     class Meta:
         csrf = False
 
     who = SelectField("Who", validate_choice=False)
     kind = SelectField("What kind of change", validate_choice=False)
-    date_from = StringField("From", description=DATE_HINT)
-    date_to = StringField("To", description=DATE_HINT)
 
     def offer(self, people: list[tuple[str, str]], kinds: list[tuple[str, str]]) -> None:
         self.who.choices = [("", "Anyone"), *people]
@@ -38,17 +54,6 @@ class AuditFilterForm(BaseForm):
     def validate_kind(self, field) -> None:
         if field.data and field.data not in {value for value, _ in self.kind.choices}:
             raise ValidationError("Choose a kind of change from the list.")
-
-    def validate_date_from(self, field) -> None:
-        if field.data and parse_day(field.data) is None:
-            raise ValidationError("Enter the from date as a real date, like 2027-01-11.")
-
-    def validate_date_to(self, field) -> None:
-        if field.data and parse_day(field.data) is None:
-            raise ValidationError("Enter the to date as a real date, like 2027-01-11.")
-        start, end = parse_day(self.date_from.data), parse_day(field.data)
-        if start and end and end < start:
-            raise ValidationError("The to date must be the same as or after the from date.")
 
 
 class ProgrammeAuditFilterForm(AuditFilterForm):

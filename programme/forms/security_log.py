@@ -6,13 +6,13 @@ import re
 from wtforms import SelectField, StringField, ValidationError
 from wtforms.validators import Length
 
-from programme.forms.audit import DATE_HINT, parse_day
+from programme.forms.audit import DateRangeFilters
 from programme.forms.base import BaseForm
 
 _ADDRESS = re.compile(r"^[0-9A-Fa-f.:]+$")
 
 
-class SecurityLogFilterForm(BaseForm):
+class SecurityLogFilterForm(DateRangeFilters, BaseForm):
     class Meta:
         csrf = False
 
@@ -26,8 +26,6 @@ class SecurityLogFilterForm(BaseForm):
         description="For example, 203.0.113.",
         validators=[Length(max=64, message="Network address must be 64 characters or fewer.")],
     )
-    date_from = StringField("From", description=DATE_HINT)
-    date_to = StringField("To", description=DATE_HINT)
 
     def offer(self, kinds: list[tuple[str, str]]) -> None:
         self.kind.choices = [("", "Anything"), *kinds]
@@ -41,14 +39,3 @@ class SecurityLogFilterForm(BaseForm):
             raise ValidationError(
                 "Enter the network address with digits, dots and colons only, like 203.0.113."
             )
-
-    def validate_date_from(self, field) -> None:
-        if field.data and parse_day(field.data) is None:
-            raise ValidationError("Enter the from date as a real date, like 2027-01-11.")
-
-    def validate_date_to(self, field) -> None:
-        if field.data and parse_day(field.data) is None:
-            raise ValidationError("Enter the to date as a real date, like 2027-01-11.")
-        start, end = parse_day(self.date_from.data), parse_day(field.data)
-        if start and end and end < start:
-            raise ValidationError("The to date must be the same as or after the from date.")
