@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from programme.extensions import db
 from programme.models import LoginAttempt, Membership, RecoveryCode, SecurityEvent
+from programme.services import api_tokens
 from programme.services.sign_in import THROTTLED, WRONG_CODE
-from tests.builders import DEFAULT_PASSWORD, create_programme, create_user
+from tests.builders import DEFAULT_PASSWORD, create_locality, create_programme, create_user
 from tests.pages import page_of
 from tests.two_factor import code_for, turn_on_two_factor
 
@@ -262,6 +263,21 @@ def test_a_programme_role_in_the_list_requires_it_too(required, sign_in):
     response = sign_in(user).get("/my-milestones")
 
     assert response.headers["Location"] == "/account/two-factor/set-up"
+
+
+def test_a_personal_api_token_waits_until_its_owner_has_set_it_up(required, client):
+    board_member = create_user("board_member")
+    locality = create_locality()
+    issued = api_tokens.create_token(board_member, "Board script")
+    url = f"/api/programmes/{locality.programme.slug}/localities/{locality.slug}/readiness"
+    headers = {"Authorization": f"Bearer {issued.secret}"}
+
+    refused = client.get(url, headers=headers)
+    assert refused.status_code == 403
+    assert "set it up under Your account" in refused.get_json()["error"]
+
+    turn_on_two_factor(board_member)
+    assert client.get(url, headers=headers).status_code == 200
 
 
 def test_other_roles_are_not_asked(required, sign_in):
