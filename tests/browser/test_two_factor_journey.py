@@ -39,7 +39,10 @@ def test_a_board_member_sets_up_two_factor_sign_in_and_signs_in_with_a_code(page
     page.goto("/my-milestones")  # any other page sends her back
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor sign-in")
 
-    key = page.get_by_label("Cannot scan it? Type this key into the app instead").input_value()
+    expect(
+        page.get_by_role("heading", name="Cannot scan it? Type this key into the app instead")
+    ).to_be_visible()
+    key = page.locator("#secret").inner_text()
     secret = key.replace(" ", "")
     page.get_by_label("Code", exact=True).fill(code_for(secret))
     page.get_by_role("button", name="Turn on two-factor sign-in", exact=True).click()
