@@ -11,7 +11,8 @@ MEMBER_ROLE_CHOICES = select_choices((role, ROLES[role]) for role in MEMBER_ROLE
 
 
 def _role(label: str = "Role in this programme") -> SelectField:
-    return SelectField(label, choices=MEMBER_ROLE_CHOICES)
+    # Least privilege unless someone chooses more: a slip adds a viewer, not a manager.
+    return SelectField(label, choices=MEMBER_ROLE_CHOICES, default="viewer")
 
 
 class AddMemberForm(BaseForm):
