@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
         calendar_feeds,
         data_protection,
         exports,
+        health,
         imports,
         localities,
         mail,
@@ -159,6 +160,7 @@ def _register_blueprints(app: Flask) -> None:
         programme_audit.bp,
         security_log.bp,
         api.bp,
+        health.bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -173,7 +175,11 @@ def _register_error_pages(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
     from programme.api.errors import answer_http_error, is_api_path
+    from programme.database_faults import is_database_fault
+    from programme.views import unavailable
     from programme.views.accountability import mark_csrf_refused
+
+    unavailable.register(app)  # the database does not answer: 503
 
     def render_error(status: int, title: str, message: str):
         return render_template("errors/error.html", title=title, message=message), status
@@ -221,7 +227,9 @@ def _register_error_pages(app: Flask) -> None:
         )
 
     @app.errorhandler(500)
-    def server_error(_error):
+    def server_error(error):
+        if is_database_fault(getattr(error, "original_exception", None)):  # after the request
+            return unavailable.answer(error.original_exception)
         db.session.rollback()
         return render_error(
             500, "Sorry, something went wrong", "Nothing was saved. Try again in a moment."

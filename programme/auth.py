@@ -111,12 +111,15 @@ def init_login(app: Flask) -> None:
     def keep_session_alive():
         # A permanent session is refreshed on each request, so it expires after
         # PERMANENT_SESSION_LIFETIME of inactivity (the signed cookie carries its age).
-        # A request made with an API token starts no session, so it is sent no cookie.
-        if api_token_in(request) is None:
+        # A request made with an API token starts no session, so it is sent no cookie; nor is a
+        # load balancer's health check.
+        if api_token_in(request) is None and request.endpoint not in SESSIONLESS_ENDPOINTS:
             session.permanent = True
 
 
 API_PREFIX = "/api"
+# Polled by load balancers (programme/views/health.py): answered without starting a session.
+SESSIONLESS_ENDPOINTS = frozenset({"health.live", "health.ready"})
 
 
 def is_api_request(sent: Request) -> bool:

@@ -46,6 +46,25 @@ def _database_url() -> str:
     return url
 
 
+def engine_options(url: str, connect_timeout: int, statement_timeout: int) -> dict:
+    """SQLAlchemy's engine options for the database at `url`.
+
+    hide_parameters: a failing statement's error (and so the error log) never carries the values
+    it was given (password hashes, names, e-mail addresses). pool_pre_ping: a connection the
+    database dropped (a restart, a failover) is replaced before a request uses it. On PostgreSQL a
+    database that does not answer is given up on after `connect_timeout` seconds (libpq counts
+    at least 2), and a statement is cancelled after `statement_timeout` seconds, so a request
+    fails (503) instead of hanging until the worker is killed.
+    """
+    options: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    if url.startswith("postgresql"):
+        options["connect_args"] = {
+            "connect_timeout": connect_timeout,
+            "options": f"-c statement_timeout={statement_timeout * 1000}",
+        }
+    return options
+
+
 def environment_name() -> str:
     """APP_ENV when set. Otherwise a deployment (one that names its DATABASE_URL) is production,
     and a checkout on the embedded SQLite database is development."""
@@ -71,9 +90,10 @@ def build_config(overrides: dict | None = None) -> dict:
         "APP_ENV": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _database_url(),
-        # hide_parameters: a failing statement's error (and so the error log) never carries the
-        # values it was given (password hashes, names, e-mail addresses).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # PostgreSQL only (see engine_options): how long to wait for the database to answer a
+        # new connection, and the longest one statement may run, both in seconds.
+        "DATABASE_CONNECT_TIMEOUT": _whole_number("DATABASE_CONNECT_TIMEOUT", 5),
+        "DATABASE_STATEMENT_TIMEOUT": _whole_number("DATABASE_STATEMENT_TIMEOUT", 30),
         "APP_BASE_URL": os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000"),
         "MAIL_TRANSPORT": os.environ.get("MAIL_TRANSPORT", "outbox"),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
@@ -136,6 +156,14 @@ def build_config(overrides: dict | None = None) -> dict:
         "SECURITY_LOG_DAYS": _whole_number("SECURITY_LOG_DAYS", 365),
     }
     config.update(overrides)
+    config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        engine_options(
+            config["SQLALCHEMY_DATABASE_URI"],
+            config["DATABASE_CONNECT_TIMEOUT"],
+            config["DATABASE_STATEMENT_TIMEOUT"],
+        ),
+    )
     # Flask refuses a bigger request outright (413); the margin leaves room for the form around it.
     config.setdefault("MAX_CONTENT_LENGTH", config["IMPORT_MAX_BYTES"] + 256 * 1024)
     return config

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from programme.auth import is_api_request
+from programme.database_faults import is_database_fault
 from programme.extensions import db
 from programme.services.errors import Conflict, NotFound, ServiceError
 
@@ -75,7 +76,12 @@ def answer_http_error(error: HTTPException) -> Response:
     return json_error(status, message, headers)
 
 
-def answer_server_error(_error: Exception) -> Response:
+def answer_server_error(error: Exception) -> Response:
+    original = getattr(error, "original_exception", None)
+    if is_database_fault(original):  # raised after the route answered: still a 503
+        from programme.views import unavailable
+
+        return unavailable.answer(original)
     db.session.rollback()  # whatever the failed request had begun is not written
     return json_error(500, SENTENCES[500])
 

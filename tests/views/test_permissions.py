@@ -576,6 +576,9 @@ ROUTES: list[Route] = [
     # issue 16: data protection
     *_both("data_protection.erase", "erase_personal_data"),
     *_both("data_protection.subject_access_export", "subject_access_export"),
+    # issue 17: health
+    Route("health.live", "GET", "public"),
+    Route("health.ready", "GET", "public"),
 ]
 
 
