@@ -244,4 +244,25 @@ def test_postgresql_sessions_run_with_the_statement_timeout(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the statement timeout is PostgreSQL's")
 
-    assert db.session.execute(text("SHOW statement_timeout")).scalar_one() == "30s"
+    assert db.session.execute(text("SHOW statement_timeout")).scalar_one() == "20s"
+
+
+def test_a_statement_past_the_statement_timeout_answers_503(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the statement timeout is PostgreSQL's")
+    slow = make_app(
+        db.engine.url.render_as_string(hide_password=False), DATABASE_STATEMENT_TIMEOUT=1
+    )
+    slow.test_client_class = IsolatedClient
+
+    @slow.before_request
+    def a_slow_query():
+        db.session.execute(text("SELECT pg_sleep(5)"))
+
+    with slow.app_context():
+        response, elapsed = _timed(slow.test_client(), "/login")
+        db.session.remove()
+        db.engine.dispose()
+
+    _assert_unavailable_page(response)
+    assert elapsed < 4, f"the statement was cancelled only after {elapsed:.1f} s"
