@@ -6,7 +6,7 @@ dry run, the commit and the CLI all see the same outcome for every row.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -314,26 +314,44 @@ def _match(rows: list[RowPlan], existing: list[ExistingPost], lookups: Lookups) 
     # A row with a new reference only takes a post that has none yet, so an import never
     # relabels a post HR already numbered. Frozen posts take part too (an import never changes
     # the flag), so freezing a post does not shift which row lands on which post.
-    in_order: dict[tuple[int, int], list[ExistingPost]] = defaultdict(list)
-    for post in sorted(existing, key=lambda post: (bool(post.values["reference"]), post.id)):
-        in_order[(post.team_id, post.role_id)].append(post)
+    queues = _PostQueues(existing, claimed)
     for row in unmatched:
-        wants_unnumbered = bool(row.values.get("reference"))
-        candidates = in_order[(row.values["team_id"], row.values["role_id"])]
-        post = next(
-            (
-                post
-                for post in candidates
-                if post.id not in claimed and not (wants_unnumbered and post.values["reference"])
-            ),
-            None,
-        )
+        key = (row.values["team_id"], row.values["role_id"])
+        post = queues.take(key, numbered_too=not row.values.get("reference"))
         if post is None:
             row.action = "created"
             _fill_defaults(row, lookups.role_by_id[row.values["role_id"]], lookups)
         else:
-            claimed.add(post.id)
             _compare(row, post)
+
+
+class _PostQueues:
+    """Each (team, role)'s posts in the order rows take them: unnumbered ones by id, then
+    numbered ones by id. Each queue is read from the front once, skipping posts already claimed,
+    so matching every row costs O(rows + posts) however large a team is."""
+
+    def __init__(self, existing: list[ExistingPost], claimed: set[int]):
+        self.claimed = claimed
+        self.unnumbered: dict[tuple[int, int], deque[ExistingPost]] = defaultdict(deque)
+        self.numbered: dict[tuple[int, int], deque[ExistingPost]] = defaultdict(deque)
+        for post in sorted(existing, key=lambda post: post.id):
+            queues = self.numbered if post.values["reference"] else self.unnumbered
+            queues[(post.team_id, post.role_id)].append(post)
+
+    def take(self, key: tuple[int, int], *, numbered_too: bool) -> ExistingPost | None:
+        """The next unclaimed post of `key` (unnumbered only unless `numbered_too`), claimed."""
+        post = self._next(self.unnumbered, key)
+        if post is None and numbered_too:
+            post = self._next(self.numbered, key)
+        if post is not None:
+            self.claimed.add(post.id)
+        return post
+
+    def _next(self, queues: dict, key: tuple[int, int]) -> ExistingPost | None:
+        queue = queues.get(key)
+        while queue and queue[0].id in self.claimed:
+            queue.popleft()  # claimed by reference, or by an earlier row: never free again
+        return queue[0] if queue else None
 
 
 def _compare(row: RowPlan, post: ExistingPost) -> None:

@@ -57,6 +57,9 @@ class ImportRecord(db.Model):
     size_bytes: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # The file's rows as read at upload (`domain/stored_rows.py`), so the preview is planned from
+    # them, not from the file parsed again; None for a CLI import, and once the file is deleted.
+    parsed_rows: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     sheet_name: Mapped[str | None] = mapped_column(String(200))
     header_row: Mapped[int | None]
     headers: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -23,6 +23,7 @@ from programme.domain.programme_names import (
 )
 from programme.domain.sheet_rows import set_aside, unused_columns
 from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table
+from programme.domain.stored_rows import stored_rows, table_from
 from programme.domain.value_mapping import ValueMappings
 from programme.extensions import db
 from programme.models import ImportRecord, Programme, User
@@ -137,16 +138,27 @@ class Importer:
         today: date,
     ) -> tuple[ImportRecord, Preview]:
         """Keep an uploaded file (under a generated name) with its preview; nothing else changes."""
-        preview = self.preview_file(programme, data, filename, limits, today=today)
+        table = read_file(data, filename, self.fields, limits)
+        parsed = stored_rows(table)  # before planning, which sets rows aside and consumes them
+        mapping = mapping_for(programme, self.kind, self.fields, table.headers)
+        preview = self._preview(programme, table, mapping, today, {})
         record = store_upload(
             programme, self.kind, data, filename, actor, preview.table, preview.mapping
         )
+        record.parsed_rows = parsed
         self._note_outcome(record, preview)
         return record, preview
 
     def preview_record(self, record: ImportRecord, limits: ReadLimits, *, today: date) -> Preview:
-        """Plan the stored file again, against the programme as it is now."""
-        table = read_file(record.content, record.stored_name, self.fields, limits)
+        """Plan the stored rows again, against the programme as it is now. The rows are those
+        read at upload: the file is parsed again only for an import uploaded before they were
+        kept (planning is linear in rows and posts; reading a large file is not cheap)."""
+        if record.parsed_rows is not None:
+            table = table_from(
+                record.parsed_rows, record.headers, record.header_row, record.sheet_name
+            )
+        else:
+            table = read_file(record.content, record.stored_name, self.fields, limits)
         return self._preview(
             programme_of(record),
             table,

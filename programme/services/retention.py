@@ -68,10 +68,12 @@ def preview_cutoff(now: datetime, preview_days: int) -> datetime:
 
 
 def forget_rows(record: ImportRecord) -> None:
-    """Delete what an import record keeps of the file's content: the file, its header cells and
-    the row errors (which quote names and e-mail addresses) and the words the user mapped. What
-    is kept (the file's name, size and hash, the counts, the column choices) names nobody."""
+    """Delete what an import record keeps of the file's content: the file, the rows read from it
+    for the preview, its header cells, the row errors (which quote names and e-mail addresses)
+    and the words the user mapped. What is kept (the file's name, size and hash, the counts,
+    the column choices) names nobody."""
     record.content = None
+    record.parsed_rows = None  # the rows as read at upload, for the preview
     record.headers = []
     record.errors = []
     record.value_mappings = {}
