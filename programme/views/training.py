@@ -21,6 +21,7 @@ from programme.services.recruitment.posts import get_team
 from programme.services.training import (
     catalogue,
     completion,
+    register_versions,
     registers,
     schedule,
     staff_members,
@@ -175,7 +176,18 @@ def _session_page(
         attendance_labels=ATTENDANCE_LABELS,
         today=today(),
         register=register or RegisterState(),
-    ), 400 if enrol_form.errors or (register and register.problems) else 200
+        # The marks the register form was opened with: kept through a re-shown form (its own
+        # problems, "mark everyone present"); after a stale save, the marks recorded now.
+        register_seen=register_versions.seen_token(places)
+        if register is None or register.seen is None
+        else register.seen,
+    ), _session_status(enrol_form, register)
+
+
+def _session_status(enrol_form, register: "RegisterState | None") -> int:
+    if register and register.changes:
+        return 409
+    return 400 if enrol_form.errors or (register and register.problems) else 200
 
 
 @bp.route("/training/sessions/<int:session_id>")
@@ -189,13 +201,16 @@ def session(programme_slug: str, session_id: int):
 class RegisterState:
     """The register form as the page shows it: the marks (None: as recorded), the problems
     (each a message and the field it links to), a notice of what was done but not saved, and
-    the walk-ins chosen (for the walk-in picker to show chosen again)."""
+    the walk-ins chosen (for the walk-in picker to show chosen again), the marks the form was
+    opened with (None: as recorded now) and, after a stale save, whose marks changed since."""
 
     marks: dict[int, str] | None = None
     problems: tuple[dict[str, str], ...] = ()
     notice: str | None = None
     unmarked: frozenset[int] = frozenset()
     walk_ins: frozenset[int] = frozenset()
+    seen: str | None = None
+    changes: tuple[register_versions.MarkChange, ...] = ()
 
 
 @bp.route("/training/sessions/<int:session_id>/register", methods=["POST"])
@@ -214,6 +229,7 @@ def save_register(programme_slug: str, session_id: int):
         for value in request.form.getlist("walk_ins")
         if (number := whole_number(value)) is not None
     ]
+    seen = request.form.get("register_seen")  # absent (an older page): not checked
     if request.form.get("action") == "mark_all" and session.on <= today():
         filled = registers.mark_everyone_present(session, marks)
         added = sum(1 for staff_id in filled if staff_id not in marks)
@@ -221,12 +237,28 @@ def save_register(programme_slug: str, session_id: int):
             f"{added} {'person' if added == 1 else 'people'} marked present. Nothing is saved "
             "until you save the register."
         )
-        state = RegisterState(filled, notice=notice, walk_ins=frozenset(walk_ins))
+        state = RegisterState(filled, notice=notice, walk_ins=frozenset(walk_ins), seen=seen)
         return _session_page(programme, session, register=state)
     try:
         changed = registers.save_register(
-            session, marks, current_user, today=today(), walk_ins=walk_ins, everyone=True
+            session,
+            marks,
+            current_user,
+            today=today(),
+            walk_ins=walk_ins,
+            everyone=True,
+            seen=register_versions.read_token(seen),
         )
+    except register_versions.StaleRegister as error:
+        # Nothing was saved: the form is shown again with this user's marks, and their save
+        # from it now replaces the marks shown as changed (a deliberate overwrite).
+        state = RegisterState(
+            marks,
+            ({"message": error.message, "href": "#register-changes"},),
+            walk_ins=frozenset(walk_ins),
+            changes=tuple(error.changes),
+        )
+        return _session_page(programme, session, register=state)
     except registers.Unmarked as error:
         problems = tuple(
             {
@@ -240,6 +272,7 @@ def save_register(programme_slug: str, session_id: int):
             problems,
             unmarked=frozenset(person.id for person in error.people),
             walk_ins=frozenset(walk_ins),
+            seen=seen,
         )
         return _session_page(programme, session, register=state)
     except ServiceError as error:

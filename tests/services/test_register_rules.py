@@ -13,7 +13,7 @@ from programme.domain.audit_changes import change_lines
 from programme.extensions import db
 from programme.models import Attendance
 from programme.services.errors import ServiceError
-from programme.services.training import catalogue, enrolment, registers
+from programme.services.training import catalogue, enrolment, register_versions, registers
 from tests.builders import (
     create_locality,
     create_programme,
@@ -167,3 +167,38 @@ def test_a_cancelled_session_has_no_register_to_save(held):
         registers.save_register(session, {priya.id: "present"}, None, today=TODAY)
 
     assert _statuses(session)["Priya Okafor"] is None
+
+
+def test_a_register_saved_over_marks_it_did_not_see_is_refused_and_nothing_is_written(held):
+    session, (priya, tomasz, eilidh) = held
+    opened = register_versions.read_token(register_versions.seen_token(registers.register(session)))
+    assert opened == {priya.id: None, tomasz.id: None, eilidh.id: None}
+    everyone = {priya.id: "present", tomasz.id: "present", eilidh.id: "present"}
+    registers.save_register(session, everyone, None, today=TODAY, seen=opened)
+    trail = len(audit_events_for("training_session", session.id))
+
+    with pytest.raises(register_versions.StaleRegister) as refused:
+        registers.save_register(
+            session, {**everyone, tomasz.id: "absent"}, None, today=TODAY, seen=opened
+        )
+
+    assert [change.describe() for change in refused.value.changes] == [
+        "Eilidh Grant: not marked when you opened it, present now",
+        "Priya Okafor: not marked when you opened it, present now",
+        "Tomasz Nowak: not marked when you opened it, present now",
+    ]
+    assert set(_statuses(session).values()) == {"present"}
+    assert len(audit_events_for("training_session", session.id)) == trail
+
+
+@pytest.mark.parametrize("token", ["garbage", "1=present;x=absent", "99999999999999=late"])
+def test_an_unreadable_register_token_counts_as_stale(held, token):
+    session, people = held
+    marks = {person.id: "present" for person in people}
+
+    with pytest.raises(register_versions.StaleRegister):
+        registers.save_register(
+            session, marks, None, today=TODAY, seen=register_versions.read_token(token)
+        )
+
+    assert set(_statuses(session).values()) == {None}

@@ -342,6 +342,81 @@ def test_changing_one_mark_changes_only_that_person(app, sign_in):
     assert _place_statuses(session)["Worker 01"] == "late"
 
 
+def _seen(page: str) -> str:
+    """The register form's record of the marks it was opened with."""
+    match = re.search(r'<input type="hidden" name="register_seen" value="([^"]*)">', page)
+    assert match, "the register form carries no marks it was opened with"
+    return match.group(1)
+
+
+def test_a_register_saved_from_a_stale_page_is_refused_and_the_first_save_kept(app, sign_in):
+    programme, _locality, team = _setting()
+    ann, ben, cat = _person(team, "Ann Able"), _person(team, "Ben Bell"), _person(team, "Cat Cole")
+    session = _held(programme, 1, [ann, ben, cat], on=TODAY)
+    first, second = create_user("trainer"), create_user("trainer")
+    client = sign_in(first)
+    page = page_of(client.get(_session_url(session)))
+    opened = {**_register_form(page, session), "register_seen": _seen(page)}
+
+    # Two trainers opened the same register; the first saves Ben absent.
+    saved = client.post(
+        _session_url(session, "/register"), data={**opened, f"mark-{ben.id}": "absent"}
+    )
+    assert saved.status_code == 302
+    events = len(audit_events_for("training_session", session.id))
+
+    # The second, from the page as it was opened, marks Cat late: refused, nothing written.
+    other = sign_in(second)
+    mine = {**opened, f"mark-{cat.id}": "late"}
+    response = other.post(_session_url(session, "/register"), data=mine)
+
+    assert response.status_code == 409
+    assert _place_statuses(session) == {
+        "Ann Able": "present",
+        "Ben Bell": "absent",
+        "Cat Cole": "present",
+    }
+    assert len(audit_events_for("training_session", session.id)) == events
+    page = page_of(response)
+    assert "Someone else saved this register after you opened it" in _error_summary(page)
+    changes = visible_text(re.search(r'id="register-changes".*?</div>', page, re.S)[0])
+    assert "Ben Bell: present when you opened it, absent now" in changes
+    assert "Cat Cole" not in changes and "Ann Able" not in changes
+    # The form keeps this trainer's own marks, and now carries the marks saved since: saving
+    # it again is a deliberate overwrite, and goes through.
+    again = {**_register_form(page, session), "register_seen": _seen(page)}
+    assert again == {**mine, "register_seen": again["register_seen"]}
+    assert again["register_seen"] != opened["register_seen"]
+    assert other.post(_session_url(session, "/register"), data=again).status_code == 302
+    assert _place_statuses(session) == {
+        "Ann Able": "present",
+        "Ben Bell": "present",
+        "Cat Cole": "late",
+    }
+
+
+def test_a_register_opened_before_a_walk_in_was_added_is_refused(app, sign_in):
+    programme, _locality, team = _setting()
+    ann, walker = _person(team, "Ann Able"), _person(team, "Will Walker")
+    session = _session(programme, 1, TODAY)
+    enrolment.enrol(session, [ann.id], None)
+    client = sign_in(create_user("trainer"))
+    seen = _seen(page_of(client.get(_session_url(session))))
+    registers.save_register(session, {ann.id: "present"}, None, today=TODAY, walk_ins=[walker.id])
+    db.session.commit()
+
+    response = client.post(
+        _session_url(session, "/register"),
+        data={f"mark-{ann.id}": "absent", "register_seen": seen},
+    )
+
+    assert response.status_code == 409
+    changes = visible_text(re.search(r'id="register-changes".*?</div>', page_of(response), re.S)[0])
+    assert "Ann Able: not marked when you opened it, present now" in changes
+    assert "Will Walker: not marked when you opened it, present now" in changes
+    assert _place_statuses(session) == {"Ann Able": "present", "Will Walker": "present"}
+
+
 def test_a_future_session_shows_its_enrolment_but_refuses_attendance(app, sign_in):
     programme, _locality, team = _setting()
     ann = _person(team, "Ann Able")

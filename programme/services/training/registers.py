@@ -30,6 +30,7 @@ from programme.models import Attendance, Course, CourseModule, StaffMember, Trai
 from programme.services import audit
 from programme.services.errors import ServiceError
 from programme.services.training.enrolment import enrol
+from programme.services.training.register_versions import Seen, refuse_if_register_changed
 from programme.services.transaction import transactional
 
 
@@ -81,6 +82,7 @@ def save_register(
     today: date,
     walk_ins: list[int] | None = None,
     everyone: bool = False,
+    seen: Seen | None = None,
 ) -> int:
     """Record attendance for the people enrolled (and walk-ins), all at once.
 
@@ -90,10 +92,14 @@ def save_register(
     Walk-ins are enrolled (and marked present unless marked otherwise). With `everyone` (the
     register form), anyone enrolled left unmarked refuses the whole save (`Unmarked`). Returns
     how many people's attendance changed.
+
+    With `seen` (the marks the form was opened with), a register someone else saved since is
+    refused (`StaleRegister`, naming whose marks changed) and nothing is written.
     """
     if session.cancelled:
         raise ServiceError("This session was cancelled, so it has no register.", "register")
     check_recordable(session.on, marks.values(), today)  # before enrolling any walk-in
+    refuse_if_register_changed(session, seen)
     if everyone and (missing := unmarked(session, marks)):
         raise Unmarked(missing)
     marks = dict(marks)  # walk-ins are added to it; the caller's stays as it was
