@@ -146,6 +146,12 @@ def build_config(overrides: dict | None = None) -> dict:
         # Spreadsheet imports: the largest file and the most data rows accepted.
         "IMPORT_MAX_BYTES": int(float(os.environ.get("IMPORT_MAX_MB", "10")) * 1024 * 1024),
         "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", "50000")),
+        # Every file is read in a separate worker process, stopped after IMPORT_PARSE_SECONDS
+        # and allowed IMPORT_PARSE_MEMORY_MB of address space; each user may upload at most
+        # IMPORT_UPLOADS_PER_HOUR files in any hour (counted in the database).
+        "IMPORT_PARSE_SECONDS": float(os.environ.get("IMPORT_PARSE_SECONDS", "60")),
+        "IMPORT_PARSE_MEMORY_BYTES": _whole_number("IMPORT_PARSE_MEMORY_MB", 1024) * 1024 * 1024,
+        "IMPORT_UPLOADS_PER_HOUR": _whole_number("IMPORT_UPLOADS_PER_HOUR", 30),
         # A preview never applied expires after this many days: its file and rows are deleted
         # by the daily retention job (`retention purge`), run at IMPORT_EXPIRY_CRON.
         "IMPORT_PREVIEW_DAYS": _whole_number("IMPORT_PREVIEW_DAYS", 14),

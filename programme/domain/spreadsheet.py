@@ -44,6 +44,7 @@ from programme.domain.spreadsheet_files import (
     open_workbook,
     xlsx_value,
 )
+from programme.domain.spreadsheet_scan import scan_zip
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -276,6 +277,7 @@ def _read_xlsx(
     if not data.startswith(ZIP_MAGIC):
         raise SpreadsheetError("The file is named .xlsx but is not an Excel workbook.")
     check_zip(data, limits)
+    scan_zip(data, limits)
     workbook = open_workbook(data)
     try:
         # Chart sheets are not in .worksheets. Hidden sheets, rows and columns are read like

@@ -49,6 +49,11 @@ class ReadLimits:
     max_rows: int = 50_000  # data rows, not counting header or title rows
     max_zip_entries: int = 2_000
     max_uncompressed_bytes: int = 300 * MB
+    max_columns: int = 200  # cells with a value in any one row of a worksheet
+    # The worker process that reads a file (`spreadsheet_worker.py`) is stopped after this many
+    # seconds, and may use at most this much memory (address space).
+    parse_seconds: float = 60
+    memory_bytes: int = 1024 * MB
 
 
 DEFAULT_LIMITS = ReadLimits()
@@ -92,6 +97,8 @@ def open_workbook(data: bytes) -> Workbook:
     # data_only=False: formula cells come back as their formula text, never evaluated.
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except MemoryError:  # the worker's cap: its own refusal, not a damaged file
+        raise
     except Exception as error:  # openpyxl raises anything from KeyError to TypeError
         raise workbook_error(error) from error
 
@@ -118,6 +125,8 @@ def guarded_rows(values: Iterator[tuple]) -> Iterator[tuple]:
             raw = next(values)
         except StopIteration:
             return
+        except MemoryError:
+            raise
         except Exception as error:
             raise workbook_error(error) from error
         yield raw

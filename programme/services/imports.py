@@ -7,36 +7,47 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import PurePath
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from programme.clock import utc_now
 from programme.domain.formatting import count
 from programme.domain.imports import (
     ImportField,
     synonyms,
 )
-from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table, read_table
+from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table
+from programme.domain.spreadsheet_worker import read_table_in_worker
 from programme.extensions import db
 from programme.models import ImportRecord, Programme, User
 from programme.services.errors import NotFound, ServiceError
 from programme.services.transaction import transactional
 
-
-def read_limits(config: Mapping) -> ReadLimits:
-    return ReadLimits(max_bytes=config["IMPORT_MAX_BYTES"], max_rows=config["IMPORT_MAX_ROWS"])
-
-
 # More columns than this is not a tracker but a mistake (or a trap for the column chooser).
 MAX_COLUMNS = 200
+
+
+def read_limits(config: Mapping) -> ReadLimits:
+    return ReadLimits(
+        max_bytes=config["IMPORT_MAX_BYTES"],
+        max_rows=config["IMPORT_MAX_ROWS"],
+        max_columns=MAX_COLUMNS,
+        parse_seconds=config["IMPORT_PARSE_SECONDS"],
+        memory_bytes=config["IMPORT_PARSE_MEMORY_BYTES"],
+    )
 
 
 def read_file(
     data: bytes, filename: str, fields: Mapping[str, ImportField], limits: ReadLimits
 ) -> Table:
-    """The file's table, or a ServiceError saying in one sentence why it cannot be read."""
+    """The file's table, or a ServiceError saying in one sentence why it cannot be read.
+
+    The file is read in a separate worker process within `limits` (time and memory), the same
+    for web uploads and the command line."""
     try:
-        table = read_table(data, filename, synonyms(fields), limits)
+        table = read_table_in_worker(data, filename, synonyms(fields), limits)
     except SpreadsheetError as error:
         raise ServiceError(error.message, "file") from None
     if len(table.headers) > MAX_COLUMNS:
@@ -46,6 +57,27 @@ def read_file(
             "file",
         )
     return table
+
+
+class TooManyUploads(ServiceError):
+    """The user has uploaded as many files as allowed in the last hour."""
+
+
+def check_upload_rate(user: User, per_hour: int) -> None:
+    """Refuse another upload once `user` has uploaded `per_hour` files in the last hour
+    (counted from the import records, so every web process sees the same number)."""
+    since = utc_now() - timedelta(hours=1)
+    uploaded = db.session.scalar(
+        select(func.count())
+        .select_from(ImportRecord)
+        .where(ImportRecord.uploaded_by_id == user.id, ImportRecord.uploaded_at >= since)
+    )
+    if uploaded >= per_hour:
+        raise TooManyUploads(
+            f"You have uploaded {count(per_hour, 'file')} in the last hour, the most allowed; "
+            "try again later.",
+            "file",
+        )
 
 
 def _stored_name(filename: str) -> str:

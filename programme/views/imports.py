@@ -125,9 +125,11 @@ def upload(programme_slug: str, kind: str):
     programme = _programme(programme_slug)
     importer = _importer(kind)
     form = UploadForm()
+    status = None
     if form.validate_on_submit():
         file = form.file.data
         try:
+            imports.check_upload_rate(current_user, current_app.config["IMPORT_UPLOADS_PER_HOUR"])
             record, preview = importer.upload(
                 programme,
                 file.read(),
@@ -136,12 +138,15 @@ def upload(programme_slug: str, kind: str):
                 _limits(),
                 today=today(),
             )
+        except imports.TooManyUploads as error:
+            form.add_service_error("file", error.message)
+            status = 429
         except ServiceError as error:
             form.add_service_error("file", error.message)
         else:
             endpoint = ".columns" if preview.missing else ".show"
             return redirect(url_for(endpoint, programme_slug=programme.slug, import_id=record.id))
-    return render_form(
+    page, code = render_form(
         "imports/upload.html",
         form=form,
         programme=programme,
@@ -149,6 +154,7 @@ def upload(programme_slug: str, kind: str):
         max_bytes=current_app.config["IMPORT_MAX_BYTES"],
         max_rows=current_app.config["IMPORT_MAX_ROWS"],
     )
+    return page, status or code
 
 
 @bp.route("/<int:import_id>/columns", methods=["GET", "POST"])

@@ -1,0 +1,124 @@
+"""Streaming a workbook's zip parts once before openpyxl reads them: every part's actual size
+against what the zip declares and against the unpacked limit, and every worksheet's cells and
+columns counted as they stream, so a hostile file is refused at the limit, never after.
+
+The cell count is an upper bound read from the raw XML (a ``<c>`` element that is not empty),
+so it never lets through more cells than openpyxl would build; the worker's memory cap
+(``spreadsheet_worker.py``) stays the last line of defence.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from programme.domain.formatting import file_size
+from programme.domain.spreadsheet_files import ReadLimits, SpreadsheetError
+
+CHUNK = 256 * 1024
+# A row, or a cell that is not self-closing (an empty styled cell carries no value), with any
+# namespace prefix.
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])([^>]*)>")
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
+_SHARED_STRINGS = re.compile(r"xl/sharedStrings\.xml", re.IGNORECASE)
+_STRING_TAGS = (b"<si>", b"<si ", b":si>", b":si ")  # bytes.count: fast on 300 MB
+
+
+def scan_zip(data: bytes, limits: ReadLimits) -> None:
+    """Inflate every part once, counting as it streams; raise at the first limit passed."""
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                cells = _counter(member.filename, limits)
+                actual = 0
+                with archive.open(member) as stream:
+                    while chunk := stream.read(CHUNK):
+                        actual += len(chunk)
+                        total += len(chunk)
+                        if actual > member.file_size:
+                            raise _lying()
+                        if total > limits.max_uncompressed_bytes:
+                            raise expands_error(limits)
+                        if cells is not None:
+                            cells.feed(chunk)
+                if actual != member.file_size:
+                    raise _lying()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
+        # zipfile never inflates past the declared size; a part longer than it says fails its
+        # checksum there, one shorter ends early.
+        raise _lying() from error
+    except NotImplementedError as error:  # an unknown compression method
+        raise SpreadsheetError(
+            "The file could not be read as an Excel workbook; it may be damaged."
+        ) from error
+
+
+def _counter(name: str, limits: ReadLimits) -> _CellCounter | None:
+    if _SHEET_PART.fullmatch(name):
+        return _CellCounter(limits)
+    if _SHARED_STRINGS.fullmatch(name):  # openpyxl holds every shared string at once
+        return _CellCounter(limits, strings=True)
+    return None
+
+
+def expands_error(limits: ReadLimits) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"The file expands to more than {file_size(limits.max_uncompressed_bytes)} of data, "
+        "so it was not opened."
+    )
+
+
+def _lying() -> SpreadsheetError:
+    return SpreadsheetError(
+        "The workbook’s parts are not the size it says they are, so it was not opened; "
+        "it may be damaged."
+    )
+
+
+class _CellCounter:
+    """Counts a worksheet's cells per row and in all, across chunk boundaries."""
+
+    def __init__(self, limits: ReadLimits, *, strings: bool = False) -> None:
+        self.strings = strings
+        self.max_columns = limits.max_columns
+        self.max_cells = limits.max_rows * limits.max_columns
+        self.in_row = 0
+        self.total = 0
+        self.tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        text = self.tail + chunk
+        cut = text.rfind(b"<")
+        # A tag may be cut by the chunk's end: keep its start for the next chunk (a tag longer
+        # than a chunk is not a cell anyone wrote, and is simply not counted twice).
+        if cut != -1 and b">" not in text[cut:]:
+            text, self.tail = text[:cut], text[cut:][:CHUNK]
+        else:
+            self.tail = b""
+        if self.strings:
+            self.total += sum(text.count(tag) for tag in _STRING_TAGS)
+            if self.total > self.max_cells:
+                raise SpreadsheetError(
+                    f"The file holds more than {self.max_cells:,} pieces of text; split it "
+                    "into smaller files."
+                )
+            return
+        for match in _TAG.finditer(text):
+            if match.group(1) == b"row":
+                self.in_row = 0
+                continue
+            if match.group(2).endswith(b"/"):
+                continue
+            self.in_row += 1
+            self.total += 1
+            if self.in_row > self.max_columns:
+                raise SpreadsheetError(
+                    f"A row of the file has more than {self.max_columns} columns; an import "
+                    "reads at most that many, so it was not opened."
+                )
+            if self.total > self.max_cells:
+                raise SpreadsheetError(
+                    f"The file has more than {self.max_cells:,} cells; split it into smaller files."
+                )
