@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from programme import log_privacy
+from programme import log_privacy, odd_input
 from programme.config import build_config
 from programme.domain.formatting import file_size
 from programme.extensions import csrf, db, login_manager, migrate
@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_error_pages(app)
     _register_template_helpers(app)
     _register_no_store(app)
+    odd_input.register(app)
     log_privacy.install(app.logger)
 
     if app.config["PROXY_FIX_HOPS"]:

@@ -18,6 +18,7 @@ from typing import Any
 from flask import request
 
 from programme.api.errors import SENTENCES, ApiError
+from programme.domain.control_characters import CANNOT_BE_TYPED, has_control
 
 # Bodies are a few fields of text; anything near this size is a mistake or an attack.
 MAX_BODY_BYTES = 64 * 1024
@@ -34,6 +35,10 @@ class Text:
     def read(self, name: str, value: Any) -> str:
         if not isinstance(value, str) or len(value) > self.max_length:
             raise ApiError(400, f"{name} must be text of at most {self.max_length} characters.")
+        if has_control(value, multi_line=True):
+            raise ApiError(
+                400, f"{name} {CANNOT_BE_TYPED}, such as \\u0000. Remove it and try again."
+            )
         return value
 
 

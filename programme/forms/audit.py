@@ -4,6 +4,7 @@ ones in the trail; the view fills them in."""
 from datetime import date
 
 from wtforms import SelectField, StringField, ValidationError
+from wtforms.validators import Length
 
 from programme.forms.base import BaseForm
 
@@ -21,8 +22,8 @@ def parse_day(text: str | None) -> date | None:
 class DateRangeFilters:
     """A filter form's From and To days (mixed into a BaseForm): real dates, in order."""
 
-    date_from = StringField("From", description=DATE_HINT)
-    date_to = StringField("To", description=DATE_HINT)
+    date_from = StringField("From", description=DATE_HINT, validators=[Length(max=40)])
+    date_to = StringField("To", description=DATE_HINT, validators=[Length(max=40)])
 
     def validate_date_from(self, field) -> None:
         if field.data and parse_day(field.data) is None:

@@ -48,6 +48,7 @@ def confirm_password_field() -> PasswordField:
         "Confirm new password",
         validators=[
             DataRequired("Enter your new password again, to confirm it."),
+            Length(max=256),
             EqualTo("password", "The passwords do not match: type the same new password twice."),
         ],
         render_kw={"autocomplete": "new-password"},

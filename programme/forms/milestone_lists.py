@@ -5,7 +5,7 @@ and check what was posted.
 """
 
 from wtforms import HiddenField, SelectField, StringField, ValidationError
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length
 
 from programme.domain.numbers import signed_whole_number
 from programme.forms.base import BaseForm
@@ -22,13 +22,13 @@ class RowStatusForm(BaseForm):
 
 
 class BulkForm(BaseForm):
-    action = StringField()
+    action = StringField(validators=[Length(max=20)])
     # Only the chosen action's field matters; the service checks it.
     status = SelectField("Status", choices=STATUS_CHOICES, validate_choice=False)
     owner = SelectField("Owner", choices=[], validate_choice=False)
     # Text, not IntegerField: it is read (and refused) only when the action is "move", so a
     # stray word in the box does not stop a change of status or owner.
-    days = StringField("Working days")
+    days = StringField("Working days", validators=[Length(max=20)])
     next = HiddenField()
 
     def validate_days(self, field) -> None:

@@ -134,14 +134,14 @@ class EnrolForm(BaseForm):
     POST, after the over-capacity question; `show` and `q` carry the picker's filters."""
 
     staff = SelectMultipleField("People to enrol", choices=[], coerce=int, validate_choice=False)
-    team = StringField("Team")
+    team = StringField("Team", validators=[Length(max=20)])  # a team's id
     confirm = HiddenField()
     show = HiddenField()
     q = HiddenField()
 
 
 class MovePlaceForm(BaseForm):
-    target = StringField("Session to move them to")
+    target = StringField("Session to move them to", validators=[Length(max=20)])  # an id
     confirm = HiddenField()
 
 

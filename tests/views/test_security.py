@@ -241,6 +241,10 @@ def test_in_production_the_session_cookie_is_also_secure(app, database_url):
 )
 def test_signing_in_never_follows_next_off_the_site(app, client, target):
     response = log_in(client, create_user("viewer").email, query_string={"next": target})
+    if "\t" in target:  # a control character in the address is refused before the sign-in
+        assert response.status_code == 400
+        assert "Location" not in response.headers
+        return
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
