@@ -4,7 +4,8 @@ short-lived process and never a web worker (or the command line's memory).
 ``read_table_in_worker`` has ``read_table``'s signature and result. The worker is forked from a
 ``forkserver`` process (started once per parent, with the spreadsheet modules already imported,
 and never holding a database connection), caps its own address space (``RLIMIT_AS``) and reports
-its peak memory; the parent stops it at ``limits.parse_seconds``. Each refusal is one sentence.
+its peak memory; the parent stops it a moment after ``limits.parse_seconds``. Each refusal is
+one sentence.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from programme.domain.formatting import count
 from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table, read_table
 
 _PRELOAD = ["programme.domain.spreadsheet"]
@@ -60,7 +62,7 @@ def read_table_in_worker(
     process.start()
     sender.close()
     try:
-        outcome = _receive(receiver, process, limits.parse_seconds)
+        outcome = _receive(receiver, process, limits.parse_seconds + KILL_GRACE_SECONDS)
     finally:
         receiver.close()
         if process.is_alive():
@@ -75,6 +77,12 @@ def read_table_in_worker(
     if kind == "table":
         return value
     raise SpreadsheetError(value)
+
+
+# The worker stops itself at 80% of the limit to report what the read cost; on a loaded machine
+# starting it and sending the report take time too, so the parent kills it a moment after the
+# limit, not at it.
+KILL_GRACE_SECONDS = 1.0
 
 
 def _receive(receiver, process, seconds: float):
@@ -93,9 +101,13 @@ def _timed_out(started: float, limits: ReadLimits) -> bool:
 
 def _too_slow(limits: ReadLimits) -> str:
     return (
-        f"The file took longer than {limits.parse_seconds:g} seconds to read, so it was not "
+        f"The file took longer than {_seconds(limits.parse_seconds)} to read, so it was not "
         "opened; split it into smaller files."
     )
+
+
+def _seconds(amount: float) -> str:
+    return count(int(amount), "second") if amount == int(amount) else f"{amount:g} seconds"
 
 
 def _too_big() -> str:
@@ -121,7 +133,7 @@ def _work(sender, data, filename, field_synonyms, limits: ReadLimits) -> None:  
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     # Stop a little before the parent would kill us, so the refusal can say what it cost.
     signal.signal(signal.SIGALRM, _out_of_time)
-    signal.setitimer(signal.ITIMER_REAL, limits.parse_seconds * 0.9)
+    signal.setitimer(signal.ITIMER_REAL, limits.parse_seconds * 0.8)
     try:
         outcome = ("table", read_table(data, filename, field_synonyms, limits), _peak_bytes())
     except SpreadsheetError as error:
