@@ -6,6 +6,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 DEVELOPMENT_SECRET = "development-only-secret-key-do-not-use-in-production"
 
@@ -58,9 +60,13 @@ def engine_options(url: str, connect_timeout: int, statement_timeout: int) -> di
     """
     options: dict = {"pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("postgresql"):
+        # connect_args replace the URL's own `options` (a search_path, say): keep them too.
+        own = make_url(url).query.get("options", "")
+        own = " ".join(own) if isinstance(own, tuple) else own
+        timeout = f"-c statement_timeout={statement_timeout * 1000}"
         options["connect_args"] = {
             "connect_timeout": connect_timeout,
-            "options": f"-c statement_timeout={statement_timeout * 1000}",
+            "options": f"{own} {timeout}".strip(),
         }
     return options
 

@@ -217,6 +217,14 @@ def test_postgresql_is_given_the_timeouts_and_sqlite_is_not():
     }
 
 
+def test_the_url_s_own_connection_options_are_kept_beside_the_timeout():
+    url = "postgresql+psycopg://u@h/d?options=-csearch_path%3Dold_schema"
+    options = engine_options(url, connect_timeout=5, statement_timeout=30)
+    assert (
+        options["connect_args"]["options"] == "-csearch_path=old_schema -c statement_timeout=30000"
+    )
+
+
 def test_the_timeouts_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT", "3")
     monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT", "12")
