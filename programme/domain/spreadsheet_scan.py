@@ -14,7 +14,7 @@ import re
 import zipfile
 
 from programme.domain.formatting import file_size
-from programme.domain.spreadsheet_files import ReadLimits, SpreadsheetError
+from programme.domain.spreadsheet_files import ReadLimits, SpreadsheetError, workbook_error
 
 CHUNK = 256 * 1024
 # A row, or a cell that is not self-closing (an empty styled cell carries no value), with any
@@ -45,14 +45,15 @@ def scan_zip(data: bytes, limits: ReadLimits) -> None:
                             cells.feed(chunk)
                 if actual != member.file_size:
                     raise _lying()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
-        # zipfile never inflates past the declared size; a part longer than it says fails its
-        # checksum there, one shorter ends early.
-        raise _lying() from error
-    except NotImplementedError as error:  # an unknown compression method
-        raise SpreadsheetError(
-            "The file could not be read as an Excel workbook; it may be damaged."
-        ) from error
+    except (zipfile.BadZipFile, EOFError) as error:
+        # zipfile never inflates past the declared size: a part longer than it says fails its
+        # checksum there, one shorter ends early. Anything else is damage, not a lie.
+        if isinstance(error, EOFError) or "CRC" in str(error):
+            raise _lying() from error
+        raise workbook_error(error) from error
+    except (zipfile.LargeZipFile, OSError, NotImplementedError) as error:
+        # e.g. an unknown compression method or a corrupt deflate stream
+        raise workbook_error(error) from error
 
 
 def _counter(name: str, limits: ReadLimits) -> _CellCounter | None:
