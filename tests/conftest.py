@@ -114,20 +114,50 @@ def _migrated(database_url: str) -> str:
 
 
 def empty_tables() -> None:
-    # DELETE rather than TRUNCATE: on PostgreSQL, truncating twenty small tables costs far more
+    # DELETE rather than TRUNCATE: on PostgreSQL, truncating forty small tables costs far more
     # than deleting their few rows, and tests never rely on ids starting at 1.
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        # In one round trip: forty DELETEs sent one by one took ten times as long (20 ms).
+        quote = db.engine.dialect.identifier_preparer.format_table
+        statements = "; ".join(f"DELETE FROM {quote(table)}" for table in tables)
+        db.session.connection().exec_driver_sql(statements)
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
     db.session.commit()
 
 
+@pytest.fixture(scope="session")
+def _shared_app(_migrated: str):
+    return make_app(_migrated)
+
+
 @pytest.fixture
-def app(_migrated: str):
-    app = make_app(_migrated)
-    with app.app_context():
-        empty_tables()
-        yield app
-        db.session.remove()
+def app(_shared_app):
+    """The app, on emptied tables. One app serves every test: building one (its ~140 URL rules
+    compiled afresh) cost more than most tests. What a test changes on it, its settings and its
+    test client class, is put back afterwards; a test that adds routes takes `own_app`."""
+    app = _shared_app
+    settings = dict(app.config)
+    client_class = app.test_client_class
+    try:
+        with app.app_context():
+            empty_tables()
+            yield app
+            db.session.remove()
+    finally:
+        app.config.clear()
+        app.config.update(settings)
+        app.test_client_class = client_class
+
+
+@pytest.fixture
+def own_app(app, _migrated: str):
+    """An app of the test's own, on the same emptied database, for a test that adds a route."""
+    own = make_app(_migrated)
+    yield own
+    with own.app_context():
         db.engine.dispose()
 
 

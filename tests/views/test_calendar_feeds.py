@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from programme import clock
 from programme.extensions import db
@@ -187,7 +187,7 @@ def test_replace_and_revoke_with_no_feed_go_back_to_the_account_page(app, sign_i
         assert client.post(path).status_code == 302
 
 
-def test_calendar_mail_a_request_commits_goes_out_once_it_has_answered(app, trainer_week):
+def test_calendar_mail_a_request_commits_goes_out_once_it_has_answered(own_app, trainer_week):
     """The after-request hook delivers what the request's transactions committed."""
     learns = trainer_week[2]
     people = [place.staff for place in learns.places]
@@ -198,9 +198,13 @@ def test_calendar_mail_a_request_commits_goes_out_once_it_has_answered(app, trai
         db.session.commit()
         return "done"
 
-    app.add_url_rule("/test-calendar-mail", "test_calendar_mail", enrol_and_tell)
+    own_app.add_url_rule("/test-calendar-mail", "test_calendar_mail", enrol_and_tell)
+    # The request invites afresh: the fixture's own invitations are gone and forgotten.
+    db.session.execute(delete(OutboxMessage))
+    db.session.commit()
+    calendar_invites.committed_ids()
 
-    response = app.test_client().get("/test-calendar-mail", buffered=True)  # closed, as served
+    response = own_app.test_client().get("/test-calendar-mail", buffered=True)  # closed, as served
 
     assert response.status_code == 200
     db.session.expire_all()

@@ -8,7 +8,7 @@ import logging
 from programme.extensions import db
 from programme.models import User
 from tests.builders import create_user
-from tests.conftest import sign_in_as
+from tests.conftest import IsolatedClient, sign_in_as
 
 
 def test_signed_in_pages_and_downloads_are_no_store_and_anonymous_pages_need_not_be(app, client):
@@ -21,7 +21,9 @@ def test_signed_in_pages_and_downloads_are_no_store_and_anonymous_pages_need_not
         assert response.headers["Cache-Control"] == "no-store", path
 
 
-def test_a_failing_request_logs_no_sql_parameters(app, client, caplog):
+def test_a_failing_request_logs_no_sql_parameters(own_app, caplog):
+    own_app.test_client_class = IsolatedClient
+    client = own_app.test_client()
     taken = create_user("admin", email="taken.address@example.org")
     sign_in_as(client, taken)
 
@@ -36,8 +38,8 @@ def test_a_failing_request_logs_no_sql_parameters(app, client, caplog):
         )
         db.session.commit()
 
-    app.add_url_rule("/test-clash", "test_clash", clash)
-    app.config["PROPAGATE_EXCEPTIONS"] = False
+    own_app.add_url_rule("/test-clash", "test_clash", clash)
+    own_app.config["PROPAGATE_EXCEPTIONS"] = False
 
     with caplog.at_level(logging.DEBUG):
         response = client.get("/test-clash")
