@@ -73,6 +73,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # the programme and the board that decides go-live. Issuing a pack is the same people.
     "export_workbook": frozenset({"admin", "programme_manager", "board_member"}),
     "issue_board_pack": frozenset({"admin", "programme_manager", "board_member"}),
+    # The business case (issue 20): budget lines, spend, partner pledges and cost-avoidance
+    # scenarios. Everyone who may view a programme reads them; its managers keep them.
+    "manage_finance": frozenset({"admin", "programme_manager"}),
+    # Outcome indicators: adding indicators, baselines and targets, recording and importing
+    # values; and group supervision sessions held by live teams.
+    "record_outcomes": frozenset({"admin", "programme_manager"}),
+    "record_supervision": frozenset({"admin", "programme_manager"}),
     "manage_users": frozenset({"admin"}),
     # A programme's members: adding people (or inviting new ones), their role there, removing
     # them. Administrators for every programme, programme managers for their own.

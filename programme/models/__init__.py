@@ -3,10 +3,18 @@
 from programme.models.api_tokens import ApiToken
 from programme.models.audit import AuditEvent
 from programme.models.board_packs import BoardPack
+from programme.models.finance import (
+    BudgetLine,
+    CostScenario,
+    PartnerPledge,
+    ScenarioYear,
+    Spend,
+)
 from programme.models.imports import ColumnMapping, ImportChange, ImportRecord, ValueAlias
 from programme.models.mail import AccountLink, CalendarFeed, DigestPreference, OutboxMessage
 from programme.models.memberships import Membership
 from programme.models.organisations import Organisation
+from programme.models.outcomes import Indicator, IndicatorTarget, IndicatorValue
 from programme.models.programme import Locality, Programme, Team
 from programme.models.readiness import (
     CheckSignOff,
@@ -25,6 +33,7 @@ from programme.models.recruitment import (
     post_values,
 )
 from programme.models.security import RecoveryCode, SecurityEvent
+from programme.models.supervision import SupervisionSession
 from programme.models.timeline import (
     Milestone,
     MilestoneStatus,
@@ -43,6 +52,15 @@ from programme.models.training import (
 from programme.models.users import LoginAttempt, User
 
 __all__ = [
+    "SupervisionSession",
+    "IndicatorValue",
+    "IndicatorTarget",
+    "Indicator",
+    "Spend",
+    "ScenarioYear",
+    "PartnerPledge",
+    "CostScenario",
+    "BudgetLine",
     "AccountLink",
     "ApiToken",
     "CalendarFeed",
