@@ -1,10 +1,8 @@
 """The demo programme: its teams' posts, and the demo HR spreadsheet imported over them."""
 
-import io
 from datetime import timedelta
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from programme.domain.spreadsheet import ReadLimits
@@ -26,14 +24,35 @@ from programme.services.readiness import board
 from programme.services.recruitment.establishments import get_establishment
 from programme.services.recruitment.overview import programme_recruitment
 from programme.services.training import completion, schedule
-from tests.conftest import TODAY
+from tests.conftest import TODAY, empty_tables, make_app, one_shared_transaction
 from tests.queries import count_rows
 
 GATE = 70
 
 
-def test_seed_demo_shows_localities_above_and_below_the_recruitment_line(app):
-    programme = demo.load_demo(TODAY).programme
+@pytest.fixture(scope="module")
+def _demo_world(_migrated):
+    """The demo is loaded once for the module (it takes seconds); each test rolls back to it."""
+    app = make_app(_migrated)
+    with app.app_context():
+        empty_tables()
+        with one_shared_transaction(app) as savepoint:
+            yield demo.load_demo(TODAY).programme.id, savepoint
+
+
+@pytest.fixture
+def demo_programme(_demo_world):
+    programme_id, savepoint = _demo_world
+    case = savepoint()
+    try:
+        yield db.session.get(Programme, programme_id)
+    finally:
+        db.session.remove()
+        case.rollback()
+
+
+def test_seed_demo_shows_localities_above_and_below_the_recruitment_line(demo_programme):
+    programme = demo_programme
 
     shares = {
         locality.name: share for locality, share in programme_recruitment(programme).localities
@@ -57,8 +76,10 @@ def test_seed_demo_shows_localities_above_and_below_the_recruitment_line(app):
     assert (again.count("created"), again.count("updated"), again.count("rejected")) == (0, 0, 0)
 
 
-def test_the_demo_spreadsheet_fills_in_the_template_posts_rather_than_adding_beside_them(app):
-    programme = demo.load_demo(TODAY).programme
+def test_the_demo_spreadsheet_fills_in_the_template_posts_rather_than_adding_beside_them(
+    demo_programme,
+):
+    programme = demo_programme
 
     record = db.session.scalars(select(ImportRecord)).one()
     posts_by_kind = {
@@ -73,30 +94,11 @@ def test_the_demo_spreadsheet_fills_in_the_template_posts_rather_than_adding_bes
     assert count_rows(Post, Post.reference.is_not(None)) == record.created + record.updated
 
 
-def test_seed_demo_refuses_to_load_half_when_the_spreadsheet_has_a_bad_row(
-    app, tmp_path, monkeypatch
-):
-    book = Workbook()
-    book.active.append(["Service area", "Team", "Job title", "Status"])
-    book.active.append(["Mendip", "Glastonbury FS Team", "IDVA", "In post"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    bad = tmp_path / "demo-recruitment.xlsx"
-    bad.write_bytes(buffer.getvalue())
-    monkeypatch.setattr(demo, "DEMO_RECRUITMENT_FILE", bad)
-
-    with pytest.raises(ValueError, match="There is no team “Glastonbury FS Team” in Mendip"):
-        demo.load_demo(TODAY)
-
-    assert count_rows(Programme) == 0
-    assert count_rows(Post) == 0
-
-
 # ------------------------------------------------------------------ training
 
 
-def test_seed_demo_shows_localities_above_and_below_the_training_line(app):
-    programme = demo.load_demo(TODAY).programme
+def test_seed_demo_shows_localities_above_and_below_the_training_line(demo_programme):
+    programme = demo_programme
 
     summary = completion.programme_training(programme, TODAY, TODAY)
     shares = {
@@ -113,8 +115,8 @@ def test_seed_demo_shows_localities_above_and_below_the_training_line(app):
     assert all(cost.cohorts > 0 for cost in summary.costs)
 
 
-def test_the_demo_has_one_cancelled_upcoming_session_with_its_reason(app):
-    programme = demo.load_demo(TODAY).programme
+def test_the_demo_has_one_cancelled_upcoming_session_with_its_reason(demo_programme):
+    programme = demo_programme
 
     upcoming = schedule.schedule(programme, TODAY).upcoming
     [cancelled] = [row for row in upcoming if row.session.cancelled]
@@ -123,8 +125,8 @@ def test_the_demo_has_one_cancelled_upcoming_session_with_its_reason(app):
     assert any(not row.session.cancelled for row in upcoming)
 
 
-def test_the_demo_board_on_the_test_day_follows_the_rule_as_written(app):
-    programme = demo.load_demo(TODAY).programme
+def test_the_demo_board_on_the_test_day_follows_the_rule_as_written(demo_programme):
+    programme = demo_programme
 
     rows = {row.locality.name: row.readiness for row in board.board(programme, TODAY).rows}
 
@@ -174,8 +176,10 @@ def test_the_demo_board_on_the_test_day_follows_the_rule_as_written(app):
     }
 
 
-def test_seed_demo_has_upcoming_sessions_with_places_and_a_past_one_without_a_register(app):
-    programme = demo.load_demo(TODAY).programme
+def test_seed_demo_has_upcoming_sessions_with_places_and_a_past_one_without_a_register(
+    demo_programme,
+):
+    programme = demo_programme
 
     planned = schedule.schedule(programme, TODAY)
 
@@ -194,8 +198,8 @@ def test_seed_demo_has_upcoming_sessions_with_places_and_a_past_one_without_a_re
     assert {s.session.trainer.email for s in planned.past} == {"trainer@example.org"}
 
 
-def test_seed_demo_staff_fill_the_posts_that_have_someone_in_them(app):
-    programme = demo.load_demo(TODAY).programme
+def test_seed_demo_staff_fill_the_posts_that_have_someone_in_them(demo_programme):
+    programme = demo_programme
 
     staff = list(db.session.scalars(select(StaffMember)))
     holders = db.session.scalars(
@@ -216,8 +220,7 @@ def test_seed_demo_staff_fill_the_posts_that_have_someone_in_them(app):
     )
 
 
-def test_seed_demo_twice_adds_no_training(app):
-    demo.load_demo(TODAY)
+def test_seed_demo_twice_adds_no_training(demo_programme):
     counts = {model: count_rows(model) for model in (StaffMember, TrainingSession, Attendance)}
 
     again = demo.load_demo(TODAY)
@@ -229,8 +232,10 @@ def test_seed_demo_twice_adds_no_training(app):
 # ------------------------------------------------------------------ county-wide psychologists
 
 
-def test_seed_demo_s_psychologists_serve_every_locality_and_count_toward_no_recruitment(app):
-    programme = demo.load_demo(TODAY).programme
+def test_seed_demo_s_psychologists_serve_every_locality_and_count_toward_no_recruitment(
+    demo_programme,
+):
+    programme = demo_programme
 
     county = db.session.scalars(select(Team).where(Team.kind == "county")).one()
     shares = {
@@ -255,8 +260,8 @@ def test_seed_demo_s_psychologists_serve_every_locality_and_count_toward_no_recr
     assert ready == {"South Somerset"}
 
 
-def test_the_demo_s_posts_and_staff_belong_to_its_named_partners(app):
-    programme = demo.load_demo(TODAY).programme
+def test_the_demo_s_posts_and_staff_belong_to_its_named_partners(demo_programme):
+    programme = demo_programme
 
     partners = {o.name: o for o in programme.organisations}
     assert len(partners) == 5
@@ -275,8 +280,8 @@ def test_the_demo_s_posts_and_staff_belong_to_its_named_partners(app):
     assert held and all(person.organisation_id is not None for person in held)
 
 
-def test_the_demo_has_one_issued_pack_and_changes_since_it(app):
-    programme = demo.load_demo(TODAY).programme
+def test_the_demo_has_one_issued_pack_and_changes_since_it(demo_programme):
+    programme = demo_programme
 
     [pack] = listing.packs_of(programme)
     assert pack.meeting_date == TODAY - timedelta(days=7)
