@@ -145,10 +145,7 @@ def business_case_figures(
     """The business case over its horizon (see `horizon`): `costs` is what each year costs
     (spent, for a year that has ended; else forecast), each scenario what it expects to avoid."""
     years = horizon(
-        (year for year, cost in costs.items() if cost),
-        (year for one in scenarios for year, avoided in one.avoided.items() if avoided),
-        current_year,
-        minimum_years,
+        costs, (year for one in scenarios for year in one.avoided), current_year, minimum_years
     )
     in_horizon = {year: costs.get(year, 0) for year in years}
     curves = []
