@@ -76,8 +76,12 @@ class AvoidedCostsForm(BaseForm):
         return valid
 
     def amounts(self) -> dict[int, int | None]:
-        """Each year's avoided cost in pence (None: left blank), once the form is valid."""
+        """Each year's avoided cost in pence (None: left blank), once the form is valid. A year
+        the submitted form did not carry (the page was drawn before the business case grew) is
+        left out, so it keeps what it has."""
+        fields = {year: self[year_field(year)] for year in self.years}
         return {
-            year: parse_pounds(self[year_field(year)].data) if self[year_field(year)].data else None
-            for year in self.years
+            year: parse_pounds(field.data) if field.data else None
+            for year, field in fields.items()
+            if field.raw_data
         }

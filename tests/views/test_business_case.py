@@ -171,6 +171,20 @@ def test_a_manager_adds_a_scenario_then_enters_its_years(programme, manager, sig
     assert "Saved the High scenario's avoided costs for 2026/27, 2027/28." in shown
 
 
+def test_a_year_the_submitted_form_did_not_carry_keeps_its_amount(programme, manager, sign_in):
+    low = create_scenario(programme, "Low", {2026: 100_00, 2030: 500_00})
+
+    answer = sign_in(manager).post(
+        _url(programme, f"/scenarios/{low.id}/years"), data={"version": "1", "year_2026": "200"}
+    )
+
+    assert answer.status_code == 302
+    assert {y.financial_year: y.avoided_pence for y in reread(low).years} == {
+        2026: 200_00,
+        2030: 500_00,
+    }
+
+
 def test_the_years_form_shows_the_amounts_saved(programme, manager, sign_in):
     low = create_scenario(programme, "Low", {2026: 1_097_000_00})
 
