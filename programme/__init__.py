@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         auth,
         board_packs,
+        business_case,
         calendar_feeds,
         data_protection,
         exports,
@@ -162,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
         security_log.bp,
         api.bp,
         health.bp,
+        business_case.bp,
     ):
         app.register_blueprint(blueprint)
 

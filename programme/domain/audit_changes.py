@@ -82,6 +82,7 @@ ACTION_LABELS: dict[str, str] = {
     "add_member": "Member added",
     "change_member_role": "Member's role changed",
     "remove_member": "Member removed",
+    "set_avoided_costs": "Scenario's avoided costs changed",
 }
 
 # How a value is shown: a kind per field (below), each with its formatter.
@@ -193,6 +194,8 @@ _ENTITY_FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
     "value_alias": {"target": ("Means", POST_STATUS_LABELS)},
     # A register's keys are the people marked (their e-mail addresses), its values attendance.
     "training_session": {"*": ("", ATTENDANCE_LABELS)},
+    # A scenario's keys are financial years ("2025/26"), its values the costs avoided.
+    "cost_scenario": {"*": ("", MONEY)},
 }
 
 # References to other records by id: what they point at is in the entry's summary.

@@ -24,6 +24,7 @@ from programme.extensions import db
 from programme.models import Programme, ValueAlias
 from programme.services import api_tokens, localities, organisations, recruitment_import
 from programme.services.board_packs import issue
+from programme.services.business_case import add_scenario
 from programme.services.mail import outbox, unsubscribe
 from programme.services.mail.compose import Composed
 from programme.services.readiness import decisions, gate_criteria, gate_exceptions
@@ -80,6 +81,7 @@ class World:
     moved_event_id: int = 0
     staff_id: int = 0  # enrolled on the session, attendance not recorded
     other_programme: str = ""  # where the non-members of the walk belong
+    scenario_id: int = 0  # a cost-avoidance scenario of the business case
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -148,6 +150,8 @@ def build_world() -> World:
     db.session.commit()
     # A board pack issued for today's meeting, to show and download.
     pack = issue.issue_pack(programme, TODAY, board_member, TODAY)
+    # A cost-avoidance scenario of the business case, to change, rename and delete.
+    scenario = add_scenario(programme, "Low", None)
     # The locality's go-live date moved two weeks, so there is a move to summarise.
     move = localities.update_locality(
         locality,
@@ -183,6 +187,7 @@ def build_world() -> World:
         organisation_id=post.organisation_id,
         other_organisation_id=other.id,
         unsubscribe_token=unsubscribe.unsubscribe_token(viewer),
+        scenario_id=scenario.id,
     )
 
 
@@ -280,6 +285,10 @@ def _pack(w: World) -> dict:
 
 def _moved(w: World) -> dict:
     return {**_locality(w), "event_id": w.moved_event_id}
+
+
+def _scenario(w: World) -> dict:
+    return {**_programme(w), "scenario_id": w.scenario_id}
 
 
 def _none(_w: World) -> dict:
@@ -579,6 +588,12 @@ ROUTES: list[Route] = [
     # issue 17: health
     Route("health.live", "GET", "public"),
     Route("health.ready", "GET", "public"),
+    # issue 20: the business case's scenarios
+    Route("business_case.show", "GET", "view", _programme),
+    *_both("business_case.new", "manage_finance", _programme),
+    *_both("business_case.edit_years", "manage_finance", _scenario),
+    *_both("business_case.rename", "manage_finance", _scenario),
+    *_both("business_case.delete", "manage_finance", _scenario),
 ]
 
 

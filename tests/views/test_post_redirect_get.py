@@ -33,6 +33,7 @@ from programme.models import (
     Workstream,
 )
 from programme.models.api_tokens import ApiToken
+from programme.models.finance import CostScenario
 from programme.models.organisations import Organisation
 from programme.models.recruitment import Role
 from programme.models.training import StaffMember, TrainingSession
@@ -61,6 +62,7 @@ from tests.views.test_permissions import (  # noqa: F401  (fixtures)
     _post,
     _programme,
     _role,
+    _scenario,
     _session,
     _staff_member,
     _team,
@@ -280,6 +282,10 @@ def _upload_csv(w: World) -> bytes:
 
 def _workstream(w: World) -> str:
     return db.session.get(Workstream, w.workstream_id).name
+
+
+def _scenario_version(w: World) -> dict:
+    return {"version": str(db.session.get(CostScenario, w.scenario_id).version)}
 
 
 def _organisation_form(w: World) -> dict:
@@ -602,6 +608,21 @@ SUCCESS: list[Submit] = [
             "reason": "Erasure request ref 42",
         },
     ),
+    # issue 20: the business case's scenarios
+    Submit("business_case.new", "programme_manager", _programme, lambda _w: {"name": "High"}),
+    Submit(
+        "business_case.edit_years",
+        "programme_manager",
+        _scenario,
+        lambda w: {**_scenario_version(w), "year_2027": "£250,000"},
+    ),
+    Submit(
+        "business_case.rename",
+        "programme_manager",
+        _scenario,
+        lambda w: {**_scenario_version(w), "name": "Lower"},
+    ),
+    Submit("business_case.delete", "programme_manager", _scenario, _scenario_version),
 ]
 
 
