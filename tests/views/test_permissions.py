@@ -447,6 +447,17 @@ ROUTES: list[Route] = [
         )
         for method in ("GET", "POST")
     ],
+    # A finance spreadsheet import needs manage_finance as well.
+    *[
+        Route(
+            "imports.upload",
+            method,
+            "import_spreadsheets",
+            lambda w: {**_programme(w), "kind": "spend"},
+            effective="manage_finance",
+        )
+        for method in ("GET", "POST")
+    ],
     *[
         Route(endpoint, method, "import_spreadsheets", _import, effective="manage_recruitment")
         for endpoint, method in (
