@@ -193,6 +193,14 @@ _ENTITY_FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
     "value_alias": {"target": ("Means", POST_STATUS_LABELS)},
     # A register's keys are the people marked (their e-mail addresses), its values attendance.
     "training_session": {"*": ("", ATTENDANCE_LABELS)},
+    "partner_pledge": {
+        "organisation_id": ("Partner", "@organisations"),
+        "financial_year": ("Financial year", None),
+        "pledged_pence": ("Money pledged", None),
+        "posts_pledged": ("Posts pledged", None),
+        "received_pence": ("Money received", None),
+        "note": ("Note", None),
+    },
 }
 
 # References to other records by id: what they point at is in the entry's summary.

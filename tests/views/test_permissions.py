@@ -26,6 +26,7 @@ from programme.services import api_tokens, localities, organisations, recruitmen
 from programme.services.board_packs import issue
 from programme.services.mail import outbox, unsubscribe
 from programme.services.mail.compose import Composed
+from programme.services.partner_pledges import create_pledge
 from programme.services.readiness import decisions, gate_criteria, gate_exceptions
 from programme.services.training import catalogue, enrolment, schedule, staff_members
 from tests.builders import (
@@ -80,6 +81,7 @@ class World:
     moved_event_id: int = 0
     staff_id: int = 0  # enrolled on the session, attendance not recorded
     other_programme: str = ""  # where the non-members of the walk belong
+    pledge_id: int = 0  # a partner organisation's pledge
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -157,7 +159,19 @@ def build_world() -> World:
         wave=locality.wave,
         go_live=locality.go_live + timedelta(days=14),
     )
+    # A partner's pledged contribution, to change and remove.
+    pledge = create_pledge(
+        programme,
+        None,
+        organisation_id=other.id,
+        financial_year=2025,
+        pledged_pence=85_000_00,
+        posts_pledged=1,
+        received_pence=0,
+        note="",
+    )
     return World(
+        pledge_id=pledge.id,
         other_programme=other_programme.slug,
         moved_event_id=move.event.id,
         pack_id=pack.id,
@@ -472,6 +486,14 @@ ROUTES: list[Route] = [
             ("imports.download", "GET"),
         )
     ],
+    Route("partners.index", "GET", "view", _programme),
+    *_both("partners.new", "manage_finance", _programme),
+    *_both(
+        "partners.edit", "manage_finance", lambda w: {**_programme(w), "pledge_id": w.pledge_id}
+    ),
+    *_both(
+        "partners.delete", "manage_finance", lambda w: {**_programme(w), "pledge_id": w.pledge_id}
+    ),
     Route("admin.user_list", "GET", "manage_users"),
     *_both("admin.new_user", "manage_users"),
     *_both("admin.edit_user", "manage_users", _user),
