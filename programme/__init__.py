@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         milestones,
         organisations,
         outbox,
+        partners,
         passwords,
         programme_audit,
         programmes,
@@ -164,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
         api.bp,
         health.bp,
         business_case.bp,
+        partners.bp,
     ):
         app.register_blueprint(blueprint)
 

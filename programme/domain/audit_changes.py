@@ -196,6 +196,14 @@ _ENTITY_FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
     "training_session": {"*": ("", ATTENDANCE_LABELS)},
     # A scenario's keys are financial years ("2025/26"), its values the costs avoided.
     "cost_scenario": {"*": ("", MONEY)},
+    "partner_pledge": {
+        "organisation_id": ("Partner", "@organisations"),
+        "financial_year": ("Financial year", None),
+        "pledged_pence": ("Money pledged", MONEY),
+        "posts_pledged": ("Posts pledged", None),
+        "received_pence": ("Money received", MONEY),
+        "note": ("Note", None),
+    },
 }
 
 # References to other records by id: what they point at is in the entry's summary.

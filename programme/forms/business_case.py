@@ -9,7 +9,7 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from programme.domain.financial_years import year_label
-from programme.domain.pounds import parse_pounds
+from programme.domain.money import parse_pounds
 from programme.forms.base import BaseForm
 from programme.services.business_case import NAME_LENGTH, year_field
 
@@ -61,7 +61,7 @@ class AvoidedCostsForm(BaseForm):
             field = self[year_field(year)]
             if field.errors or not field.data:
                 continue
-            pence = parse_pounds(field.data)
+            pence = parse_pounds(field.data, shorthand=True)
             if pence is None:
                 field.errors.append(
                     f"Enter the avoided cost for {year_label(year)} in pounds, such as 250000 or "
@@ -81,7 +81,7 @@ class AvoidedCostsForm(BaseForm):
         left out, so it keeps what it has."""
         fields = {year: self[year_field(year)] for year in self.years}
         return {
-            year: parse_pounds(field.data) if field.data else None
+            year: parse_pounds(field.data, shorthand=True) if field.data else None
             for year, field in fields.items()
             if field.raw_data
         }

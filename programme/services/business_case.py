@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from programme.domain.charts import LineChart
 from programme.domain.financial_years import financial_year_of, year_label
-from programme.domain.pounds import LIMIT_PENCE
+from programme.domain.money import LIMIT_PENCE
 from programme.domain.scenario_payback import (
     BusinessCaseFigures,
     ScenarioInput,

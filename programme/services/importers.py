@@ -1,6 +1,6 @@
 """Every kind of spreadsheet import, by the kind stored on its import record."""
 
-from programme.services import attendance_import, recruitment_import, staff_import
+from programme.services import attendance_import, recruitment_import, spend_import, staff_import
 from programme.services.errors import NotFound
 from programme.services.import_flow import Importer
 
@@ -10,6 +10,7 @@ IMPORTERS: dict[str, Importer] = {
         recruitment_import.RECRUITMENT,
         staff_import.STAFF,
         attendance_import.ATTENDANCE,
+        spend_import.SPEND,
     )
 }
 

@@ -27,6 +27,7 @@ from programme.services.board_packs import issue
 from programme.services.business_case import add_scenario
 from programme.services.mail import outbox, unsubscribe
 from programme.services.mail.compose import Composed
+from programme.services.partner_pledges import create_pledge
 from programme.services.readiness import decisions, gate_criteria, gate_exceptions
 from programme.services.training import catalogue, enrolment, schedule, staff_members
 from tests.builders import (
@@ -82,6 +83,7 @@ class World:
     staff_id: int = 0  # enrolled on the session, attendance not recorded
     other_programme: str = ""  # where the non-members of the walk belong
     scenario_id: int = 0  # a cost-avoidance scenario of the business case
+    pledge_id: int = 0  # a partner organisation's pledge
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -161,7 +163,19 @@ def build_world() -> World:
         wave=locality.wave,
         go_live=locality.go_live + timedelta(days=14),
     )
+    # A partner's pledged contribution, to change and remove.
+    pledge = create_pledge(
+        programme,
+        None,
+        organisation_id=other.id,
+        financial_year=2025,
+        pledged_pence=85_000_00,
+        posts_pledged=1,
+        received_pence=0,
+        note="",
+    )
     return World(
+        pledge_id=pledge.id,
         other_programme=other_programme.slug,
         moved_event_id=move.event.id,
         pack_id=pack.id,
@@ -456,6 +470,17 @@ ROUTES: list[Route] = [
         )
         for method in ("GET", "POST")
     ],
+    # A finance spreadsheet import needs manage_finance as well.
+    *[
+        Route(
+            "imports.upload",
+            method,
+            "import_spreadsheets",
+            lambda w: {**_programme(w), "kind": "spend"},
+            effective="manage_finance",
+        )
+        for method in ("GET", "POST")
+    ],
     *[
         Route(endpoint, method, "import_spreadsheets", _import, effective="manage_recruitment")
         for endpoint, method in (
@@ -470,6 +495,14 @@ ROUTES: list[Route] = [
             ("imports.download", "GET"),
         )
     ],
+    Route("partners.index", "GET", "view", _programme),
+    *_both("partners.new", "manage_finance", _programme),
+    *_both(
+        "partners.edit", "manage_finance", lambda w: {**_programme(w), "pledge_id": w.pledge_id}
+    ),
+    *_both(
+        "partners.delete", "manage_finance", lambda w: {**_programme(w), "pledge_id": w.pledge_id}
+    ),
     Route("admin.user_list", "GET", "manage_users"),
     *_both("admin.new_user", "manage_users"),
     *_both("admin.edit_user", "manage_users", _user),

@@ -435,6 +435,36 @@ SUCCESS: list[Submit] = [
     ),
     Submit("organisations.confirm_merge", "admin", _merge),
     Submit(
+        "partners.new",
+        "programme_manager",
+        _programme,
+        lambda w: {
+            "organisation_id": w.organisation_id,
+            "financial_year": "2026/27",
+            "pledged": "£10,000",
+            "received": "",
+        },
+    ),
+    Submit(
+        "partners.edit",
+        "programme_manager",
+        lambda w: {**_programme(w), "pledge_id": w.pledge_id},
+        lambda w: {
+            "organisation_id": w.other_organisation_id,
+            "financial_year": "2025/26",
+            "pledged": "85,000",
+            "posts_pledged": "1",
+            "received": "40,000",
+            "version": "1",
+        },
+    ),
+    Submit(
+        "partners.delete",
+        "programme_manager",
+        lambda w: {**_programme(w), "pledge_id": w.pledge_id},
+        lambda _w: {"version": "1"},
+    ),
+    Submit(
         "training.new_session",
         "admin",
         _programme,
