@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
         calendar_feeds,
         data_protection,
         exports,
+        finance,
         health,
         imports,
         localities,
@@ -162,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
         security_log.bp,
         api.bp,
         health.bp,
+        finance.bp,
     ):
         app.register_blueprint(blueprint)
 
