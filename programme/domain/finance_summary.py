@@ -80,6 +80,12 @@ class FinanceYear:
     funded: bool
     when: str  # "past", "current" or "future"
 
+    @property
+    def has_figures(self) -> bool:
+        """Whether anything is budgeted, spent or forecast in the year (else its table of
+        noughts is left out)."""
+        return self.total != NOTHING
+
 
 @dataclass(frozen=True)
 class FinanceSummary:

@@ -89,3 +89,8 @@ def test_amounts_in_pounds_are_read_as_pence(text, pence):
 @pytest.mark.parametrize("text", ["", "ten", "1.505", "1,50", "£", "--5", "1 500"])
 def test_what_is_not_an_amount_is_refused(text):
     assert parse_pounds(text) is None
+
+
+def test_a_year_with_nothing_budgeted_or_spent_has_no_figures_to_break_down():
+    summary = summarise([_line(2025)], {}, go_live_years=[2025], current_year=2025)
+    assert [year.has_figures for year in summary.years] == [True, False, False]

@@ -242,3 +242,13 @@ def test_a_viewer_sees_the_pages_but_cannot_change_them(programme, sign_in):
     assert "Record spend" not in page
     assert client.get(_url(programme, "/budget-lines/new")).status_code == 403
     assert client.post(_url(programme, "/spend/new"), data={}).status_code == 403
+
+
+def test_the_spend_form_offers_only_budget_lines_and_preselects_the_lines_own(programme, sign_in):
+    client = sign_in(create_user("programme_manager"))
+    page = page_of(client.get(_url(programme, "/spend/new")))
+    assert "has none yet" in visible_text(page)
+
+    line = _line(programme)
+    page = page_of(client.get(_url(programme, f"/spend/new?line={line.id}")))
+    assert f'<option selected value="{line.id}">Staffing 2026/27 (DfE grant)</option>' in page
