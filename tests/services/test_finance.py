@@ -211,3 +211,13 @@ def test_the_summary_counts_sessions_and_recorded_spend_as_training(programme):
     training = summary.years[0].categories[0]
     assert (training.figures.budget, training.figures.actual) == (2_000_000, 700_000)
     assert summary.unfunded_warning == "No funding recorded after March 2027"
+
+
+def test_spend_for_an_unknown_category_is_refused_naming_the_categories(programme):
+    with pytest.raises(ServiceError) as refused:
+        spend.record_spend_for(programme, 2026, "catering", None, 1, 10_000)
+    assert refused.value.message == (
+        "“catering” is not a spend category: the categories are training, staffing, systems, "
+        "improvement partner and other."
+    )
+    assert refused.value.field == "category"

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from programme.domain.audit_changes import fields_in_words
-from programme.domain.finance_terms import category_label
+from programme.domain.finance_terms import SPEND_CATEGORIES, category_label
 from programme.domain.financial_years import quarter_label, year_label
-from programme.domain.formatting import money
+from programme.domain.formatting import listed, money
 from programme.extensions import db
 from programme.models import BudgetLine, Programme, Spend, User
 from programme.services import audit
@@ -154,6 +154,12 @@ def line_for(
     """The budget line spend in `year` and `category` is recorded against: the one line of that
     year and category, or the one from `funding_source` when given (or when there are several).
     `lines`: the programme's lines, when the caller has loaded them (an import, once)."""
+    if category not in SPEND_CATEGORIES:
+        raise ServiceError(
+            f"“{category}” is not a spend category: the categories are "
+            f"{listed([label.lower() for label in SPEND_CATEGORIES.values()])}.",
+            "category",
+        )
     candidates = [
         line
         for line in (lines_of(programme) if lines is None else lines)
