@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
         calendar_feeds,
         data_protection,
         exports,
+        finance,
         health,
         imports,
         localities,
@@ -166,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
         health.bp,
         business_case.bp,
         partners.bp,
+        finance.bp,
     ):
         app.register_blueprint(blueprint)
 

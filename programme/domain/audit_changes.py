@@ -19,6 +19,8 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from programme.domain import formatting
+from programme.domain.finance_terms import SPEND_CATEGORIES
+from programme.domain.financial_years import year_label
 from programme.domain.gate_criteria import KIND_LABELS
 from programme.domain.imports import IMPORT_STATE_LABELS
 from programme.domain.outbox import STATUS_LABELS as OUTBOX_STATUS_LABELS
@@ -83,6 +85,12 @@ ACTION_LABELS: dict[str, str] = {
     "change_member_role": "Member's role changed",
     "remove_member": "Member removed",
     "set_avoided_costs": "Scenario's avoided costs changed",
+    "add_budget_line": "Budget line added",
+    "change_budget_line": "Budget line changed",
+    "delete_budget_line": "Budget line deleted",
+    "record_spend": "Spend recorded",
+    "change_spend": "Spend changed",
+    "delete_spend": "Spend deleted",
 }
 
 # How a value is shown: a kind per field (below), each with its formatter.
@@ -181,6 +189,13 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "venue": ("Venue", None),
     "trainer": ("Trainer", None),
     "cancelled": ("Cancelled", YES_NO),
+    "financial_year": ("Financial year", "financial_year"),
+    "category": ("Category", SPEND_CATEGORIES),
+    "funding_source": ("Funding source", None),
+    "amount_pence": ("Amount", MONEY),
+    "forecast_pence": ("Forecast", MONEY),
+    "quarter": ("Quarter", None),
+    "is_refund": ("Refund", YES_NO),
 }
 
 # Where one entity's field reads differently from the table above.
@@ -202,6 +217,11 @@ _ENTITY_FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
         "pledged_pence": ("Money pledged", MONEY),
         "posts_pledged": ("Posts pledged", None),
         "received_pence": ("Money received", MONEY),
+        "note": ("Note", None),
+    },
+    "budget_line": {
+        "amount_pence": ("Budget", MONEY),
+        "organisation_id": ("Paying partner", "@organisations"),
         "note": ("Note", None),
     },
 }
@@ -370,4 +390,5 @@ _FORMATTERS: dict[str, Callable[[Any, Lookups], str]] = {
     MONEY: _numeric(lambda value: formatting.money(int(value))),
     FTE: _numeric(lambda value: formatting.fte(float(value))),
     BYTES: _numeric(lambda value: formatting.file_size(int(value))),
+    "financial_year": _numeric(lambda value: year_label(int(value))),
 }

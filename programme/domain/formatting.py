@@ -63,6 +63,11 @@ def day_and_date(value: date) -> str:
     return f"{value:%a} {short_date(value)}"
 
 
+def month_and_year(value: date) -> str:
+    """A month as a business case names the end of its funding: "March 2027"."""
+    return f"{value:%B %Y}"
+
+
 def numeric_date(value: date | datetime) -> str:
     """A date as spreadsheets write it, "04/01/2021": only for reading a spreadsheet's cells as
     the person typed them (matching and quoting the cell itself), never for a date we show."""
@@ -157,9 +162,12 @@ def file_size(size: int) -> str:
 
 
 def money(pence: int | None) -> str:
-    """£6,000 for whole pounds, £428.57 otherwise; a dash for nothing to show."""
+    """£6,000 for whole pounds, £428.57 otherwise; a dash for nothing to show. A refund or an
+    underspend is negative: −£250 (a minus sign, not a hyphen)."""
     if pence is None:
         return DASH
+    if pence < 0:
+        return "−" + money(-pence)
     pounds, rest = divmod(pence, 100)
     return f"£{pounds:,}.{rest:02d}" if rest else f"£{pounds:,}"
 

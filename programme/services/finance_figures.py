@@ -49,8 +49,8 @@ def yearly_costs(programme: Programme, today: date) -> list[YearMoney]:
         budget[year] += int(budgeted)
         planned[year] += int(forecast)
         actual[year] += int(spent)
-    for year, cost in db.session.execute(_training_by_year(programme, today)):
-        actual[int(year)] += int(cost)
+    for year, cost in training_by_year(programme, today).items():
+        actual[year] += cost
     years = set(budget) | set(actual)
     if not years:
         return []
@@ -66,13 +66,13 @@ def yearly_costs(programme: Programme, today: date) -> list[YearMoney]:
     ]
 
 
-def _training_by_year(programme: Programme, today: date):
-    """(financial year, cost) of the programme's courses' sessions held by `today`, not
-    cancelled."""
+def training_by_year(programme: Programme, today: date) -> dict[int, int]:
+    """What the programme's training sessions held by `today` cost, by financial year of their
+    date: a cancelled session cost nothing, one still to come is not spent yet. One query."""
     calendar_year = cast(extract("year", TrainingSession.on), Integer)
     before_april = case((extract("month", TrainingSession.on) < FIRST_MONTH, 1), else_=0)
     financial_year = (calendar_year - before_april).label("financial_year")
-    return (
+    costs = (
         select(financial_year, func.sum(TrainingSession.cost_pence))
         .join(Course, Course.id == TrainingSession.course_id)
         .where(
@@ -82,3 +82,4 @@ def _training_by_year(programme: Programme, today: date):
         )
         .group_by(financial_year)
     )
+    return {int(year): int(cost or 0) for year, cost in db.session.execute(costs)}

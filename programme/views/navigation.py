@@ -44,6 +44,7 @@ PROGRAMME_AREAS = (
     ),
     Area("Training", "training.overview", frozenset({"training"})),
     Area("Readiness", "readiness.board", frozenset({"readiness", "board_packs"})),
+    Area("Finance", "finance.overview", frozenset({"finance", "partners", "business_case"})),
     Area("Imports", "imports.index", frozenset({"imports"})),
 )
 # Admin belongs to no programme: its users, its outbox, the security log and data protection.

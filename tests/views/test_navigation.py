@@ -8,7 +8,7 @@ import pytest
 from tests.builders import create_locality, create_milestone, create_programme, create_user
 from tests.pages import page_of, visible_text
 
-AREAS = ["Overview", "Milestones", "Recruitment", "Training", "Readiness", "Imports"]
+AREAS = ["Overview", "Milestones", "Recruitment", "Training", "Readiness", "Finance", "Imports"]
 
 
 def programme_bar(page: str) -> str | None:
@@ -53,6 +53,7 @@ def test_the_overview_names_its_programme_and_links_its_areas(somerset, sign_in)
         "Recruitment": "/programmes/somerset/recruitment",
         "Training": "/programmes/somerset/training",
         "Readiness": "/programmes/somerset/readiness",
+        "Finance": "/programmes/somerset/finance",
         "Imports": "/programmes/somerset/imports",
     }
     assert {area: found[area]["current"] for area in AREAS} == {
@@ -61,6 +62,7 @@ def test_the_overview_names_its_programme_and_links_its_areas(somerset, sign_in)
         "Recruitment": None,
         "Training": None,
         "Readiness": None,
+        "Finance": None,
         "Imports": None,
     }
 
@@ -91,6 +93,8 @@ def test_the_overview_no_longer_repeats_the_areas_as_buttons(somerset, sign_in):
         ("/programmes/somerset/localities/taunton/readiness", "Readiness", "true"),
         ("/programmes/somerset/board-packs", "Readiness", "true"),
         ("/programmes/somerset/imports", "Imports", "page"),
+        ("/programmes/somerset/finance", "Finance", "page"),
+        ("/programmes/somerset/finance/budget-lines", "Finance", "true"),
         ("/programmes/somerset/localities/taunton", "Overview", "true"),
         ("/programmes/somerset/localities/taunton/timeline", "Overview", "true"),
         ("/programmes/somerset/workstreams/", "Overview", "true"),

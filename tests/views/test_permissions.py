@@ -47,6 +47,7 @@ from tests.conftest import (
     sign_in_as,
 )
 from tests.pages import is_sign_in_challenge
+from tests.views.finance_walk import line_args, spend_args
 
 ANONYMOUS = "anonymous"
 
@@ -627,6 +628,18 @@ ROUTES: list[Route] = [
     *_both("business_case.edit_years", "manage_finance", _scenario),
     *_both("business_case.rename", "manage_finance", _scenario),
     *_both("business_case.delete", "manage_finance", _scenario),
+    # issue 20: budget and spend. An empty delete form has no version: refused as stale (409).
+    Route("finance.overview", "GET", "view", _programme),
+    Route("finance.lines", "GET", "view", _programme),
+    Route("finance.line", "GET", "view", line_args),
+    *_both("finance.new_line", "manage_finance", _programme),
+    *_both("finance.edit_line", "manage_finance", line_args),
+    Route("finance.delete_line", "GET", "manage_finance", line_args),
+    Route("finance.delete_line", "POST", "manage_finance", line_args, ok=frozenset({409})),
+    *_both("finance.new_spend", "manage_finance", _programme),
+    *_both("finance.edit_spend", "manage_finance", spend_args),
+    Route("finance.delete_spend", "GET", "manage_finance", spend_args),
+    Route("finance.delete_spend", "POST", "manage_finance", spend_args, ok=frozenset({409})),
 ]
 
 

@@ -47,6 +47,7 @@ from tests.builders import DEFAULT_PASSWORD, create_locality, create_team, creat
 from tests.conftest import TODAY, sign_in_as
 from tests.services.test_rule_as_written import old_programme
 from tests.two_factor import code_for, turn_on_two_factor
+from tests.views.finance_walk import line_args, line_form, spend_args, spend_form, walked_line
 from tests.views.test_permissions import (  # noqa: F401  (fixtures)
     World,
     _criterion,
@@ -653,6 +654,33 @@ SUCCESS: list[Submit] = [
         lambda w: {**_scenario_version(w), "name": "Lower"},
     ),
     Submit("business_case.delete", "programme_manager", _scenario, _scenario_version),
+    # issue 20: budget and spend
+    Submit(
+        "finance.new_line",
+        "programme_manager",
+        _programme,
+        lambda w: {**line_form(w), "financial_year": "2030/31", "funding_source": "PRG fund"},
+    ),
+    Submit("finance.edit_line", "programme_manager", line_args, line_form),
+    Submit(
+        "finance.delete_line",
+        "programme_manager",
+        line_args,
+        lambda w: {"version": str(walked_line(w.programme).version)},
+    ),
+    Submit(
+        "finance.new_spend",
+        "programme_manager",
+        _programme,
+        lambda w: {**spend_form(w), "budget_line": str(walked_line(w.programme).id)},
+    ),
+    Submit("finance.edit_spend", "programme_manager", spend_args, spend_form),
+    Submit(
+        "finance.delete_spend",
+        "programme_manager",
+        spend_args,
+        lambda w: {"version": spend_form(w)["version"]},
+    ),
 ]
 
 
