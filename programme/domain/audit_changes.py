@@ -82,6 +82,9 @@ ACTION_LABELS: dict[str, str] = {
     "add_member": "Member added",
     "change_member_role": "Member's role changed",
     "remove_member": "Member removed",
+    "record_supervision": "Group supervision recorded",
+    "change_supervision": "Group supervision changed",
+    "delete_supervision": "Group supervision removed",
 }
 
 # How a value is shown: a kind per field (below), each with its formatter.
@@ -193,6 +196,12 @@ _ENTITY_FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
     "value_alias": {"target": ("Means", POST_STATUS_LABELS)},
     # A register's keys are the people marked (their e-mail addresses), its values attendance.
     "training_session": {"*": ("", ATTENDANCE_LABELS)},
+    "supervision_session": {
+        "held_on": ("Held on", DATE),
+        "families_discussed": ("Families discussed", None),
+        "psychologist_present": ("Psychologist present", YES_NO),
+        "actions": ("Actions agreed", None),
+    },
 }
 
 # References to other records by id: what they point at is in the entry's summary.
