@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
         recruitment,
         roles,
         security_log,
+        supervision,
         templates,
         training,
         two_factor,
@@ -162,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
         security_log.bp,
         api.bp,
         health.bp,
+        supervision.bp,
     ):
         app.register_blueprint(blueprint)
 

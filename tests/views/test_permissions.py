@@ -23,6 +23,7 @@ from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import Programme, ValueAlias
 from programme.services import api_tokens, localities, organisations, recruitment_import
+from programme.services import supervision as group_supervision
 from programme.services.board_packs import issue
 from programme.services.mail import outbox, unsubscribe
 from programme.services.mail.compose import Composed
@@ -80,6 +81,7 @@ class World:
     moved_event_id: int = 0
     staff_id: int = 0  # enrolled on the session, attendance not recorded
     other_programme: str = ""  # where the non-members of the walk belong
+    supervision_id: int = 0  # a group supervision session of the team
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -157,7 +159,12 @@ def build_world() -> World:
         wave=locality.wave,
         go_live=locality.go_live + timedelta(days=14),
     )
+    # A group supervision session the team held today, to change and remove.
+    supervision_session = group_supervision.record_session(
+        team, None, today=TODAY, held_on=TODAY, families_discussed=3, psychologist_present=False
+    )
     return World(
+        supervision_id=supervision_session.id,
         other_programme=other_programme.slug,
         moved_event_id=move.event.id,
         pack_id=pack.id,
@@ -280,6 +287,14 @@ def _pack(w: World) -> dict:
 
 def _moved(w: World) -> dict:
     return {**_locality(w), "event_id": w.moved_event_id}
+
+
+def _supervision_team(w: World) -> dict:
+    return {**_programme(w), "team_id": w.team_id}
+
+
+def _supervision_session(w: World) -> dict:
+    return {**_supervision_team(w), "session_id": w.supervision_id}
 
 
 def _none(_w: World) -> dict:
@@ -411,6 +426,20 @@ ROUTES: list[Route] = [
     *_both("organisations.edit", "manage_organisations", _organisation),
     *_both("organisations.merge", "manage_organisations", _organisation),
     *_both("organisations.confirm_merge", "manage_organisations", _merge),
+    Route("supervision.index", "GET", "view", _programme),
+    Route("supervision.team", "GET", "view", _supervision_team),
+    # An empty form: the date is missing (400).
+    Route("supervision.record", "POST", "record_supervision", _supervision_team),
+    *_both("supervision.edit", "record_supervision", _supervision_session),
+    Route("supervision.delete", "GET", "record_supervision", _supervision_session),
+    # An empty confirmation has no version: taken as stale, refused showing the session (409).
+    Route(
+        "supervision.delete",
+        "POST",
+        "record_supervision",
+        _supervision_session,
+        ok=frozenset({409}),
+    ),
     Route("training.overview", "GET", "view", _programme),
     Route("training.sessions", "GET", "view", _programme),
     *_both("training.new_session", "manage_training", _programme),
