@@ -63,6 +63,11 @@ def day_and_date(value: date) -> str:
     return f"{value:%a} {short_date(value)}"
 
 
+def month_and_year(value: date) -> str:
+    """A month as a period of its own (an indicator's monthly value): "May 2026"."""
+    return f"{value:%b %Y}"
+
+
 def numeric_date(value: date | datetime) -> str:
     """A date as spreadsheets write it, "04/01/2021": only for reading a spreadsheet's cells as
     the person typed them (matching and quoting the cell itself), never for a date we show."""

@@ -24,7 +24,7 @@ from programme.domain.financial_years import (
     quarter_of,
     quarter_start,
 )
-from programme.domain.formatting import listed, number
+from programme.domain.formatting import listed, month_and_year, number
 from programme.domain.imports import (
     ImportField,
     ImportPlan,
@@ -51,6 +51,9 @@ FIELDS: dict[str, ImportField] = {
             "Hub",
             "Locality name",
             "Area name",
+            "LA area",
+            "Local authority area",
+            "Team area",
         ),
         required=True,
     ),
@@ -209,7 +212,7 @@ class Period:
 def period_label(start: date, kind: str) -> str:
     if kind == QUARTER:
         return quarter_label(financial_year_of(start), quarter_of(start))
-    return start.strftime("%b %Y")
+    return month_and_year(start)
 
 
 def parse_period(value: CellValue) -> Period:

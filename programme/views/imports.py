@@ -35,11 +35,13 @@ PERMISSION = {
     "recruitment": "manage_recruitment",
     "staff": "import_spreadsheets",
     "attendance": "record_attendance",
+    "indicators": "record_outcomes",
 }
 AFTER_APPLY = {
     "recruitment": "recruitment.overview",
     "staff": "training.overview",
     "attendance": "training.overview",
+    "indicators": "imports.index",
 }
 # Field names a plan's changes may use beyond the importer's own columns.
 CHANGE_LABELS = {

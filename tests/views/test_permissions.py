@@ -490,6 +490,17 @@ ROUTES: list[Route] = [
             ("imports.download", "GET"),
         )
     ],
+    # The indicator import: import_spreadsheets to reach the pages, record_outcomes for its kind.
+    *[
+        Route(
+            "imports.upload",
+            method,
+            "import_spreadsheets",
+            lambda w: {**_programme(w), "kind": "indicators"},
+            effective="record_outcomes",
+        )
+        for method in ("GET", "POST")
+    ],
     Route("admin.user_list", "GET", "manage_users"),
     *_both("admin.new_user", "manage_users"),
     *_both("admin.edit_user", "manage_users", _user),
