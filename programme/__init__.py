@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
         recruitment,
         roles,
         security_log,
+        supervision,
         templates,
         training,
         two_factor,
@@ -168,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
         business_case.bp,
         partners.bp,
         finance.bp,
+        supervision.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -91,6 +91,9 @@ ACTION_LABELS: dict[str, str] = {
     "record_spend": "Spend recorded",
     "change_spend": "Spend changed",
     "delete_spend": "Spend deleted",
+    "record_supervision": "Group supervision recorded",
+    "change_supervision": "Group supervision changed",
+    "delete_supervision": "Group supervision removed",
 }
 
 # How a value is shown: a kind per field (below), each with its formatter.
@@ -223,6 +226,12 @@ _ENTITY_FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
         "amount_pence": ("Budget", MONEY),
         "organisation_id": ("Paying partner", "@organisations"),
         "note": ("Note", None),
+    },
+    "supervision_session": {
+        "held_on": ("Held on", DATE),
+        "families_discussed": ("Families discussed", None),
+        "psychologist_present": ("Psychologist present", YES_NO),
+        "actions": ("Actions agreed", None),
     },
 }
 

@@ -64,7 +64,8 @@ def day_and_date(value: date) -> str:
 
 
 def month_and_year(value: date) -> str:
-    """A month as a business case names the end of its funding: "March 2027"."""
+    """A month on its own: the end of a business case's funding ("March 2027"), an indicator's
+    monthly value ("May 2026")."""
     return f"{value:%B %Y}"
 
 

@@ -3,6 +3,7 @@
 from programme.services import attendance_import, recruitment_import, spend_import, staff_import
 from programme.services.errors import NotFound
 from programme.services.import_flow import Importer
+from programme.services.indicator_import import INDICATORS
 
 IMPORTERS: dict[str, Importer] = {
     importer.kind: importer
@@ -11,6 +12,7 @@ IMPORTERS: dict[str, Importer] = {
         staff_import.STAFF,
         attendance_import.ATTENDANCE,
         spend_import.SPEND,
+        INDICATORS,
     )
 }
 

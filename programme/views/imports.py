@@ -36,12 +36,14 @@ PERMISSION = {
     "staff": "import_spreadsheets",
     "attendance": "record_attendance",
     "spend": "manage_finance",
+    "indicators": "record_outcomes",
 }
 AFTER_APPLY = {
     "recruitment": "recruitment.overview",
     "staff": "training.overview",
     "attendance": "training.overview",
     "spend": "imports.index",
+    "indicators": "imports.index",
 }
 # Field names a plan's changes may use beyond the importer's own columns.
 CHANGE_LABELS = {

@@ -23,6 +23,7 @@ from programme.services import localities, programmes
 from programme.services.exports.milestone_tables import milestone_list_table
 from programme.services.milestone_lists import listed_row, milestone_listing
 from programme.services.readiness import evaluation
+from programme.services.supervision import flagged_teams
 from programme.views.common import or_404, owner_choices
 from programme.views.downloads import requested_format, send_table
 
@@ -181,6 +182,7 @@ def render_locality_page(locality, args, problems: Problems | None = None, statu
         programme=locality.programme,
         milestone_count=context["listing"].total,
         gate=None if locality.state == "live" else evaluation.evaluate_locality(locality, today()),
+        supervision_flags=flagged_teams(locality, today()),
         today=today(),
         **context,
     ), status

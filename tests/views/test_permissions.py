@@ -23,6 +23,7 @@ from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import Programme, ValueAlias
 from programme.services import api_tokens, localities, organisations, recruitment_import
+from programme.services import supervision as group_supervision
 from programme.services.board_packs import issue
 from programme.services.business_case import add_scenario
 from programme.services.mail import outbox, unsubscribe
@@ -85,6 +86,7 @@ class World:
     other_programme: str = ""  # where the non-members of the walk belong
     scenario_id: int = 0  # a cost-avoidance scenario of the business case
     pledge_id: int = 0  # a partner organisation's pledge
+    supervision_id: int = 0  # a group supervision session of the team
 
 
 # A one-row HR spreadsheet, so the import pages have a previewed import to show.
@@ -175,8 +177,13 @@ def build_world() -> World:
         received_pence=0,
         note="",
     )
+    # A group supervision session the team held today, to change and remove.
+    supervision_session = group_supervision.record_session(
+        team, None, today=TODAY, held_on=TODAY, families_discussed=3, psychologist_present=False
+    )
     return World(
         pledge_id=pledge.id,
+        supervision_id=supervision_session.id,
         other_programme=other_programme.slug,
         moved_event_id=move.event.id,
         pack_id=pack.id,
@@ -304,6 +311,14 @@ def _moved(w: World) -> dict:
 
 def _scenario(w: World) -> dict:
     return {**_programme(w), "scenario_id": w.scenario_id}
+
+
+def _supervision_team(w: World) -> dict:
+    return {**_programme(w), "team_id": w.team_id}
+
+
+def _supervision_session(w: World) -> dict:
+    return {**_supervision_team(w), "session_id": w.supervision_id}
 
 
 def _none(_w: World) -> dict:
@@ -435,6 +450,20 @@ ROUTES: list[Route] = [
     *_both("organisations.edit", "manage_organisations", _organisation),
     *_both("organisations.merge", "manage_organisations", _organisation),
     *_both("organisations.confirm_merge", "manage_organisations", _merge),
+    Route("supervision.index", "GET", "view", _programme),
+    Route("supervision.team", "GET", "view", _supervision_team),
+    # An empty form: the date is missing (400).
+    Route("supervision.record", "POST", "record_supervision", _supervision_team),
+    *_both("supervision.edit", "record_supervision", _supervision_session),
+    Route("supervision.delete", "GET", "record_supervision", _supervision_session),
+    # An empty confirmation has no version: taken as stale, refused showing the session (409).
+    Route(
+        "supervision.delete",
+        "POST",
+        "record_supervision",
+        _supervision_session,
+        ok=frozenset({409}),
+    ),
     Route("training.overview", "GET", "view", _programme),
     Route("training.sessions", "GET", "view", _programme),
     *_both("training.new_session", "manage_training", _programme),
@@ -504,6 +533,17 @@ ROUTES: list[Route] = [
     *_both(
         "partners.delete", "manage_finance", lambda w: {**_programme(w), "pledge_id": w.pledge_id}
     ),
+    # The indicator import: import_spreadsheets to reach the pages, record_outcomes for its kind.
+    *[
+        Route(
+            "imports.upload",
+            method,
+            "import_spreadsheets",
+            lambda w: {**_programme(w), "kind": "indicators"},
+            effective="record_outcomes",
+        )
+        for method in ("GET", "POST")
+    ],
     Route("admin.user_list", "GET", "manage_users"),
     *_both("admin.new_user", "manage_users"),
     *_both("admin.edit_user", "manage_users", _user),

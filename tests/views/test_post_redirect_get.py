@@ -36,6 +36,7 @@ from programme.models.api_tokens import ApiToken
 from programme.models.finance import CostScenario
 from programme.models.organisations import Organisation
 from programme.models.recruitment import Role
+from programme.models.supervision import SupervisionSession
 from programme.models.training import StaffMember, TrainingSession
 from programme.services import users
 from programme.services.account_links import issue_link
@@ -464,6 +465,26 @@ SUCCESS: list[Submit] = [
         "programme_manager",
         lambda w: {**_programme(w), "pledge_id": w.pledge_id},
         lambda _w: {"version": "1"},
+        "supervision.record",
+        "programme_manager",
+        lambda w: {**_programme(w), "team_id": w.team_id},
+        lambda _w: {"held_on": "2026-11-27", "families_discussed": "4", "actions": "Family A"},
+    ),
+    Submit(
+        "supervision.edit",
+        "programme_manager",
+        lambda w: {**_programme(w), "team_id": w.team_id, "session_id": w.supervision_id},
+        lambda w: {
+            "version": db.session.get(SupervisionSession, w.supervision_id).version,
+            "held_on": "2026-11-27",
+            "families_discussed": "5",
+        },
+    ),
+    Submit(
+        "supervision.delete",
+        "programme_manager",
+        lambda w: {**_programme(w), "team_id": w.team_id, "session_id": w.supervision_id},
+        lambda w: {"version": db.session.get(SupervisionSession, w.supervision_id).version},
     ),
     Submit(
         "training.new_session",

@@ -1,0 +1,83 @@
+"""The indicator import through the shared import pages: preview (a changed value shown as a
+change), apply, and who may import it."""
+
+from __future__ import annotations
+
+import io
+
+from programme.domain.spreadsheet import ReadLimits
+from programme.extensions import db
+from programme.models import Indicator
+from programme.services.indicator_import import INDICATORS
+from tests.builders import create_locality, create_programme, create_user
+from tests.conftest import TODAY
+from tests.files import csv_bytes
+from tests.pages import page_of, visible_text
+
+HEADER = ["Area", "Measure", "Month", "Figure"]
+
+
+def _world():
+    programme = create_programme(slug="westshire")
+    create_locality(programme, name="Bridgwater", slug="bridgwater")
+    db.session.add(
+        Indicator(
+            programme_id=programme.id,
+            key="children-looked-after",
+            name="Children looked after, per 10,000",
+            unit="per_10000",
+            frequency="monthly",
+            version=1,
+        )
+    )
+    db.session.commit()
+    return programme
+
+
+def _upload(client, programme, data: bytes):
+    return client.post(
+        f"/programmes/{programme.slug}/imports/indicators/new",
+        data={"file": (io.BytesIO(data), "return.csv", "text/csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_programme_manager_previews_a_change_and_applies_the_return(app, sign_in):
+    programme = _world()
+    INDICATORS.import_file(
+        programme,
+        csv_bytes([HEADER, ["Bridgwater", "CLA rate", "Oct 2026", "60"]]),
+        "october.csv",
+        None,
+        today=TODAY,
+        limits=ReadLimits(),
+    )
+    client = sign_in(create_user("programme_manager"))
+
+    uploaded = _upload(
+        client,
+        programme,
+        csv_bytes(
+            [
+                HEADER,
+                ["Bridgwater", "CLA rate", "Oct 2026", "57.5"],
+                ["Bridgwater", "CLA rate", "Nov 2026", "55"],
+            ]
+        ),
+    )
+    preview = page_of(client.get(uploaded.headers["Location"]))
+    applied = client.post(uploaded.headers["Location"] + "/apply", follow_redirects=True)
+
+    text = visible_text(preview)
+    assert "New value" in text
+    assert "60 → 57.5" in text
+    assert applied.status_code == 200
+    assert "Imported return.csv" in page_of(applied)
+
+
+def test_an_hr_lead_may_import_spreadsheets_but_not_outcomes(app, sign_in):
+    programme = _world()
+    client = sign_in(create_user("hr_lead"))
+    assert client.get(f"/programmes/{programme.slug}/imports/indicators/new").status_code == 403
+    page = page_of(client.get(f"/programmes/{programme.slug}/imports"))
+    assert "/imports/indicators/new" not in page
