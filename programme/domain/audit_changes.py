@@ -82,6 +82,7 @@ ACTION_LABELS: dict[str, str] = {
     "add_member": "Member added",
     "change_member_role": "Member's role changed",
     "remove_member": "Member removed",
+    "set_target": "Baseline and target set",
 }
 
 # How a value is shown: a kind per field (below), each with its formatter.
@@ -180,6 +181,16 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "venue": ("Venue", None),
     "trainer": ("Trainer", None),
     "cancelled": ("Cancelled", YES_NO),
+    "baseline_value": ("Baseline", None),
+    "baseline_on": ("Baseline date", DATE),
+    "target_value": ("Target", None),
+    "target_change_percent": ("Target change (%)", None),
+    "period": ("Period", DATE),
+    "value": ("Value", None),
+    "unit": ("Unit", None),
+    "lower_is_better": ("Lower is better", YES_NO),
+    "frequency": ("Frequency", None),
+    "group": ("Group", None),
 }
 
 # Where one entity's field reads differently from the table above.
@@ -193,6 +204,7 @@ _ENTITY_FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
     "value_alias": {"target": ("Means", POST_STATUS_LABELS)},
     # A register's keys are the people marked (their e-mail addresses), its values attendance.
     "training_session": {"*": ("", ATTENDANCE_LABELS)},
+    "indicator": {"key": ("Key", None)},
 }
 
 # References to other records by id: what they point at is in the entry's summary.
