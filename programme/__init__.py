@@ -121,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
         milestones,
         organisations,
         outbox,
+        outcomes,
         passwords,
         programme_audit,
         programmes,
@@ -162,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
         security_log.bp,
         api.bp,
         health.bp,
+        outcomes.bp,
     ):
         app.register_blueprint(blueprint)
 

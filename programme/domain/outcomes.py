@@ -24,6 +24,8 @@ from programme.domain.financial_years import (
 )
 from programme.domain.indicator_units import unit_label
 
+NAME_LENGTH = 200  # the indicator table's columns
+DESCRIPTION_LENGTH = 500
 MONTHLY, QUARTERLY = "monthly", "quarterly"
 FREQUENCY_LABELS = {MONTHLY: "Monthly", QUARTERLY: "Quarterly"}
 GROUP_LABELS = {"outcomes": "Children and families", "workforce": "Workforce"}
@@ -237,3 +239,15 @@ def month_offset_label(month: int) -> str:
     if month > 0:
         return f"+{month}"
     return "−" + str(-month) if month < 0 else "0"
+
+
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+
+
+def parse_number(text: str | None) -> float | None:
+    """A number as people type one: "12.5", "-30", "−30%", "1,234". None when it is not one
+    (or is blank)."""
+    text = (text or "").strip().replace("−", "-").removesuffix("%").strip()
+    if not text or not _NUMBER.match(text) or not any(c.isdigit() for c in text):
+        return None
+    return float(text.replace(",", ""))

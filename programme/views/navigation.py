@@ -44,6 +44,7 @@ PROGRAMME_AREAS = (
     ),
     Area("Training", "training.overview", frozenset({"training"})),
     Area("Readiness", "readiness.board", frozenset({"readiness", "board_packs"})),
+    Area("Outcomes", "outcomes.overview", frozenset({"outcomes", "supervision"})),
     Area("Imports", "imports.index", frozenset({"imports"})),
 )
 # Admin belongs to no programme: its users, its outbox, the security log and data protection.

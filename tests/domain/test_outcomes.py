@@ -16,6 +16,7 @@ from programme.domain.outcomes import (
     change_text,
     month_offset_label,
     months_since_go_live,
+    parse_number,
     parse_period,
     period_key,
     period_label,
@@ -209,3 +210,13 @@ def test_the_catalogue_refuses_an_unknown_unit_naming_the_indicator():
 def test_the_catalogue_refuses_an_entry_without_a_source():
     with pytest.raises(SeedError, match="needs a `source`"):
         parse_indicators('[[indicators]]\nkey = "x"\nname = "X"\nunit = "count"\n')
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("12.5", 12.5), ("-30", -30.0), ("−30%", -30.0), ("1,234", 1234.0), ("+5", 5.0),
+     (".5", 0.5), ("", None), ("abc", None), ("1,23", None), ("-", None), ("nan", None),
+     ("1e3", None)],
+)  # fmt: skip
+def test_numbers_are_read_as_people_type_them(text, number):
+    assert parse_number(text) == number

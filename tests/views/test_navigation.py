@@ -9,6 +9,7 @@ from tests.builders import create_locality, create_milestone, create_programme, 
 from tests.pages import page_of, visible_text
 
 AREAS = ["Overview", "Milestones", "Recruitment", "Training", "Readiness", "Imports"]
+AREAS.insert(AREAS.index("Readiness") + 1, "Outcomes")  # issue 20
 
 
 def programme_bar(page: str) -> str | None:
@@ -53,6 +54,7 @@ def test_the_overview_names_its_programme_and_links_its_areas(somerset, sign_in)
         "Recruitment": "/programmes/somerset/recruitment",
         "Training": "/programmes/somerset/training",
         "Readiness": "/programmes/somerset/readiness",
+        "Outcomes": "/programmes/somerset/outcomes",
         "Imports": "/programmes/somerset/imports",
     }
     assert {area: found[area]["current"] for area in AREAS} == {
@@ -61,6 +63,7 @@ def test_the_overview_names_its_programme_and_links_its_areas(somerset, sign_in)
         "Recruitment": None,
         "Training": None,
         "Readiness": None,
+        "Outcomes": None,
         "Imports": None,
     }
 

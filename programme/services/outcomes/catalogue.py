@@ -9,7 +9,12 @@ from sqlalchemy import func, select
 
 from programme.domain.indicator_seed import IndicatorSpec, load_indicators
 from programme.domain.indicator_units import UNITS
-from programme.domain.outcomes import FREQUENCY_LABELS, GROUP_LABELS
+from programme.domain.outcomes import (
+    DESCRIPTION_LENGTH,
+    FREQUENCY_LABELS,
+    GROUP_LABELS,
+    NAME_LENGTH,
+)
 from programme.domain.slugs import slugify, unique_key
 from programme.extensions import db
 from programme.models import Indicator, Programme, User
@@ -18,8 +23,6 @@ from programme.services import audit
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.transaction import transactional
 
-NAME_LENGTH = 200
-DESCRIPTION_LENGTH = 500
 # Words the outcomes pages' addresses use after /outcomes/: never an indicator's key.
 RESERVED_KEYS = frozenset({"new"})
 
