@@ -88,9 +88,7 @@ def standing(
     return Standing(
         locality=locality,
         latest=outcomes.value_text(value, unit),
-        latest_period=(
-            outcomes.period_label(latest.period, indicator.frequency) if latest else "No value yet"
-        ),
+        latest_period=outcomes.period_label(latest.period, indicator.frequency) if latest else "",
         baseline=outcomes.value_text(target.baseline if target else None, unit),
         baseline_on=short_date(target.baseline_on if target else None),
         target=aim_text if target is not None and aim is not None else "Not set",
