@@ -185,7 +185,6 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "baseline_on": ("Baseline date", DATE),
     "target_value": ("Target", None),
     "target_change_percent": ("Target change (%)", None),
-    "period": ("Period", DATE),
     "value": ("Value", None),
     "unit": ("Unit", None),
     "lower_is_better": ("Lower is better", YES_NO),
