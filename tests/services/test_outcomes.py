@@ -1,7 +1,7 @@
 """Outcome indicators: programme managers add indicators, set a locality's baseline and target,
 and record, change and delete values; every refusal names its field and writes nothing."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -187,6 +187,16 @@ def test_a_quarter_is_stored_as_its_first_day(world):
     assert row.period == date(2026, 7, 1)
 
 
+def test_a_date_or_a_moment_stands_for_the_period_it_falls_in(world):
+    programme, locality, manager = world
+
+    row = values.record_value(
+        locality, _indicator(programme, "turnover"), datetime(2026, 8, 31, 17, 5), 11.0, manager
+    )
+
+    assert row.period == date(2026, 7, 1)
+
+
 def test_the_form_does_not_overwrite_a_value_already_recorded(world):
     programme, locality, manager = world
     indicator = _indicator(programme)
@@ -210,6 +220,8 @@ def test_the_form_does_not_overwrite_a_value_already_recorded(world):
         ("care-proceedings", "2026-04", 2.5, "value", "whole number"),
         ("care-proceedings", "2026-04", None, "value", "as a number"),
         ("care-proceedings", "2026-04", float("nan"), "value", "as a number"),
+        ("care-proceedings", "2026-04", "3", "value", "as a number"),
+        ("care-proceedings", "2026-04", True, "value", "as a number"),
     ],
 )
 def test_a_bad_value_or_period_is_refused_naming_the_field(world, key, period, value, field, words):

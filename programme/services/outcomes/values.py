@@ -6,7 +6,7 @@ parses and checks the period and the value, and adds the value or changes the on
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -30,6 +30,8 @@ from programme.services.transaction import transactional
 def checked_period(indicator: Indicator, period: date | str, today: date) -> date:
     """The period's first day; refused (naming the `period` field) when it cannot be read as
     the indicator's month or quarter, or has not started yet."""
+    if isinstance(period, datetime):  # a spreadsheet's date cell may come with a time
+        period = period.date()
     if isinstance(period, date):
         start = period_start(period, indicator.frequency)
     else:
@@ -56,7 +58,7 @@ def _period_word(indicator: Indicator) -> str:
 
 
 def checked_value(indicator: Indicator, value: float | None) -> float:
-    if value is None or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ServiceError("Enter the value as a number.", "value")
     problem = value_problem(indicator.unit, value)
     if problem:
