@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
         milestones,
         organisations,
         outbox,
+        outcomes,
         partners,
         passwords,
         programme_audit,
@@ -170,6 +171,7 @@ def _register_blueprints(app: Flask) -> None:
         partners.bp,
         finance.bp,
         supervision.bp,
+        outcomes.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -190,3 +190,50 @@ def test_every_user_but_administrators_gets_their_role_in_every_programme(tmp_pa
         if role != "admin"
         for programme_id in programmes
     }
+
+
+def test_a_programme_made_before_the_catalogue_gains_its_indicators_once(tmp_path):
+    """0020: each programme gains the seeded indicators, after any of its own, and keeps an
+    indicator it already has under the same key."""
+    from programme.services.outcomes.catalogue import default_indicators
+
+    app = make_app(f"sqlite:///{tmp_path / 'indicators.sqlite'}")
+    with app.app_context():
+        upgrade(revision="0019")
+        with db.engine.begin() as connection:
+            tables = sa.MetaData()
+            tables.reflect(connection)
+            t = tables.tables
+            programme = _insert(connection, t, "programme", name="Bury", slug="bury")
+            empty = _insert(connection, t, "programme", name="Dorset", slug="dorset")
+            _insert(
+                connection, t, "indicator", programme_id=programme, key="turnover",
+                name="Our turnover", unit="percent", lower_is_better=True, frequency="monthly",
+                group="workforce", description="", source="", position=0, version=1,
+            )  # fmt: skip
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                sa.text(
+                    "SELECT programme_id, key, name, unit, lower_is_better, frequency, position, "
+                    'version, "group" FROM indicator ORDER BY programme_id, position'
+                )
+            ).all()
+        db.engine.dispose()
+
+    seeded = [spec.key for spec in default_indicators()]
+    bury = [row for row in rows if row.programme_id == programme]
+    dorset = [row for row in rows if row.programme_id == empty]
+    assert [row.key for row in dorset] == seeded
+    assert [row.key for row in bury] == ["turnover", *(k for k in seeded if k != "turnover")]
+    assert bury[0].name == "Our turnover"  # its own, untouched
+    assert [row.position for row in bury] == list(range(len(seeded)))
+    assert {row.version for row in rows} == {1}
+    by_key = {row.key: row for row in dorset}
+    assert by_key["permanent-share"].lower_is_better in (False, 0)
+    assert by_key["average-caseload"].unit == "average"
+    assert by_key["children-looked-after"].group == "outcomes"
+    # The migration's own copy matches the seed file it was written from.
+    assert [(r.key, r.unit, r.frequency) for r in dorset] == [
+        (s.key, s.unit, s.frequency) for s in default_indicators()
+    ]

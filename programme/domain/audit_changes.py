@@ -94,6 +94,7 @@ ACTION_LABELS: dict[str, str] = {
     "record_supervision": "Group supervision recorded",
     "change_supervision": "Group supervision changed",
     "delete_supervision": "Group supervision removed",
+    "set_target": "Baseline and target set",
 }
 
 # How a value is shown: a kind per field (below), each with its formatter.
@@ -199,6 +200,15 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "forecast_pence": ("Forecast", MONEY),
     "quarter": ("Quarter", None),
     "is_refund": ("Refund", YES_NO),
+    "baseline_value": ("Baseline", None),
+    "baseline_on": ("Baseline date", DATE),
+    "target_value": ("Target", None),
+    "target_change_percent": ("Target change (%)", None),
+    "value": ("Value", None),
+    "unit": ("Unit", None),
+    "lower_is_better": ("Lower is better", YES_NO),
+    "frequency": ("Frequency", None),
+    "group": ("Group", None),
 }
 
 # Where one entity's field reads differently from the table above.
@@ -233,6 +243,7 @@ _ENTITY_FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
         "psychologist_present": ("Psychologist present", YES_NO),
         "actions": ("Actions agreed", None),
     },
+    "indicator": {"key": ("Key", None)},
 }
 
 # References to other records by id: what they point at is in the entry's summary.

@@ -25,6 +25,7 @@ from programme.seed_files import TIMELINES_DIR
 from programme.services import audit, memberships
 from programme.services.errors import Conflict, NotFound, ServiceError
 from programme.services.lookup import get_within
+from programme.services.outcomes import catalogue as outcome_catalogue
 from programme.services.readiness import gate_criteria
 from programme.services.recruitment import establishments
 from programme.services.training import catalogue
@@ -61,8 +62,8 @@ def checked_slug(slug: str | None, name: str) -> str:
 @transactional
 def create_programme(name: str, slug: str | None, actor: User | None) -> Programme:
     """Create a programme with the default Family Safeguarding configuration from seed/:
-    timeline templates, the role taxonomy, the establishment templates, the two courses and the
-    default gate criteria."""
+    timeline templates, the role taxonomy, the establishment templates, the two courses, the
+    default gate criteria and the outcome indicators."""
     name = name.strip()
     if not name:
         raise ServiceError("Enter the programme's name.", "name")
@@ -77,6 +78,7 @@ def create_programme(name: str, slug: str | None, actor: User | None) -> Program
     db.session.flush()  # the courses name the roles just added
     catalogue.install_courses(programme)
     gate_criteria.install_gate(programme)
+    outcome_catalogue.install_indicators(programme)
     db.session.flush()
     after = {"name": name, "slug": slug}
     if actor is not None and not actor.is_admin:

@@ -45,6 +45,7 @@ PROGRAMME_AREAS = (
     Area("Training", "training.overview", frozenset({"training"})),
     Area("Readiness", "readiness.board", frozenset({"readiness", "board_packs"})),
     Area("Finance", "finance.overview", frozenset({"finance", "partners", "business_case"})),
+    Area("Outcomes", "outcomes.overview", frozenset({"outcomes", "supervision"})),
     Area("Imports", "imports.index", frozenset({"imports"})),
 )
 # Admin belongs to no programme: its users, its outbox, the security log and data protection.

@@ -360,6 +360,26 @@ CASES = [
         {"meeting_date": "2027-01-08", "filename": "pack.pdf", "size": 1536, "previous_id": 2},
         ["Meeting date: 8 Jan 2027", "File name: pack.pdf", "Size: 2 KB"],
     ),
+    # issue 20: services/outcomes
+    (
+        "indicator_target",
+        "set_target",
+        {"target_value": None, "target_change_percent": -30.0},
+        {"target_value": 45.0, "target_change_percent": None, "baseline_on": "2025-12-31"},
+        [
+            "Target: — → 45.0",
+            "Target change (%): -30.0 → —",
+            "Baseline date: 31 Dec 2025",
+        ],
+    ),
+    ("indicator_value", "update", {"value": 58.5}, {"value": 57.0}, ["Value: 58.5 → 57.0"]),
+    (
+        "indicator",
+        "create",
+        None,
+        {"key": "school-attendance", "lower_is_better": False, "frequency": "quarterly"},
+        ["Key: school-attendance", "Lower is better: No", "Frequency: quarterly"],
+    ),
 ]
 
 

@@ -18,6 +18,7 @@ from programme.seed_files import (
     COURSES_FILE,
     ESTABLISHMENTS_DIR,
     GATE_FILE,
+    INDICATORS_FILE,
     ROLES_FILE,
     SEED_DIR,
     TIMELINES_DIR,
@@ -52,6 +53,8 @@ def _entries() -> list[tuple[str, dict, tuple[str, str]]]:
         entries.append((f"{where} cost", course, ("cost_source", "cost_reason")))
     for criterion in _read(GATE_FILE)["criteria"]:
         entries.append((f"gate.toml criterion {criterion['key']}", criterion, _FIELDS))
+    for indicator in _read(INDICATORS_FILE)["indicators"]:
+        entries.append((f"indicators.toml indicator {indicator['key']}", indicator, _FIELDS))
     return entries
 
 
@@ -61,6 +64,7 @@ ENTRIES = _entries()
 
 def test_the_seed_files_checked_are_all_there_are():
     checked = {"roles.toml", "courses.toml", "gate.toml", "demo.toml"}
+    checked |= {"indicators.toml"}
     checked |= {f"timelines/{p.name}" for p in TIMELINES_DIR.glob("*.toml")}
     checked |= {f"establishments/{p.name}" for p in ESTABLISHMENTS_DIR.glob("*.toml")}
     found = {str(p.relative_to(SEED_DIR)) for p in SEED_DIR.rglob("*.toml")}

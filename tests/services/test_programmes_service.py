@@ -7,6 +7,7 @@ from programme.extensions import db
 from programme.models import AuditEvent, Programme, TimelineTemplate, TimelineTemplateItem
 from programme.services import programmes
 from programme.services.errors import Conflict, ServiceError
+from programme.services.outcomes.catalogue import default_indicators, indicators_of
 from tests.builders import create_user
 from tests.queries import count_rows
 
@@ -55,3 +56,14 @@ def test_an_invalid_programme_is_refused_naming_the_field_and_writes_nothing(
     assert count_rows(Programme) == 0
     assert count_rows(TimelineTemplateItem) == 0
     assert count_rows(AuditEvent) == 0
+
+
+def test_a_new_programme_starts_with_the_outcome_indicators_of_the_seed(app):
+    programme = programmes.create_programme("Indicators programme", None, None)
+
+    indicators = {indicator.key: indicator for indicator in indicators_of(programme)}
+    assert set(indicators) == {spec.key for spec in default_indicators()}
+    assert indicators["permanent-share"].lower_is_better is False
+    assert indicators["average-caseload"].unit == "average"
+    assert indicators["re-referrals"].frequency == "quarterly"
+    assert indicators["children-looked-after"].source == "Bury cabinet report, 2022"

@@ -8,7 +8,16 @@ import pytest
 from tests.builders import create_locality, create_milestone, create_programme, create_user
 from tests.pages import page_of, visible_text
 
-AREAS = ["Overview", "Milestones", "Recruitment", "Training", "Readiness", "Finance", "Imports"]
+AREAS = [
+    "Overview",
+    "Milestones",
+    "Recruitment",
+    "Training",
+    "Readiness",
+    "Finance",
+    "Outcomes",
+    "Imports",
+]
 
 
 def programme_bar(page: str) -> str | None:
@@ -54,6 +63,7 @@ def test_the_overview_names_its_programme_and_links_its_areas(somerset, sign_in)
         "Training": "/programmes/somerset/training",
         "Readiness": "/programmes/somerset/readiness",
         "Finance": "/programmes/somerset/finance",
+        "Outcomes": "/programmes/somerset/outcomes",
         "Imports": "/programmes/somerset/imports",
     }
     assert {area: found[area]["current"] for area in AREAS} == {
@@ -63,6 +73,7 @@ def test_the_overview_names_its_programme_and_links_its_areas(somerset, sign_in)
         "Training": None,
         "Readiness": None,
         "Finance": None,
+        "Outcomes": None,
         "Imports": None,
     }
 

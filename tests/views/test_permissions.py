@@ -28,6 +28,8 @@ from programme.services.board_packs import issue
 from programme.services.business_case import add_scenario
 from programme.services.mail import outbox, unsubscribe
 from programme.services.mail.compose import Composed
+from programme.services.outcomes import catalogue as outcome_catalogue
+from programme.services.outcomes import values as outcome_values
 from programme.services.partner_pledges import create_pledge
 from programme.services.readiness import decisions, gate_criteria, gate_exceptions
 from programme.services.training import catalogue, enrolment, schedule, staff_members
@@ -116,6 +118,8 @@ def build_world() -> World:
         team, None, name="Sam Carter", email="sam.carter@example.org", role_id=post.role_id
     )
     enrolment.enrol(session, [staff.id], None)
+    # issue 20: a value of a seeded outcome indicator, so the value pages have one to show.
+    outcome_values.record_value(locality, _cla(programme), "2026-05", 50.0, None)
     # A manual check added to the gate, with an exception set for the locality (so clearing it
     # has something to clear), and a second locality taken live by the board, so there is a
     # go-live decision to show.
@@ -323,6 +327,23 @@ def _supervision_session(w: World) -> dict:
 
 def _none(_w: World) -> dict:
     return {}
+
+
+# issue 20: outcomes
+def _cla(programme):
+    return outcome_catalogue.get_indicator(programme, "children-looked-after")
+
+
+def _indicator(w: World) -> dict:
+    return {**_programme(w), "indicator_key": "children-looked-after"}
+
+
+def _locality_indicator(w: World) -> dict:
+    return {**_indicator(w), "slug": w.locality}
+
+
+def _indicator_value(w: World) -> dict:
+    return {**_locality_indicator(w), "period": "2026-05"}
 
 
 @dataclass(frozen=True)
@@ -680,6 +701,14 @@ ROUTES: list[Route] = [
     *_both("finance.edit_spend", "manage_finance", spend_args),
     Route("finance.delete_spend", "GET", "manage_finance", spend_args),
     Route("finance.delete_spend", "POST", "manage_finance", spend_args, ok=frozenset({409})),
+    # issue 20: outcomes
+    Route("outcomes.overview", "GET", "view", _programme),
+    *_both("outcomes.new_indicator", "record_outcomes", _programme),
+    Route("outcomes.indicator", "GET", "view", _indicator),
+    *_both("outcomes.target", "record_outcomes", _locality_indicator),
+    *_both("outcomes.new_value", "record_outcomes", _locality_indicator),
+    *_both("outcomes.edit_value", "record_outcomes", _indicator_value),
+    *_both("outcomes.delete_value", "record_outcomes", _indicator_value),
 ]
 
 

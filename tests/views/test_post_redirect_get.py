@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import url_for
@@ -24,6 +24,7 @@ from programme.domain.account_links import INVITATION, PASSWORD_RESET
 from programme.extensions import db
 from programme.models import (
     GateCriterion,
+    IndicatorValue,
     Locality,
     Membership,
     Milestone,
@@ -53,9 +54,11 @@ from tests.views.test_permissions import (  # noqa: F401  (fixtures)
     World,
     _criterion,
     _import,
+    _indicator_value,
     _item,
     _locality,
     _locality_criterion,
+    _locality_indicator,
     _merge,
     _message,
     _none,
@@ -704,6 +707,54 @@ SUCCESS: list[Submit] = [
         spend_args,
         lambda w: {"version": spend_form(w)["version"]},
     ),
+]
+
+
+# issue 20: outcomes
+def _outcome_value_version(w: World) -> dict:
+    row = db.session.scalar(select(IndicatorValue).where(IndicatorValue.period == date(2026, 5, 1)))
+    return {"version": str(row.version)}
+
+
+SUCCESS += [
+    Submit(
+        "outcomes.new_indicator",
+        "programme_manager",
+        _programme,
+        lambda _w: {
+            "name": "PRG indicator",
+            "unit": "count",
+            "direction": "lower",
+            "frequency": "monthly",
+            "group": "outcomes",
+            "description": "",
+        },
+    ),
+    Submit(
+        "outcomes.target",
+        "programme_manager",
+        _locality_indicator,
+        lambda _w: {
+            "baseline_value": "60",
+            "baseline_on": "2026-01-01",
+            "target_value": "",
+            "target_change_percent": "-30",
+            "version": "",
+        },
+    ),
+    Submit(
+        "outcomes.new_value",
+        "programme_manager",
+        _locality_indicator,
+        lambda _w: {"period": "2026-06", "value": "48"},
+    ),
+    Submit(
+        "outcomes.edit_value",
+        "programme_manager",
+        _indicator_value,
+        lambda w: {**_outcome_value_version(w), "value": "49"},
+    ),
+    Submit("outcomes.delete_value", "programme_manager", _indicator_value, _outcome_value_version),
 ]
 
 
