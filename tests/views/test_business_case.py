@@ -116,7 +116,8 @@ def test_with_nothing_recorded_a_manager_is_told_what_to_add(programme, manager,
     page = page_of(sign_in(manager).get(_url(programme)))
 
     assert "No budget is recorded for Somerset Family Safeguarding yet." in page
-    assert "Add the programme's budget lines on its finance pages" in page
+    assert "Add the programme's budget lines on its finance pages" in visible_text(page)
+    assert 'href="/programmes/westshire/finance/budget-lines">finance pages</a>' in page
     assert "The business case has no cost-avoidance scenarios yet." in page
     assert f'href="{_url(programme, "/scenarios/new")}"' in page
     assert 'id="payback-chart-title"' not in page
