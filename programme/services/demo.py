@@ -36,6 +36,7 @@ from programme.services import (
     users,
 )
 from programme.services.board_packs import issue
+from programme.services.demo_business_case import load_business_case
 from programme.services.readiness import snapshots
 from programme.services.training import (
     calendar_invites,
@@ -66,8 +67,9 @@ def read_demo() -> dict:
 
 @transactional
 def load_demo(today: date) -> DemoLoad:
-    """Load the demo users and programme, its teams' posts, the demo HR spreadsheet, and its
-    staff with their training; anything already there is left as it is."""
+    """Load the demo users and programme, its teams' posts, the demo HR spreadsheet, its
+    staff with their training, and its business case; anything already there is left as it
+    is."""
     demo = read_demo()
     password = demo["password"]
     users_created = 0
@@ -94,6 +96,7 @@ def load_demo(today: date) -> DemoLoad:
     with calendar_invites.silenced():  # made-up people: no invitations to flood the outbox
         _load_training(programme, demo["training"], today)
     _take_snapshots(programme, demo["readiness"], today)
+    load_business_case(programme, demo["business_case"], today)
     audit.record(
         None,
         "seed_demo",

@@ -5,21 +5,29 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from programme.domain.financial_years import financial_year_of, quarter_of
+from programme.domain.partner_pledges import BEHIND
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
 from programme.models import (
     Attendance,
+    BudgetLine,
+    CostScenario,
     ImportRecord,
+    PartnerPledge,
     Post,
     Programme,
     ReadinessSnapshot,
+    ScenarioYear,
+    Spend,
     StaffMember,
     Team,
     TrainingSession,
 )
 from programme.seed_files import DEMO_RECRUITMENT_FILE
-from programme.services import demo, recruitment_import
+from programme.services import business_case, demo, partner_pledges, recruitment_import
 from programme.services.board_packs import listing
+from programme.services.finance.overview import finance_summary
 from programme.services.readiness import board
 from programme.services.recruitment.establishments import get_establishment
 from programme.services.recruitment.overview import programme_recruitment
@@ -220,8 +228,9 @@ def test_seed_demo_staff_fill_the_posts_that_have_someone_in_them(demo_programme
     )
 
 
-def test_seed_demo_twice_adds_no_training(demo_programme):
-    counts = {model: count_rows(model) for model in (StaffMember, TrainingSession, Attendance)}
+def test_seed_demo_twice_adds_no_training_and_no_business_case(demo_programme):
+    models = (StaffMember, TrainingSession, Attendance, BudgetLine, Spend, PartnerPledge)
+    counts = {model: count_rows(model) for model in (*models, CostScenario, ScenarioYear)}
 
     again = demo.load_demo(TODAY)
 
@@ -289,3 +298,62 @@ def test_the_demo_has_one_issued_pack_and_changes_since_it(demo_programme):
     _previous, changes = listing.changes_since_last_pack(programme, TODAY)
     kinds = {c["kind"] for locality in changes["localities"] for c in locality["changes"]}
     assert {"post_filled", "person_trained"} <= kinds
+
+
+# ----------------------------------------------------------------------------- business case
+
+
+def test_the_demo_s_finance_page_has_budget_spend_and_forecast_for_each_year(demo_programme):
+    summary = finance_summary(demo_programme, TODAY)
+    current = financial_year_of(TODAY)
+    years = {year.year: year for year in summary.years}
+
+    assert {current - 2, current - 1, current, current + 1} <= set(years)
+    assert all(
+        years[year].funded and years[year].total.budget for year in range(current - 2, current + 2)
+    )
+    for year in (current - 2, current - 1):  # ended years: spent, forecast at what was spent
+        assert years[year].total.actual > 0
+        assert years[year].total.forecast == years[year].total.actual
+    assert 0 < years[current].total.actual < years[current].total.forecast
+    assert years[current + 1].total.actual == 0 < years[current + 1].total.forecast
+    assert summary.unfunded_from == current + 2
+    assert summary.unfunded_warning.startswith("No funding recorded after March")
+    assert {"Council", "DfE grant", "Social care grant"} <= set(summary.sources)
+    # Somerset's £3.5m over three years from the social care grant, and Bury's £0.140m DfE grant
+    budget = {
+        source: sum(dict(year.funding).get(source, 0) for year in summary.years)
+        for source in summary.sources
+    }
+    assert budget["Social care grant"] == 3_500_000_00
+    assert budget["DfE grant"] == 140_000_00
+
+
+def test_the_demo_has_two_years_of_ended_quarters_spend_with_one_refund(demo_programme):
+    spends = list(db.session.scalars(select(Spend).where(Spend.programme_id == demo_programme.id)))
+    quarters = {(spend.budget_line.financial_year, spend.quarter) for spend in spends}
+    current = financial_year_of(TODAY)
+
+    assert len(quarters) >= 8
+    assert max(quarters) < (current, quarter_of(TODAY))  # only quarters that have ended
+    refunds = [spend for spend in spends if spend.is_refund]
+    assert len(refunds) == 1 and refunds[0].amount_pence < 0
+
+
+def test_the_demo_s_high_scenario_pays_back_before_the_low_one(demo_programme):
+    case = business_case.business_case(demo_programme, TODAY)
+    paybacks = {curve.name: curve.payback for curve in case.figures.scenarios}
+
+    assert paybacks["High"] is not None
+    assert paybacks["Low"] is None or paybacks["Low"] > paybacks["High"]
+    assert case.chart is not None
+
+
+def test_the_demo_has_one_partner_behind_and_the_rest_delivered_or_on_track(demo_programme):
+    standings = partner_pledges.partner_standings(demo_programme, TODAY)
+    behind = [one.organisation.name for one in standings if one.status == BEHIND]
+    pledging = [one for one in standings if one.years]
+
+    assert behind == ["Somerset Probation Delivery Unit"]
+    assert len(pledging) >= 3
+    assert any(standing.status == "Delivered" for one in pledging for _, standing in one.years)
