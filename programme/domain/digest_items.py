@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -98,20 +98,21 @@ class Part:
     key: str
     sections: tuple[Section, ...]
     intro: str = ""
+    heading: str = ""  # the part's title when its content calls for another than its key's
 
     @property
     def title(self) -> str:
-        return PART_TITLES[self.key]
+        return self.heading or PART_TITLES[self.key]
 
     @property
     def items(self) -> tuple[Item, ...]:
         return tuple(item for section in self.sections for item in section.items)
 
 
-def part_of(key: str, *sections: Section, intro: str = "") -> Part | None:
+def part_of(key: str, *sections: Section, intro: str = "", heading: str = "") -> Part | None:
     """A part of those sections that have items; None when none has."""
     kept = tuple(section for section in sections if section.items)
-    return Part(key, kept, intro) if kept else None
+    return Part(key, kept, intro, heading) if kept else None
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,24 @@ class SessionFacts:
 
 
 @dataclass(frozen=True)
+class IndicatorMove:
+    """An outcome indicator whose newest value in a locality is Moving away from its target
+    while the value of the period before it (or, with none, the baseline) was not."""
+
+    locality: str
+    indicator: str
+    unit: str
+    value: float
+    period: str  # "Oct 2026", "Q2 2026/27"
+    target: float | None  # the value aimed for; None when only a baseline is set
+    baseline: float
+    recorded_at: datetime  # when the newest value was recorded (aware)
+    recorded_on: date  # the day it was, in the programme's zone
+    link: str
+    programme_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Reading:
     """One criterion as a daily readiness snapshot kept it."""
 
@@ -219,6 +238,7 @@ class Baseline:
     day: date
     after_digest: bool  # `day` is the day their previous digest went
     snapshots: Mapping[int, Snapshot] = field(default_factory=dict)  # by locality id
+    since: datetime | None = None  # the moment their previous digest went, with one
 
 
 @dataclass(frozen=True)
@@ -229,6 +249,7 @@ class DigestFacts:
     localities: tuple[LocalityState, ...] = ()  # not live yet
     posts: Mapping[int, PostPage] = field(default_factory=dict)  # by post id
     sessions: tuple[SessionFacts, ...] = ()
+    indicator_moves: tuple[IndicatorMove, ...] = ()
 
 
 @dataclass(frozen=True)

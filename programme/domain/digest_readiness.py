@@ -1,6 +1,7 @@
 """The readiness part of a board member's digest: every locality's readiness (each criterion's
-value, threshold and RAG) with what changed since their last digest, and the localities within
-4 weeks of go-live that are not ready.
+value, threshold and RAG) with what changed since their last digest, the localities within
+4 weeks of go-live that are not ready, and the outcome indicators that moved away from their
+target since then (`digest_outcomes.py`; the part is then titled for outcomes too).
 
 Changes are measured against each locality's daily readiness snapshot of the person's baseline
 day (the day their previous digest went, or a week before; the newest snapshot before it when
@@ -15,6 +16,7 @@ from datetime import date
 
 from programme.domain.digest_items import (
     Baseline,
+    IndicatorMove,
     Item,
     LocalityState,
     Part,
@@ -25,6 +27,7 @@ from programme.domain.digest_items import (
     about_to_go_live_until,
     part_of,
 )
+from programme.domain.digest_outcomes import SECTION_TITLE, moved_away_items
 from programme.domain.formatting import count, count_of, listed, long_date, percent, share_text
 from programme.domain.readiness import CriterionResult, rag_of
 from programme.domain.recruitment import Share
@@ -41,13 +44,19 @@ READINESS_COLUMNS = (
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 NO_READING = "No earlier reading"
 NO_CHANGE = "No change"
+# The part's title when it carries outcome indicators too.
+WITH_OUTCOMES = "Readiness for go-live and outcomes"
 
 
 def readiness_part(
-    localities: Iterable[LocalityState], baseline: Baseline | None, as_of: date
+    localities: Iterable[LocalityState],
+    baseline: Baseline | None,
+    as_of: date,
+    moves: Iterable[IndicatorMove] = (),
 ) -> Part | None:
-    """The localities within 4 weeks of go-live that are not ready, then every locality's
-    readiness, soonest go-live first."""
+    """The localities within 4 weeks of go-live that are not ready, the outcome indicators
+    that moved away from their target since the last digest (`digest_outcomes.py`), then every
+    locality's readiness, soonest go-live first."""
     localities = sorted(localities, key=lambda loc: (loc.go_live, loc.name))
     last_day = about_to_go_live_until(as_of)
     urgent = tuple(
@@ -56,11 +65,14 @@ def readiness_part(
         if locality.go_live <= last_day and not locality.readiness.ready
     )
     every = tuple(_locality(locality, baseline, as_of) for locality in localities)
+    moved = moved_away_items(moves, baseline)
     return part_of(
         "readiness",
         Section("Within 4 weeks of go-live and not ready", urgent),
+        Section(SECTION_TITLE, moved),
         Section("Every locality's readiness", every, READINESS_COLUMNS, grouped=True),
         intro=_intro(baseline),
+        heading=WITH_OUTCOMES if moved else "",
     )
 
 

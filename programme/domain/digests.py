@@ -3,7 +3,8 @@ the items of each part that applies to them.
 
 A digest has up to four parts: their own milestones (anyone who owns one), recruitment (HR
 leads), training (their own sessions and, for trainers, what each locality still needs) and
-readiness (board members; `digest_readiness.py`). Each item is one thing to act on with the page
+readiness (board members; `digest_readiness.py`, with the outcome indicators that moved away
+from their target, `digest_outcomes.py`). Each item is one thing to act on with the page
 to act on it, `{"part", "text", "link"}`; links are worked out by the caller (this module knows
 no URLs), so every fact that becomes an item carries its page. The windows of days (overdue,
 next 14 days, within 3 months, 4 weeks) are defined, edges and all, in `digest_items.py`.
@@ -292,5 +293,6 @@ def digest_for(recipient: Recipient, facts: DigestFacts, as_of: date) -> Digest:
         places = localities("training") if needs else ()
         parts.append(training_part(recipient.id, sessions, places, as_of, needs=needs))
     if "readiness" in wants and "readiness" in roles:
-        parts.append(readiness_part(localities("readiness"), recipient.baseline, as_of))
+        moves = tuple(move for move in facts.indicator_moves if seen(move, "readiness"))
+        parts.append(readiness_part(localities("readiness"), recipient.baseline, as_of, moves))
     return Digest(as_of, tuple(part for part in parts if part is not None))

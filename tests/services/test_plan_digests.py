@@ -10,6 +10,8 @@ import pytest
 
 from programme.extensions import db
 from programme.models import DigestPreference, OutboxMessage, ReadinessSnapshot
+from programme.services.outcomes import catalogue as outcomes_catalogue
+from programme.services.outcomes import targets, values
 from programme.services.reminders.digests import (
     NO_ADDRESS,
     NOTHING_TO_ACT_ON,
@@ -399,6 +401,9 @@ def populate(size: int) -> None:
             if role == "viewer":
                 db.session.add(DigestPreference(user_id=user.id, milestones=False))
         snapshot(locality, date(2026, 11, 20 - n), 1)
+        cla = cla_target(locality)  # moved away this week: a line for each board member
+        record(locality, cla, "2026-09", 48.0, at=datetime(2026, 10, 5, 9, tzinfo=UTC))
+        record(locality, cla, "2026-10", 62.0 + n)
     db.session.commit()
 
 
@@ -416,5 +421,122 @@ def test_planning_runs_as_many_queries_for_many_people_and_localities_as_for_few
         large = plan_digests(MONDAY)
 
     assert len(large.digests) > len(small.digests) >= 4
+    moved = [i for d in large.digests for i in d.items if "moved away" in i["text"]]
+    assert len(moved) == 6 * 6  # each of 6 board members hears of each of 6 localities
     assert many.count == few.count, "\n".join(many.statements)
     assert few.count <= 30, few.count
+
+
+# --- Outcome indicators that moved away from their target ---------------------------------------
+
+CLA = "children-looked-after"
+MOVED = (
+    "Taunton: children looked after per 10,000 children moved away from its target "
+    "(62 in Oct 2026, against a target of 45.5)"
+)
+
+
+def cla_target(locality, target_value=45.5):
+    indicator = outcomes_catalogue.get_indicator(locality.programme, CLA)
+    targets.set_target(
+        locality, indicator, None, baseline_value=50.0, baseline_on=date(2025, 12, 31),
+        target_value=target_value, today=MONDAY,
+    )  # fmt: skip
+    return indicator
+
+
+def record(locality, indicator, period, value, at=None):
+    row = values.record_value(locality, indicator, period, value, None, today=MONDAY)
+    if at is not None:
+        row.created_at = at
+        db.session.commit()
+    return row
+
+
+def test_a_board_member_gets_a_line_for_an_indicator_that_moved_away(monday):
+    world = World()
+    create_user("board_member", email="board@westshire.gov.uk")
+    trainer = create_user("trainer", email="trainer@westshire.gov.uk")
+    create_session(world.mi, 1, MONDAY + timedelta(days=2), trainer=trainer)
+    cla = cla_target(world.taunton)
+    record(world.taunton, cla, "2026-09", 48.0, at=datetime(2026, 10, 5, 9, tzinfo=UTC))
+    record(world.taunton, cla, "2026-10", 62.0)  # recorded today: on track, now away
+
+    digests = by_email(plan_digests(MONDAY))
+
+    board_digest = digests["board@westshire.gov.uk"]
+    [item] = [item for item in board_digest.items if "moved away" in item["text"]]
+    assert item == {
+        "part": "readiness",
+        "text": MOVED,
+        "link": f"{BASE}/programmes/{world.programme.slug}/outcomes/{CLA}#locality-taunton",
+    }
+    assert "READINESS FOR GO-LIVE AND OUTCOMES" in board_digest.composed.text
+    assert MOVED in board_digest.composed.text
+    assert MOVED in board_digest.composed.html
+    assert not any("moved away" in text for text in texts(digests["trainer@westshire.gov.uk"]))
+
+
+def test_no_line_when_on_track_or_already_away(monday):
+    world = World()
+    create_user("board_member", email="board@westshire.gov.uk")
+    cla = cla_target(world.taunton)
+    record(world.taunton, cla, "2026-10", 44.0)  # on track: at the target
+    cpp = outcomes_catalogue.get_indicator(world.programme, "child-protection-plans")
+    targets.set_target(
+        world.mendip, cpp, None, baseline_value=40.0, baseline_on=date(2025, 12, 31),
+        target_change_percent=-45, today=MONDAY,
+    )  # fmt: skip
+    record(world.mendip, cpp, "2026-09", 45.0, at=datetime(2026, 10, 5, 9, tzinfo=UTC))
+    record(world.mendip, cpp, "2026-10", 47.0)  # away, as it already was
+
+    [digest] = plan_digests(MONDAY).digests
+
+    assert not any("moved away" in text for text in texts(digest))
+
+
+def test_a_move_is_said_once_in_the_week_it_was_recorded(monday, pin_clock):
+    world = World()
+    board = create_user("board_member", email="board@westshire.gov.uk")
+    cla = cla_target(world.taunton)
+    earlier_digest(board, "2026-W48", datetime(2026, 11, 23, 8, 5, tzinfo=UTC))
+    # Recorded before last week's digest went: it said so then.
+    record(world.taunton, cla, "2026-09", 62.0, at=datetime(2026, 11, 23, 7, 55, tzinfo=UTC))
+    [before] = plan_digests(MONDAY).digests
+    assert not any("moved away" in text for text in texts(before))
+
+    record(world.taunton, cla, "2026-10", 40.0, at=datetime(2026, 11, 23, 9, tzinfo=UTC))
+    record(world.taunton, cla, "2026-11", 62.0, at=datetime(2026, 11, 26, 9, tzinfo=UTC))
+    [this_week] = plan_digests(MONDAY).digests
+    assert [text for text in texts(this_week) if "moved away" in text] == [
+        MOVED.replace("Oct 2026", "Nov 2026")
+    ]
+    # Planned again the same week (a second run): the same line; the week after, none.
+    [again] = plan_digests(MONDAY).digests
+    assert again.items == this_week.items
+    earlier_digest(board, "2026-W49", datetime(2026, 11, 30, 8, 5, tzinfo=UTC))
+    next_monday = MONDAY + timedelta(days=7)
+    pin_clock(next_monday)
+    [next_week] = plan_digests(next_monday).digests
+    assert not any("moved away" in text for text in texts(next_week))
+
+
+def test_with_no_previous_digest_a_move_recorded_in_the_last_week_is_said(monday):
+    world = World()
+    create_user("board_member", email="board@westshire.gov.uk")
+    cla = cla_target(world.taunton)
+    record(world.taunton, cla, "2026-10", 62.0, at=datetime(2026, 11, 23, 12, tzinfo=UTC))
+    turnover = outcomes_catalogue.get_indicator(world.programme, "turnover")
+    targets.set_target(
+        world.taunton, turnover, None, baseline_value=11.0, baseline_on=date(2025, 12, 31),
+        today=MONDAY,
+    )  # fmt: skip
+    record(world.taunton, turnover, "2026-10", 14.0, at=datetime(2026, 11, 24, 12, tzinfo=UTC))
+
+    [digest] = plan_digests(MONDAY).digests
+
+    # 23 November is the week's baseline day, not after it.
+    assert [text for text in texts(digest) if "moved away" in text] == [
+        "Taunton: social worker turnover moved away from its target (14% in Q3 2026/27, worse "
+        "than its baseline of 11%)"
+    ]

@@ -60,7 +60,8 @@ def localities_of(programme: Programme) -> list[Locality]:
     )
 
 
-def _target(row: IndicatorTarget | None) -> Target | None:
+def target_of_row(row: IndicatorTarget | None) -> Target | None:
+    """A baseline and target as the domain's rules take them."""
     if row is None:
         return None
     return Target(row.baseline_value, row.baseline_on, row.target_value, row.target_change_percent)
@@ -72,7 +73,7 @@ def standing(
     target_row: IndicatorTarget | None,
     latest: IndicatorValue | None,
 ) -> Standing:
-    target = _target(target_row)
+    target = target_of_row(target_row)
     unit = indicator.unit
     value = latest.value if latest is not None else None
     state = outcomes.status(value, target, indicator.lower_is_better)
@@ -105,15 +106,8 @@ def overview(programme: Programme) -> list[IndicatorRow]:
     queries."""
     localities = localities_of(programme)
     indicators = indicators_of(programme)
-    targets = {
-        (row.locality_id, row.indicator_id): row
-        for row in db.session.scalars(
-            select(IndicatorTarget)
-            .join(Indicator, Indicator.id == IndicatorTarget.indicator_id)
-            .where(Indicator.programme_id == programme.id)
-        )
-    }
-    latest = {(row.locality_id, row.indicator_id): row for row in _latest_values(programme)}
+    targets = targets_of(programme)
+    latest = {(row.locality_id, row.indicator_id): row for row in latest_values(programme)}
     return [
         IndicatorRow(
             indicator,
@@ -132,7 +126,22 @@ def overview(programme: Programme) -> list[IndicatorRow]:
     ]
 
 
-def _latest_values(programme: Programme) -> list[IndicatorValue]:
+def targets_of(programme: Programme) -> dict[tuple[int, int], IndicatorTarget]:
+    """Every baseline and target of the programme by (locality id, indicator id): one query."""
+    return {
+        (row.locality_id, row.indicator_id): row
+        for row in db.session.scalars(
+            select(IndicatorTarget)
+            .join(Indicator, Indicator.id == IndicatorTarget.indicator_id)
+            .where(Indicator.programme_id == programme.id)
+        )
+    }
+
+
+def latest_values(programme: Programme, as_of: date | None = None) -> list[IndicatorValue]:
+    """Each locality's newest value of each indicator (of a period started by `as_of`, when
+    given): one query."""
+    started = () if as_of is None else (IndicatorValue.period <= as_of,)
     newest = (
         select(
             IndicatorValue.locality_id,
@@ -140,7 +149,7 @@ def _latest_values(programme: Programme) -> list[IndicatorValue]:
             func.max(IndicatorValue.period).label("period"),
         )
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
-        .where(Indicator.programme_id == programme.id)
+        .where(Indicator.programme_id == programme.id, *started)
         .group_by(IndicatorValue.locality_id, IndicatorValue.indicator_id)
         .subquery()
     )
@@ -237,7 +246,7 @@ def _trend(
     rows: list[IndicatorValue],
 ) -> LocalityTrend:
     frequency, unit = indicator.frequency, indicator.unit
-    target = _target(target_row)
+    target = target_of_row(target_row)
     readings = tuple(
         Reading(
             row.period,

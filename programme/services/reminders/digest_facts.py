@@ -2,23 +2,27 @@
 queries however many people, localities, posts or sessions there are (a few per programme).
 
 Readiness, posts, staff and training come through `readiness.evaluation.readiness_of` (and so
-`services/facts.py`), the sessions through the training schedule, so a digest says what the
-pages say. Each fact carries the absolute address of its page (`app_url`), since the domain
-knows no URLs.
+`services/facts.py`), the sessions through the training schedule, the outcome indicators that
+moved away from their target through the outcomes pages' rules (`services.outcomes.pages`,
+`domain.outcomes`), so a digest says what the pages say. Each fact carries the absolute address
+of its page (`app_url`), since the domain knows no URLs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from sqlalchemy import Date, and_, func, literal, select, union_all
+from sqlalchemy.orm import aliased
 
 from programme.clock import zone
+from programme.domain import outcomes
 from programme.domain.digest_items import (
     Baseline,
     DigestFacts,
+    IndicatorMove,
     LocalityLinks,
     LocalityState,
     OwnedMilestone,
@@ -28,10 +32,14 @@ from programme.domain.digest_items import (
     Snapshot,
     due_soon_until,
 )
+from programme.domain.digest_outcomes import moves_away
 from programme.domain.formatting import local
 from programme.domain.timeline import MilestoneStatus
 from programme.extensions import db
 from programme.models import (
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
     Locality,
     Milestone,
     OutboxMessage,
@@ -41,6 +49,7 @@ from programme.models import (
     Workstream,
 )
 from programme.services.mail.compose import app_url
+from programme.services.outcomes.pages import target_of_row
 from programme.services.readiness.evaluation import readiness_of
 from programme.services.training import schedule
 
@@ -214,7 +223,7 @@ def baselines(
     the newest before it. Two queries, however many people and days."""
     if not user_ids:
         return {}
-    days = {user_id: (as_of - timedelta(days=FIRST_DIGEST_LOOKBACK), False) for user_id in user_ids}
+    days = {user_id: (as_of - timedelta(days=FIRST_DIGEST_LOOKBACK), None) for user_id in user_ids}
     for user_id, moment in db.session.execute(
         select(
             OutboxMessage.user_id,
@@ -229,11 +238,12 @@ def baselines(
         .group_by(OutboxMessage.user_id)
     ):
         if moment is not None:
-            days[user_id] = (local(moment, zone()).date(), True)
-    snapshots = _snapshots_on({day for day, _after in days.values()}, locality_ids)
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            days[user_id] = (local(moment, zone()).date(), moment)
+    snapshots = _snapshots_on({day for day, _since in days.values()}, locality_ids)
     return {
-        user_id: Baseline(day, after, snapshots.get(day, {}))
-        for user_id, (day, after) in days.items()
+        user_id: Baseline(day, since is not None, snapshots.get(day, {}), since)
+        for user_id, (day, since) in days.items()
     }
 
 
@@ -280,3 +290,85 @@ def _snapshots_on(
             },
         )
     return found
+
+
+# --- Outcome indicators that moved away from their target --------------------------------------
+
+
+def indicator_moves(since: date) -> tuple[IndicatorMove, ...]:
+    """Each locality's indicators whose newest value, recorded on or after `since` (in the
+    programme's zone), is Moving away from the target while the value before it was not
+    (`digest_outcomes.moves_away`), as the outcomes pages judge them. One query however many
+    localities, indicators or values: each pair's two newest values."""
+    ranked = select(
+        IndicatorValue.id,
+        func.row_number()
+        .over(
+            partition_by=(IndicatorValue.locality_id, IndicatorValue.indicator_id),
+            order_by=IndicatorValue.period.desc(),
+        )
+        .label("rank"),
+    ).subquery()
+    value = aliased(IndicatorValue, name="newest_values")
+    rows = db.session.execute(
+        select(ranked.c.rank, value, Indicator, Locality, Programme, IndicatorTarget)
+        .join(value, value.id == ranked.c.id)
+        .join(Indicator, Indicator.id == value.indicator_id)
+        .join(Locality, Locality.id == value.locality_id)
+        .join(Programme, Programme.id == Indicator.programme_id)
+        .outerjoin(
+            IndicatorTarget,
+            and_(
+                IndicatorTarget.locality_id == value.locality_id,
+                IndicatorTarget.indicator_id == value.indicator_id,
+            ),
+        )
+        .where(ranked.c.rank <= 2)
+        .order_by(value.locality_id, value.indicator_id, ranked.c.rank)
+    ).all()
+    several = len({row.Programme.id for row in rows}) > 1
+    previous: dict[tuple[int, int], float] = {
+        (row.newest_values.locality_id, row.newest_values.indicator_id): row.newest_values.value
+        for row in rows
+        if row.rank == 2
+    }
+    moves = []
+    for row in rows:
+        newest, indicator, locality, programme = (
+            row.newest_values,
+            row.Indicator,
+            row.Locality,
+            row.Programme,
+        )
+        recorded_at = newest.created_at
+        recorded_at = recorded_at if recorded_at.tzinfo else recorded_at.replace(tzinfo=UTC)
+        recorded_on = local(recorded_at, zone()).date()
+        if row.rank != 1 or recorded_on < since:
+            continue
+        target = target_of_row(row.IndicatorTarget)
+        before = previous.get((locality.id, indicator.id))
+        latest_status = outcomes.status(newest.value, target, indicator.lower_is_better)
+        before_status = (
+            None if before is None else outcomes.status(before, target, indicator.lower_is_better)
+        )
+        if target is None or not moves_away(latest_status, before_status):
+            continue
+        page = app_url(
+            "outcomes.indicator", programme_slug=programme.slug, indicator_key=indicator.key
+        )
+        moves.append(
+            IndicatorMove(
+                f"{locality.name} ({programme.name})" if several else locality.name,
+                indicator.name,
+                indicator.unit,
+                newest.value,
+                outcomes.period_label(newest.period, indicator.frequency),
+                target.target_value,
+                target.baseline,
+                recorded_at,
+                recorded_on,
+                f"{page}#locality-{locality.slug}",
+                programme.id,
+            )
+        )
+    return tuple(moves)

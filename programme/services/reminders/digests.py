@@ -87,6 +87,9 @@ def plan_digests(as_of: date) -> Planned:
     baselines = digest_facts.baselines(
         as_of, week, readers, [locality.id for locality in facts.localities]
     )
+    if baselines:  # outcome indicators moved away since the earliest reader's last digest
+        since = min(baseline.day for baseline in baselines.values())
+        facts = replace(facts, indicator_moves=digest_facts.indicator_moves(since))
     planned = Planned()
     for user in users:
         recipient = recipients[user.id]
