@@ -37,6 +37,7 @@ from programme.services import (
 )
 from programme.services.board_packs import issue
 from programme.services.demo_business_case import load_business_case
+from programme.services.demo_outcomes import load_outcomes
 from programme.services.readiness import snapshots
 from programme.services.training import (
     calendar_invites,
@@ -95,6 +96,7 @@ def load_demo(today: date) -> DemoLoad:
     _import_recruitment(programme, today)
     with calendar_invites.silenced():  # made-up people: no invitations to flood the outbox
         _load_training(programme, demo["training"], today)
+    load_outcomes(programme, today)
     _take_snapshots(programme, demo["readiness"], today)
     load_business_case(programme, demo["business_case"], today)
     audit.record(

@@ -16,6 +16,7 @@ from programme.domain.timeline_templates import TemplateError, load_template, pa
 from programme.domain.training import load_courses, parse_courses
 from programme.seed_files import (
     COURSES_FILE,
+    DEMO_OUTCOMES_FILE,
     ESTABLISHMENTS_DIR,
     GATE_FILE,
     INDICATORS_FILE,
@@ -55,6 +56,11 @@ def _entries() -> list[tuple[str, dict, tuple[str, str]]]:
         entries.append((f"gate.toml criterion {criterion['key']}", criterion, _FIELDS))
     for indicator in _read(INDICATORS_FILE)["indicators"]:
         entries.append((f"indicators.toml indicator {indicator['key']}", indicator, _FIELDS))
+    demo_outcomes = _read(DEMO_OUTCOMES_FILE)
+    for target in demo_outcomes["indicators"]:
+        entries.append((f"demo-outcomes.toml indicator {target['key']}", target, _FIELDS))
+    for drift in demo_outcomes["moving_away"]:
+        entries.append((f"demo-outcomes.toml moving away {drift['indicator']}", drift, _FIELDS))
     return entries
 
 
@@ -65,6 +71,7 @@ ENTRIES = _entries()
 def test_the_seed_files_checked_are_all_there_are():
     checked = {"roles.toml", "courses.toml", "gate.toml", "demo.toml"}
     checked |= {"indicators.toml"}
+    checked |= {"demo-outcomes.toml"}
     checked |= {f"timelines/{p.name}" for p in TIMELINES_DIR.glob("*.toml")}
     checked |= {f"establishments/{p.name}" for p in ESTABLISHMENTS_DIR.glob("*.toml")}
     found = {str(p.relative_to(SEED_DIR)) for p in SEED_DIR.rglob("*.toml")}
