@@ -465,6 +465,8 @@ SUCCESS: list[Submit] = [
         "programme_manager",
         lambda w: {**_programme(w), "pledge_id": w.pledge_id},
         lambda _w: {"version": "1"},
+    ),
+    Submit(
         "supervision.record",
         "programme_manager",
         lambda w: {**_programme(w), "team_id": w.team_id},
