@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
+from programme.domain.business_case import YearMoney
 from programme.domain.charts import LineChart
 from programme.domain.financial_years import financial_year_of, year_label
 from programme.domain.money import LIMIT_PENCE
@@ -248,6 +249,7 @@ class BusinessCase:
     chart: LineChart | None  # None: nothing to draw (no cost and no scenario)
     scenarios: list[CostScenario]
     has_budget: bool  # some budget line has an amount
+    costs: tuple[YearMoney, ...] = ()  # each year's budget, actual and forecast, in order
 
 
 def business_case(programme: Programme, today: date) -> BusinessCase:
@@ -265,4 +267,5 @@ def business_case(programme: Programme, today: date) -> BusinessCase:
         payback_chart(figures) if drawn else None,
         scenarios,
         any(one.budget for one in costs),
+        tuple(costs),
     )

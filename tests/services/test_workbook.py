@@ -1,4 +1,4 @@
-"""The programme workbook: its six sheets opened with openpyxl (names, headers, value types,
+"""The programme workbook: its sheets opened with openpyxl (names, headers, value types,
 number formats, frozen panes, filters, print titles, RAG rules), an empty programme, formula-like
 text kept inert, a fixed number of queries, and the Recruitment sheet re-imported unchanged."""
 
@@ -32,6 +32,7 @@ from tests.builders import (
     create_staff,
     create_user,
 )
+from tests.business_case_builders import add_business_case
 from tests.conftest import TODAY
 from tests.queries import count_rows
 
@@ -89,7 +90,11 @@ def book(app, pin_clock):
     return opened(workbook.programme_workbook(programme, TODAY))
 
 
-def test_the_workbook_has_six_finished_sheets_in_order(book):
+def test_the_workbook_has_its_finished_sheets_in_order(app, pin_clock):
+    pin_clock(TODAY)
+    programme = busy_programme()
+    add_business_case(programme)  # every sheet has rows
+    book = opened(workbook.programme_workbook(programme, TODAY))
     assert book.sheetnames == list(workbook.SHEET_NAMES)
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2"

@@ -1,5 +1,6 @@
-"""LibreOffice opens and prints the demo's programme workbook, and the Summary sheet's print
-set-up holds: the demo's Summary prints on one page wide. Needs `libreoffice` (Debian package
+"""LibreOffice opens and prints the demo's programme workbook (with a business case added, so
+the Finance and Partner pledges sheets have rows), and the print set-up holds: the demo's
+Summary, and the Finance sheet, each print on one page wide. Needs `libreoffice` (Debian package
 libreoffice-calc-nogui, installed by .ci/run): skipped visibly without it, failed under CI."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 from programme.domain.xlsx_export import workbook_bytes
 from programme.services import demo
 from programme.services.exports import workbook
+from tests.business_case_builders import add_business_case
 from tests.conftest import TODAY
 
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
@@ -55,18 +57,25 @@ def to_pdf(libreoffice: str, xlsx: Path, workdir: Path) -> bytes:
     return pdf.read_bytes()
 
 
-def test_libreoffice_prints_the_demo_workbook_and_its_summary_fits_one_page_wide(
+def test_libreoffice_prints_the_demo_workbook_and_its_summary_and_finance_fit_one_page_wide(
     app, pin_clock, libreoffice, tmp_path
 ):
     pin_clock(TODAY)
     programme = demo.load_demo(TODAY).programme
+    add_business_case(programme)
     sheets = workbook.programme_sheets(programme, TODAY)
     info = workbook.workbook_info(programme, workbook.workbook_title(programme), TODAY)
     whole = tmp_path / "workbook.xlsx"
     whole.write_bytes(workbook_bytes(info, sheets))
     summary = tmp_path / "summary.xlsx"
     summary.write_bytes(workbook_bytes(info, sheets[:1]))
+    (finance_sheet,) = [sheet for sheet in sheets if sheet.title == "Finance"]
+    finance = tmp_path / "finance.xlsx"
+    finance.write_bytes(workbook_bytes(info, [finance_sheet]))
 
     assert len(PAGE.findall(to_pdf(libreoffice, whole, tmp_path))) >= len(sheets)
     # The demo's few localities fit one page tall, so one page in all means one page wide.
     assert len(PAGE.findall(to_pdf(libreoffice, summary, tmp_path))) == 1
+    # Its twenty-odd rows fit one page tall too, so one page means its columns fit one wide.
+    assert 20 <= len(finance_sheet.table.rows) <= 30
+    assert len(PAGE.findall(to_pdf(libreoffice, finance, tmp_path))) == 1

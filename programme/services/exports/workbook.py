@@ -1,6 +1,7 @@
-"""The programme workbook: one .xlsx of the programme as of a day, its six sheets built from
-the services the pages use (the readiness board, the milestones, the posts in the recruitment
-import's columns, training completion, sessions and go-live decisions). Board packs freeze it."""
+"""The programme workbook: one .xlsx of the programme as of a day, its sheets built from the
+services the pages use (the readiness board, the milestones, the posts in the recruitment
+import's columns, training completion, sessions, go-live decisions, the business case's money
+and the partners' pledges). Board packs freeze it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from programme.domain.xlsx_export import Sheet, WorkbookInfo, workbook_bytes
 from programme.models import Programme
 from programme.services import facts, programmes
 from programme.services.exports.decision_sheet import decision_sheet
+from programme.services.exports.finance_sheet import finance_sheet
 from programme.services.exports.milestone_sheet import milestone_sheet, programme_milestones
+from programme.services.exports.pledge_sheet import pledge_sheet
 from programme.services.exports.recruitment_sheet import recruitment_sheet
 from programme.services.exports.session_sheet import session_sheet
 from programme.services.exports.summary_sheet import summary_sheet
@@ -23,7 +26,16 @@ from programme.services.exports.training_sheet import training_sheet
 from programme.services.readiness.board import board
 
 CREATOR = "Family Safeguarding programme tracker"
-SHEET_NAMES = ("Summary", "Milestones", "Recruitment", "Training", "Sessions", "Decisions")
+SHEET_NAMES = (
+    "Summary",
+    "Milestones",
+    "Recruitment",
+    "Training",
+    "Sessions",
+    "Decisions",
+    "Finance",
+    "Partner pledges",
+)
 
 
 @contextmanager
@@ -46,9 +58,9 @@ def collector_paused() -> Iterator[None]:
 
 @collector_paused()
 def programme_sheets(programme: Programme, as_of: date) -> list[Sheet]:
-    """The six sheets in order, as of a day, in a fixed number of queries however many
-    localities, posts, people or sessions. The programme's attendance is read once, for the
-    Summary's readiness and the Training sheet alike."""
+    """The sheets in order, as of a day, in a fixed number of queries however many localities,
+    posts, people, sessions, budget lines, spend, scenarios or pledges. The programme's
+    attendance is read once, for the Summary's readiness and the Training sheet alike."""
     places = facts.places_of(programme)
     view = board(programme, as_of, places)
     localities = [row.locality for row in view.rows]
@@ -60,6 +72,8 @@ def programme_sheets(programme: Programme, as_of: date) -> list[Sheet]:
         training_sheet(programme, localities, as_of, places.attended),
         session_sheet(programme),
         decision_sheet(localities),
+        finance_sheet(programme, as_of),
+        pledge_sheet(programme, as_of),
     )
     return [Sheet(name, table) for name, table in zip(SHEET_NAMES, tables, strict=True)]
 
