@@ -37,7 +37,8 @@ def test_the_workbook_is_written_with_its_sheets_and_row_counts(app, runner, pin
         f"Wrote the Somerset Family Safeguarding workbook as of 1 Nov 2026 to {out} ("
     )
     assert lines[1].startswith("Summary: 2 rows; Milestones: 1 row; Recruitment: 0 rows;")
-    assert lines[1].endswith("; Finance: 0 rows; Partner pledges: 0 rows.")
+    # Outcomes: the locality's row for each of the 11 indicators every programme is given.
+    assert lines[1].endswith("; Finance: 0 rows; Partner pledges: 0 rows; Outcomes: 11 rows.")
     assert [p.name for p in tmp_path.iterdir()] == ["somerset.xlsx"]  # no temporary file left
 
 

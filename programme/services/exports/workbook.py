@@ -1,7 +1,7 @@
 """The programme workbook: one .xlsx of the programme as of a day, its sheets built from the
 services the pages use (the readiness board, the milestones, the posts in the recruitment
-import's columns, training completion, sessions, go-live decisions, the business case's money
-and the partners' pledges). Board packs freeze it."""
+import's columns, training completion, sessions, go-live decisions, the business case's money,
+the partners' pledges and the outcome indicators). Board packs freeze it."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from programme.services import facts, programmes
 from programme.services.exports.decision_sheet import decision_sheet
 from programme.services.exports.finance_sheet import finance_sheet
 from programme.services.exports.milestone_sheet import milestone_sheet, programme_milestones
+from programme.services.exports.outcomes_sheet import outcomes_sheet
 from programme.services.exports.pledge_sheet import pledge_sheet
 from programme.services.exports.recruitment_sheet import recruitment_sheet
 from programme.services.exports.session_sheet import session_sheet
@@ -35,6 +36,7 @@ SHEET_NAMES = (
     "Decisions",
     "Finance",
     "Partner pledges",
+    "Outcomes",
 )
 
 
@@ -74,6 +76,7 @@ def programme_sheets(programme: Programme, as_of: date) -> list[Sheet]:
         decision_sheet(localities),
         finance_sheet(programme, as_of),
         pledge_sheet(programme, as_of),
+        outcomes_sheet(programme, localities, as_of),
     )
     return [Sheet(name, table) for name, table in zip(SHEET_NAMES, tables, strict=True)]
 
