@@ -1,9 +1,10 @@
 """Issue 20's pages that the other browser tests do not open, at 320 px: partner contributions
-(list, a form showing its errors, change, remove), the finance confirmations that delete a budget
-line or spend, an outcome target form showing its error, group supervision (list, a team with its
-form, the form showing an error, change, remove) and the spend and indicator imports (upload, and
-a preview with a rejected row). Each passes axe-core's WCAG 2.2 AA rules and none scrolls
-sideways."""
+(list, a form showing its errors, change, remove), a budget line (its page, its form showing
+errors, the confirmations that delete it or its spend), a scenario's form showing an error and
+its delete confirmation, an outcome target form showing its error, group supervision (list, a
+team with its form, the form showing an error, change, remove) and the spend and indicator
+imports (upload, and a preview with a rejected row). Each passes axe-core's WCAG 2.2 AA rules
+and none scrolls sideways."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from programme.services.finance.budget_lines import LineValues
 from programme.services.outcomes import catalogue
 from tests.browser.conftest import assert_accessible, page_width, sign_in_through_form
 from tests.builders import create_locality, create_post, create_programme, create_team, create_user
-from tests.business_case_builders import create_spend
+from tests.business_case_builders import create_scenario, create_spend
 from tests.conftest import TODAY
 from tests.files import csv_bytes
 
@@ -93,11 +94,10 @@ def _check(page: Page, name: str, too_wide: dict[str, int]) -> None:
     assert_accessible(page)
 
 
-def test_partner_finance_and_target_pages(setting, page: Page):
+def test_partner_contribution_pages(setting, page: Page):
     too_wide = _on_a_phone(page, create_user("programme_manager"))
-    base = f"/programmes/{SLUG}"
 
-    page.goto(f"{base}/finance/partners")
+    page.goto(f"/programmes/{SLUG}/finance/partners")
     expect(page.locator("[data-status='Behind']")).to_have_count(1)
     _check(page, "partner contributions", too_wide)
 
@@ -108,25 +108,48 @@ def test_partner_finance_and_target_pages(setting, page: Page):
     expect(page.locator(".app-error-summary")).to_contain_text("Enter the financial year")
     _check(page, "a pledge with errors", too_wide)
 
-    page.goto(f"{base}/finance/partners")
+    page.get_by_role("link", name="Cancel").click()
     page.get_by_role("link", name="Change the pledge of Somerset NHS Foundation Trust").click()
     page.get_by_label("Money received so far (£)").fill("-5")
     page.get_by_role("button", name="Save pledge").click()
     expect(page.locator(".app-error-summary")).to_be_visible()
     _check(page, "changing a pledge, with an error", too_wide)
 
-    page.goto(f"{base}/finance/partners")
+    page.get_by_role("link", name="Cancel").click()
     page.get_by_role("link", name="Remove the pledge of Somerset NHS Foundation Trust").click()
     _check(page, "removing a pledge", too_wide)
 
+    assert too_wide == {}
+
+
+def test_finance_business_case_and_target_forms(setting, page: Page):
+    too_wide = _on_a_phone(page, create_user("programme_manager"))
+    base = f"/programmes/{SLUG}"
+    scenario = create_scenario(setting, "High (cabinet report)", {2027: 1_097_000_00})
+
+    page.goto(f"{base}/finance/budget-lines/new")
+    page.get_by_label("Financial year").fill("someday")
+    page.get_by_label("Budget in pounds").fill("lots")
+    page.get_by_role("button", name="Save budget line").click()
+    expect(page.locator(".app-error-summary")).to_be_visible()
+    _check(page, "a budget line with errors", too_wide)
+
     page.goto(f"{base}/finance/budget-lines")
     page.get_by_role("link", name="Staffing 2026/27 (Council)").click()
+    _check(page, "a budget line and its spend", too_wide)
     line_page = page.url
     page.get_by_role("link", name="Delete spend in Q2 2026/27").click()
     _check(page, "deleting spend", too_wide)
     page.goto(line_page)
     page.get_by_role("link", name="Delete Staffing 2026/27 (Council)").click()
     _check(page, "deleting a budget line", too_wide)
+
+    page.goto(f"{base}/finance/business-case/scenarios/new")
+    page.get_by_role("button", name="Add scenario").click()
+    expect(page.locator(".app-error-summary")).to_be_visible()
+    _check(page, "a scenario with an error", too_wide)
+    page.goto(f"{base}/finance/business-case/scenarios/{scenario.id}/delete")
+    _check(page, "deleting a scenario", too_wide)
 
     page.goto(f"{base}/outcomes/{KEY}/bridgwater/target")
     page.get_by_label("Baseline value").fill("about sixty")
