@@ -31,7 +31,7 @@ from programme.domain.financial_years import (
     quarter_of,
     year_label,
 )
-from programme.domain.formatting import money as _money
+from programme.domain.formatting import money
 from programme.domain.imports import (
     ImportField,
     ImportPlan,
@@ -41,6 +41,12 @@ from programme.domain.imports import (
     row_error,
 )
 from programme.domain.money import parse_pounds, pounds_from_number
+from programme.domain.spend import (
+    category_problem,
+    description_problem,
+    find_budget_line,
+    stored_amount,
+)
 from programme.domain.spreadsheet import (
     CellValue,
     SheetRow,
@@ -170,6 +176,10 @@ _CATEGORIES: dict[str, str] = {
     for word in (*words, key, SPEND_CATEGORIES[key])
 }
 
+HOW_TO_REFUND = (
+    "Write “Refund” or “Credit” in a type column, or begin the description with “Refund”."
+)
+
 # A type column's words; a column headed "Refund" may hold yes or no.
 REFUND_WORDS = ("refund", "credit", "credit note", "reversal", "refunded", "repayment", "yes", "y")
 PAYMENT_WORDS = (
@@ -184,11 +194,6 @@ PAYMENT_WORDS = (
     "n",
     "",
 )
-
-
-def money(pence: int) -> str:
-    """£1,200 or −£1,200."""
-    return f"−{_money(-pence)}" if pence < 0 else _money(pence)
 
 
 @dataclass(frozen=True)
@@ -207,37 +212,6 @@ class SpendRef:
     quarter: int
     amount_pence: int
     description: str
-
-
-def find_budget_line(
-    lines: Iterable[BudgetLineRef], year: int, category: str, funding_source: str = ""
-) -> tuple[BudgetLineRef | None, str | None]:
-    """The one budget line spend of this year and category goes against, or why there is none:
-    no line; several, and the funding source does not say which; a funding source no line of
-    that year and category has. Messages name the line as the budget page does."""
-    candidates = [
-        line for line in lines if line.financial_year == year and line.category == category
-    ]
-    what = f"{category_label(category).lower()} budget line"
-    if not candidates:
-        return None, f"There is no {what} for {year_label(year)}."
-    if funding_source:
-        wanted = normalise(funding_source)
-        chosen = [line for line in candidates if normalise(line.funding_source) == wanted]
-        if not chosen:
-            sources = ", ".join(sorted(line.funding_source for line in candidates))
-            return None, (
-                f"There is no {what} for {year_label(year)} funded by “{funding_source}” "
-                f"(its {what}s are funded by {sources})."
-            )
-        return chosen[0], None
-    if len(candidates) > 1:
-        sources = ", ".join(sorted(line.funding_source for line in candidates))
-        return None, (
-            f"There are {len(candidates)} {what}s for {year_label(year)} ({sources}): say which "
-            "in a funding source column."
-        )
-    return candidates[0], None
 
 
 def category_of(text: str) -> str | None:
@@ -413,12 +387,11 @@ def _read_row(
     if not category_text:
         reject("category", "The category is blank.")
     elif category is None:
-        known = ", ".join(SPEND_CATEGORIES.values())
-        reject("category", f"“{category_text}” is not a spend category ({known}).")
+        reject("category", category_problem(category_text))
 
     description = cell_text(cell("description"))
-    if len(description) > 300:
-        reject("description", "The description is longer than 300 characters.")
+    if problem := description_problem(description):
+        reject("description", problem)
     kind_text = cell_text(cell("kind"))
     refund = is_refund(kind_text, description)
     if refund is None:
@@ -429,14 +402,12 @@ def _read_row(
         amount = read_amount(cell("amount"))
     except ValueError as error:
         reject("amount", str(error))
-    if amount is not None and amount < 0 and refund is False:
-        reject(
-            "amount",
-            f"{money(amount)} is negative: a negative amount is imported only as a refund. Write "
-            "“Refund” or “Credit” in a type column, or begin the description with “Refund”.",
-        )
-    if amount == 0:
-        reject("amount", "The amount is £0.00.")
+    pence = None
+    if amount is not None and refund is not None:
+        try:
+            pence = stored_amount(amount, refund, HOW_TO_REFUND)
+        except ValueError as error:
+            reject("amount", str(error))
 
     line = None
     if year is not None and category is not None:
@@ -444,9 +415,8 @@ def _read_row(
         line, problem = find_budget_line(lines, year, category, source)
         if problem:
             reject("funding_source" if source else "category", problem)
-    if plan.errors or line is None or quarter is None or amount is None:
+    if plan.errors or line is None or quarter is None or pence is None:
         return plan
-    pence = -abs(amount) if refund else amount
     plan.action = "created"
     plan.values = {
         "budget_line_id": line.id,

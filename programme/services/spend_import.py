@@ -11,15 +11,9 @@ from sqlalchemy import delete, func, insert, select
 from programme.clock import utc_now, zone
 from programme.domain.finance_terms import category_label
 from programme.domain.financial_years import quarter_label
-from programme.domain.formatting import clock_time, count, local, short_date
+from programme.domain.formatting import clock_time, count, local, money, short_date
 from programme.domain.imports import ImportPlan
-from programme.domain.spend_import import (
-    FIELDS,
-    BudgetLineRef,
-    SpendRef,
-    money,
-    plan_spend_import,
-)
+from programme.domain.spend_import import FIELDS, BudgetLineRef, SpendRef, plan_spend_import
 from programme.domain.spreadsheet import Table
 from programme.extensions import db
 from programme.models import BudgetLine, ImportRecord, Programme, Spend, User
@@ -37,8 +31,8 @@ NOTHING_TO_UNDO = {
 
 
 def budget_lines_of(programme: Programme) -> list[BudgetLineRef]:
-    """The programme's budget lines as the import matches spend to them: one query. (With
-    `domain.spend_import.find_budget_line`, the one place spend finds its budget line.)"""
+    """The programme's budget lines as the import matches spend to them: one query. (The line
+    is chosen by `domain.spend.find_budget_line`, as for spend recorded on the form.)"""
     return [
         BudgetLineRef(*row)
         for row in db.session.execute(
