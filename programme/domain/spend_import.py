@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from programme.domain.cells import month_number
 from programme.domain.finance_terms import SPEND_CATEGORIES, category_label
 from programme.domain.financial_years import (
     financial_year_of,
@@ -218,27 +219,6 @@ def category_of(text: str) -> str | None:
     return _CATEGORIES.get(normalise(text))
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 _QUARTER = re.compile(r"^(?:q|qtr|quarter)?\s*([1-4])(?:\s+(.+))?$")
 _PERIOD = re.compile(r"^(?:p|period|month|m)\s*(\d{1,2})$")
 _MONTH_RANGE = re.compile(r"^([a-z]+)\s*(?:-|–|to)\s*([a-z]+)$")
@@ -276,12 +256,12 @@ def parse_period(value: CellValue) -> tuple[int | None, int]:
             raise ValueError(f"“{written}” is not a finance period: periods are 1 to 12.")
         return None, (period - 1) // 3 + 1
     if match := _MONTH_RANGE.match(text):
-        first, last = _MONTHS.get(match.group(1)), _MONTHS.get(match.group(2))
+        first, last = month_number(match.group(1)), month_number(match.group(2))
         if (first, last) in _QUARTER_OF_MONTHS:
             return None, _QUARTER_OF_MONTHS[(first, last)]
         raise ValueError(problem)
     if match := _MONTH_YEAR.match(text):
-        month = _MONTHS.get(match.group(1))
+        month = month_number(match.group(1))
         if month is not None:
             digits = match.group(2)
             year = int(digits) if len(digits) == 4 else 2000 + int(digits)
