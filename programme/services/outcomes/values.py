@@ -117,23 +117,29 @@ def record_value(
         _audit(actor, "create", row, indicator, locality, summary, after={"value": value})
         return row
     if row.value != value:
-        before = row.value
-        row.value = value
-        row.import_id = import_id
-        row.recorded_by_id = actor.id if actor else None
-        db.session.flush()
-        summary = f"{_summary(indicator, locality, start)} changed"
-        _audit(
-            actor,
-            "update",
-            row,
-            indicator,
-            locality,
-            summary,
-            before={"value": before},
-            after={"value": value},
-        )
+        _set_value(row, indicator, locality, value, actor, import_id=import_id)
     return row
+
+
+def _set_value(row, indicator, locality, value: float, actor: User | None, **also) -> None:
+    """Change a recorded value (and the columns in `also`), audited with what it was."""
+    before = row.value
+    row.value = value
+    for column, new in also.items():
+        setattr(row, column, new)
+    row.recorded_by_id = actor.id if actor else None
+    db.session.flush()
+    summary = f"{_summary(indicator, locality, row.period)} changed"
+    _audit(
+        actor,
+        "update",
+        row,
+        indicator,
+        locality,
+        summary,
+        before={"value": before},
+        after={"value": value},
+    )
 
 
 def _changed_since(row: IndicatorValue, indicator: Indicator, locality: Locality) -> str:
@@ -153,21 +159,7 @@ def change_value(
     value = checked_value(indicator, value)
     if value == row.value:
         return False
-    before = row.value
-    row.value = value
-    row.recorded_by_id = actor.id if actor else None
-    db.session.flush()
-    summary = f"{_summary(indicator, locality, row.period)} changed"
-    _audit(
-        actor,
-        "update",
-        row,
-        indicator,
-        locality,
-        summary,
-        before={"value": before},
-        after={"value": value},
-    )
+    _set_value(row, indicator, locality, value, actor)
     return True
 
 
