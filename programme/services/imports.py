@@ -133,6 +133,20 @@ def list_imports(programme: Programme, limit: int = 100) -> list[ImportRecord]:
     )
 
 
+NOTHING_TO_UNDO = {
+    "previewed": "This file was only previewed, never applied, so there is nothing to undo.",
+    "expired": "This preview expired without being applied, so there is nothing to undo.",
+    "undone": "This import was already undone; an import can be undone only once.",
+}
+
+
+def nothing_to_undo(record: ImportRecord) -> str | None:
+    """Why an import that is not applied cannot be undone; None for an applied one."""
+    if record.state == "applied":
+        return None
+    return NOTHING_TO_UNDO.get(record.state, NOTHING_TO_UNDO["previewed"])
+
+
 def last_applied(programme: Programme, kind: str = "recruitment") -> ImportRecord | None:
     """The programme's most recent import of this kind that changed something: the only one
     that may be undone. Applying a file that changes nothing (checking a re-import) does not

@@ -23,11 +23,6 @@ from programme.services.transaction import transactional
 
 KIND = "spend"
 
-NOTHING_TO_UNDO = {
-    "previewed": "This file was only previewed, never applied, so there is nothing to undo.",
-    "expired": "This preview expired without being applied, so there is nothing to undo.",
-    "undone": "This import was already undone; an import can be undone only once.",
-}
 
 
 def budget_lines_of(programme: Programme) -> list[BudgetLineRef]:
@@ -111,6 +106,8 @@ class UndoSummary:
     steps: int = 0
     organisations: list[str] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
+    noun: str = "spend row"  # the undo page's words for what it deletes
+    names_note: str = ""  # a spend import remembers no names
 
     @property
     def possible(self) -> bool:
@@ -134,7 +131,7 @@ class UndoSummary:
 
 def _blockers(record: ImportRecord) -> list[str]:
     if record.state != "applied":
-        return [NOTHING_TO_UNDO.get(record.state, NOTHING_TO_UNDO["previewed"])]
+        return [imports.nothing_to_undo(record)]
     latest = imports.last_applied(import_flow.programme_of(record), KIND)
     if latest is None or latest.id != record.id:
         return [

@@ -74,6 +74,8 @@ def test_a_programme_manager_previews_applies_and_undoes_a_finance_spreadsheet(a
         page_of(client.get(f"/programmes/{programme.slug}/imports/{record.id}/undo"))
     )
     assert "the 2 spend rows it recorded will be deleted" in confirm
+    assert "2 spend rows created by the import will be deleted" in confirm  # not "posts"
+    assert "post" not in confirm.lower()
     undone = client.post(
         f"/programmes/{programme.slug}/imports/{record.id}/undo", follow_redirects=True
     )
