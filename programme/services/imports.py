@@ -147,6 +147,20 @@ def nothing_to_undo(record: ImportRecord) -> str | None:
     return NOTHING_TO_UNDO.get(record.state, NOTHING_TO_UNDO["previewed"])
 
 
+def undo_refusal(record: ImportRecord, what: str) -> str | None:
+    """Why `record` cannot be undone whatever it did, or None: it is not applied, or it is not
+    the programme's most recent import of its kind (`what` names the kind: "indicator")."""
+    if (reason := nothing_to_undo(record)) is not None:
+        return reason
+    latest = last_applied(db.session.get(Programme, record.programme_id), record.kind)
+    if latest is None or latest.id != record.id:
+        return (
+            f"Only the programme's most recent {what} import can be undone; another was applied "
+            "after this one."
+        )
+    return None
+
+
 def last_applied(programme: Programme, kind: str = "recruitment") -> ImportRecord | None:
     """The programme's most recent import of this kind that changed something: the only one
     that may be undone. Applying a file that changes nothing (checking a re-import) does not

@@ -240,14 +240,8 @@ def _undo_plan(record: ImportRecord):
 
 
 def _blockers(record: ImportRecord, created, reverted) -> list[str]:
-    if record.state != "applied":
-        return [imports.nothing_to_undo(record)]
-    latest = imports.last_applied(import_flow.programme_of(record), KIND)
-    if latest is None or latest.id != record.id:
-        return [
-            "Only the programme's most recent indicator import can be undone; another was "
-            "applied after this one."
-        ]
+    if (refusal := imports.undo_refusal(record, "indicator")) is not None:
+        return [refusal]
     later = [_label(value) for value in created if value.version != 1]
     later += [
         _label(value)

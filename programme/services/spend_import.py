@@ -24,7 +24,6 @@ from programme.services.transaction import transactional
 KIND = "spend"
 
 
-
 def budget_lines_of(programme: Programme) -> list[BudgetLineRef]:
     """The programme's budget lines as the import matches spend to them: one query. (The line
     is chosen by `domain.spend.find_budget_line`, as for spend recorded on the form.)"""
@@ -130,14 +129,8 @@ class UndoSummary:
 
 
 def _blockers(record: ImportRecord) -> list[str]:
-    if record.state != "applied":
-        return [imports.nothing_to_undo(record)]
-    latest = imports.last_applied(import_flow.programme_of(record), KIND)
-    if latest is None or latest.id != record.id:
-        return [
-            "Only the programme's most recent finance spreadsheet import can be undone; another "
-            "was applied after this one."
-        ]
+    if (refusal := imports.undo_refusal(record, "finance spreadsheet")) is not None:
+        return [refusal]
     changed = db.session.scalar(
         select(func.count(Spend.id)).where(Spend.import_id == record.id, Spend.version != 1)
     )
