@@ -118,16 +118,18 @@ def _write(
         db.session.flush()
         # What each changed value held, for an undo to put back (a value has no post: its id
         # is kept in `before`).
-        db.session.add_all(
-            ImportChange(
-                import_id=record.id,
-                action="updated",
-                before={"indicator_value_id": stored.id, **before[stored.id]},
-                version_after=stored.version,
-            )
-            for stored in values
+        db.session.execute(
+            insert(ImportChange),
+            [
+                {
+                    "import_id": record.id,
+                    "action": "updated",
+                    "before": {"indicator_value_id": stored.id, **before[stored.id]},
+                    "version_after": stored.version,
+                }
+                for stored in values
+            ],
         )
-        db.session.flush()
     _audit(programme, plan, record, actor)
 
 
