@@ -22,6 +22,7 @@ from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table
 from programme.domain.spreadsheet_worker import read_table_in_worker
 from programme.extensions import db
 from programme.models import ImportRecord, Programme, User
+from programme.services import audit
 from programme.services.errors import NotFound, ServiceError
 from programme.services.transaction import transactional
 
@@ -159,6 +160,21 @@ def undo_refusal(record: ImportRecord, what: str) -> str | None:
             "after this one."
         )
     return None
+
+
+def mark_undone(record: ImportRecord, actor: User | None, summary: str, **after) -> None:
+    """An undo's last step: the record marked undone, and the audit entry saying what the undo
+    took back."""
+    record.state, record.undone_by, record.undone_at = "undone", actor, utc_now()
+    audit.record(
+        actor,
+        "undo_import",
+        "import",
+        record.id,
+        summary,
+        programme_id=record.programme_id,
+        after={"import": record.id, **after},
+    )
 
 
 def last_applied(programme: Programme, kind: str = "recruitment") -> ImportRecord | None:

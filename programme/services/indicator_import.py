@@ -9,7 +9,6 @@ from datetime import date
 
 from sqlalchemy import insert, or_, select
 
-from programme.clock import utc_now
 from programme.domain.formatting import count
 from programme.domain.imports import ImportPlan
 from programme.domain.indicator_import import FIELDS, ExistingValue, IndicatorRef, plan_import
@@ -292,16 +291,13 @@ def undo_import(record: ImportRecord, actor: User | None) -> int:
         value.value = change.before["value"]
         value.import_id = change.before["import_id"]
     db.session.flush()
-    record.state, record.undone_by, record.undone_at = "undone", actor, utc_now()
-    audit.record(
+    imports.mark_undone(
+        record,
         actor,
-        "undo_import",
-        "import",
-        record.id,
         f"Undid the indicator import of {record.original_name}: "
         f"{count(len(created), 'value')} deleted, {count(len(reverted), 'value')} put back",
-        programme_id=programme.id,
-        after={"import": record.id, "deleted": len(created), "reverted": len(reverted)},
+        deleted=len(created),
+        reverted=len(reverted),
     )
     return len(created) + len(reverted)
 

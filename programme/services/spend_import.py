@@ -171,16 +171,12 @@ def undo_import(record: ImportRecord, actor: User | None) -> int:
         delete(Spend).where(Spend.import_id == record.id),
         execution_options={"synchronize_session": False},
     ).rowcount
-    record.state, record.undone_by, record.undone_at = "undone", actor, utc_now()
-    audit.record(
+    imports.mark_undone(
+        record,
         actor,
-        "undo_import",
-        "import",
-        record.id,
         f"Undid the finance spreadsheet import of {record.original_name}: "
         f"{count(removed, 'spend row')} deleted",
-        programme_id=programme.id,
-        after={"import": record.id, "spend": removed},
+        spend=removed,
     )
     return removed
 
