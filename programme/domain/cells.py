@@ -90,6 +90,13 @@ _MONTHS = {
     )
     for name in names
 }
+
+
+def month_number(name: str) -> int | None:
+    """1 to 12 for a month's English name or abbreviation ("May", "sept", "Dec."); else None."""
+    return _MONTHS.get(name.strip().lower().removesuffix("."))
+
+
 # A time after the date is ignored: CSVs saved from other systems often add " 00:00:00".
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _UK_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)

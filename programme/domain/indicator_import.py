@@ -11,20 +11,12 @@ see the same outcome for every row.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from programme.domain.financial_years import (
-    financial_year_of,
-    parse_year,
-    quarter_label,
-    quarter_of,
-    quarter_start,
-)
-from programme.domain.formatting import listed, month_and_year, number
+from programme.domain.formatting import listed, number
 from programme.domain.imports import (
     ImportField,
     ImportPlan,
@@ -34,9 +26,16 @@ from programme.domain.imports import (
     consume_rows,
     row_error,
 )
-from programme.domain.indicator_units import unit_label, value_problem
+from programme.domain.indicator_units import value_problem
+from programme.domain.outcomes import (
+    fit_period,
+    period_label,
+    period_problem,
+    read_period,
+    read_value,
+)
 from programme.domain.programme_names import LocalityRef, resolve
-from programme.domain.spreadsheet import CellValue, SheetRow, Table, cell_text, parse_date
+from programme.domain.spreadsheet import CellValue, SheetRow, Table, cell_text
 from programme.domain.vocabulary import Vocabulary
 
 FIELDS: dict[str, ImportField] = {
@@ -167,146 +166,16 @@ def indicator_vocabulary(indicators: Iterable[IndicatorRef]) -> Vocabulary:
     return vocabulary
 
 
-# --- Periods ---------------------------------------------------------------------------------
-
-MONTH, QUARTER = "month", "quarter"
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_YEARS = r"(\S+(?:\s*[/\-–]\s*\S+)?)"
-_Q = r"(?:q|qtr|quarter)\s*([1-4])"
-_QUARTER = re.compile(rf"^(?:{_Q}\s*(?:fy\s*)?{_YEARS}|{_YEARS}\s*{_Q})$", re.IGNORECASE)
-_NUMERIC_MONTH = re.compile(r"^(?:(\d{4})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{4}))$")
-_WORDY_MONTH = re.compile(r"^([a-z]+)\.?[\s\-/,']+(\d{4}|\d{2})$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    kind: str  # MONTH or QUARTER; a date in the month is a MONTH, `from_date` set
-    from_date: bool = False
-
-    @property
-    def label(self) -> str:
-        return period_label(self.start, self.kind)
-
-
-def period_label(start: date, kind: str) -> str:
-    if kind == QUARTER:
-        return quarter_label(financial_year_of(start), quarter_of(start))
-    return month_and_year(start)
-
-
-def parse_period(value: CellValue) -> Period:
-    """A month or a financial quarter as returns write it. ValueError says why not."""
-    text = cell_text(value)
-    if not text:
-        raise ValueError("The period is blank.")
-    if not isinstance(value, str):
-        day = parse_date(value)  # an Excel date: the month it falls in
-        return Period(day.replace(day=1), MONTH, from_date=True)
-    text = text.strip()
-    if match := _QUARTER.match(text):
-        quarter = int(match.group(1) or match.group(4))
-        year = parse_year((match.group(2) or match.group(3)).strip())
-        if year is not None:
-            return Period(quarter_start(year, quarter), QUARTER)
-        raise ValueError(
-            f"“{text}” is not a quarter: write the financial year after it, as in Q1 2026/27."
-        )
-    if match := _NUMERIC_MONTH.match(text):
-        year, month = (match.group(1), match.group(2)) if match.group(1) else match.group(4, 3)
-        if 1 <= int(month) <= 12:
-            return Period(date(int(year), int(month), 1), MONTH)
-    if (match := _WORDY_MONTH.match(text)) and (month := _MONTHS.get(match.group(1).lower())):
-        digits = match.group(2)
-        return Period(
-            date(2000 + int(digits) if len(digits) == 2 else int(digits), month, 1), MONTH
-        )
-    try:
-        day = parse_date(text)
-    except ValueError:
-        day = None
-    if day is None:
-        raise ValueError(
-            f"“{text}” is not a period: write a month (May 2026, 2026-05, 05/2026 or a date in "
-            "the month) or a quarter (Q1 2026/27)."
-        )
-    return Period(day.replace(day=1), MONTH, from_date=True)
-
-
-def fit_period(period: Period, indicator: IndicatorRef) -> date:
-    """The period's first day as the indicator records it. A quarterly indicator takes a date
-    in the quarter (a return's "period ending 30/06/2026"), not a month; a monthly one takes no
-    quarter. ValueError says why."""
-    if indicator.frequency == "quarterly":
-        if period.kind == QUARTER:
-            return period.start
-        if period.from_date:
-            return quarter_start(financial_year_of(period.start), quarter_of(period.start))
-        year = financial_year_of(period.start)
-        example = quarter_label(year, quarter_of(period.start))
-        raise ValueError(
-            f"{indicator.name} is recorded quarterly: give the quarter, as in {example}."
-        )
-    if period.kind == QUARTER:
-        raise ValueError(
-            f"{indicator.name} is recorded monthly: give the month, not {period.label}."
-        )
-    return period.start
-
-
-# --- Values ----------------------------------------------------------------------------------
-
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
+# --- Periods and values: read as the value form reads them (domain/outcomes.py) -------------
 
 
 def parse_value(value: CellValue, indicator: IndicatorRef) -> float:
-    """A value as a return writes it: 14.7, "14.7", "74%", "1,234". ValueError says why not,
-    including a value outside the indicator's unit (a percentage over 100, a negative count)."""
-    if isinstance(value, bool):
-        raise ValueError(f"“{cell_text(value)}” is not a number.")
-    if isinstance(value, int | float):
-        found = float(value)
-        written = cell_text(value)
-    else:
-        written = cell_text(value).strip()
-        if not written:
-            raise ValueError("The value is blank.")
-        text = written.replace(" ", "")
-        percent = text.endswith("%")
-        if percent:
-            text = text[:-1]
-            if indicator.unit != "percent":
-                raise ValueError(
-                    f"“{written}” is a percentage, but {indicator.name} is measured as "
-                    f"{unit_label(indicator.unit)}."
-                )
-        if not _NUMBER.match(text):
-            raise ValueError(f"“{written}” is not a number.")
-        found = float(text.replace(",", ""))
-    if math.isnan(found) or math.isinf(found):
-        raise ValueError(f"“{written}” is not a number.")
+    """A value as a return writes it (`outcomes.read_value`), refused outside the indicator's
+    unit (a percentage over 100, a negative count) naming the indicator and what the file
+    gives. ValueError says why."""
+    found = read_value(value, indicator.unit, indicator.name)
     if problem := value_problem(indicator.unit, found):
-        raise ValueError(f"{indicator.name} {problem}: the file gives {written}.")
+        raise ValueError(f"{indicator.name} {problem}: the file gives {cell_text(value)}.")
     return found
 
 
@@ -386,18 +255,14 @@ def _read_row(
     indicator = _read_indicator(cell("indicator"), vocabulary, catalogue, reject)
     start = value = None
     try:
-        period = parse_period(cell("period"))
+        period = read_period(cell("period"))
+        if indicator is not None:
+            start = fit_period(period, indicator.frequency, indicator.name)
     except ValueError as error:
         reject("period", str(error))
-    else:
-        if indicator is not None:
-            try:
-                start = fit_period(period, indicator)
-            except ValueError as error:
-                reject("period", str(error))
-        if period.start > today:
-            reject("period", f"{period.label} has not begun: a value cannot be recorded ahead.")
-            start = None
+    if start is not None and (problem := period_problem(start, indicator.frequency, today)):
+        reject("period", problem)
+        start = None
     if indicator is not None:
         try:
             value = parse_value(cell("value"), indicator)
@@ -406,8 +271,8 @@ def _read_row(
     parts = [
         locality.name if isinstance(locality, LocalityRef) else cell_text(cell("locality")),
         indicator.name if indicator else cell_text(cell("indicator")),
-        period_label(start, QUARTER if indicator and indicator.frequency == "quarterly" else MONTH)
-        if start
+        period_label(start, indicator.frequency)
+        if start and indicator
         else cell_text(cell("period")),
     ]
     plan.label = " · ".join(part for part in parts if part)

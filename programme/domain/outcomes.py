@@ -9,12 +9,14 @@ its first day is also a calendar quarter's, so a period's date does not depend o
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from programme.domain import formatting
+from programme.domain.cells import CellValue, cell_text, month_number, parse_date
 from programme.domain.financial_years import (
     financial_year_of,
     parse_year,
@@ -60,53 +62,113 @@ def period_key(period: date, frequency: str) -> str:
     return f"{period.year:04d}-{period.month:02d}"
 
 
-_MONTH_NUMBER = re.compile(r"^(\d{4})\s*[-/]\s*(\d{1,2})$")
-_NUMBER_MONTH = re.compile(r"^(\d{1,2})\s*[-/]\s*(\d{4})$")
-_MONTH_NAME = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
-_QUARTER = re.compile(r"^Q([1-4])\s+(.+)$|^(.+?)\s+Q([1-4])$", re.IGNORECASE)
-_MONTHS = {
-    name.lower(): number
-    for table in (calendar.month_name, calendar.month_abbr)
-    for number, name in enumerate(table)
-    if name
+# How a period is written: a month (perhaps as a date in it) or a financial quarter.
+MONTH, QUARTER = "month", "quarter"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    kind: str  # MONTH or QUARTER
+    from_date: bool = False  # a date in the month was given
+
+    @property
+    def label(self) -> str:
+        return period_label(self.start, QUARTERLY if self.kind == QUARTER else MONTHLY)
+
+
+_YEARS = r"(\S+(?:\s*[/\-–]\s*\S+)?)"
+_Q = r"(?:q|qtr|quarter)\s*([1-4])"
+_QUARTER = re.compile(rf"^(?:{_Q}\s*(?:fy\s*)?{_YEARS}|{_YEARS}\s*{_Q})$", re.IGNORECASE)
+_NUMERIC_MONTH = re.compile(r"^(?:(\d{4})\s*[-/.]\s*(\d{1,2})|(\d{1,2})\s*[-/.]\s*(\d{4}))$")
+_WORDY_MONTH = re.compile(r"^([a-z]+)\.?[\s\-/,']+(\d{4}|\d{2})$", re.IGNORECASE)
+_WRITE_A = {
+    None: "is not a period: write a month (May 2026, 2026-05, 05/2026 or a date in the month) "
+    "or a quarter (Q1 2026/27).",
+    MONTHLY: "is not a month: write it as May 2026, 2026-05, 05/2026 or a date in the month.",
+    QUARTERLY: "is not a quarter: write it as Q1 2026/27, or a month or a date in the quarter.",
 }
-_MONTHS["sept"] = 9
 
 
-def parse_period(text: str, frequency: str) -> date | None:
-    """The period a person or a spreadsheet wrote, as its first day: a month "2026-05",
-    "05/2026" or "May 2026"; for a quarterly indicator also a quarter "Q1 2026/27" (a month
-    stands for the quarter it falls in). None when it is not one; a quarter for a monthly
-    indicator is not one."""
-    text = (text or "").strip()
-    quarter = _QUARTER.match(text)
-    if quarter is not None:
-        number = quarter.group(1) or quarter.group(4)
-        year = parse_year(quarter.group(2) or quarter.group(3))
-        if frequency != QUARTERLY or year is None or "/" not in text and "-" not in text:
-            return None  # "2026 Q2" is ambiguous between calendar and financial quarters
-        return quarter_start(year, int(number))
-    month = _month(text)
-    return None if month is None else period_start(month, frequency)
+def read_period(value: CellValue, frequency: str | None = None) -> Period:
+    """The one reading of a period, for the value form, web addresses and the indicator import:
+    a month as "May 2026", "may-26", "Sept 2026", "2026-05", "05/2026", a date in the month (or
+    a spreadsheet's date cell); a financial quarter as "Q1 2026/27", "2026/27 Q2", "Q4 FY26/27"
+    or "Quarter 1 2026-27". "Q2 2026" is refused: a calendar or a financial quarter? ValueError
+    says why not; `frequency`, when known, names what was wanted."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return Period(value.replace(day=1), MONTH, from_date=True)
+    text = cell_text(value).strip()
+    if not text:
+        raise ValueError("The period is blank.")
+    if match := _QUARTER.match(text):
+        quarter = int(match.group(1) or match.group(4))
+        written = (match.group(2) or match.group(3)).strip()
+        year = parse_year(written) if re.search(r"[/\-–]", written) else None
+        if year is None:
+            raise ValueError(
+                f"“{text}” is not a quarter: write the financial year after it, as in "
+                f"Q{quarter} 2026/27."
+            )
+        return Period(quarter_start(year, quarter), QUARTER)
+    if (month := _month(text)) is not None:
+        return Period(month, MONTH)
+    try:
+        day = parse_date(text)
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValueError(f"“{text[:40]}” {_WRITE_A.get(frequency, _WRITE_A[None])}")
+    return Period(day.replace(day=1), MONTH, from_date=True)
 
 
 def _month(text: str) -> date | None:
     year = month = None
-    if match := _MONTH_NUMBER.match(text):
-        year, month = int(match.group(1)), int(match.group(2))
-    elif match := _NUMBER_MONTH.match(text):
-        month, year = int(match.group(1)), int(match.group(2))
-    elif match := _MONTH_NAME.match(text):
-        month, year = _MONTHS.get(match.group(1).lower()), int(match.group(2))
+    if match := _NUMERIC_MONTH.match(text):
+        year, month = (match.group(1), match.group(2)) if match.group(1) else match.group(4, 3)
+        year, month = int(year), int(month)
+    elif match := _WORDY_MONTH.match(text):
+        digits = match.group(2)
+        month = month_number(match.group(1))
+        year = 2000 + int(digits) if len(digits) == 2 else int(digits)
     if year is None or month is None or not 1 <= month <= 12 or not 1900 < year < 2200:
         return None
     return date(year, month, 1)
 
 
-def period_problem(period: date, today: date) -> str | None:
+def fit_period(period: Period, frequency: str, name: str) -> date:
+    """The first day of the period an indicator recorded `frequency` keeps the value under. A
+    quarterly indicator takes a quarter, or a month or a date standing for the quarter it falls
+    in (a return's "period ending 30/06/2026", a web address's "2026-04"); a monthly one takes no
+    quarter. ValueError says why, naming the indicator."""
+    if frequency == QUARTERLY:
+        return period_start(period.start, QUARTERLY)
+    if period.kind == QUARTER:
+        raise ValueError(
+            f"{name} is recorded monthly: {period.label} is not a month; give the month, as in "
+            "May 2026."
+        )
+    return period.start
+
+
+def parse_period(value: CellValue, frequency: str) -> date | None:
+    """The first day of the period `value` is, for an indicator recorded `frequency`; None when
+    it is not one (see `read_period` and `fit_period`)."""
+    try:
+        return fit_period(read_period(value, frequency), frequency, "")
+    except ValueError:
+        return None
+
+
+def period_problem(period: date, frequency: str, today: date) -> str | None:
     """Why a value cannot be recorded for `period` yet, or None: a period still to start."""
     if period > today:
-        return "is in the future: record a value once its period has started"
+        return (
+            f"{period_label(period, frequency)} is in the future: record a value once its "
+            "period has started."
+        )
     return None
 
 
@@ -251,3 +313,31 @@ def parse_number(text: str | None) -> float | None:
     if not text or not _NUMBER.match(text) or not any(c.isdigit() for c in text):
         return None
     return float(text.replace(",", ""))
+
+
+def read_value(value: CellValue, unit: str, name: str) -> float:
+    """The one reading of an indicator's value, for the value form and the import: 14.7,
+    "14.7", "74%" (for a percentage), "1,234", "1 234". ValueError says why not. The unit's
+    range (`indicator_units.value_problem`) is checked by the caller, who words it."""
+    if isinstance(value, bool):
+        raise ValueError(f"“{cell_text(value)}” is not a number.")
+    if isinstance(value, int | float):
+        found, written = float(value), cell_text(value)
+    else:
+        written = cell_text(value).strip()
+        if not written:
+            raise ValueError("The value is blank.")
+        text = written.replace(" ", "")
+        if text.endswith("%") and unit != "percent":
+            raise ValueError(
+                f"“{written}” is a percentage, but {name} is measured as {unit_label(unit)}."
+            )
+        number = parse_number(text)
+        if number is None:
+            raise ValueError(
+                f"“{written[:40]}” is not a number: the value must be a number, like 12.5 or 1,234."
+            )
+        found = number
+    if not math.isfinite(found):
+        raise ValueError(f"“{written}” is not a number.")
+    return found

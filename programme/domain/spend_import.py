@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from programme.domain.cells import month_number
 from programme.domain.finance_terms import SPEND_CATEGORIES, category_label
 from programme.domain.financial_years import (
     financial_year_of,
@@ -31,7 +32,7 @@ from programme.domain.financial_years import (
     quarter_of,
     year_label,
 )
-from programme.domain.formatting import money as _money
+from programme.domain.formatting import money
 from programme.domain.imports import (
     ImportField,
     ImportPlan,
@@ -41,6 +42,12 @@ from programme.domain.imports import (
     row_error,
 )
 from programme.domain.money import parse_pounds, pounds_from_number
+from programme.domain.spend import (
+    category_problem,
+    description_problem,
+    find_budget_line,
+    stored_amount,
+)
 from programme.domain.spreadsheet import (
     CellValue,
     SheetRow,
@@ -170,6 +177,10 @@ _CATEGORIES: dict[str, str] = {
     for word in (*words, key, SPEND_CATEGORIES[key])
 }
 
+HOW_TO_REFUND = (
+    "Write “Refund” or “Credit” in a type column, or begin the description with “Refund”."
+)
+
 # A type column's words; a column headed "Refund" may hold yes or no.
 REFUND_WORDS = ("refund", "credit", "credit note", "reversal", "refunded", "repayment", "yes", "y")
 PAYMENT_WORDS = (
@@ -184,11 +195,6 @@ PAYMENT_WORDS = (
     "n",
     "",
 )
-
-
-def money(pence: int) -> str:
-    """£1,200 or −£1,200."""
-    return f"−{_money(-pence)}" if pence < 0 else _money(pence)
 
 
 @dataclass(frozen=True)
@@ -209,62 +215,10 @@ class SpendRef:
     description: str
 
 
-def find_budget_line(
-    lines: Iterable[BudgetLineRef], year: int, category: str, funding_source: str = ""
-) -> tuple[BudgetLineRef | None, str | None]:
-    """The one budget line spend of this year and category goes against, or why there is none:
-    no line; several, and the funding source does not say which; a funding source no line of
-    that year and category has. Messages name the line as the budget page does."""
-    candidates = [
-        line for line in lines if line.financial_year == year and line.category == category
-    ]
-    what = f"{category_label(category).lower()} budget line"
-    if not candidates:
-        return None, f"There is no {what} for {year_label(year)}."
-    if funding_source:
-        wanted = normalise(funding_source)
-        chosen = [line for line in candidates if normalise(line.funding_source) == wanted]
-        if not chosen:
-            sources = ", ".join(sorted(line.funding_source for line in candidates))
-            return None, (
-                f"There is no {what} for {year_label(year)} funded by “{funding_source}” "
-                f"(its {what}s are funded by {sources})."
-            )
-        return chosen[0], None
-    if len(candidates) > 1:
-        sources = ", ".join(sorted(line.funding_source for line in candidates))
-        return None, (
-            f"There are {len(candidates)} {what}s for {year_label(year)} ({sources}): say which "
-            "in a funding source column."
-        )
-    return candidates[0], None
-
-
 def category_of(text: str) -> str | None:
     return _CATEGORIES.get(normalise(text))
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 _QUARTER = re.compile(r"^(?:q|qtr|quarter)?\s*([1-4])(?:\s+(.+))?$")
 _PERIOD = re.compile(r"^(?:p|period|month|m)\s*(\d{1,2})$")
 _MONTH_RANGE = re.compile(r"^([a-z]+)\s*(?:-|–|to)\s*([a-z]+)$")
@@ -302,12 +256,12 @@ def parse_period(value: CellValue) -> tuple[int | None, int]:
             raise ValueError(f"“{written}” is not a finance period: periods are 1 to 12.")
         return None, (period - 1) // 3 + 1
     if match := _MONTH_RANGE.match(text):
-        first, last = _MONTHS.get(match.group(1)), _MONTHS.get(match.group(2))
+        first, last = month_number(match.group(1)), month_number(match.group(2))
         if (first, last) in _QUARTER_OF_MONTHS:
             return None, _QUARTER_OF_MONTHS[(first, last)]
         raise ValueError(problem)
     if match := _MONTH_YEAR.match(text):
-        month = _MONTHS.get(match.group(1))
+        month = month_number(match.group(1))
         if month is not None:
             digits = match.group(2)
             year = int(digits) if len(digits) == 4 else 2000 + int(digits)
@@ -413,12 +367,11 @@ def _read_row(
     if not category_text:
         reject("category", "The category is blank.")
     elif category is None:
-        known = ", ".join(SPEND_CATEGORIES.values())
-        reject("category", f"“{category_text}” is not a spend category ({known}).")
+        reject("category", category_problem(category_text))
 
     description = cell_text(cell("description"))
-    if len(description) > 300:
-        reject("description", "The description is longer than 300 characters.")
+    if problem := description_problem(description):
+        reject("description", problem)
     kind_text = cell_text(cell("kind"))
     refund = is_refund(kind_text, description)
     if refund is None:
@@ -429,14 +382,12 @@ def _read_row(
         amount = read_amount(cell("amount"))
     except ValueError as error:
         reject("amount", str(error))
-    if amount is not None and amount < 0 and refund is False:
-        reject(
-            "amount",
-            f"{money(amount)} is negative: a negative amount is imported only as a refund. Write "
-            "“Refund” or “Credit” in a type column, or begin the description with “Refund”.",
-        )
-    if amount == 0:
-        reject("amount", "The amount is £0.00.")
+    pence = None
+    if amount is not None and refund is not None:
+        try:
+            pence = stored_amount(amount, refund, HOW_TO_REFUND)
+        except ValueError as error:
+            reject("amount", str(error))
 
     line = None
     if year is not None and category is not None:
@@ -444,9 +395,8 @@ def _read_row(
         line, problem = find_budget_line(lines, year, category, source)
         if problem:
             reject("funding_source" if source else "category", problem)
-    if plan.errors or line is None or quarter is None or amount is None:
+    if plan.errors or line is None or quarter is None or pence is None:
         return plan
-    pence = -abs(amount) if refund else amount
     plan.action = "created"
     plan.values = {
         "budget_line_id": line.id,

@@ -5,9 +5,9 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from programme.domain.financial_years import parse_year
 from programme.domain.money import parse_pounds
+from programme.domain.spend import DESCRIPTION_LENGTH
 from programme.forms.base import BaseForm, select_choices
 from programme.services.finance.budget_lines import NOTE_LENGTH, SOURCE_LENGTH
-from programme.services.finance.spend import DESCRIPTION_LENGTH
 
 AMOUNT_LENGTH = 30
 

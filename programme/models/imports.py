@@ -95,7 +95,9 @@ class ImportRecord(db.Model):
 
 
 class ImportChange(db.Model):
-    """What an applied import did to one post, so that it can be undone."""
+    """What an applied import did to one post, so that it can be undone. An indicator import
+    records each value it changed here too (no post: `before` holds the value's id, its old
+    value and the import that had set it)."""
 
     __tablename__ = "import_change"
     __table_args__ = (CheckConstraint("action IN ('created', 'updated')", name="action"),)

@@ -22,6 +22,7 @@ from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table
 from programme.domain.spreadsheet_worker import read_table_in_worker
 from programme.extensions import db
 from programme.models import ImportRecord, Programme, User
+from programme.services import audit
 from programme.services.errors import NotFound, ServiceError
 from programme.services.transaction import transactional
 
@@ -130,6 +131,49 @@ def list_imports(programme: Programme, limit: int = 100) -> list[ImportRecord]:
             .order_by(ImportRecord.uploaded_at.desc(), ImportRecord.id.desc())
             .limit(limit)
         )
+    )
+
+
+NOTHING_TO_UNDO = {
+    "previewed": "This file was only previewed, never applied, so there is nothing to undo.",
+    "expired": "This preview expired without being applied, so there is nothing to undo.",
+    "undone": "This import was already undone; an import can be undone only once.",
+}
+
+
+def nothing_to_undo(record: ImportRecord) -> str | None:
+    """Why an import that is not applied cannot be undone; None for an applied one."""
+    if record.state == "applied":
+        return None
+    return NOTHING_TO_UNDO.get(record.state, NOTHING_TO_UNDO["previewed"])
+
+
+def undo_refusal(record: ImportRecord, what: str) -> str | None:
+    """Why `record` cannot be undone whatever it did, or None: it is not applied, or it is not
+    the programme's most recent import of its kind (`what` names the kind: "indicator")."""
+    if (reason := nothing_to_undo(record)) is not None:
+        return reason
+    latest = last_applied(db.session.get(Programme, record.programme_id), record.kind)
+    if latest is None or latest.id != record.id:
+        return (
+            f"Only the programme's most recent {what} import can be undone; another was applied "
+            "after this one."
+        )
+    return None
+
+
+def mark_undone(record: ImportRecord, actor: User | None, summary: str, **after) -> None:
+    """An undo's last step: the record marked undone, and the audit entry saying what the undo
+    took back."""
+    record.state, record.undone_by, record.undone_at = "undone", actor, utc_now()
+    audit.record(
+        actor,
+        "undo_import",
+        "import",
+        record.id,
+        summary,
+        programme_id=record.programme_id,
+        after={"import": record.id, **after},
     )
 
 

@@ -33,11 +33,6 @@ from programme.services import audit, import_flow, imports, locks
 from programme.services.errors import Conflict
 from programme.services.transaction import transactional
 
-NOTHING_TO_UNDO = {
-    "previewed": "This file was only previewed, never applied, so there is nothing to undo.",
-    "expired": "This preview expired without being applied, so there is nothing to undo.",
-    "undone": "This import was already undone; an import can be undone only once.",
-}
 FIELD_LABELS = {
     "team_id": "Team",
     "role_id": "Role",
@@ -107,7 +102,7 @@ def describe_undo(record: ImportRecord) -> UndoSummary:
     programme = import_flow.programme_of(record)
     latest = imports.last_applied(programme, record.kind)
     if record.state != "applied":
-        summary.blockers.append(NOTHING_TO_UNDO.get(record.state, NOTHING_TO_UNDO["previewed"]))
+        summary.blockers.append(imports.nothing_to_undo(record))
         return summary
     if latest is None or latest.id != record.id:
         later = f" ({latest.original_name}, {_when(latest)})" if latest else ""

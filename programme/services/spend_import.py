@@ -11,15 +11,9 @@ from sqlalchemy import delete, func, insert, select
 from programme.clock import utc_now, zone
 from programme.domain.finance_terms import category_label
 from programme.domain.financial_years import quarter_label
-from programme.domain.formatting import clock_time, count, local, short_date
+from programme.domain.formatting import clock_time, count, local, money, short_date
 from programme.domain.imports import ImportPlan
-from programme.domain.spend_import import (
-    FIELDS,
-    BudgetLineRef,
-    SpendRef,
-    money,
-    plan_spend_import,
-)
+from programme.domain.spend_import import FIELDS, BudgetLineRef, SpendRef, plan_spend_import
 from programme.domain.spreadsheet import Table
 from programme.extensions import db
 from programme.models import BudgetLine, ImportRecord, Programme, Spend, User
@@ -29,16 +23,10 @@ from programme.services.transaction import transactional
 
 KIND = "spend"
 
-NOTHING_TO_UNDO = {
-    "previewed": "This file was only previewed, never applied, so there is nothing to undo.",
-    "expired": "This preview expired without being applied, so there is nothing to undo.",
-    "undone": "This import was already undone; an import can be undone only once.",
-}
-
 
 def budget_lines_of(programme: Programme) -> list[BudgetLineRef]:
-    """The programme's budget lines as the import matches spend to them: one query. (With
-    `domain.spend_import.find_budget_line`, the one place spend finds its budget line.)"""
+    """The programme's budget lines as the import matches spend to them: one query. (The line
+    is chosen by `domain.spend.find_budget_line`, as for spend recorded on the form.)"""
     return [
         BudgetLineRef(*row)
         for row in db.session.execute(
@@ -117,6 +105,8 @@ class UndoSummary:
     steps: int = 0
     organisations: list[str] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
+    noun: str = "spend row"  # the undo page's words for what it deletes
+    names_note: str = ""  # a spend import remembers no names
 
     @property
     def possible(self) -> bool:
@@ -139,14 +129,8 @@ class UndoSummary:
 
 
 def _blockers(record: ImportRecord) -> list[str]:
-    if record.state != "applied":
-        return [NOTHING_TO_UNDO.get(record.state, NOTHING_TO_UNDO["previewed"])]
-    latest = imports.last_applied(import_flow.programme_of(record), KIND)
-    if latest is None or latest.id != record.id:
-        return [
-            "Only the programme's most recent finance spreadsheet import can be undone; another "
-            "was applied after this one."
-        ]
+    if (refusal := imports.undo_refusal(record, "finance spreadsheet")) is not None:
+        return [refusal]
     changed = db.session.scalar(
         select(func.count(Spend.id)).where(Spend.import_id == record.id, Spend.version != 1)
     )
@@ -187,16 +171,12 @@ def undo_import(record: ImportRecord, actor: User | None) -> int:
         delete(Spend).where(Spend.import_id == record.id),
         execution_options={"synchronize_session": False},
     ).rowcount
-    record.state, record.undone_by, record.undone_at = "undone", actor, utc_now()
-    audit.record(
+    imports.mark_undone(
+        record,
         actor,
-        "undo_import",
-        "import",
-        record.id,
         f"Undid the finance spreadsheet import of {record.original_name}: "
         f"{count(removed, 'spend row')} deleted",
-        programme_id=programme.id,
-        after={"import": record.id, "spend": removed},
+        spend=removed,
     )
     return removed
 

@@ -15,6 +15,7 @@ from programme.domain.outcomes import (
     parse_number,
     period_key,
     period_label,
+    read_value,
     value_text,
 )
 from programme.forms.outcomes import IndicatorForm, TargetForm, ValueForm
@@ -114,6 +115,20 @@ def _number(form, field: str, required: bool, what: str) -> float | None:
     return number
 
 
+def _value_of(form, indicator) -> float | None:
+    """The value field read as the indicator import reads a value (a percentage sign only for a
+    percentage); None, with the refusal on the field, when it is blank or not a number."""
+    text = (form.value.data or "").strip()
+    if not text:
+        form.add_service_error("value", "Enter the value.")
+        return None
+    try:
+        return read_value(text, indicator.unit, indicator.name)
+    except ValueError as refused:
+        form.add_service_error("value", str(refused))
+        return None
+
+
 @bp.route("/<indicator_key>/<slug>/target", methods=["GET", "POST"])
 @requires("record_outcomes")
 def target(programme_slug: str, indicator_key: str, slug: str):
@@ -189,7 +204,7 @@ def new_value(programme_slug: str, indicator_key: str, slug: str):
     if form.validate_on_submit():
         if not (form.period.data or "").strip():
             form.add_service_error("period", "Enter the period the value is for.")
-        number = _number(form, "value", True, "value")
+        number = _value_of(form, found)
         if not form.errors:
             try:
                 row = values.record_value(
@@ -229,7 +244,7 @@ def edit_value(programme_slug: str, indicator_key: str, slug: str, period: str):
         form.version.data = str(row.version)
     stale = False
     if form.validate_on_submit():
-        number = _number(form, "value", True, "value")
+        number = _value_of(form, found)
         if not form.errors:
             try:
                 changed = values.change_value(

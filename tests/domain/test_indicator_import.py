@@ -1,16 +1,8 @@
 """Reading a quarterly outcome return's periods, values and indicator names."""
 
-from datetime import date, datetime
-
 import pytest
 
-from programme.domain.indicator_import import (
-    IndicatorRef,
-    fit_period,
-    indicator_vocabulary,
-    parse_period,
-    parse_value,
-)
+from programme.domain.indicator_import import IndicatorRef, indicator_vocabulary, parse_value
 
 CLA = IndicatorRef(
     1, "children-looked-after", "Children looked after, per 10,000", "per_10000", "monthly"
@@ -18,58 +10,6 @@ CLA = IndicatorRef(
 CP = IndicatorRef(2, "child-protection-plans", "Child protection plans", "count", "monthly")
 RE = IndicatorRef(3, "re-referrals", "Re-referrals within 12 months", "percent", "quarterly")
 CASELOAD = IndicatorRef(4, "average-caseload", "Average caseload", "average", "monthly")
-
-
-@pytest.mark.parametrize(
-    ("written", "start"),
-    [
-        ("May 2026", date(2026, 5, 1)),
-        ("may-26", date(2026, 5, 1)),
-        ("Sept 2026", date(2026, 9, 1)),
-        ("2026-05", date(2026, 5, 1)),
-        ("05/2026", date(2026, 5, 1)),
-        ("5/2026", date(2026, 5, 1)),
-        ("14/05/2026", date(2026, 5, 1)),
-        ("31 May 2026", date(2026, 5, 1)),
-        (datetime(2026, 5, 31), date(2026, 5, 1)),
-    ],
-)
-def test_a_month_is_read_however_a_return_writes_it(written, start):
-    period = parse_period(written)
-    assert (period.start, period.kind) == (start, "month")
-
-
-@pytest.mark.parametrize(
-    ("written", "start"),
-    [
-        ("Q1 2026/27", date(2026, 4, 1)),
-        ("q3 2026-27", date(2026, 10, 1)),
-        ("Q4 FY26/27", date(2027, 1, 1)),
-        ("2026/27 Q2", date(2026, 7, 1)),
-        ("Quarter 1 2026/27", date(2026, 4, 1)),
-    ],
-)
-def test_a_financial_quarter_is_read(written, start):
-    period = parse_period(written)
-    assert (period.start, period.kind) == (start, "quarter")
-
-
-@pytest.mark.parametrize(
-    "written", ["", "Spring", "13/2026", "2026-13", "Q5 2026/27", "Q1 2026/28"]
-)
-def test_a_bad_period_is_refused_with_a_sentence(written):
-    with pytest.raises(ValueError) as refused:
-        parse_period(written)
-    assert refused.value.args[0].endswith(".")
-
-
-def test_a_quarterly_indicator_takes_a_quarter_or_a_date_in_it_but_not_a_month():
-    assert fit_period(parse_period("Q1 2026/27"), RE) == date(2026, 4, 1)
-    assert fit_period(parse_period("30/06/2026"), RE) == date(2026, 4, 1)
-    with pytest.raises(ValueError, match="recorded quarterly: give the quarter, as in Q1 2026/27"):
-        fit_period(parse_period("June 2026"), RE)
-    with pytest.raises(ValueError, match="recorded monthly"):
-        fit_period(parse_period("Q1 2026/27"), CLA)
 
 
 @pytest.mark.parametrize(

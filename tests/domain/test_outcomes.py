@@ -1,7 +1,7 @@
 """Outcome indicators' arithmetic: periods, change against a baseline, targets given as a value
 or as a % change, on track or moving away, and months since go-live."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -14,6 +14,7 @@ from programme.domain.outcomes import (
     align,
     change_percent,
     change_text,
+    fit_period,
     month_offset_label,
     months_since_go_live,
     parse_number,
@@ -22,6 +23,7 @@ from programme.domain.outcomes import (
     period_label,
     period_problem,
     period_start,
+    read_period,
     status,
     target_from_change,
     value_text,
@@ -66,6 +68,67 @@ def test_what_is_not_a_period_is_refused(text, frequency):
     assert parse_period(text, frequency) is None
 
 
+# The forms the indicator import reads in councils' returns (the form reads them too).
+
+
+@pytest.mark.parametrize(
+    ("written", "start"),
+    [
+        ("May 2026", date(2026, 5, 1)),
+        ("may-26", date(2026, 5, 1)),
+        ("Sept 2026", date(2026, 9, 1)),
+        ("2026-05", date(2026, 5, 1)),
+        ("05/2026", date(2026, 5, 1)),
+        ("5/2026", date(2026, 5, 1)),
+        ("14/05/2026", date(2026, 5, 1)),
+        ("31 May 2026", date(2026, 5, 1)),
+        (datetime(2026, 5, 31), date(2026, 5, 1)),
+    ],
+)
+def test_a_month_is_read_however_a_return_writes_it(written, start):
+    period = read_period(written)
+    assert (period.start, period.kind) == (start, "month")
+
+
+@pytest.mark.parametrize(
+    ("written", "start"),
+    [
+        ("Q1 2026/27", date(2026, 4, 1)),
+        ("q3 2026-27", date(2026, 10, 1)),
+        ("Q4 FY26/27", date(2027, 1, 1)),
+        ("2026/27 Q2", date(2026, 7, 1)),
+        ("Quarter 1 2026/27", date(2026, 4, 1)),
+    ],
+)
+def test_a_financial_quarter_is_read(written, start):
+    period = read_period(written)
+    assert (period.start, period.kind) == (start, "quarter")
+
+
+@pytest.mark.parametrize(
+    "written", ["", "Spring", "13/2026", "2026-13", "Q5 2026/27", "Q1 2026/28"]
+)
+def test_a_bad_period_is_refused_with_a_sentence(written):
+    with pytest.raises(ValueError) as refused:
+        read_period(written)
+    assert refused.value.args[0].endswith(".")
+
+
+def test_a_quarterly_indicator_takes_a_quarter_or_a_month_or_date_in_it():
+    """The value form and the import agree: a month stands for the quarter it falls in (the
+    import used to refuse "June 2026" but took "30/06/2026"; the form took both)."""
+    re_referrals = "Re-referrals within 12 months"
+    assert fit_period(read_period("Q1 2026/27"), "quarterly", re_referrals) == date(2026, 4, 1)
+    assert fit_period(read_period("30/06/2026"), "quarterly", re_referrals) == date(2026, 4, 1)
+    assert fit_period(read_period("June 2026"), "quarterly", re_referrals) == date(2026, 4, 1)
+    with pytest.raises(ValueError) as refused:
+        fit_period(read_period("Q1 2026/27"), "monthly", "Children looked after")
+    assert str(refused.value) == (
+        "Children looked after is recorded monthly: Q1 2026/27 is not a month; give the month, "
+        "as in May 2026."
+    )
+
+
 def test_periods_are_labelled_and_keyed():
     assert period_label(date(2026, 5, 1), "monthly") == "May 2026"
     assert period_label(date(2026, 4, 1), "quarterly") == "Q1 2026/27"
@@ -77,9 +140,11 @@ def test_periods_are_labelled_and_keyed():
 
 def test_a_period_that_has_started_may_be_recorded_one_still_to_come_may_not():
     today = date(2026, 11, 30)
-    assert period_problem(date(2026, 11, 1), today) is None
-    assert period_problem(date(2026, 10, 1), today) is None  # the current quarter
-    assert "future" in period_problem(date(2026, 12, 1), today)
+    assert period_problem(date(2026, 11, 1), "monthly", today) is None
+    assert period_problem(date(2026, 10, 1), "quarterly", today) is None  # the current quarter
+    assert period_problem(date(2026, 12, 1), "monthly", today) == (
+        "Dec 2026 is in the future: record a value once its period has started."
+    )
 
 
 # --- Change, targets, standing -------------------------------------------------------------------
@@ -220,3 +285,32 @@ def test_the_catalogue_refuses_an_entry_without_a_source():
 )  # fmt: skip
 def test_numbers_are_read_as_people_type_them(text, number):
     assert parse_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "frequency", "period"),
+    [
+        ("may-26", "monthly", date(2026, 5, 1)),
+        ("31 May 2026", "monthly", date(2026, 5, 1)),
+        (datetime(2026, 5, 31, 9, 30), "monthly", date(2026, 5, 1)),
+        ("June 2026", "quarterly", date(2026, 4, 1)),
+        ("Quarter 3 2026-27", "quarterly", date(2026, 10, 1)),
+    ],
+)
+def test_the_form_reads_every_period_the_import_reads(text, frequency, period):
+    assert parse_period(text, frequency) == period
+
+
+@pytest.mark.parametrize(
+    ("value", "frequency", "words"),
+    [
+        ("Q2 2026", "quarterly", "“Q2 2026” is not a quarter: write the financial year after it"),
+        ("soon", "monthly", "“soon” is not a month: write it as May 2026"),
+        ("soon", "quarterly", "“soon” is not a quarter: write it as Q1 2026/27"),
+        ("soon", None, "“soon” is not a period: write a month"),
+    ],
+)
+def test_a_period_not_read_is_refused_saying_what_was_wanted(value, frequency, words):
+    with pytest.raises(ValueError) as refused:
+        read_period(value, frequency)
+    assert str(refused.value).startswith(words)

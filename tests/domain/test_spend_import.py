@@ -13,7 +13,6 @@ from programme.domain.spend_import import (
     BudgetLineRef,
     SpendRef,
     category_of,
-    find_budget_line,
     parse_period,
     plan_spend_import,
 )
@@ -93,17 +92,6 @@ def test_categories_in_finance_wording(text, key):
     assert category_of(text) == key
 
 
-def test_budget_line_lookup():
-    assert find_budget_line(LINES, 2025, "training")[0].id == TRAINING_25
-    assert find_budget_line(LINES, 2025, "staffing", "dfe GRANT")[0].id == STAFF_25_DFE
-    line, problem = find_budget_line(LINES, 2027, "staffing")
-    assert line is None and problem == "There is no staffing budget line for 2027/28."
-    line, problem = find_budget_line(LINES, 2025, "staffing")
-    assert line is None and "2 staffing budget lines for 2025/26 (Council, DfE grant)" in problem
-    line, problem = find_budget_line(LINES, 2025, "training", "Public health")
-    assert line is None and "funded by “Public health”" in problem
-
-
 def test_a_messy_file_other_order_title_row_and_total_footer():
     result = plan(
         "Family Safeguarding actuals 2025/26,,,,\n"
@@ -139,7 +127,7 @@ def test_a_refund_written_positive_in_a_type_column_is_stored_negative():
     assert refund.action == "created" and refund.values["amount_pence"] == -7500
     assert payment.action == "rejected"
     assert errors(result) == [
-        "Row 3, Amount: −£75 is negative: a negative amount is imported only as a refund. "
+        "Row 3, Amount: −£75 is negative: an amount cannot be negative unless it is a refund. "
         "Write “Refund” or “Credit” in a type column, or begin the description with “Refund”."
     ]
 
@@ -160,14 +148,14 @@ def test_each_bad_cell_is_named_with_its_row():
         "Row 2, Year: “2025/27” is not a financial year: write it as 2025/26.",
         "Row 3, Quarter: “Q9” is not a quarter: write Q1 to Q4 (Q1 is April to June), a month "
         "such as May 2025, or a date.",
-        "Row 4, Category: “Catering” is not a spend category (Training, Staffing, Systems, "
-        "Improvement partner, Other).",
+        "Row 4, Category: “Catering” is not a spend category: the categories are training, "
+        "staffing, systems, improvement partner and other.",
         "Row 5, Amount: “12%” is a percentage, not an amount of money.",
         "Row 6, Amount: “1.2k” is not an amount of money: write it in full, such as £1,234.56, "
         "with a minus sign or brackets for a refund.",
-        "Row 7, Category: There is no staffing budget line for 2027/28.",
+        "Row 7, Category: There is no staffing budget line for 2027/28: add one first.",
         "Row 8, Category: There are 2 staffing budget lines for 2025/26 (Council, DfE grant): "
-        "say which in a funding source column.",
+        "say which funding source the spend is against.",
     ]
 
 

@@ -118,7 +118,7 @@ def test_spend_for_a_year_with_no_line_is_refused_naming_the_line(programme):
 def test_spend_by_year_and_category_finds_its_line(programme):
     line = add_line(programme)
     council = add_line(programme, source="Council")
-    with pytest.raises(ServiceError, match="has 2 budget lines"):
+    with pytest.raises(ServiceError, match="There are 2 staffing budget lines for 2026/27"):
         spend.record_spend_for(programme, 2026, "staffing", None, 1, 10_000)
     recorded = spend.record_spend_for(
         programme, 2026, "staffing", "dfe grant", 3, 10_000, description="Agency social worker"

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
-from programme.models import Indicator, IndicatorValue
-from programme.services.errors import ServiceError
+from programme.models import ImportRecord, Indicator, IndicatorValue
+from programme.services.errors import Conflict, ServiceError
 from programme.services.importers import importer_for
 from programme.services.indicator_import import INDICATORS
+from programme.services.outcomes import values
 from tests.builders import create_locality, create_programme, create_user
 from tests.conftest import TODAY
 from tests.files import csv_bytes, xlsx_bytes
@@ -26,6 +27,8 @@ def world(app):
     programme = create_programme(slug="westshire")
     bridgwater = create_locality(programme, name="Bridgwater", slug="bridgwater")
     taunton = create_locality(programme, name="Taunton", slug="taunton")
+    # A programme starts with the seeded catalogue; these tests use a small one of their own.
+    db.session.execute(delete(Indicator).where(Indicator.programme_id == programme.id))
     catalogue = {}
     for position, (key, name, unit, frequency) in enumerate(
         [
@@ -173,8 +176,8 @@ def test_bad_rows_are_refused_naming_row_and_column_and_nothing_is_saved(world):
         e.startswith("Row 4, Reporting period: “Spring 2026” is not a period") for e in errors
     )
     assert (
-        "Row 5, Reporting period: Jan 2027 has not begun: a value cannot be recorded ahead."
-        in errors
+        "Row 5, Reporting period: Jan 2027 is in the future: record a value once its period "
+        "has started." in errors
     )
     assert any(e.startswith("Row 6, LA area: There is no locality “Minehead”") for e in errors)
     assert any(e.startswith("Row 7, KPI: There is no indicator “Smiles per hour”") for e in errors)
@@ -216,3 +219,108 @@ def test_a_file_without_a_value_column_names_what_is_missing(world):
     data = csv_bytes([["Locality", "Indicator", "Period"], ["Taunton", "CLA", "Oct 2026"]])
     with pytest.raises(ServiceError, match="No column could be matched for the value"):
         _import(world[0], data)
+
+
+def _record(name: str) -> ImportRecord:
+    return db.session.scalars(select(ImportRecord).where(ImportRecord.original_name == name)).one()
+
+
+def test_undo_deletes_the_values_it_added_and_puts_back_the_values_it_changed(world):
+    programme, bridgwater, _taunton, _catalogue = world
+    header = ["Locality", "Indicator", "Period", "Value"]
+    INDICATORS.import_file(
+        programme,
+        csv_bytes([header, ["Bridgwater", "CLA", "Oct 2026", "60"]]),
+        "oct.csv",
+        None,
+        today=TODAY,
+        limits=LIMITS,
+    )
+    first = _record("oct.csv")
+    manager = create_user("programme_manager")
+    INDICATORS.import_file(
+        programme,
+        csv_bytes(
+            [
+                header,
+                ["Bridgwater", "CLA", "Oct 2026", "57.5"],
+                ["Bridgwater", "CLA", "Nov 2026", "55"],
+            ]
+        ),
+        "nov.csv",
+        manager,
+        today=TODAY,
+        limits=LIMITS,
+    )
+    record = _record("nov.csv")
+
+    summary = INDICATORS.describe_undo(record)
+    assert summary.possible and summary.blockers == []
+    assert summary.deleted == [
+        "Bridgwater · Children looked after, per 10,000 · Nov 2026: 55 per 10,000 children"
+    ]
+    (reverted,) = summary.reverted
+    assert reverted.post == "Bridgwater · Children looked after, per 10,000 · Oct 2026"
+    assert reverted.changes == [("Value", "57.5 per 10,000 children", "60 per 10,000 children")]
+    assert summary.sentence == (
+        "Undo the import of nov.csv: the 1 value it added will be deleted and the 1 value it "
+        "changed will go back to what it held before."
+    )
+
+    assert INDICATORS.undo(record, manager) == 2
+
+    assert _stored() == {("bridgwater", "children-looked-after", date(2026, 10, 1)): 60.0}
+    (kept,) = db.session.scalars(select(IndicatorValue)).all()
+    assert kept.import_id == first.id  # the earlier import's value again, so it can be undone
+    assert record.state == "undone"
+    assert INDICATORS.describe_undo(record).blockers == [
+        "This import was already undone; an import can be undone only once."
+    ]
+    *_imported, event = audit_events_for("import", record.id)
+    assert event.action == "undo_import"
+    assert (
+        event.summary == "Undid the indicator import of nov.csv: 1 value deleted, 1 value put back"
+    )
+
+
+def test_undo_is_refused_when_a_value_was_changed_since_and_nothing_is_undone(world):
+    programme, bridgwater, _taunton, catalogue = world
+    INDICATORS.import_file(
+        programme,
+        csv_bytes(
+            [["Locality", "Indicator", "Period", "Value"], ["Bridgwater", "CLA", "Oct 2026", "60"]]
+        ),
+        "oct.csv",
+        None,
+        today=TODAY,
+        limits=LIMITS,
+    )
+    record = _record("oct.csv")
+    (value,) = db.session.scalars(select(IndicatorValue)).all()
+    values.change_value(value, 61.0, None, value.version)
+
+    blockers = INDICATORS.describe_undo(record).blockers
+    assert blockers == [
+        "Bridgwater · Children looked after, per 10,000 · Oct 2026 was changed since the import; "
+        "undoing it would lose that change."
+    ]
+    with pytest.raises(Conflict, match="was changed since the import"):
+        INDICATORS.undo(record, None)
+    assert _stored() == {("bridgwater", "children-looked-after", date(2026, 10, 1)): 61.0}
+    assert db.session.get(ImportRecord, record.id).state == "applied"
+
+
+def test_only_the_latest_indicator_import_can_be_undone(world):
+    programme = world[0]
+    header = ["Locality", "Indicator", "Period", "Value"]
+    for name, row in [
+        ("oct.csv", ["Taunton", "CP plans", "Oct 2026", "40"]),
+        ("nov.csv", ["Taunton", "CP plans", "Nov 2026", "41"]),
+    ]:
+        INDICATORS.import_file(
+            programme, csv_bytes([header, row]), name, None, today=TODAY, limits=LIMITS
+        )
+    assert INDICATORS.describe_undo(_record("oct.csv")).blockers == [
+        "Only the programme's most recent indicator import can be undone; another was applied "
+        "after this one."
+    ]

@@ -126,7 +126,9 @@ def test_one_bad_row_saves_nothing_and_every_refusal_names_its_row(programme):
     assert sentences[1].startswith("Row 4, Qtr: “Q7” is not a quarter")
     assert sentences[2] == "Row 5, Amount (£): “15%” is a percentage, not an amount of money."
     assert sentences[3].startswith("Row 6, Amount (£): −£1,200 is negative")
-    assert sentences[4] == ("Row 7, Spend category: There is no staffing budget line for 2027/28.")
+    assert sentences[4] == (
+        "Row 7, Spend category: There is no staffing budget line for 2027/28: add one first."
+    )
     assert spends() == []
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 
+from sqlalchemy import delete, select
+
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
-from programme.models import Indicator
+from programme.models import ImportRecord, Indicator, IndicatorValue
 from programme.services.indicator_import import INDICATORS
 from tests.builders import create_locality, create_programme, create_user
 from tests.conftest import TODAY
@@ -20,6 +22,8 @@ HEADER = ["Area", "Measure", "Month", "Figure"]
 def _world():
     programme = create_programme(slug="westshire")
     create_locality(programme, name="Bridgwater", slug="bridgwater")
+    # A programme starts with the seeded catalogue; these tests use one indicator of their own.
+    db.session.execute(delete(Indicator).where(Indicator.programme_id == programme.id))
     db.session.add(
         Indicator(
             programme_id=programme.id,
@@ -73,6 +77,19 @@ def test_a_programme_manager_previews_a_change_and_applies_the_return(app, sign_
     assert "60 → 57.5" in text
     assert applied.status_code == 200
     assert "Imported return.csv" in page_of(applied)
+
+    record = db.session.scalars(
+        select(ImportRecord).where(ImportRecord.original_name == "return.csv")
+    ).one()
+    undo_url = f"/programmes/{programme.slug}/imports/{record.id}/undo"
+    confirm = visible_text(page_of(client.get(undo_url)))
+    assert "1 indicator value created by the import will be deleted" in confirm
+    assert "Bridgwater · Children looked after, per 10,000 · Nov 2026: 55" in confirm
+    assert "57.5 per 10,000 children → 60 per 10,000 children" in confirm
+    assert "post" not in confirm.lower()
+    undone = client.post(undo_url, follow_redirects=True)
+    assert "Undid the import of return.csv: 2 rows put back." in page_of(undone)
+    assert [value.value for value in db.session.scalars(select(IndicatorValue))] == [60.0]
 
 
 def test_an_hr_lead_may_import_spreadsheets_but_not_outcomes(app, sign_in):

@@ -366,6 +366,9 @@ def test_a_value_is_recorded_changed_and_removed_after_a_confirmation(
         (KEY, {"period": "2026-05", "value": "fifty"}, "value", "must be a number"),
         ("re-referrals", {"period": "Q1 2026/27", "value": "104"}, "value", "more than 100%"),
         ("care-proceedings", {"period": "2026-04", "value": "-1"}, "value", "cannot be negative"),
+        # read as the import reads a return: a % sign only for a percentage, a stated year
+        ("care-proceedings", {"period": "2026-04", "value": "4%"}, "value", "is a percentage"),
+        ("care-proceedings", {"period": "Q1 2026", "value": "4"}, "period", "the financial year"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_field(

@@ -74,6 +74,8 @@ def test_a_programme_manager_previews_applies_and_undoes_a_finance_spreadsheet(a
         page_of(client.get(f"/programmes/{programme.slug}/imports/{record.id}/undo"))
     )
     assert "the 2 spend rows it recorded will be deleted" in confirm
+    assert "2 spend rows created by the import will be deleted" in confirm  # not "posts"
+    assert "post" not in confirm.lower()
     undone = client.post(
         f"/programmes/{programme.slug}/imports/{record.id}/undo", follow_redirects=True
     )
@@ -94,7 +96,7 @@ def test_a_bad_row_is_named_and_nothing_can_be_applied(app, sign_in):
     )
     location = _upload(client, programme, data).headers["Location"]
     preview = visible_text(page_of(client.get(location)))
-    assert "There is no training budget line for 2027/28." in preview
+    assert "There is no training budget line for 2027/28: add one first." in preview
     record = db.session.scalars(select(ImportRecord)).one()
     forced = client.post(f"/programmes/{programme.slug}/imports/{record.id}/apply")
     assert forced.status_code == 409

@@ -1,9 +1,9 @@
 """Spend: money spent against a budget line in one quarter of its year. A negative amount is
 refused unless it is a refund, and a refund is always stored negative.
 
-`record_spend_for` finds the line from a year and category (and a funding source when the
-category has several lines that year), for the finance spreadsheet import: it is the one place
-that refuses spend for a year with no budget line.
+The rules (which line spend of a year and category goes against, the refund rule, the amount's
+limits) live in `programme.domain.spend`, shared with the finance spreadsheet import;
+`record_spend_for` finds the line from a year and category as the import does.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from programme.domain import spend as rules
 from programme.domain.audit_changes import fields_in_words
-from programme.domain.finance_terms import SPEND_CATEGORIES, category_label
-from programme.domain.financial_years import quarter_label, year_label
-from programme.domain.formatting import listed, money
-from programme.domain.money import LIMIT_PENCE
+from programme.domain.financial_years import quarter_label
+from programme.domain.formatting import money
 from programme.extensions import db
 from programme.models import BudgetLine, Programme, Spend, User
 from programme.services import audit
@@ -26,8 +25,6 @@ from programme.services.finance.budget_lines import line_name, lines_of
 from programme.services.lookup import get_within
 from programme.services.stale import flush_or_refuse, refuse_if_stale
 from programme.services.transaction import transactional
-
-DESCRIPTION_LENGTH = 300
 
 
 @dataclass(frozen=True)
@@ -74,27 +71,20 @@ def spend_values(spend: Spend) -> dict:
 def _checked(values: SpendValues) -> dict:
     if values.quarter not in (1, 2, 3, 4):
         raise ServiceError("Choose the quarter, 1 to 4 (Q1 is April to June).", "quarter")
-    amount = values.amount_pence
-    if amount is None:
+    if values.amount_pence is None:
         raise ServiceError("Enter the amount in pounds, such as 1500 or 1,500.50.", "amount")
-    if amount < 0 and not values.is_refund:
-        raise ServiceError(
-            "The amount cannot be negative unless it is a refund: enter the amount and tick "
-            "“This is a refund”.",
-            "amount",
+    try:
+        amount = rules.stored_amount(
+            values.amount_pence, values.is_refund, "Tick “This is a refund” and enter the amount."
         )
-    if amount == 0:
-        raise ServiceError("Enter an amount other than £0.", "amount")
-    if abs(amount) > LIMIT_PENCE:
-        raise ServiceError(f"The amount must be {money(LIMIT_PENCE)} or less.", "amount")
+    except ValueError as refused:
+        raise ServiceError(str(refused), "amount") from None
     description = (values.description or "").strip()
-    if len(description) > DESCRIPTION_LENGTH:
-        raise ServiceError(
-            f"The description must be {DESCRIPTION_LENGTH} characters or fewer.", "description"
-        )
+    if problem := rules.description_problem(description):
+        raise ServiceError(problem, "description")
     return {
         "quarter": values.quarter,
-        "amount_pence": -abs(amount) if values.is_refund else amount,
+        "amount_pence": amount,
         "is_refund": bool(values.is_refund),
         "description": description,
     }
@@ -136,15 +126,6 @@ def record_spend(
     return spend
 
 
-def missing_line(year: int, category: str, funding_source: str | None = None) -> str:
-    """The refusal for spend in a year and category with no budget line (from that source)."""
-    funded_by = f" funded by {funding_source}" if funding_source else ""
-    return (
-        f"There is no {category_label(category).lower()} budget line for {year_label(year)}"
-        f"{funded_by}: add one first."
-    )
-
-
 def line_for(
     programme: Programme,
     year: int,
@@ -152,36 +133,17 @@ def line_for(
     funding_source: str | None,
     lines: Sequence[BudgetLine] | None = None,
 ) -> BudgetLine:
-    """The budget line spend in `year` and `category` is recorded against: the one line of that
-    year and category, or the one from `funding_source` when given (or when there are several).
-    `lines`: the programme's lines, when the caller has loaded them (an import, once)."""
-    if category not in SPEND_CATEGORIES:
-        raise ServiceError(
-            f"“{category}” is not a spend category: the categories are "
-            f"{listed([label.lower() for label in SPEND_CATEGORIES.values()])}.",
-            "category",
-        )
-    candidates = [
-        line
-        for line in (lines_of(programme) if lines is None else lines)
-        if line.financial_year == year and line.category == category
-    ]
-    if not candidates:
-        raise ServiceError(missing_line(year, category), "budget_line")
-    if funding_source is not None and funding_source.strip():
-        wanted = " ".join(funding_source.split()).casefold()
-        chosen = [line for line in candidates if line.funding_source.casefold() == wanted]
-        if not chosen:
-            raise ServiceError(missing_line(year, category, funding_source.strip()), "budget_line")
-        return chosen[0]
-    if len(candidates) > 1:
-        sources = ", ".join(line.funding_source for line in candidates)
-        raise ServiceError(
-            f"{category_label(category)} in {year_label(year)} has {len(candidates)} budget "
-            f"lines ({sources}): say which funding source the spend is against.",
-            "budget_line",
-        )
-    return candidates[0]
+    """The budget line spend in `year` and `category` is recorded against, by the one rule
+    (`domain.spend.find_budget_line`) the finance spreadsheet import also follows.
+    `lines`: the programme's lines, when the caller has loaded them."""
+    if problem := rules.category_problem(category):
+        raise ServiceError(problem, "category")
+    line, problem = rules.find_budget_line(
+        lines_of(programme) if lines is None else lines, year, category, funding_source
+    )
+    if line is None:
+        raise ServiceError(problem, "budget_line")
+    return line
 
 
 @transactional

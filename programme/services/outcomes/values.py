@@ -6,18 +6,19 @@ parses and checks the period and the value, and adds the value or changes the on
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
 from programme.clock import today as clock_today
 from programme.domain.indicator_units import value_problem
 from programme.domain.outcomes import (
+    fit_period,
     parse_period,
     period_key,
     period_label,
     period_problem,
-    period_start,
+    read_period,
 )
 from programme.extensions import db
 from programme.models import Indicator, IndicatorValue, Locality, User
@@ -28,33 +29,18 @@ from programme.services.transaction import transactional
 
 
 def checked_period(indicator: Indicator, period: date | str, today: date) -> date:
-    """The period's first day; refused (naming the `period` field) when it cannot be read as
-    the indicator's month or quarter, or has not started yet."""
-    if isinstance(period, datetime):  # a spreadsheet's date cell may come with a time
-        period = period.date()
-    if isinstance(period, date):
-        start = period_start(period, indicator.frequency)
-    else:
-        start = parse_period(period, indicator.frequency)
-        if start is None:
-            example = "2026-05 or May 2026"
-            if indicator.frequency == "quarterly":
-                example = "Q1 2026/27, or a month of the quarter such as 2026-04"
-            raise ServiceError(
-                f"The period “{str(period)[:40]}” is not a {_period_word(indicator)}: "
-                f"write it as {example}.",
-                "period",
-            )
-    problem = period_problem(start, today)
-    if problem:
-        raise ServiceError(
-            f"The period {period_label(start, indicator.frequency)} {problem}.", "period"
+    """The period's first day, read as the indicator import reads it (`outcomes.read_period`);
+    refused (naming the `period` field) when it is not the indicator's month or quarter, or has
+    not started yet."""
+    try:
+        start = fit_period(
+            read_period(period, indicator.frequency), indicator.frequency, indicator.name
         )
+    except ValueError as refused:
+        raise ServiceError(str(refused), "period") from None
+    if problem := period_problem(start, indicator.frequency, today):
+        raise ServiceError(problem, "period")
     return start
-
-
-def _period_word(indicator: Indicator) -> str:
-    return "quarter" if indicator.frequency == "quarterly" else "month"
 
 
 def checked_value(indicator: Indicator, value: float | None) -> float:
@@ -131,23 +117,29 @@ def record_value(
         _audit(actor, "create", row, indicator, locality, summary, after={"value": value})
         return row
     if row.value != value:
-        before = row.value
-        row.value = value
-        row.import_id = import_id
-        row.recorded_by_id = actor.id if actor else None
-        db.session.flush()
-        summary = f"{_summary(indicator, locality, start)} changed"
-        _audit(
-            actor,
-            "update",
-            row,
-            indicator,
-            locality,
-            summary,
-            before={"value": before},
-            after={"value": value},
-        )
+        _set_value(row, indicator, locality, value, actor, import_id=import_id)
     return row
+
+
+def _set_value(row, indicator, locality, value: float, actor: User | None, **also) -> None:
+    """Change a recorded value (and the columns in `also`), audited with what it was."""
+    before = row.value
+    row.value = value
+    for column, new in also.items():
+        setattr(row, column, new)
+    row.recorded_by_id = actor.id if actor else None
+    db.session.flush()
+    summary = f"{_summary(indicator, locality, row.period)} changed"
+    _audit(
+        actor,
+        "update",
+        row,
+        indicator,
+        locality,
+        summary,
+        before={"value": before},
+        after={"value": value},
+    )
 
 
 def _changed_since(row: IndicatorValue, indicator: Indicator, locality: Locality) -> str:
@@ -167,21 +159,7 @@ def change_value(
     value = checked_value(indicator, value)
     if value == row.value:
         return False
-    before = row.value
-    row.value = value
-    row.recorded_by_id = actor.id if actor else None
-    db.session.flush()
-    summary = f"{_summary(indicator, locality, row.period)} changed"
-    _audit(
-        actor,
-        "update",
-        row,
-        indicator,
-        locality,
-        summary,
-        before={"value": before},
-        after={"value": value},
-    )
+    _set_value(row, indicator, locality, value, actor)
     return True
 
 
