@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from programme.domain.financial_years import financial_year_of, quarter_of
@@ -16,7 +15,6 @@ from programme.models import (
     ImportRecord,
     PartnerPledge,
     Post,
-    Programme,
     ReadinessSnapshot,
     ScenarioYear,
     Spend,
@@ -32,31 +30,10 @@ from programme.services.readiness import board
 from programme.services.recruitment.establishments import get_establishment
 from programme.services.recruitment.overview import programme_recruitment
 from programme.services.training import completion, schedule
-from tests.conftest import TODAY, empty_tables, make_app, one_shared_transaction
+from tests.conftest import TODAY
 from tests.queries import count_rows
 
 GATE = 70
-
-
-@pytest.fixture(scope="module")
-def _demo_world(_migrated):
-    """The demo is loaded once for the module (it takes seconds); each test rolls back to it."""
-    app = make_app(_migrated)
-    with app.app_context():
-        empty_tables()
-        with one_shared_transaction(app) as savepoint:
-            yield demo.load_demo(TODAY).programme.id, savepoint
-
-
-@pytest.fixture
-def demo_programme(_demo_world):
-    programme_id, savepoint = _demo_world
-    case = savepoint()
-    try:
-        yield db.session.get(Programme, programme_id)
-    finally:
-        db.session.remove()
-        case.rollback()
 
 
 def test_seed_demo_shows_localities_above_and_below_the_recruitment_line(demo_programme):

@@ -4,7 +4,6 @@ for the wave-1 localities, a few months for the later waves, one locality moving
 from collections import defaultdict
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from programme.domain import outcomes
@@ -15,29 +14,8 @@ from programme.services import demo
 from programme.services.demo_outcomes import ended_periods
 from programme.services.outcomes import pages
 from programme.services.outcomes.catalogue import indicators_of
-from tests.conftest import TODAY, empty_tables, make_app, one_shared_transaction
+from tests.conftest import TODAY
 from tests.queries import count_rows
-
-
-@pytest.fixture(scope="module")
-def _demo_world(_migrated):
-    """The demo is loaded once for the module (it takes seconds); each test rolls back to it."""
-    app = make_app(_migrated)
-    with app.app_context():
-        empty_tables()
-        with one_shared_transaction(app) as savepoint:
-            yield demo.load_demo(TODAY).programme.id, savepoint
-
-
-@pytest.fixture
-def demo_programme(_demo_world):
-    programme_id, savepoint = _demo_world
-    case = savepoint()
-    try:
-        yield db.session.get(Programme, programme_id)
-    finally:
-        db.session.remove()
-        case.rollback()
 
 
 def _periods(programme: Programme) -> dict[tuple[str, str], list[date]]:
