@@ -6,14 +6,13 @@ from datetime import date
 
 import pytest
 
+from programme.domain.finance_cells import category_of, parse_period
 from programme.domain.imports import resolve_mapping, synonyms
 from programme.domain.sheet_rows import set_aside
 from programme.domain.spend_import import (
     FIELDS,
     BudgetLineRef,
     SpendRef,
-    category_of,
-    parse_period,
     plan_spend_import,
 )
 from programme.domain.spreadsheet import read_table
