@@ -32,6 +32,7 @@ PAGES = (
     "/programmes/somerset/board-packs",
     "/programmes/somerset/board-packs/changes",
     "/programmes/somerset/board-packs/new",
+    "/programmes/somerset/supervision",  # the pilot's teams, one flagged
     "/my-milestones",
     "/account",
     "/account/email",

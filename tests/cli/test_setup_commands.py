@@ -29,9 +29,9 @@ def test_seed_demo_loads_the_demo_programme_and_a_second_run_changes_nothing(app
     assert "Demo users created: 6." in first.stdout
     counts = _table_counts()
     assert counts["programme"] == 1
-    assert counts["locality"] == 5
+    assert counts["locality"] == 6  # five on their way and the pilot, live
     assert counts["user"] == 6
-    assert counts["milestone"] == 5 * 20
+    assert counts["milestone"] == 6 * 20
     assert counts["post"] > 0
     assert counts["import_record"] == 1  # the demo HR spreadsheet
     # Every demo user but the administrator belongs to the demo programme, in their role.

@@ -43,7 +43,7 @@ def test_seed_demo_shows_localities_above_and_below_the_recruitment_line(demo_pr
         locality.name: share for locality, share in programme_recruitment(programme).localities
     }
 
-    assert len(shares) == 5
+    assert len(shares) == 6  # five localities on their way and the pilot, live
     assert all(share.denominator > 0 for share in shares.values())
     assert [name for name, share in shares.items() if share.meets(GATE)]
     assert [name for name, share in shares.items() if not share.meets(GATE)]
@@ -120,6 +120,11 @@ def test_the_demo_board_on_the_test_day_follows_the_rule_as_written(demo_program
         for name, found in rows.items()
     }
     assert figures == {
+        "Burnham and Highbridge": [
+            ("adult_specialists_recruited", 4, 4),
+            ("trained_mi_and_fs", 19, 20),
+            ("gate_milestones_done", 3, 3),
+        ],
         "South Somerset": [
             ("adult_specialists_recruited", 5, 6),
             ("trained_mi_and_fs", 18, 22),
@@ -146,7 +151,10 @@ def test_the_demo_board_on_the_test_day_follows_the_rule_as_written(demo_program
             ("gate_milestones_done", 1, 3),
         ],
     }
-    assert [name for name, found in rows.items() if found.ready] == ["South Somerset"]
+    assert [name for name, found in rows.items() if found.ready] == [
+        "Burnham and Highbridge",
+        "South Somerset",
+    ]
     bridgwater = rows["Bridgwater"].results[1]
     assert bridgwater.parts_text == (
         "Motivational Interviewing 0% (0 of 16) · FS practice and change workshops 62% (10 of 16)"
@@ -237,13 +245,14 @@ def test_seed_demo_s_psychologists_serve_every_locality_and_count_toward_no_recr
     )
     assert [(post.role.key, post.fte) for post in county.posts] == [("psychologist", 1.0)] * 2
     assert shares == {
+        "Burnham and Highbridge": (4, 4),
         "South Somerset": (5, 6),
         "Bridgwater": (1, 4),
         "Mendip": (1, 4),
         "West Somerset": (1, 3),
         "Taunton": (9, 12),
     }
-    assert ready == {"South Somerset"}
+    assert ready == {"Burnham and Highbridge", "South Somerset"}
 
 
 def test_the_demo_s_posts_and_staff_belong_to_its_named_partners(demo_programme):

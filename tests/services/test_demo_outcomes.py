@@ -1,5 +1,6 @@
 """The demo programme's outcome data (seed/demo-outcomes.toml): 18 months of indicator values
-for the wave-1 localities, a few months for the later waves, one locality moving away."""
+for the wave-1 localities (the pilot's reaching nine months past its go-live), a few months for
+the later waves, one locality moving away."""
 
 from collections import defaultdict
 from datetime import date
@@ -39,7 +40,11 @@ def test_wave_1_localities_have_18_months_of_values_and_a_baseline_and_target_fo
     indicators = indicators_of(demo_programme)
     periods = _periods(demo_programme)
 
-    assert [locality.name for locality in wave_1] == ["South Somerset", "Bridgwater"]
+    assert [locality.name for locality in wave_1] == [
+        "Burnham and Highbridge",  # the pilot, live
+        "South Somerset",
+        "Bridgwater",
+    ]
     for locality in wave_1:
         for indicator in indicators:
             held = periods[locality.name, indicator.key]
@@ -129,3 +134,32 @@ def test_loading_the_demo_again_adds_no_outcome_data(demo_programme):
 
     assert not again.created
     assert {model: count_rows(model) for model in counts} == counts
+
+
+def test_the_comparison_has_the_pilot_s_values_after_its_go_live_and_they_improve(
+    demo_programme,
+):
+    indicator = next(i for i in indicators_of(demo_programme) if i.key == "children-looked-after")
+    pilot = next(
+        loc for loc in pages.localities_of(demo_programme) if loc.name == "Burnham and Highbridge"
+    )
+
+    page = pages.indicator_page(demo_programme, indicator)
+    column = page.comparison_labels.index("Burnham and Highbridge")
+    after = [row for row in page.comparison_rows if row.month.startswith("+")]
+    values = db.session.scalars(
+        select(IndicatorValue)
+        .where(IndicatorValue.locality_id == pilot.id, IndicatorValue.indicator_id == indicator.id)
+        .order_by(IndicatorValue.period)
+    ).all()
+    target = db.session.scalars(
+        select(IndicatorTarget).where(
+            IndicatorTarget.locality_id == pilot.id, IndicatorTarget.indicator_id == indicator.id
+        )
+    ).one()
+
+    assert pilot.go_live < TODAY and pilot.state == "live"
+    assert len(after) >= 8  # about nine months since go-live
+    assert all(row.values[column] for row in after)
+    assert values[0].period < pilot.go_live < values[-1].period
+    assert values[-1].value < target.baseline_value  # fewer children looked after since
