@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from programme.domain.formatting import file_size
 from programme.domain.spreadsheet_files import ReadLimits, SpreadsheetError, workbook_error
@@ -51,8 +52,8 @@ def scan_zip(data: bytes, limits: ReadLimits) -> None:
         if isinstance(error, EOFError) or "CRC" in str(error):
             raise _lying() from error
         raise workbook_error(error) from error
-    except (zipfile.LargeZipFile, OSError, NotImplementedError) as error:
-        # e.g. an unknown compression method or a corrupt deflate stream
+    except (zlib.error, NotImplementedError) as error:
+        # a corrupt deflate stream (zlib's own error, not an OSError), or an unknown compression
         raise workbook_error(error) from error
 
 
