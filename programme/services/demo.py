@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from itertools import count
 from math import ceil
 
-from flask import current_app
 from sqlalchemy import select
 
-from programme import clock
-from programme.domain.recruitment import PostStatus
 from programme.domain.spreadsheet import ReadLimits
 from programme.domain.training import AttendanceStatus
 from programme.extensions import db
@@ -36,15 +30,15 @@ from programme.services import (
     organisations,
     programmes,
     recruitment_import,
-    supervision,
     timeline,
     users,
 )
 from programme.services.board_packs import issue
 from programme.services.demo_business_case import load_business_case
 from programme.services.demo_outcomes import load_outcomes
-from programme.services.readiness import decisions, snapshots
-from programme.services.recruitment import posts as post_service
+from programme.services.demo_people import HELD_POSTS, demo_email
+from programme.services.demo_pilot import decision_day, fill_pilot_posts, go_live_pilots
+from programme.services.readiness import snapshots
 from programme.services.training import (
     calendar_invites,
     catalogue,
@@ -100,10 +94,10 @@ def load_demo(today: date) -> DemoLoad:
     # changes since it (posts filled, people trained, criteria moving) are there to see.
     _issue_board_pack(programme, demo["board_pack"], today)
     _import_recruitment(programme, today)
-    _fill_pilot_posts(programme, demo["localities"], demo["training"], today)
+    fill_pilot_posts(programme, demo["localities"], demo["training"], today)
     with calendar_invites.silenced():  # made-up people: no invitations to flood the outbox
         _load_training(programme, demo["training"], today)
-    _go_live_pilots(programme, demo["localities"], today)
+    go_live_pilots(programme, demo["localities"], today)
     load_outcomes(programme, today)
     _take_snapshots(programme, demo["readiness"], today)
     load_business_case(programme, demo["business_case"], today)
@@ -199,7 +193,7 @@ def _load_locality(
     left_open, started = set(entry["open"]), set(entry["in_progress"])
     done_early = set(entry.get("done_early", []))
     # A pilot's milestones were all done before the board decided on its go-live.
-    decided = _decision_day(locality, entry)
+    decided = decision_day(locality, entry)
     for milestone in locality.milestones:
         milestone.owner = owners.get(milestone.workstream.name)
         if milestone.stands_for:
@@ -215,99 +209,6 @@ def _load_locality(
             if decided is not None and milestone.due >= decided:
                 milestone.completed_on = decided - timedelta(days=1)
     return locality
-
-
-def _decision_day(locality: Locality, entry: dict) -> date | None:
-    """The day the board decided on a pilot's go-live (None: not a pilot)."""
-    if "pilot" not in entry:
-        return None
-    return locality.go_live - timedelta(days=entry["pilot"]["decided_days_before"])
-
-
-def _pilots(programme: Programme, entries: list[dict]) -> list[tuple[Locality, dict]]:
-    by_name = {locality.name: locality for locality in programme.localities}
-    return [(by_name[entry["name"]], entry) for entry in entries if "pilot" in entry]
-
-
-def _fill_pilot_posts(programme: Programme, entries: list[dict], config: dict, today: date) -> None:
-    """A pilot's adult specialist posts, which the HR spreadsheet does not track, filled long
-    ago through the post service, as an HR lead would have on the posts page."""
-    first, last = config["first_names"], config["last_names"]
-    for locality, entry in _pilots(programme, entries):
-        filled_on = today - timedelta(days=entry["pilot"]["filled_days_ago"])
-        # Named from the end of the lists, apart from the council staff named from the start.
-        names = (f"{first[-1 - i % len(first)]} {last[-1 - i % len(last)]}" for i in count())
-        for team in locality.teams:
-            for post in team.posts:
-                if post.organisation.type == "council" or post.status in HELD_POSTS:
-                    continue
-                name = next(names)
-                values = post_service.PostInput(
-                    role_id=post.role_id,
-                    fte=post.fte,
-                    reference=post.reference,
-                    status=PostStatus.IN_POST.value,
-                    holder_name=name,
-                    holder_email=_email(name),
-                    start_date=filled_on,
-                    notes=post.notes or "",
-                )
-                post_service.update_post(post, values, None, today=filled_on, expected_version=None)
-
-
-@contextmanager
-def _moment(day: date) -> Iterator[None]:
-    """The app's clock pinned to 10 am on `day` (through the clock's own NOW setting), so what a
-    service records as done now is recorded as done then."""
-    config = current_app.config
-    pinned, before = "NOW" in config, config.get("NOW")
-    config["NOW"] = datetime.combine(day, time(10), tzinfo=clock.zone())
-    try:
-        yield
-    finally:
-        if pinned:
-            config["NOW"] = before
-        else:
-            del config["NOW"]
-
-
-def _go_live_pilots(programme: Programme, entries: list[dict], today: date) -> None:
-    """Each pilot's go-live decision, recorded by the board member on the day they took it,
-    then the group supervision its teams have held since."""
-    for locality, entry in _pilots(programme, entries):
-        pilot = entry["pilot"]
-        decided = _decision_day(locality, entry)
-        with _moment(decided):
-            decisions.go_live(
-                locality, users.find_user(pilot["decided_by"]), pilot["note"], decided
-            )
-        _load_supervision(locality, pilot, today)
-
-
-def _load_supervision(locality: Locality, pilot: dict, today: date) -> None:
-    """A session every `supervision_every_days` (on the weekday before, at a weekend) over the
-    last `supervision_weeks` weeks, but none in the last `stopped_weeks` weeks for the team named
-    in `supervision_stopped`."""
-    every = pilot["supervision_every_days"]
-    families = pilot["families"]
-    stopped_from = today - timedelta(weeks=pilot["stopped_weeks"])
-    for team in locality.teams:
-        if team.kind != "family_safeguarding":
-            continue
-        held = today - timedelta(weeks=pilot["supervision_weeks"])
-        n = 0
-        while held <= today:
-            if team.name != pilot["supervision_stopped"] or held < stopped_from:
-                supervision.record_session(
-                    team,
-                    None,
-                    today=today,
-                    held_on=held - timedelta(days=max(0, held.weekday() - 4)),  # a weekday
-                    families_discussed=families[n % len(families)],
-                    psychologist_present=n % 3 != 2,
-                )
-            held += timedelta(days=every)
-            n += 1
 
 
 def _import_recruitment(programme: Programme, today: date) -> None:
@@ -327,8 +228,6 @@ def _import_recruitment(programme: Programme, today: date) -> None:
 
 # --- Training -----------------------------------------------------------------------------------
 
-HELD_POSTS = (PostStatus.IN_POST.value, PostStatus.APPOINTED.value)
-DEMO_DOMAIN = "somerset.example.org"
 STARTS_AT = time(9, 30)
 
 
@@ -367,12 +266,6 @@ def _cancelled_session(
     session_changes.cancel_session(session, trainer, entry["reason"])
 
 
-def _email(name: str) -> str:
-    """firstname.lastname@somerset.example.org, from a name like "Liam O'Brien"."""
-    parts = [re.sub(r"[^a-z]", "", part) for part in name.lower().split()]
-    return ".".join(part for part in parts if part) + "@" + DEMO_DOMAIN
-
-
 def _load_staff(programme: Programme, teams: list[Team], config: dict, today: date) -> None:
     first, last = config["first_names"], config["last_names"]
     # With coprime list lengths, the i-th pair of names is unique for every i below their product.
@@ -383,13 +276,13 @@ def _load_staff(programme: Programme, teams: list[Team], config: dict, today: da
         for post in team.posts:
             if post.status in HELD_POSTS and post.holder_name:
                 name = post.holder_name
-                email = post.holder_email or _email(name)
+                email = post.holder_email or demo_email(name)
                 start = post.start_date
             elif post.organisation.type == "council" and post.reference is None:
                 name = next(names)
-                while _email(name) in taken:
+                while demo_email(name) in taken:
                     name = next(names)
-                email, start = _email(name), started
+                email, start = demo_email(name), started
             else:
                 continue  # a vacancy
             taken.add(email)
@@ -413,7 +306,7 @@ def _load_staff(programme: Programme, teams: list[Team], config: dict, today: da
             team,
             None,
             name=person["name"],
-            email=_email(person["name"]),
+            email=demo_email(person["name"]),
             role_id=role.id,
             start_date=today - timedelta(days=person["started_days_ago"]),
             leaving_date=None if left is None else today - timedelta(days=left),
