@@ -10,8 +10,9 @@ rejected, so one footer does not block a whole file. The rules, in order:
 2. A row is set aside by the next two rules only when it **lacks most of the required values**:
    fewer than half of the required columns hold a value, not counting the row's first cell and
    formulas. A row that names its team "Key Team" but has its locality, role and status is data.
-3. **A footer word**: its first non-blank cell begins with a word such as "Total", "Grand total",
-   "Key", "Legend", "Notes:", "Source:", "Last updated" or "*".
+3. **A footer word**: its first non-blank cell that is not a figure begins with a word such as
+   "Total", "Grand total", "Key", "Legend", "Notes:", "Source:", "Last updated" or "*" (a ledger's
+   total row may give its figure before its label).
 4. **Only totals**: every non-blank cell is a number or a sum or count formula (=SUM(...),
    =COUNTA(...), =SUBTOTAL(...), ...).
 
@@ -125,7 +126,9 @@ def _reason(
     )
     if present * 2 >= max(len(required_columns), 1):
         return None
-    if reason := _footer_word(_text(cells[first])):
+    # A ledger's total row may give its figure before its label: "£20,200.50 | Total".
+    worded = next((index for index in filled if not _is_total(cells[index])), None)
+    if worded is not None and (reason := _footer_word(_text(cells[worded]))):
         return reason
     if all(_is_total(cells[index]) for index in filled):
         return TOTAL

@@ -64,6 +64,8 @@ DATA = ["AT/01", "Anytown North", "FS Team 1", "IDVA", "Anytown Council", "Adver
         ((None, None, None, None, None, None, "=SUM(I5:I12)"), "a total row"),
         ((None, None, None, None, None, 8, 7.5), "a total row"),
         ((None, None, None, None, None, "12", "£2,000"), "a total row"),
+        # A finance ledger's total: its figure first, then its label.
+        ((None, None, None, None, "£20,200.50", "Total", None), "a total row"),
         (
             (None, "Area", "Team", "Post Title", "Employer", "Recruitment Stage"),
             "the header row again",
