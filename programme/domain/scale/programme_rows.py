@@ -158,7 +158,13 @@ def _team(
     while len(people) < STAFF_PER_TEAM:
         people.append(
             _extra_staff(
-                config, rng, ids, team_id, f"L{locality.number}-T{team_number}", today, now
+                config,
+                rng,
+                ids,
+                team_id,
+                f"L{locality.number}-T{team_number}-{len(people) + 1:02d}",
+                today,
+                now,
             )
         )
     rows["staff_member"] += people
