@@ -40,7 +40,8 @@ def training_rows(config, rng, ids, localities, staff, today, rows) -> None:
     by_locality: dict[int, list[dict]] = {}
     team_locality = {team["id"]: team["locality_id"] for team in rows["team"]}
     for person in staff:
-        if person["leaving_date"] is None:
+        # Post holders are trained; agency cover and people who have left are not.
+        if person["post_id"] is not None and person["leaving_date"] is None:
             by_locality.setdefault(team_locality[person["team_id"]], []).append(person)
     for locality in localities:
         first_day = locality.go_live - timedelta(weeks=FIRST_SESSION_WEEKS_BEFORE)
