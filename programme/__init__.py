@@ -12,7 +12,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from programme import log_privacy, odd_input
 from programme.config import build_config
 from programme.domain.formatting import file_size
-from programme.extensions import csrf, db, login_manager, migrate
+from programme.extensions import csrf, db, login_manager
+from programme.migration_commands import init_migrations
 
 # A Content-Security-Policy with no inline script or style: everything comes from /static.
 CONTENT_SECURITY_POLICY = {
@@ -52,7 +53,7 @@ def _init_extensions(app: Flask) -> None:
     from programme import auth, models  # noqa: F401  (models registers the tables)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    init_migrations(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)
     login_manager.init_app(app)
     auth.init_login(app)

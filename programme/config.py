@@ -98,8 +98,8 @@ def build_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         # PostgreSQL only (see engine_options): how long to wait for the database to answer a
         # new connection, and the longest one statement may run, both in seconds. Both stay
-        # under gunicorn's default worker timeout (30 s), so a request answers 503 before its
-        # worker is killed.
+        # under gunicorn's worker timeout (README: `--timeout 120`; 30 s if not given), so a
+        # request answers 503 before its worker is killed.
         "DATABASE_CONNECT_TIMEOUT": _whole_number("DATABASE_CONNECT_TIMEOUT", 5),
         "DATABASE_STATEMENT_TIMEOUT": _whole_number("DATABASE_STATEMENT_TIMEOUT", 20),
         "APP_BASE_URL": os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000"),

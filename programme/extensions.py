@@ -1,7 +1,7 @@
-"""Extension objects, created here and bound to the app in create_app()."""
+"""Extension objects, created here and bound to the app in create_app(). (Flask-Migrate is
+bound there too, lazily: programme/migration_commands.py.)"""
 
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -22,6 +22,5 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -4,14 +4,15 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from programme.scheduler import JOBS, build_scheduler, catch_up, cron_trigger
-
 
 @click.command("scheduler")
 @click.option("--list", "list_jobs", is_flag=True, help="Print the schedule and exit.")
 @with_appcontext
 def scheduler_command(list_jobs: bool) -> None:
     """Run the scheduler in the foreground (one per deployment)."""
+    # APScheduler (and tzlocal) load only here: no other command or web worker needs them.
+    from programme.scheduler import JOBS, build_scheduler, catch_up, cron_trigger
+
     app = current_app._get_current_object()
     for job in JOBS:
         expression = app.config[job.cron_setting]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Literal
 
 # What a column holds, which decides how each format writes it:
@@ -50,6 +51,23 @@ class Table:
     @property
     def headers(self) -> list[str]:
         return [column.header for column in self.columns]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A workbook's sheet: its tab's title and its table."""
+
+    title: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class WorkbookInfo:
+    title: str  # the document's title, also the footer's left part
+    creator: str
+    created: datetime  # from the clock, in UTC
+    footer_date: str  # "2 December 2026": the day the figures are as of, in words
+    zone: tzinfo  # aware datetimes are written as local times in this zone
 
 
 def row_values(row: Row) -> Sequence[object]:

@@ -5,18 +5,25 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 # zxcvbn scores 0-4; below 2 means guessable within about a million tries.
 MIN_GUESSABILITY_SCORE = 2
 
 
+# zxcvbn is imported where it is used: its word lists take ~0.05 s to load, and only setting a
+# password needs them, not every command and worker at start-up.
 @lru_cache(maxsize=1)
 def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def _guessability_score(password: str, personal_words: list[str]) -> int:
+    from zxcvbn import zxcvbn
+
+    return zxcvbn(password[:100], user_inputs=personal_words)["score"]
 
 
 # 20,000 common passwords from breaches, shipped offline (see programme/data/NOTICE).
@@ -48,6 +55,6 @@ def password_problems(password: str, personal_words: Iterable[str] = ()) -> list
     if is_breached(password):
         return [BREACHED]
     inputs = [word for word in personal_words if word]
-    if zxcvbn(password[:100], user_inputs=inputs)["score"] < MIN_GUESSABILITY_SCORE:
+    if _guessability_score(password, inputs) < MIN_GUESSABILITY_SCORE:
         return ["That password is too easy to guess. Try three random words together."]
     return []

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import openpyxl
 from defusedxml import DefusedXmlException
-from openpyxl.worksheet.formula import ArrayFormula
 
 from programme.domain.cells import CellValue
 from programme.domain.formatting import file_size
@@ -94,6 +92,8 @@ def _suspiciously_compressed(member: zipfile.ZipInfo) -> bool:
 
 
 def open_workbook(data: bytes) -> Workbook:
+    import openpyxl  # 0.2 s: loaded by the first workbook read, not at start-up
+
     # data_only=False: formula cells come back as their formula text, never evaluated.
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -141,6 +141,8 @@ def xlsx_value(value: object) -> CellValue:
         return value.date() if value.time() == datetime.min.time() else value
     if isinstance(value, date):
         return value
+    from openpyxl.worksheet.formula import ArrayFormula  # only rare cells get this far
+
     if isinstance(value, ArrayFormula):
         return value.text
     return str(value)  # times, durations and table formulas: shown as text

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from programme.domain.formatting import count
 from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table, read_table
 
-_PRELOAD = ["programme.domain.spreadsheet"]
+_PRELOAD = ["programme.domain.spreadsheet", "openpyxl"]  # openpyxl: imported lazily
 _context = None
 
 

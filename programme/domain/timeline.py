@@ -29,7 +29,6 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Generic, Literal, TypeVar, get_args
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
 __all__ = [
@@ -101,6 +100,8 @@ class Offset:
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> frozenset[date]:
     """England-and-Wales bank holidays (including substitute days) in ``year``."""
+    import holidays  # its calendars take ~0.1 s to load: at the first date sum, not at start-up
+
     calendar = holidays.country_holidays("GB", subdiv="ENG", years=year)
     return frozenset(calendar.keys())
 

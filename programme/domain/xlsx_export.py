@@ -1,13 +1,15 @@
 """Workbooks that look finished: each table a sheet with a styled, frozen header row, filters,
 columns that fit, real dates and numbers, RAG words coloured by conditional formatting, and a
 print set-up (landscape A4, one page wide, header row repeated, a footer naming the programme
-and the date). Written in openpyxl's write-only mode, row by row, so a large sheet streams."""
+and the date). Written in openpyxl's write-only mode, row by row, so a large sheet streams.
+
+openpyxl takes ~0.2 s to import, so callers import this module where they write a workbook, not
+at start-up; the sheets and the workbook's particulars are plain (`export_tables.py`)."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from itertools import chain, islice
 
@@ -21,7 +23,15 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from programme.domain.csv_export import is_formula_text
-from programme.domain.export_tables import ColumnKind, Emphasis, Table, row_kinds, row_values
+from programme.domain.export_tables import (
+    ColumnKind,
+    Emphasis,
+    Sheet,
+    Table,
+    WorkbookInfo,
+    row_kinds,
+    row_values,
+)
 
 # Excel's own limit on a sheet's name, the characters it refuses in one, and a name it keeps.
 _TITLE_LIMIT = 31
@@ -55,21 +65,6 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _TOTAL_FONT = Font(bold=True)
 _TOTAL_BORDER = Border(top=Side(style="thin"))
-
-
-@dataclass(frozen=True)
-class Sheet:
-    title: str
-    table: Table
-
-
-@dataclass(frozen=True)
-class WorkbookInfo:
-    title: str  # the document's title, also the footer's left part
-    creator: str
-    created: datetime  # from the clock, in UTC
-    footer_date: str  # "2 December 2026": the day the figures are as of, in words
-    zone: tzinfo  # aware datetimes are written as local times in this zone
 
 
 def sheet_title(title: str) -> str:

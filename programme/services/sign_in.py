@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, timedelta
+from functools import cache
 
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -25,9 +26,13 @@ THROTTLED = "Too many failed sign-in attempts. Wait 15 minutes and try again."
 WRONG = "The e-mail address or password is not right."
 WRONG_CODE = "The code is not right. Enter the 6-digit code from your app, or a recovery code."
 
-# A real hash to compare against when the account does not exist (or cannot sign in), so the
-# time taken tells nothing.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing", method="scrypt")
+
+@cache
+def dummy_hash() -> str:
+    """A real hash to compare against when the account does not exist (or cannot sign in), so
+    the time taken tells nothing. Made at the first sign-in, not at import: scrypt takes ~0.1 s
+    and 16 MB, which every command and worker would pay at start-up."""
+    return generate_password_hash("not-a-real-password-for-timing", method="scrypt")
 
 
 @dataclass(frozen=True)
@@ -114,9 +119,9 @@ def _may_sign_in(user: User | None) -> bool:
 
 def password_matches(user: User | None, password: str) -> bool:
     """Checked against a dummy hash when there is no usable account, so timing tells nothing."""
-    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
-    matches = check_password_hash(stored, password)
-    return matches and stored is not _DUMMY_HASH
+    usable = user is not None and user.password_hash
+    stored = user.password_hash if usable else dummy_hash()
+    return check_password_hash(stored, password) and bool(usable)
 
 
 def sign_in(email: str, password: str, address: str, settings) -> SignInResult:

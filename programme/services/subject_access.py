@@ -11,14 +11,12 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import load_workbook
 from sqlalchemy import String, cast, func, or_, select
 
 from programme.clock import utc_now, zone
-from programme.domain.export_tables import Column, Table
+from programme.domain.export_tables import Column, Sheet, Table, WorkbookInfo
 from programme.domain.formatting import long_date
 from programme.domain.redaction import Redaction
-from programme.domain.xlsx_export import Sheet, WorkbookInfo, workbook_bytes
 from programme.extensions import db
 from programme.models import (
     ApiToken,
@@ -71,6 +69,8 @@ def _row(obj, **extra) -> dict[str, Any]:
 
 def _file_rows(blob: bytes | None, needle: str) -> list[list[str]]:
     """The rows of a stored .csv or .xlsx file that mention `needle`."""
+    from openpyxl import load_workbook  # 0.2 s: only a subject access export reads files
+
     if not blob:
         return []
     needle = needle.lower()
@@ -207,6 +207,8 @@ def as_json(found: dict[str, Any]) -> bytes:
 
 
 def as_xlsx(found: dict[str, Any]) -> bytes:
+    from programme.domain.xlsx_export import workbook_bytes  # openpyxl: not at start-up
+
     sheets = []
     for name, rows in found["sections"].items():
         keys = list(dict.fromkeys(key for row in rows for key in row))

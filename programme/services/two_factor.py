@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 
-import segno
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash
@@ -37,6 +36,8 @@ def spaced_secret(secret: str) -> str:
 
 def qr_svg(user: User, secret: str) -> str:
     """The set-up link as an inline SVG QR code, drawn here (no outside service sees it)."""
+    import segno  # only set-up draws a QR code: not loaded at start-up
+
     uri = totp.provisioning_uri(secret, user.email, ISSUER)
     out = io.BytesIO()
     segno.make(uri, error="m").save(

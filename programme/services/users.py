@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -18,6 +17,8 @@ from programme.services.transaction import transactional
 
 
 def normalise_email(email: str) -> str:
+    from email_validator import EmailNotValidError, validate_email  # 0.05 s: not at start-up
+
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:

@@ -12,9 +12,8 @@ from flask import Response, request
 
 from programme import clock
 from programme.domain.csv_export import table_csv
-from programme.domain.export_tables import Table
+from programme.domain.export_tables import Sheet, Table, WorkbookInfo
 from programme.domain.formatting import long_date
-from programme.domain.xlsx_export import Sheet, WorkbookInfo, workbook_bytes
 from programme.services.exports.workbook import CREATOR
 
 FORMATS = ("xlsx", "csv")
@@ -41,6 +40,8 @@ def download_name(stem: str, fmt: str) -> str:
 
 
 def table_bytes(table: Table, name: str, fmt: str, programme_name: str | None = None) -> bytes:
+    from programme.domain.xlsx_export import workbook_bytes  # openpyxl: not at start-up
+
     if fmt == "csv":
         return table_csv(table, clock.zone())
     info = WorkbookInfo(

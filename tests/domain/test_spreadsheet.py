@@ -11,7 +11,6 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
-from programme.domain import spreadsheet_files
 from programme.domain.spreadsheet import (
     ReadLimits,
     SheetRow,
@@ -93,7 +92,7 @@ def openpyxl_must_not_run(monkeypatch):
     def fail(*args, **kwargs):
         pytest.fail("openpyxl.load_workbook was called on a file that should have been refused")
 
-    monkeypatch.setattr(spreadsheet_files.openpyxl, "load_workbook", fail)
+    monkeypatch.setattr("openpyxl.load_workbook", fail)  # imported where a workbook is opened
 
 
 # --------------------------------------------------------------------------- finding the header

@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 
 from programme.domain.formatting import long_date
 from programme.domain.pack_changes import changes_between
-from programme.domain.xlsx_export import workbook_bytes
 from programme.extensions import db
 from programme.models import BoardPack, Programme, User
 from programme.services import audit, locks
@@ -116,6 +115,8 @@ def issue_pack(programme: Programme, meeting_date: date, actor: User, today: dat
 
 def pack_workbook(programme: Programme, meeting_date: date, changes: dict, today: date) -> bytes:
     """The workbook a pack stores: Summary, then the changes, then the programme's other sheets."""
+    from programme.domain.xlsx_export import workbook_bytes  # openpyxl: not at start-up
+
     sheets = workbook.programme_sheets(programme, today)
     ordered = [*sheets[:1], changes_sheet(changes), *sheets[1:]]
     info = workbook.workbook_info(programme, pack_title(programme, meeting_date), today)

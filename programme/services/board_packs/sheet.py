@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from programme.domain.export_tables import Column, Table
+from programme.domain.export_tables import Column, Sheet, Table
 from programme.domain.formatting import long_date
-from programme.domain.xlsx_export import Sheet
 
 TITLE = "Changes since the last pack"
 COLUMNS = (

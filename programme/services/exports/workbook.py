@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from datetime import date
 
 from programme import clock
+from programme.domain.export_tables import Sheet, WorkbookInfo
 from programme.domain.formatting import long_date
-from programme.domain.xlsx_export import Sheet, WorkbookInfo, workbook_bytes
 from programme.models import Programme
 from programme.services import facts, programmes
 from programme.services.exports.decision_sheet import decision_sheet
@@ -103,6 +103,8 @@ def programme_workbook(programme: Programme, as_of: date) -> bytes:
 @collector_paused()
 def sheets_workbook(programme: Programme, sheets: Sequence[Sheet], as_of: date) -> bytes:
     """The programme workbook of sheets already built (the command line counts their rows)."""
+    from programme.domain.xlsx_export import workbook_bytes  # openpyxl: not at start-up
+
     return workbook_bytes(workbook_info(programme, workbook_title(programme), as_of), sheets)
 
 

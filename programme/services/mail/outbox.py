@@ -33,7 +33,6 @@ from email.utils import make_msgid
 
 from flask import current_app
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from programme.clock import utc_now
 from programme.domain.account_links import LINK_KINDS, without_link_tokens
@@ -102,6 +101,8 @@ def queue(
     `attachments`: files the message carries, each {"filename", "content_type", "content"}
     (text content, e.g. an .ics with content_type "text/calendar; method=REQUEST").
     """
+    from sqlalchemy.dialects import postgresql, sqlite  # PostgreSQL's: not at start-up
+
     to = (to or "").strip()
     headers = dict(headers or {})
     _check_message(to, kind, key, composed, headers)

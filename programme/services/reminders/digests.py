@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from programme.domain.digest_items import PARTS, Digest, Recipient
@@ -146,6 +145,8 @@ def _has(recipient: Recipient, part: str) -> bool:
 def can_receive(address: str | None) -> bool:
     """Whether mail can be addressed to it: a well-formed address (its domain is not looked
     up)."""
+    from email_validator import EmailNotValidError, validate_email  # 0.05 s: not at start-up
+
     if not address:
         return False
     try:

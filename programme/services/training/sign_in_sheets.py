@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from programme import clock
 from programme.domain.sign_in_sheet import SheetPerson, SignInSheet, download_stem
-from programme.domain.sign_in_sheet_xlsx import sign_in_sheet_xlsx
 from programme.extensions import db
 from programme.models import Attendance, Programme, Role, StaffMember, Team, TrainingSession
 from programme.services.errors import NotFound
@@ -43,6 +42,8 @@ def sign_in_sheet(programme: Programme, session: TrainingSession) -> SignInSheet
 
 def workbook(programme: Programme, session: TrainingSession) -> tuple[bytes, str]:
     """The sheet as .xlsx bytes, and the file's name."""
+    from programme.domain.sign_in_sheet_xlsx import sign_in_sheet_xlsx  # openpyxl: not at start-up
+
     sheet = sign_in_sheet(programme, session)
     data = sign_in_sheet_xlsx(sheet, creator=CREATOR, created=clock.utc_now())
     return data, f"{download_stem(sheet, session.course.key)}.xlsx"
