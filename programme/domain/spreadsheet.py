@@ -303,6 +303,7 @@ def _with_calamine(
     data: bytes, field_synonyms: Mapping[str, Sequence[str]], limits: ReadLimits
 ) -> Table:
     global last_xlsx_reader
+    last_xlsx_reader = ("calamine", None)
     sheets = []
     for name, values in calamine_sheets(data):
 
@@ -310,9 +311,7 @@ def _with_calamine(
             return calamine_rows(values, first)
 
         sheets.append(_Sheet(name, rows, _find_header(rows(1), field_synonyms)))
-    table = _build_table(sheets, limits)
-    last_xlsx_reader = ("calamine", None)
-    return table
+    return _build_table(sheets, limits)
 
 
 def _with_openpyxl(

@@ -41,7 +41,10 @@ _SHEET_CHECKS: tuple[tuple[str, tuple[bytes | re.Pattern[bytes], ...]], ...] = (
     (
         "unmarked spaces or markup in text",
         (
-            re.compile(rb"<t>(?:" + _WS + rb"|[^<]*(?:" + _WS + rb"<|<(?!/)))"),
+            # Only a rich text run's edges: a whole cell's text is stripped by both readers.
+            re.compile(rb"<r>\s*<t>(?:" + _WS + rb"|[^<]*" + _WS + rb"<)"),
+            re.compile(rb"</rPr>\s*<t>(?:" + _WS + rb"|[^<]*" + _WS + rb"<)"),
+            re.compile(rb"<t>[^<]*<(?!/)"),
             re.compile(rb"<t\s[^>]*>[^<]*<(?!/)"),
             re.compile(rb"<is>\s*<(?!/|[tr][\s>/])"),
             re.compile(rb"<si>\s*<(?!/|[tr][\s>/])"),
@@ -93,8 +96,9 @@ class MarkupCheck:
             if any(_in(needle, text) for needle in needles):
                 self.found.add(finding)
         self.pending = [check for check in self.pending if check[0] not in self.found]
-        # From the last tag on: a tag or a text cut by the chunk's end is looked at again whole.
-        cut = text.rfind(b"<")
+        # From the last two tags on: a tag, or a text and the tag before it (a run's <r><t>),
+        # cut by the chunk's end is looked at again whole.
+        cut = text.rfind(b"<", 0, max(text.rfind(b"<"), 0))
         self.tail = (text[cut:] if cut != -1 else text)[-_TAIL:]
 
 
