@@ -48,6 +48,7 @@ from programme.domain.spreadsheet_files import (
     open_workbook,
     xlsx_value,
 )
+from programme.domain.spreadsheet_formulas import formula_cells, lay_over
 from programme.domain.spreadsheet_scan import scan_zip
 
 if TYPE_CHECKING:
@@ -72,6 +73,10 @@ __all__ = [
 # Which reader read the last workbook in this process, and why not calamine: for tests and the
 # benchmark (the worker's reads happen in another process).
 last_xlsx_reader: tuple[str, str | None] | None = None
+
+# What the scan may find that calamine still reads as openpyxl, with the formulas' text laid over
+# its cached results (``spreadsheet_formulas.py``).
+FORMULA_FINDINGS = frozenset({"formulas", "error values"})
 
 HEADER_SEARCH_ROWS = 30  # non-blank rows looked at to find the header
 MAX_BLANK_RUN = 1_000  # formatted-but-empty sheets can run to a million blank rows
@@ -291,21 +296,27 @@ def _read_xlsx(
         raise SpreadsheetError("The file is named .xlsx but is not an Excel workbook.")
     check_zip(data, limits)
     differences = scan_zip(data, limits)  # before either reader parses any XML
-    if use_calamine and not differences:
+    if use_calamine and differences <= FORMULA_FINDINGS:
         try:
-            return _with_calamine(data, field_synonyms, limits)
+            return _with_calamine(data, field_synonyms, limits, formulas=bool(differences))
         except NotAsOpenpyxl as error:
             differences = frozenset({error.reason})
     return _with_openpyxl(data, field_synonyms, limits, differences if use_calamine else None)
 
 
 def _with_calamine(
-    data: bytes, field_synonyms: Mapping[str, Sequence[str]], limits: ReadLimits
+    data: bytes,
+    field_synonyms: Mapping[str, Sequence[str]],
+    limits: ReadLimits,
+    *,
+    formulas: bool,
 ) -> Table:
     global last_xlsx_reader
     last_xlsx_reader = ("calamine", None)
     sheets = []
+    formula_values = formula_cells(data) if formulas else {}
     for name, values in calamine_sheets(data):
+        lay_over(values, formula_values.get(name, {}))
 
         def rows(first: int, values: list[list] = values) -> Iterator[NumberedRow]:
             return calamine_rows(values, first)
