@@ -31,11 +31,10 @@ def formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
     """Sheet name -> {(row, column) 1-based: openpyxl's value for a formula cell, unstripped}."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return {
-                name: _sheet_formulas(archive.read(part))
-                for name, part in _sheet_parts(archive).items()
-                if part in archive.namelist()
-            }
+            parts = _sheet_parts(archive)
+            if not set(parts.values()) <= set(archive.namelist()):  # never calamine's values
+                raise NotAsOpenpyxl("a sheet whose part could not be found")
+            return {name: _sheet_formulas(archive.read(part)) for name, part in parts.items()}
     except NotAsOpenpyxl:
         raise
     except Exception as error:  # a damaged workbook: openpyxl says so in today's words
@@ -52,7 +51,8 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     parts = {}
     for tag in _SHEET.findall(archive.read("xl/workbook.xml")):
         attributes = _attributes(tag)
-        parts[attributes.get("name", "")] = targets.get(attributes.get("r:id"), "")
+        relation = next((value for key, value in attributes.items() if key.endswith(":id")), "")
+        parts[attributes.get("name", "")] = targets.get(relation, "")
     return parts
 
 
