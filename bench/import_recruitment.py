@@ -31,6 +31,7 @@ import openpyxl
 from sqlalchemy import func, select
 from throwaway import throwaway_database  # bench/throwaway.py, beside this script
 
+from programme.domain import spreadsheet as reader
 from programme.domain.hr_trackers import FIELDS
 from programme.domain.imports import synonyms
 from programme.domain.spreadsheet import ReadLimits, read_table
@@ -191,6 +192,7 @@ def run(rows: int) -> None:
     second = commit()
     timings.append(("(e) import_file again", time.perf_counter() - start, second.counts))
 
+    print(f"(b) read with: {reader.last_xlsx_reader}")
     for label, seconds, counts in timings:
         outcome = ", ".join(f"{key} {value:,}" for key, value in counts.items()) if counts else ""
         print(f"{label:<36} {seconds:7.2f}s  {seconds / baseline:5.1f}x  {outcome}")

@@ -5,9 +5,12 @@ and a mapping of field -> header synonyms, then ``match_columns`` to find their 
 
 * ``read_table``: checks the file is what its name says and is safe to open, finds the header
   row (below any title rows) on the sheet that looks most like the import, and returns the
-  rows under it as plain values. Anything that stops the file being read at all raises
-  ``SpreadsheetError`` with one sentence for the user; problems with single cells are left
-  to the caller, which knows what each column should hold. Opening the file safely (zip and
+  rows under it as plain values. Workbooks are read with python-calamine
+  (``spreadsheet_calamine.py``) unless the scan or the values show it would not give what
+  openpyxl gives, and then with openpyxl (``use_calamine=False``: always with openpyxl).
+  Anything that stops the file being read at all raises ``SpreadsheetError`` with one
+  sentence for the user; problems with single cells are left to the caller, which knows what
+  each column should hold. Opening the file safely (zip and
   XML bombs, a CSV's encoding and delimiter) is ``spreadsheet_files.py``'s job.
 * ``match_columns`` (from ``headers.py``), ``normalise``, ``nearest``: header matching and
   "did you mean" hints.
@@ -30,6 +33,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from programme.domain.cells import CellValue, cell_text, nearest, normalise, parse_date
 from programme.domain.formatting import file_size
 from programme.domain.headers import match_columns
+from programme.domain.spreadsheet_calamine import NotAsOpenpyxl, calamine_rows, calamine_sheets
 from programme.domain.spreadsheet_files import (
     DEFAULT_LIMITS,
     OLE2_MAGIC,
@@ -44,6 +48,7 @@ from programme.domain.spreadsheet_files import (
     open_workbook,
     xlsx_value,
 )
+from programme.domain.spreadsheet_formulas import formula_cells, lay_over
 from programme.domain.spreadsheet_scan import scan_zip
 
 if TYPE_CHECKING:
@@ -64,6 +69,14 @@ __all__ = [
     "read_table",
 ]
 
+
+# Which reader read the last workbook in this process, and why not calamine: for tests and the
+# benchmark (the worker's reads happen in another process).
+last_xlsx_reader: tuple[str, str | None] | None = None
+
+# What the scan may find that calamine still reads as openpyxl, with the formulas' text laid over
+# its cached results (``spreadsheet_formulas.py``).
+FORMULA_FINDINGS = frozenset({"formulas", "error values"})
 
 HEADER_SEARCH_ROWS = 30  # non-blank rows looked at to find the header
 MAX_BLANK_RUN = 1_000  # formatted-but-empty sheets can run to a million blank rows
@@ -139,6 +152,8 @@ def read_table(
     filename: str,
     field_synonyms: Mapping[str, Sequence[str]],
     limits: ReadLimits = DEFAULT_LIMITS,
+    *,
+    use_calamine: bool = True,
 ) -> Table:
     """The header and data rows of an uploaded .xlsx or .csv file.
 
@@ -156,7 +171,7 @@ def read_table(
         raise SpreadsheetError(f"Upload an .xlsx or .csv file; “{name}” is neither.")
     _check_size(data, limits)
     if extension == ".xlsx":
-        return _read_xlsx(data, field_synonyms, limits)
+        return _read_xlsx(data, field_synonyms, limits, use_calamine)
     return _read_csv(data, field_synonyms, limits)
 
 
@@ -267,7 +282,10 @@ def _data_rows(
 
 
 def _read_xlsx(
-    data: bytes, field_synonyms: Mapping[str, Sequence[str]], limits: ReadLimits
+    data: bytes,
+    field_synonyms: Mapping[str, Sequence[str]],
+    limits: ReadLimits,
+    use_calamine: bool,
 ) -> Table:
     if data.startswith(OLE2_MAGIC):
         raise SpreadsheetError(
@@ -277,7 +295,44 @@ def _read_xlsx(
     if not data.startswith(ZIP_MAGIC):
         raise SpreadsheetError("The file is named .xlsx but is not an Excel workbook.")
     check_zip(data, limits)
-    scan_zip(data, limits)
+    differences = scan_zip(data, limits)  # before either reader parses any XML
+    if use_calamine and differences <= FORMULA_FINDINGS:
+        try:
+            return _with_calamine(data, field_synonyms, limits, formulas=bool(differences))
+        except NotAsOpenpyxl as error:
+            differences = frozenset({error.reason})
+    return _with_openpyxl(data, field_synonyms, limits, differences if use_calamine else None)
+
+
+def _with_calamine(
+    data: bytes,
+    field_synonyms: Mapping[str, Sequence[str]],
+    limits: ReadLimits,
+    *,
+    formulas: bool,
+) -> Table:
+    global last_xlsx_reader
+    last_xlsx_reader = ("calamine", None)
+    sheets = []
+    formula_values = formula_cells(data) if formulas else {}
+    for name, values in calamine_sheets(data):
+        lay_over(values, formula_values.get(name, {}))
+
+        def rows(first: int, values: list[list] = values) -> Iterator[NumberedRow]:
+            return calamine_rows(values, first)
+
+        sheets.append(_Sheet(name, rows, _find_header(rows(1), field_synonyms)))
+    return _build_table(sheets, limits)
+
+
+def _with_openpyxl(
+    data: bytes,
+    field_synonyms: Mapping[str, Sequence[str]],
+    limits: ReadLimits,
+    differences: frozenset[str] | None,
+) -> Table:
+    global last_xlsx_reader
+    last_xlsx_reader = ("openpyxl", ", ".join(sorted(differences)) if differences else None)
     workbook = open_workbook(data)
     try:
         # Chart sheets are not in .worksheets. Hidden sheets, rows and columns are read like

@@ -1,6 +1,7 @@
-"""Streaming a workbook's zip parts once before openpyxl reads them: every part's actual size
-against what the zip declares and against the unpacked limit, and every worksheet's cells and
-columns counted as they stream, so a hostile file is refused at the limit, never after.
+"""Streaming a workbook's zip parts once before calamine or openpyxl reads them: every part's
+actual size against what the zip declares and against the unpacked limit, and every worksheet's
+cells and columns counted as they stream, so a hostile file is refused at the limit, never after.
+Then `spreadsheet_markup.py` notes what calamine would read differently from openpyxl.
 
 The cell count is an upper bound read from the raw XML (a ``<c>`` element that is not empty),
 so it never lets through more cells than openpyxl would build; the worker's memory cap
@@ -16,6 +17,7 @@ import zlib
 
 from programme.domain.formatting import file_size
 from programme.domain.spreadsheet_files import ReadLimits, SpreadsheetError, workbook_error
+from programme.domain.spreadsheet_markup import calamine_differences
 
 CHUNK = 256 * 1024
 # A row, or a cell that is not self-closing (an empty styled cell carries no value), with any
@@ -24,11 +26,24 @@ _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])([^>]*)>")
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 _SHARED_STRINGS = re.compile(r"xl/sharedStrings\.xml", re.IGNORECASE)
 _STRING_TAGS = (b"<si>", b"<si ", b":si>", b":si ")  # bytes.count: fast on 300 MB
+_ROW_NUMBER = re.compile(rb"\br\s*=\s*[\"'](\d{1,7})[\"']")
+_CELL_COLUMN = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]{1,3})\d")
 
 
-def scan_zip(data: bytes, limits: ReadLimits) -> None:
-    """Inflate every part once, counting as it streams; raise at the first limit passed."""
+def scan_zip(data: bytes, limits: ReadLimits) -> frozenset[str]:
+    """Inflate every part once, counting as it streams; raise at the first limit passed.
+
+    Returns what in the file python-calamine would read differently from openpyxl (nothing:
+    calamine gives the same table), looked for only once the file is known to be within the
+    limits, so a hostile file costs no more time than before."""
+    spread = _check_parts(data, limits)
+    return calamine_differences(data, spread)
+
+
+def _check_parts(data: bytes, limits: ReadLimits) -> int:
+    """The scan proper; returns how many cells calamine would hold (rows x columns)."""
     total = 0
+    spread = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for member in archive.infolist():
@@ -46,6 +61,8 @@ def scan_zip(data: bytes, limits: ReadLimits) -> None:
                             cells.feed(chunk)
                 if actual != member.file_size:
                     raise _lying()
+                if cells is not None:
+                    spread += cells.spread()
     except (zipfile.BadZipFile, EOFError) as error:
         # zipfile never inflates past the declared size: a part longer than it says fails its
         # checksum there, one shorter ends early. Anything else is damage, not a lie.
@@ -55,6 +72,7 @@ def scan_zip(data: bytes, limits: ReadLimits) -> None:
     except (zlib.error, NotImplementedError) as error:
         # a corrupt deflate stream (zlib's own error, not an OSError), or an unknown compression
         raise workbook_error(error) from error
+    return spread
 
 
 def _counter(name: str, limits: ReadLimits) -> _CellCounter | None:
@@ -80,7 +98,8 @@ def _lying() -> SpreadsheetError:
 
 
 class _CellCounter:
-    """Counts a worksheet's cells per row and in all, across chunk boundaries."""
+    """Counts a worksheet's cells per row and in all, across chunk boundaries, and how far
+    down and across the cells go (the last cell of each row, as Excel writes them in order)."""
 
     def __init__(self, limits: ReadLimits, *, strings: bool = False) -> None:
         self.strings = strings
@@ -89,6 +108,29 @@ class _CellCounter:
         self.in_row = 0
         self.total = 0
         self.tail = b""
+        self.row = 0  # the row being read (1-based), 0 before the first
+        self.last_cell = b""  # the attributes of the row's last cell with content
+        self.rows = 0
+        self.columns = 0
+
+    def spread(self) -> int:
+        """Rows x columns from A1 to the furthest cell with content (an upper bound)."""
+        self._end_row()
+        return self.rows * self.columns
+
+    def _start_row(self, attributes: bytes) -> None:
+        self._end_row()
+        number = _ROW_NUMBER.search(attributes)
+        self.row = int(number.group(1)) if number else self.row + 1
+        self.in_row = 0
+
+    def _end_row(self) -> None:
+        if not self.in_row:
+            return
+        column = _CELL_COLUMN.search(self.last_cell)
+        width = _column_number(column.group(1)) if column else 0
+        self.columns = max(self.columns, width, self.in_row)
+        self.rows = max(self.rows, self.row)
 
     def feed(self, chunk: bytes) -> None:
         text = self.tail + chunk
@@ -109,10 +151,11 @@ class _CellCounter:
             return
         for match in _TAG.finditer(text):
             if match.group(1) == b"row":
-                self.in_row = 0
+                self._start_row(match.group(2))
                 continue
             if match.group(2).endswith(b"/"):
                 continue
+            self.last_cell = match.group(2)
             self.in_row += 1
             self.total += 1
             if self.in_row > self.max_columns:
@@ -124,3 +167,10 @@ class _CellCounter:
                 raise SpreadsheetError(
                     f"The file has more than {self.max_cells:,} cells; split it into smaller files."
                 )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - ord("A") + 1
+    return number

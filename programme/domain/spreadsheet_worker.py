@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from programme.domain.formatting import count
 from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table, read_table
 
-_PRELOAD = ["programme.domain.spreadsheet", "openpyxl"]  # openpyxl: imported lazily
+# The readers are imported lazily by the app; the forkserver loads them once for every worker.
+_PRELOAD = ["programme.domain.spreadsheet", "openpyxl", "python_calamine", "openpyxl.formula.translate"]
 _context = None
 
 

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
+from programme.domain import spreadsheet_calamine
 from programme.domain.spreadsheet import (
     ReadLimits,
     SheetRow,
@@ -90,9 +91,10 @@ def read_error(data: bytes, filename: str, limits: ReadLimits | None = None) -> 
 @pytest.fixture
 def openpyxl_must_not_run(monkeypatch):
     def fail(*args, **kwargs):
-        pytest.fail("openpyxl.load_workbook was called on a file that should have been refused")
+        pytest.fail("a workbook reader was called on a file that should have been refused")
 
     monkeypatch.setattr("openpyxl.load_workbook", fail)  # imported where a workbook is opened
+    monkeypatch.setattr(spreadsheet_calamine, "open_calamine", fail)
 
 
 # --------------------------------------------------------------------------- finding the header
