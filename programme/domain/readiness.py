@@ -199,12 +199,10 @@ def evaluate_one(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Cri
     if criterion.kind is CriterionKind.RECRUITED:
         explanation = explain_recruited(count_recruited(facts.posts, facts.recruited, as_of))
     exception = facts.exceptions.get(criterion.key)
-    threshold = criterion.threshold
+    threshold = threshold_of(criterion, facts)
     if exception is not None and exception.waived:
         met, note = True, f"Waived: {exception.reason}"
     else:
-        if exception is not None and exception.threshold is not None:
-            threshold = exception.threshold
         met = share.meets(threshold)
         if share.denominator == 0 and note is None:
             note = "Nothing to count yet."
@@ -212,6 +210,15 @@ def evaluate_one(criterion: Criterion, facts: LocalityFacts, as_of: date) -> Cri
     return CriterionResult(
         criterion, share, threshold, met, shortfall, note, exception, parts, explanation
     )
+
+
+def threshold_of(criterion: Criterion, facts: LocalityFacts) -> int:
+    """The criterion's threshold here, after any exception (a waiver keeps the gate's: a waived
+    criterion is met whatever its share)."""
+    exception = facts.exceptions.get(criterion.key)
+    if exception is not None and not exception.waived and exception.threshold is not None:
+        return exception.threshold
+    return criterion.threshold
 
 
 Measured = tuple[Share, tuple[Shortfall, ...], str | None]

@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from programme.domain.gate_criteria import NOT_FORECAST, OFFER_MADE, Criterion
-from programme.domain.readiness import LocalityFacts, evaluate_one
+from programme.domain.readiness import LocalityFacts, Readiness, evaluate_one, threshold_of
 from programme.domain.recruitment import PostStatus
+from programme.domain.share_timeline import shares_on
 from programme.domain.timeline import MilestoneStatus
 
 # --- Projection --------------------------------------------------------------------------------
@@ -67,20 +68,41 @@ def event_days(facts: LocalityFacts, since: date) -> list[date]:
     return sorted(day for day in days if day >= since)
 
 
-def project(criteria: Iterable[Criterion], facts: LocalityFacts, today: date) -> list[Projection]:
-    """For each criterion, the first known day on which it will be met."""
+def project(
+    criteria: Iterable[Criterion],
+    facts: LocalityFacts,
+    today: date,
+    readiness: Readiness | None = None,
+) -> list[Projection]:
+    """For each criterion, the first known day on which it will be met. `readiness`, the
+    locality's evaluated on `today` when the caller has it, says what is met now; the days to
+    come are swept once per criterion (`share_timeline`), never evaluated one by one."""
+    criteria = list(criteria)
+    met_today = _met_today(criteria, facts, today, readiness)
     future = expected(facts, today)
     days = event_days(facts, today)
     projections = []
     for criterion in criteria:
-        if evaluate_one(criterion, facts, today).met:
+        if met_today[criterion.key]:
             projections.append(Projection(criterion.key, today, True, facts.go_live))
         elif criterion.kind in NOT_FORECAST:
             projections.append(Projection(criterion.key, None, False, facts.go_live, False))
         else:
-            on = next((day for day in days if evaluate_one(criterion, future, day).met), None)
+            threshold = threshold_of(criterion, facts)
+            shares = zip(days, shares_on(criterion, future, days), strict=True)
+            on = next((day for day, share in shares if share.meets(threshold)), None)
             projections.append(Projection(criterion.key, on, False, facts.go_live))
     return projections
+
+
+def _met_today(
+    criteria: list[Criterion], facts: LocalityFacts, today: date, readiness: Readiness | None
+) -> dict[str, bool]:
+    if readiness is not None and readiness.as_of == today:
+        known = {result.key: result.met for result in readiness.results}
+        if all(criterion.key in known for criterion in criteria):
+            return known
+    return {criterion.key: evaluate_one(criterion, facts, today).met for criterion in criteria}
 
 
 # --- Trend -------------------------------------------------------------------------------------

@@ -90,6 +90,14 @@ def load(
     }
 
 
+def _rows(query: Select):
+    """The rows of a query of plain columns, read through the session's connection rather than
+    the ORM: a programme's posts, staff and places run to thousands of rows per page, and the
+    ORM's handling of each row cost more than reading it (as in `places_of`)."""
+    db.session.flush()
+    return db.session.connection().execute(query).all()
+
+
 # --- Posts and staff ---------------------------------------------------------------------------
 
 
@@ -99,7 +107,7 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
     in each of them. Two queries."""
     locality_ids = list(locality_ids)
     history: dict[int, list[tuple[date, str]]] = defaultdict(list)
-    for post_id, changed_on, status in db.session.execute(
+    for post_id, changed_on, status in _rows(
         select(PostStatusChange.post_id, PostStatusChange.changed_on, PostStatusChange.status)
         .join(Post, Post.id == PostStatusChange.post_id)
         .where(Post.team_id.in_(teams_served.teams_serving(locality_ids)))
@@ -108,7 +116,8 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
         history[post_id].append((changed_on, status))
     posts: dict[int, list[PostFacts]] = defaultdict(list)
     served = teams_served.served_by()
-    for row in db.session.execute(
+    # Unpacked, not read by name: a row's attributes cost more than the rest of the loop.
+    for post_id, reference, status, start_date, frozen, locality_id, team, role, adult in _rows(
         select(
             Post.id,
             Post.reference,
@@ -126,17 +135,9 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
         .where(served.c.locality_id.in_(locality_ids))
         .order_by(Team.name, Post.id)
     ):
-        label = f"{row.role}, {row.team}" + (f" ({row.reference})" if row.reference else "")
-        posts[row.locality_id].append(
-            PostFacts(
-                row.status,
-                row.adult_specialist,
-                row.frozen,
-                row.start_date,
-                tuple(history[row.id]),
-                row.id,
-                label,
-            )
+        label = f"{role}, {team}" + (f" ({reference})" if reference else "")
+        posts[locality_id].append(
+            PostFacts(status, adult, frozen, start_date, tuple(history[post_id]), post_id, label)
         )
     return posts
 
@@ -146,7 +147,7 @@ def staff_of(locality_ids: Iterable[int]) -> dict[int, list[StaffFacts]]:
     train; a team serving several localities counts in each of them. One query."""
     staff: dict[int, list[StaffFacts]] = defaultdict(list)
     served = teams_served.served_by()
-    for staff_id, name, role_id, start_date, leaving_date, locality_id, team in db.session.execute(
+    for staff_id, name, role_id, start_date, leaving_date, locality_id, team in _rows(
         select(
             StaffMember.id,
             StaffMember.name,
@@ -268,7 +269,7 @@ def courses_of(
     attended: dict[tuple[int, int], list[Attended]] = defaultdict(list)
     booked: dict[tuple[int, int], list[Attended]] = defaultdict(list)
     served = teams_served.served_by()
-    for course_id, staff_id, number, status, on, locality_id in db.session.execute(
+    for course_id, staff_id, number, status, on, locality_id in _rows(
         _places(programme, served.c.locality_id)
         .join(StaffMember, StaffMember.id == Attendance.staff_id)
         .join(served, served.c.team_id == StaffMember.team_id)

@@ -56,7 +56,8 @@ def locality_readiness(locality: Locality, as_of: date, today: date) -> Locality
     criteria, results, facts = readiness_of(locality.programme, [locality], as_of, today)
     readiness = results[locality.id]
     definitions = [c.definition() for c in criteria]
-    projections = {p.key: p for p in project(definitions, facts[locality.id], today)}
+    projected = project(definitions, facts[locality.id], today, readiness)
+    projections = {projection.key: projection for projection in projected}
     history = decisions.decisions(locality)
     return LocalityReadiness(
         locality,
