@@ -39,6 +39,27 @@ def served_by() -> Subquery:
     ).subquery("served_by")
 
 
+def served_within(programme_ids: Iterable[int]) -> Subquery:
+    """`served_by`, for the localities of these programmes only. Each branch starts from the
+    programmes' localities, so what it reads follows those programmes' teams, not the
+    instance's: the loaders of many programmes at once (the daily snapshot) join this."""
+    ids = list(programme_ids)
+    home = aliased(Locality)
+    other = aliased(Locality)
+    return union(
+        select(Team.id.label("team_id"), Team.locality_id.label("locality_id"))
+        .join(home, home.id == Team.locality_id)
+        .where(home.programme_id.in_(ids)),
+        select(team_served_locality.c.team_id, team_served_locality.c.locality_id)
+        .join(other, other.id == team_served_locality.c.locality_id)
+        .where(other.programme_id.in_(ids)),
+        select(Team.id, other.id)
+        .join(home, home.id == Team.locality_id)
+        .join(other, other.programme_id == home.programme_id)
+        .where(Team.serves_all.is_(True), home.programme_id.in_(ids)),
+    ).subquery("served_within")
+
+
 def teams_serving(locality_ids: Iterable[int]):
     """The ids of the teams that count toward any of these localities, as a subquery."""
     served = served_by()
