@@ -157,11 +157,12 @@ def _criteria_of(programme_ids: list[int]) -> dict[int, list[Criterion]]:
 def _posts_of(programme_ids: list[int]) -> dict[int, list[PostFacts]]:
     """As `facts.posts_of`, for every locality of the programmes. Two queries."""
     served = teams_served.served_within(programme_ids)
+    teams = teams_served.in_programmes(programme_ids)
     history: dict[int, list[tuple[date, str]]] = defaultdict(list)
     for post_id, changed_on, status in _rows(
         select(PostStatusChange.post_id, PostStatusChange.changed_on, PostStatusChange.status)
         .join(Post, Post.id == PostStatusChange.post_id)
-        .where(Post.team_id.in_(select(served.c.team_id)))
+        .where(Post.team_id.in_(select(Team.id).where(teams)))
         .order_by(PostStatusChange.changed_on, PostStatusChange.id)
     ):
         history[post_id].append((changed_on, status))
@@ -182,6 +183,7 @@ def _posts_of(programme_ids: list[int]) -> dict[int, list[PostFacts]]:
         .join(Team, Team.id == Post.team_id)
         .join(served, served.c.team_id == Team.id)
         .join(Role, Role.id == Post.role_id)
+        .where(teams, _in(Role, programme_ids))  # the programmes' teams and roles, not all
         .order_by(Team.name, Post.id)
     ):
         label = f"{role}, {team}" + (f" ({reference})" if reference else "")
@@ -207,6 +209,7 @@ def _staff_of(programme_ids: list[int]) -> dict[int, list[StaffFacts]]:
         )
         .join(Team, Team.id == StaffMember.team_id)
         .join(served, served.c.team_id == Team.id)
+        .where(teams_served.in_programmes(programme_ids))
         .order_by(StaffMember.name, StaffMember.id)
     ):
         staff[locality_id].append(

@@ -108,6 +108,7 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
         history[post_id].append((changed_on, status))
     posts: dict[int, list[PostFacts]] = defaultdict(list)
     served = teams_served.served_by()
+    programmes = teams_served.programmes_of(locality_ids)
     for row in db.session.execute(
         select(
             Post.id,
@@ -124,6 +125,8 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
         .join(served, served.c.team_id == Team.id)
         .join(Role, Role.id == Post.role_id)
         .where(served.c.locality_id.in_(locality_ids))
+        # Teams and roles read by programme, not across the instance (issue 18).
+        .where(teams_served.in_programmes(programmes), Role.programme_id.in_(programmes))
         .order_by(Team.name, Post.id)
     ):
         label = f"{row.role}, {row.team}" + (f" ({row.reference})" if row.reference else "")
@@ -144,6 +147,7 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
 def staff_of(locality_ids: Iterable[int]) -> dict[int, list[StaffFacts]]:
     """Each locality's staff by name, labelled "name, team" for lists of who is still to
     train; a team serving several localities counts in each of them. One query."""
+    locality_ids = list(locality_ids)
     staff: dict[int, list[StaffFacts]] = defaultdict(list)
     served = teams_served.served_by()
     for staff_id, name, role_id, start_date, leaving_date, locality_id, team in db.session.execute(
@@ -158,7 +162,8 @@ def staff_of(locality_ids: Iterable[int]) -> dict[int, list[StaffFacts]]:
         )
         .join(Team, Team.id == StaffMember.team_id)
         .join(served, served.c.team_id == Team.id)
-        .where(served.c.locality_id.in_(list(locality_ids)))
+        .where(served.c.locality_id.in_(locality_ids))
+        .where(teams_served.in_programmes(teams_served.programmes_of(locality_ids)))
         .order_by(StaffMember.name, StaffMember.id)
     ):
         staff[locality_id].append(

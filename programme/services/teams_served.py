@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Subquery, case, func, select, union
+from sqlalchemy import ColumnElement, Select, Subquery, case, func, select, union
 from sqlalchemy.orm import aliased
 
 from programme.domain.formatting import count, listed
@@ -58,6 +58,19 @@ def served_within(programme_ids: Iterable[int]) -> Subquery:
         .join(other, other.programme_id == home.programme_id)
         .where(Team.serves_all.is_(True), home.programme_id.in_(ids)),
     ).subquery("served_within")
+
+
+def in_programmes(programme_ids: Iterable[int] | Select) -> ColumnElement[bool]:
+    """A condition on `Team`: the team is one of these programmes' (ids, or a query giving
+    them). A query joining teams adds it so the database reads only those programmes' teams
+    (by locality), not the instance's; every team serving a locality is of its programme."""
+    ids = programme_ids if isinstance(programme_ids, Select) else list(programme_ids)
+    return Team.locality_id.in_(select(Locality.id).where(Locality.programme_id.in_(ids)))
+
+
+def programmes_of(locality_ids: Iterable[int]) -> Select:
+    """The ids of these localities' programmes, as a query, for `in_programmes`."""
+    return select(Locality.programme_id).where(Locality.id.in_(list(locality_ids)))
 
 
 def teams_serving(locality_ids: Iterable[int]):
@@ -113,6 +126,7 @@ def shared_teams(locality: Locality) -> list[SharedTeam]:
             select(Team)
             .join(served, served.c.team_id == Team.id)
             .where(served.c.locality_id == locality.id, Team.locality_id != locality.id)
+            .where(in_programmes([locality.programme_id]))
             .order_by(Team.name)
         )
     )
