@@ -21,6 +21,7 @@ def register_commands(app: Flask) -> None:
         recruitment,
         reminders,
         retention,
+        scale,
         scheduler,
         staff,
         training,
@@ -48,6 +49,7 @@ def register_commands(app: Flask) -> None:
         people.people_group,
         scheduler.scheduler_command,
         exports.export_group,
+        scale.generate_scale_command,
     ):
         app.cli.add_command(through_command_line(command))
 
