@@ -107,8 +107,9 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
     ):
         history[post_id].append((changed_on, status))
     posts: dict[int, list[PostFacts]] = defaultdict(list)
-    served = teams_served.served_by()
+    # The localities' programmes' teams and roles only, not the instance's (issue 18).
     programmes = teams_served.programmes_of(locality_ids)
+    served = teams_served.served_within(programmes)
     for row in db.session.execute(
         select(
             Post.id,
@@ -124,9 +125,7 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
         .join(Team, Team.id == Post.team_id)
         .join(served, served.c.team_id == Team.id)
         .join(Role, Role.id == Post.role_id)
-        .where(served.c.locality_id.in_(locality_ids))
-        # Teams and roles read by programme, not across the instance (issue 18).
-        .where(teams_served.in_programmes(programmes), Role.programme_id.in_(programmes))
+        .where(served.c.locality_id.in_(locality_ids), Role.programme_id.in_(programmes))
         .order_by(Team.name, Post.id)
     ):
         label = f"{row.role}, {row.team}" + (f" ({row.reference})" if row.reference else "")
@@ -149,7 +148,7 @@ def staff_of(locality_ids: Iterable[int]) -> dict[int, list[StaffFacts]]:
     train; a team serving several localities counts in each of them. One query."""
     locality_ids = list(locality_ids)
     staff: dict[int, list[StaffFacts]] = defaultdict(list)
-    served = teams_served.served_by()
+    served = teams_served.served_within(teams_served.programmes_of(locality_ids))
     for staff_id, name, role_id, start_date, leaving_date, locality_id, team in db.session.execute(
         select(
             StaffMember.id,
@@ -163,7 +162,6 @@ def staff_of(locality_ids: Iterable[int]) -> dict[int, list[StaffFacts]]:
         .join(Team, Team.id == StaffMember.team_id)
         .join(served, served.c.team_id == Team.id)
         .where(served.c.locality_id.in_(locality_ids))
-        .where(teams_served.in_programmes(teams_served.programmes_of(locality_ids)))
         .order_by(StaffMember.name, StaffMember.id)
     ):
         staff[locality_id].append(
@@ -272,7 +270,7 @@ def courses_of(
     # (locality id, course id) -> records
     attended: dict[tuple[int, int], list[Attended]] = defaultdict(list)
     booked: dict[tuple[int, int], list[Attended]] = defaultdict(list)
-    served = teams_served.served_by()
+    served = teams_served.served_within([programme.id])
     for course_id, staff_id, number, status, on, locality_id in db.session.execute(
         _places(programme, served.c.locality_id)
         .join(StaffMember, StaffMember.id == Attendance.staff_id)

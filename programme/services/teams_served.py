@@ -39,11 +39,12 @@ def served_by() -> Subquery:
     ).subquery("served_by")
 
 
-def served_within(programme_ids: Iterable[int]) -> Subquery:
-    """`served_by`, for the localities of these programmes only. Each branch starts from the
-    programmes' localities, so what it reads follows those programmes' teams, not the
-    instance's: the loaders of many programmes at once (the daily snapshot) join this."""
-    ids = list(programme_ids)
+def served_within(programme_ids: Iterable[int] | Select) -> Subquery:
+    """`served_by`, for the localities of these programmes only (ids, or a query giving them).
+    Each branch starts from the programmes' localities or teams, through their indexes, so
+    what it reads follows those programmes, not the instance (issue 18). A team serves only
+    localities of its own programme, so the shared teams' links are reached by team."""
+    ids = programme_ids if isinstance(programme_ids, Select) else list(programme_ids)
     home = aliased(Locality)
     other = aliased(Locality)
     return union(
@@ -51,8 +52,9 @@ def served_within(programme_ids: Iterable[int]) -> Subquery:
         .join(home, home.id == Team.locality_id)
         .where(home.programme_id.in_(ids)),
         select(team_served_locality.c.team_id, team_served_locality.c.locality_id)
-        .join(other, other.id == team_served_locality.c.locality_id)
-        .where(other.programme_id.in_(ids)),
+        .join(Team, Team.id == team_served_locality.c.team_id)
+        .join(home, home.id == Team.locality_id)
+        .where(home.programme_id.in_(ids)),
         select(Team.id, other.id)
         .join(home, home.id == Team.locality_id)
         .join(other, other.programme_id == home.programme_id)
@@ -74,9 +76,11 @@ def programmes_of(locality_ids: Iterable[int]) -> Select:
 
 
 def teams_serving(locality_ids: Iterable[int]):
-    """The ids of the teams that count toward any of these localities, as a subquery."""
-    served = served_by()
-    return select(served.c.team_id).where(served.c.locality_id.in_(list(locality_ids)))
+    """The ids of the teams that count toward any of these localities, as a subquery (read
+    from the localities' programmes only)."""
+    locality_ids = list(locality_ids)
+    served = served_within(programmes_of(locality_ids))
+    return select(served.c.team_id).where(served.c.locality_id.in_(locality_ids))
 
 
 @dataclass(frozen=True)
