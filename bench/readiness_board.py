@@ -1,14 +1,16 @@
 """How long the go-live gate takes over a large programme: the board view, one locality's page
 (with its projections and trends) and the daily snapshot.
 
-    .venv/bin/python bench/readiness_board.py [--localities 50]
+    .venv/bin/python bench/readiness_board.py [--localities 50] [--programmes 1]
 
-Builds a throwaway SQLite database: --localities localities of 4 Lancashire teams (11 posts each),
+Builds a throwaway SQLite database: --programmes programmes (default 1) each of --localities
+localities of 4 Lancashire teams (11 posts each),
 12 staff per team, the Lancashire timeline per locality, and both courses delivered to half the
 localities (every module a session, everyone present) with the other half booked on sessions to
 come. Then times each step and counts its SQL statements. Prints figures; it is not a test.
 Goal: the board view's statements do not grow with the programme (asserted in the tests), and it
-answers within a second for 50 localities.
+answers within a second for 50 localities. The daily snapshot covers every programme, so
+`--programmes 30 --localities 6` measures it at a national instance's shape (issue 18).
 """
 
 from __future__ import annotations
@@ -42,8 +44,11 @@ TODAY = date(2026, 11, 30)  # fixed, so the figures compare from run to run
 
 
 @transactional
-def build(count: int) -> Programme:
-    programme = programmes.create_programme("Bench programme", "bench", None)
+def build(count: int, number: int = 1) -> Programme:
+    suffix = "" if number == 1 else f" {number}"
+    programme = programmes.create_programme(
+        f"Bench programme{suffix}", f"bench{suffix.replace(' ', '-')}", None
+    )
     social_worker = db.session.scalar(
         select(Role).where(Role.programme_id == programme.id, Role.key == "social_worker")
     )
@@ -81,7 +86,9 @@ def _deliver_training(programme: Programme) -> None:
     """Half the localities trained (past sessions, all present), half booked (sessions to come)."""
     staff_by_locality: dict[int, list[int]] = {}
     for staff_id, locality_id in db.session.execute(
-        select(StaffMember.id, Team.locality_id).join(Team, Team.id == StaffMember.team_id)
+        select(StaffMember.id, Team.locality_id)
+        .join(Team, Team.id == StaffMember.team_id)
+        .where(StaffMember.programme_id == programme.id)
     ):
         staff_by_locality.setdefault(locality_id, []).append(staff_id)
     for index, (_locality_id, staff_ids) in enumerate(sorted(staff_by_locality.items())):
@@ -124,14 +131,17 @@ def timed(label: str, call: Callable[[], object]) -> object:
     return result
 
 
-def run(count: int) -> None:
+def run(count: int, programme_count: int = 1) -> None:
     start = time.perf_counter()
     programme = build(count)
+    for number in range(2, programme_count + 1):
+        build(count, number)
     posts = db.session.scalar(select(func.count()).select_from(Post))
     staff = db.session.scalar(select(func.count()).select_from(StaffMember))
     places = db.session.scalar(select(func.count()).select_from(Attendance))
     print(
-        f"Built {count} localities, {posts} posts, {staff} staff, {places} attendance records "
+        f"Built {programme_count} programme(s) of {count} localities, {posts} posts, "
+        f"{staff} staff, {places} attendance records "
         f"in {time.perf_counter() - start:.1f}s\n"
     )
     db.session.expire_all()
@@ -147,10 +157,13 @@ def run(count: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--localities", type=int, default=50, help="localities (default 50)")
+    parser.add_argument(
+        "--localities", type=int, default=50, help="localities per programme (default 50)"
+    )
+    parser.add_argument("--programmes", type=int, default=1, help="programmes (default 1)")
     args = parser.parse_args()
     with throwaway_database():
-        run(args.localities)
+        run(args.localities, args.programmes)
 
 
 if __name__ == "__main__":

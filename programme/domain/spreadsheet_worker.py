@@ -21,7 +21,12 @@ from programme.domain.formatting import count
 from programme.domain.spreadsheet import ReadLimits, SpreadsheetError, Table, read_table
 
 # The readers are imported lazily by the app; the forkserver loads them once for every worker.
-_PRELOAD = ["programme.domain.spreadsheet", "openpyxl", "python_calamine", "openpyxl.formula.translate"]
+_PRELOAD = [
+    "programme.domain.spreadsheet",
+    "openpyxl",
+    "python_calamine",
+    "openpyxl.formula.translate",
+]
 _context = None
 
 

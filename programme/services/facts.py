@@ -115,7 +115,9 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
     ):
         history[post_id].append((changed_on, status))
     posts: dict[int, list[PostFacts]] = defaultdict(list)
-    served = teams_served.served_by()
+    # The localities' programmes' teams and roles only, not the instance's (issue 18).
+    programmes = teams_served.programmes_of(locality_ids)
+    served = teams_served.served_within(programmes)
     # Unpacked, not read by name: a row's attributes cost more than the rest of the loop.
     for post_id, reference, status, start_date, frozen, locality_id, team, role, adult in _rows(
         select(
@@ -132,7 +134,7 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
         .join(Team, Team.id == Post.team_id)
         .join(served, served.c.team_id == Team.id)
         .join(Role, Role.id == Post.role_id)
-        .where(served.c.locality_id.in_(locality_ids))
+        .where(served.c.locality_id.in_(locality_ids), Role.programme_id.in_(programmes))
         .order_by(Team.name, Post.id)
     ):
         label = f"{role}, {team}" + (f" ({reference})" if reference else "")
@@ -145,8 +147,9 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
 def staff_of(locality_ids: Iterable[int]) -> dict[int, list[StaffFacts]]:
     """Each locality's staff by name, labelled "name, team" for lists of who is still to
     train; a team serving several localities counts in each of them. One query."""
+    locality_ids = list(locality_ids)
     staff: dict[int, list[StaffFacts]] = defaultdict(list)
-    served = teams_served.served_by()
+    served = teams_served.served_within(teams_served.programmes_of(locality_ids))
     for staff_id, name, role_id, start_date, leaving_date, locality_id, team in _rows(
         select(
             StaffMember.id,
@@ -159,7 +162,7 @@ def staff_of(locality_ids: Iterable[int]) -> dict[int, list[StaffFacts]]:
         )
         .join(Team, Team.id == StaffMember.team_id)
         .join(served, served.c.team_id == Team.id)
-        .where(served.c.locality_id.in_(list(locality_ids)))
+        .where(served.c.locality_id.in_(locality_ids))
         .order_by(StaffMember.name, StaffMember.id)
     ):
         staff[locality_id].append(
@@ -268,7 +271,7 @@ def courses_of(
     # (locality id, course id) -> records
     attended: dict[tuple[int, int], list[Attended]] = defaultdict(list)
     booked: dict[tuple[int, int], list[Attended]] = defaultdict(list)
-    served = teams_served.served_by()
+    served = teams_served.served_within([programme.id])
     for course_id, staff_id, number, status, on, locality_id in _rows(
         _places(programme, served.c.locality_id)
         .join(StaffMember, StaffMember.id == Attendance.staff_id)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Subquery, case, func, select, union
+from sqlalchemy import ColumnElement, Select, Subquery, case, func, select, union
 from sqlalchemy.orm import aliased
 
 from programme.domain.formatting import count, listed
@@ -43,10 +43,48 @@ def served_by() -> Subquery:
     ).subquery("served_by")
 
 
+def served_within(programme_ids: Iterable[int] | Select) -> Subquery:
+    """`served_by`, for the localities of these programmes only (ids, or a query giving them).
+    Each branch starts from the programmes' localities or teams, through their indexes, so
+    what it reads follows those programmes, not the instance (issue 18). A team serves only
+    localities of its own programme, so the shared teams' links are reached by team."""
+    ids = programme_ids if isinstance(programme_ids, Select) else list(programme_ids)
+    home = aliased(Locality)
+    other = aliased(Locality)
+    return union(
+        select(Team.id.label("team_id"), Team.locality_id.label("locality_id"))
+        .join(home, home.id == Team.locality_id)
+        .where(home.programme_id.in_(ids)),
+        select(team_served_locality.c.team_id, team_served_locality.c.locality_id)
+        .join(Team, Team.id == team_served_locality.c.team_id)
+        .join(home, home.id == Team.locality_id)
+        .where(home.programme_id.in_(ids)),
+        select(Team.id, other.id)
+        .join(home, home.id == Team.locality_id)
+        .join(other, other.programme_id == home.programme_id)
+        .where(Team.serves_all.is_(True), home.programme_id.in_(ids)),
+    ).subquery("served_within")
+
+
+def in_programmes(programme_ids: Iterable[int] | Select) -> ColumnElement[bool]:
+    """A condition on `Team`: the team is one of these programmes' (ids, or a query giving
+    them). A query joining teams adds it so the database reads only those programmes' teams
+    (by locality), not the instance's; every team serving a locality is of its programme."""
+    ids = programme_ids if isinstance(programme_ids, Select) else list(programme_ids)
+    return Team.locality_id.in_(select(Locality.id).where(Locality.programme_id.in_(ids)))
+
+
+def programmes_of(locality_ids: Iterable[int]) -> Select:
+    """The ids of these localities' programmes, as a query, for `in_programmes`."""
+    return select(Locality.programme_id).where(Locality.id.in_(list(locality_ids)))
+
+
 def teams_serving(locality_ids: Iterable[int]):
-    """The ids of the teams that count toward any of these localities, as a subquery."""
-    served = served_by()
-    return select(served.c.team_id).where(served.c.locality_id.in_(list(locality_ids)))
+    """The ids of the teams that count toward any of these localities, as a subquery (read
+    from the localities' programmes only)."""
+    locality_ids = list(locality_ids)
+    served = served_within(programmes_of(locality_ids))
+    return select(served.c.team_id).where(served.c.locality_id.in_(locality_ids))
 
 
 @dataclass(frozen=True)
@@ -96,6 +134,7 @@ def shared_teams(locality: Locality) -> list[SharedTeam]:
             select(Team)
             .join(served, served.c.team_id == Team.id)
             .where(served.c.locality_id == locality.id, Team.locality_id != locality.id)
+            .where(in_programmes([locality.programme_id]))
             .order_by(Team.name)
         )
     )

@@ -74,11 +74,12 @@ def locality_recruitment(
     holder has started by `as_of`, as the go-live gate does."""
     recruited = locality.programme.recruited
     serving = teams_served.teams_serving([locality.id])
-    # Its own teams first, then those of other localities that serve it.
+    # Its own teams first, then those of other localities that serve it; the programme's teams
+    # only are read (a team serving the locality is one of them), not the instance's.
     teams = list(
         db.session.scalars(
             select(Team)
-            .where(Team.id.in_(serving))
+            .where(Team.id.in_(serving), teams_served.in_programmes([locality.programme_id]))
             .order_by(Team.locality_id != locality.id, Team.name)
         )
     )
@@ -141,7 +142,9 @@ def programme_recruitment(programme: Programme, as_of: date | None = None) -> Pr
     team serving several localities counts in each of them, and once in the programme's."""
     facts_by_locality: dict[int, list[PostFacts]] = defaultdict(list)
     every_post: dict[int, PostFacts] = {}
-    served = teams_served.served_by()
+    # The programme's teams and roles only: joining every team of the instance would grow
+    # with other programmes (issue 18).
+    served = teams_served.served_within([programme.id])
     rows = db.session.execute(
         select(
             served.c.locality_id,
@@ -153,7 +156,7 @@ def programme_recruitment(programme: Programme, as_of: date | None = None) -> Pr
         )
         .join(served, served.c.team_id == Post.team_id)
         .join(Role, Role.id == Post.role_id)
-        .where(Post.programme_id == programme.id)
+        .where(Post.programme_id == programme.id, Role.programme_id == programme.id)
     )
     for locality_id, post_id, status, adult, frozen, start_date in rows:
         fact = PostFacts(status, adult, frozen, start_date)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from programme.domain.training import CourseRule, CourseSpec, load_courses
 from programme.extensions import db
-from programme.models import Course, CourseModule, Programme
+from programme.models import Course, CourseModule, Programme, Role
 from programme.seed_files import COURSES_FILE
 from programme.services.errors import NotFound
 
@@ -61,7 +61,11 @@ def list_courses(programme: Programme) -> list[Course]:
         db.session.scalars(
             select(Course)
             .where(Course.programme_id == programme.id)
-            .options(selectinload(Course.modules), selectinload(Course.roles))
+            .options(
+                selectinload(Course.modules),
+                # The programme's roles only, so the join does not read the instance's.
+                selectinload(Course.roles.and_(Role.programme_id == programme.id)),
+            )
             .order_by(Course.position, Course.id)
         )
     )

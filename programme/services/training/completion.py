@@ -192,15 +192,17 @@ def locality_training(locality: Locality, as_of: date) -> TrainingSummary:
     programme = locality.programme
     courses = catalogue.list_courses(programme)
     serving = teams_served.teams_serving([locality.id])
+    # The programme's teams only: a team serving the locality is one of them (issue 18).
+    ours = teams_served.in_programmes([locality.programme_id])
     # Its own teams first, then those of other localities that serve it.
     teams = list(
         db.session.scalars(
             select(Team)
-            .where(Team.id.in_(serving))
+            .where(Team.id.in_(serving), ours)
             .order_by(Team.locality_id != locality.id, Team.name)
         )
     )
-    members = _members(Team.id.in_(serving))
+    members = _members(Team.id.in_(serving), ours)
     ids = [m.id for m in members]
     attended = facts.attendance_of(programme, ids)
     bookings = facts.bookings_of(programme, ids)
