@@ -133,7 +133,9 @@ def _measure_one(server, slug, kind, rows, layout, repeat, tmp: Path, table: Tab
             f"dry run {seconds(dry_time)}",
             ratio(commit_time, dry_time),
             f"<= 2x dry run, <= {limit:g} s" if limit else "<= 2x dry run",
-            commit_time <= 2 * dry_time and (limit is None or commit_time <= limit),
+            not plan.count("rejected")  # a rejected row: nothing was written
+            and commit_time <= 2 * dry_time
+            and (limit is None or commit_time <= limit),
         )
     )
     if rows >= 50_000:
