@@ -66,7 +66,8 @@ def measure_cli(url: str, slug: str, locality: str, table: Table) -> None:
             help_time <= 1.0 and help_time <= 2 * floor_time,
         )
     )
-    show = [*FLASK, "readiness", "show", locality, "--json"]
+    # --programme: generated programmes share locality names, and so slugs.
+    show = [*FLASK, "readiness", "show", locality, "--programme", slug, "--json"]
     show_time, _ = median_of(lambda: _run(url, show))
     table.add(
         Row(
