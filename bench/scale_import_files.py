@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from programme.domain.spreadsheet import ReadLimits
 from programme.extensions import db
-from programme.models import Course, Locality, Programme, Team, TrainingSession
+from programme.models import Course, CourseModule, Locality, Programme, Team, TrainingSession
 from programme.services.attendance_import import ATTENDANCE
 from programme.services.recruitment_import import RECRUITMENT
 from programme.services.staff_import import STAFF
@@ -62,10 +62,21 @@ def layout(programme: Programme, today: date) -> Layout:
         select(Course).where(Course.programme_id == programme.id).order_by(Course.position)
     )
     modules = [module.number for module in course.modules]
-    sessions = [
-        (course.name, modules[n % len(modules)], today - timedelta(days=200 + n))
-        for n in range(SESSIONS)
-    ]
+    # A day no session of that module already has: two on one day would be ambiguous.
+    taken = set(
+        db.session.execute(
+            select(CourseModule.number, TrainingSession.on)
+            .join(CourseModule, CourseModule.id == TrainingSession.module_id)
+            .where(TrainingSession.course_id == course.id)
+        ).all()
+    )
+    sessions, day = [], today - timedelta(days=900)
+    for n in range(SESSIONS):
+        module = modules[n % len(modules)]
+        while (module, day) in taken:
+            day -= timedelta(days=1)
+        sessions.append((course.name, module, day))
+        day -= timedelta(days=1)
     return Layout([tuple(team) for team in teams], sessions)
 
 
