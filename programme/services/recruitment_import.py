@@ -135,17 +135,17 @@ def _write(
     _add_organisations(programme, plan, record, actor)
     created = [row.values for row in plan.rows if row.action == "created"]
     if created:
-        insert_posts(
-            {
-                **values,
-                "programme_id": programme.id,
-                "import_id": record.id,
-                "status_changed_on": today,
-                "frozen": False,
-                "version": 1,
-            }
-            for values in created
-        )
+        now = utc_now()  # once: as a column default it would be called twice for every post
+        same = {
+            "programme_id": programme.id,
+            "import_id": record.id,
+            "status_changed_on": today,
+            "frozen": False,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        insert_posts({**values, **same} for values in created)
         _insert_first_steps(record, actor, today)
         db.session.execute(
             insert(ImportChange).from_select(
@@ -183,27 +183,27 @@ def _update_posts(
     """The changes, then a history step for each post whose status moved, then the undo rows
     (each with the version the post reached, so undo can tell a post changed after)."""
     update_posts(rows, versions, today)
-    actor_id = actor.id if actor else None
+    step = {
+        "changed_on": today,
+        "at": utc_now(),
+        "actor_id": actor.id if actor else None,
+        "import_id": record.id,
+    }
     stepped = [row for row in rows if "status" in row.changes]
     if stepped:
         db.session.execute(
             insert(PostStatusChange).execution_options(render_nulls=True),
             [
-                {
-                    "post_id": row.post_id,
-                    "status": row.changes["status"][1],
-                    "changed_on": today,
-                    "actor_id": actor_id,
-                    "import_id": record.id,
-                }
+                {**step, "post_id": row.post_id, "status": row.changes["status"][1]}
                 for row in stepped
             ],
         )
+    import_id = record.id
     db.session.execute(
         insert(ImportChange).execution_options(render_nulls=True),
         [
             {
-                "import_id": record.id,
+                "import_id": import_id,
                 "post_id": row.post_id,
                 "action": "updated",
                 "before": audit.jsonable({k: old for k, (old, _new) in row.changes.items()}),
