@@ -69,6 +69,7 @@ FILENAME = "bench-recruitment.xlsx"
 # Wall-clock time by default; --cpu-time uses this process's CPU time instead, steadier on a
 # busy shared machine (SQLite works in-process, so it is counted; a server database's is not).
 clock = time.perf_counter
+REPEAT = 3
 TODAY = date(2026, 11, 30)  # fixed, so the figures compare from run to run
 
 
@@ -134,9 +135,9 @@ def raw_read(data: bytes) -> list[tuple]:
         book.close()
 
 
-def best_time(run: Callable[[], object], repeat: int = 3) -> float:
+def best_time(run: Callable[[], object]) -> float:
     times = []
-    for _ in range(repeat):
+    for _ in range(REPEAT):
         start = clock()
         run()
         times.append(clock() - start)
@@ -159,6 +160,7 @@ def main() -> None:
     parser.add_argument(
         "--commit-memory", action="store_true", help="trace (d)'s peak memory (slows it)"
     )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of (a) to (c), best kept")
     parser.add_argument(
         "--cpu-time", action="store_true", help="time by this process's CPU time, not the wall's"
     )
@@ -166,6 +168,8 @@ def main() -> None:
     if args.cpu_time:
         global clock
         clock = time.process_time
+    global REPEAT
+    REPEAT = args.repeat
     with throwaway_database(args.database):
         run(args.rows, args.commit_memory)
 
@@ -179,7 +183,11 @@ def run(rows: int, commit_memory: bool = False) -> None:
         f"{posts:,} posts, in {clock() - start:.1f}s"
     )
     data = spreadsheet(rows, teams)
-    limits = ReadLimits(max_bytes=max(len(data), ReadLimits.max_bytes), max_rows=max(rows, 50_000))
+    limits = ReadLimits(
+        max_bytes=max(len(data), ReadLimits.max_bytes),
+        max_rows=max(rows, 50_000),
+        parse_seconds=600,  # a busy shared machine must not stop the read
+    )
     print(f"File: {rows:,} rows, {len(data) / 1024:,.0f} KB\n")
 
     def preview():
