@@ -218,6 +218,9 @@ class ImportPlan:
     # values blank cells left alone (`keep_stored_values`).
     blank_cells_clear: bool = False
     kept: int = 0
+    # The version each record the rows were matched against had when planned: the write refuses
+    # one changed since (recruitment: post id -> version).
+    versions: dict[int, int] = field(default_factory=dict)
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)

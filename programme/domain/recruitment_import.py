@@ -6,9 +6,7 @@ dry run, the commit and the CLI all see the same outcome for every row.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -42,6 +40,13 @@ from programme.domain.recruitment import (
     is_email,
     valid_fte,
 )
+from programme.domain.recruitment_matching import (
+    ExistingPost,
+    PostFinder,
+    compare,
+    match,
+    posts_named,
+)
 from programme.domain.spreadsheet import (
     CellValue,
     SheetRow,
@@ -52,21 +57,15 @@ from programme.domain.spreadsheet import (
 )
 from programme.domain.vocabulary import Vocabulary, tokens
 
-
-@dataclass(frozen=True)
-class ExistingPost:
-    id: int
-    team_id: int
-    role_id: int
-    frozen: bool
-    values: Mapping[str, Any]  # POST_FIELDS -> current value
+__all__ = ["ExistingPost", "PostFinder", "describe_value", "plan_import"]
+_match = match  # under its old name, for the test that checks it against the scan it replaced
 
 
 def plan_import(
     table: Table,
     mapping: Mapping[str, int],
     lookups: Lookups,
-    existing: Iterable[ExistingPost],
+    existing: Iterable[ExistingPost] | PostFinder,
     today: date | None = None,
     recruited: Iterable[str] = DEFAULT_RECRUITED,
 ) -> ImportPlan:
@@ -78,6 +77,9 @@ def plan_import(
 
     The table's rows are consumed as they are read (its list is left empty), so a large file's
     cells and its plan are never both held in full.
+
+    `existing` is every post the rows may match, or a `PostFinder` asked for just those the
+    file's references and teams name, so a file of ten rows does not load a national programme.
     """
     columns = columns_for(FIELDS, mapping, table.headers)
     if "organisation" in mapping:
@@ -95,11 +97,13 @@ def plan_import(
     reject_duplicates(
         rows, columns.get("reference", FIELDS["reference"].label), "post reference", "post"
     )
-    existing = list(existing)
-    _match(rows, existing, lookups)
+    existing = posts_named(rows, existing) if callable(existing) else list(existing)
+    match(rows, existing, lookups)
     if today is not None:
         _stored_start_not_yet(rows, existing, columns, today, appointed_counts)
     plan = ImportPlan(rows, lambda name, value: describe_value(name, value, lookups))
+    version_of = {post.id: post.version for post in existing}
+    plan.versions = {row.target_id: version_of[row.target_id] for row in rows if row.target_id}
     plan.organisations_added = _organisations_added(rows, lookups)
     plan.organisations_proposed = lookups.employers.added
     plan.organisation_rows = lookups.employers.rows
@@ -125,7 +129,7 @@ def _stored_start_not_yet(
         if row.values.get("status") == PostStatus.IN_POST.value and stored and stored > today:
             row.values["start_date"] = stored
             _not_started_yet(row, columns, today, appointed_counts)
-            _compare(row, post)
+            compare(row, post)
 
 
 def _organisations_added(rows: list[RowPlan], lookups: Lookups) -> list[NewOrganisation]:
@@ -288,101 +292,6 @@ def _parse_fte(text: str) -> float | None:
         number /= 100
     number = round(number, 2)
     return number if valid_fte(number) else None
-
-
-def _reference_key(reference: str | None) -> str | None:
-    return reference.strip().upper() if reference else None
-
-
-def _match(rows: list[RowPlan], existing: list[ExistingPost], lookups: Lookups) -> None:
-    by_reference = {
-        _reference_key(post.values["reference"]): post
-        for post in existing
-        if post.values["reference"]
-    }
-    claimed: set[int] = set()
-    pending = [row for row in rows if row.action == "pending"]
-    unmatched = []
-    for row in pending:
-        post = by_reference.get(_reference_key(row.values.get("reference")))
-        if post is not None:
-            claimed.add(post.id)
-            _compare(row, post)
-        else:
-            unmatched.append(row)
-    # In order: a row takes the team's next unclaimed post of its role, unnumbered posts first.
-    # A row with a new reference only takes a post that has none yet, so an import never
-    # relabels a post HR already numbered. Frozen posts take part too (an import never changes
-    # the flag), so freezing a post does not shift which row lands on which post.
-    queues = _PostQueues(existing, claimed)
-    for row in unmatched:
-        key = (row.values["team_id"], row.values["role_id"])
-        post = queues.take(key, numbered_too=not row.values.get("reference"))
-        if post is None:
-            row.action = "created"
-            _fill_defaults(row, lookups.role_by_id[row.values["role_id"]], lookups)
-        else:
-            _compare(row, post)
-
-
-class _PostQueues:
-    """Each (team, role)'s posts in the order rows take them: unnumbered ones by id, then
-    numbered ones by id. Each queue is read from the front once, skipping posts already claimed,
-    so matching every row costs O(rows + posts) however large a team is."""
-
-    def __init__(self, existing: list[ExistingPost], claimed: set[int]):
-        self.claimed = claimed
-        self.unnumbered: dict[tuple[int, int], deque[ExistingPost]] = defaultdict(deque)
-        self.numbered: dict[tuple[int, int], deque[ExistingPost]] = defaultdict(deque)
-        for post in sorted(existing, key=lambda post: post.id):
-            queues = self.numbered if post.values["reference"] else self.unnumbered
-            queues[(post.team_id, post.role_id)].append(post)
-
-    def take(self, key: tuple[int, int], *, numbered_too: bool) -> ExistingPost | None:
-        """The next unclaimed post of `key` (unnumbered only unless `numbered_too`), claimed."""
-        post = self._next(self.unnumbered, key)
-        if post is None and numbered_too:
-            post = self._next(self.numbered, key)
-        if post is not None:
-            self.claimed.add(post.id)
-        return post
-
-    def _next(self, queues: dict, key: tuple[int, int]) -> ExistingPost | None:
-        queue = queues.get(key)
-        while queue and queue[0].id in self.claimed:
-            queue.popleft()  # claimed by reference, or by an earlier row: never free again
-        return queue[0] if queue else None
-
-
-def _compare(row: RowPlan, post: ExistingPost) -> None:
-    row.post_id = post.id
-    if not row.values.get("reference"):
-        row.values.pop("reference", None)  # a blank reference never clears the post's own
-    row.changes = {
-        name: (post.values[name], value)
-        for name, value in row.values.items()
-        if post.values[name] != value
-    }
-    row.action = "updated" if row.changes else "unchanged"
-
-
-def _fill_defaults(row: RowPlan, role: RoleRef, lookups: Lookups) -> None:
-    row.values.setdefault("reference", None)
-    row.values.setdefault("organisation_id", _usual_employer(role, lookups))
-    row.values.setdefault("fte", 1.0)
-    row.values.setdefault("holder_name", "")
-    row.values.setdefault("holder_email", "")
-    row.values.setdefault("start_date", None)
-    row.values.setdefault("notes", "")
-
-
-def _usual_employer(role: RoleRef, lookups: Lookups) -> int | NewOrganisation | None:
-    """Where a new post naming no employer goes: the programme's organisation of the role's
-    usual type; with none, the first of that type the file adds; else one named after the type."""
-    default = lookups.by_type.get(role.agency)
-    if isinstance(default, NewOrganisation):
-        return next((new for new in lookups.employers.added if new.type == role.agency), default)
-    return default
 
 
 def describe_value(name: str, value: Any, lookups: Lookups) -> str:

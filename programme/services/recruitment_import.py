@@ -10,7 +10,7 @@ from sqlalchemy import Date, DateTime, Integer, insert, literal, select
 from programme.clock import utc_now
 from programme.domain.employers import NewOrganisation, OrganisationRef
 from programme.domain.formatting import count
-from programme.domain.hr_trackers import FIELDS, POST_FIELDS
+from programme.domain.hr_trackers import FIELDS
 from programme.domain.imports import ImportPlan
 from programme.domain.programme_names import (
     LocalityRef,
@@ -19,10 +19,7 @@ from programme.domain.programme_names import (
     TeamRef,
     build_lookups,
 )
-from programme.domain.recruitment_import import (
-    ExistingPost,
-    plan_import,
-)
+from programme.domain.recruitment_import import plan_import
 from programme.domain.spreadsheet import Table
 from programme.domain.value_mapping import ValueMappings
 from programme.extensions import db
@@ -39,8 +36,8 @@ from programme.models import (
 )
 from programme.services import audit, import_flow, organisations, value_mappings
 from programme.services.recruitment.roles import taxonomy
+from programme.services.recruitment_import_posts import insert_posts, post_finder, update_posts
 from programme.services.recruitment_undo import describe_undo, undo_import
-from programme.services.stale import refuse_if_changed
 
 KIND = "recruitment"
 
@@ -74,23 +71,6 @@ def lookups_for(programme: Programme, mappings: ValueMappings | None = None) -> 
     return value_mappings.with_mappings(lookups, programme, mappings or {})
 
 
-def _existing_posts(programme: Programme) -> list[ExistingPost]:
-    columns = [getattr(Post, name) for name in POST_FIELDS]
-    rows = db.session.execute(
-        select(Post.id, Post.frozen, *columns).where(Post.programme_id == programme.id)
-    )
-    return [
-        ExistingPost(
-            id=row.id,
-            team_id=row.team_id,
-            role_id=row.role_id,
-            frozen=row.frozen,
-            values={name: getattr(row, name) for name in POST_FIELDS},
-        )
-        for row in rows
-    ]
-
-
 def _plan(
     programme: Programme,
     table: Table,
@@ -102,7 +82,7 @@ def _plan(
         table,
         mapping,
         lookups_for(programme, mappings),
-        _existing_posts(programme),
+        post_finder(programme),
         today,
         programme.recruited,
     )
@@ -150,26 +130,22 @@ def _organisation_for(programme, new: NewOrganisation, actor, record: ImportReco
 def _write(
     programme: Programme, plan: ImportPlan, record: ImportRecord, actor: User | None, today: date
 ) -> None:
-    """New posts, their first history step and their undo rows are each written by one
-    statement; updated posts go through the ORM, so a post edited meanwhile is caught by its
-    version."""
+    """New posts, their first history step and their undo rows are each written in one batch;
+    updated posts by id and planned version, so a post edited meanwhile is refused."""
     _add_organisations(programme, plan, record, actor)
     created = [row.values for row in plan.rows if row.action == "created"]
     if created:
-        db.session.execute(
-            insert(Post),
-            [
-                {
-                    **values,
-                    "programme_id": programme.id,
-                    "import_id": record.id,
-                    "status_changed_on": today,
-                    "frozen": False,
-                    "version": 1,
-                }
-                for values in created
-            ],
-        )
+        now = utc_now()  # once: as a column default it would be called twice for every post
+        same = {
+            "programme_id": programme.id,
+            "import_id": record.id,
+            "status_changed_on": today,
+            "frozen": False,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        insert_posts({**values, **same} for values in created)
         _insert_first_steps(record, actor, today)
         db.session.execute(
             insert(ImportChange).from_select(
@@ -181,7 +157,7 @@ def _write(
         )
     updated = [row for row in plan.rows if row.action == "updated"]
     if updated:
-        _update_posts(programme, updated, record, actor, today)
+        _update_posts(updated, plan.versions, record, actor, today)
 
 
 def _insert_first_steps(record: ImportRecord, actor: User | None, today: date) -> None:
@@ -202,49 +178,36 @@ def _insert_first_steps(record: ImportRecord, actor: User | None, today: date) -
 
 
 def _update_posts(
-    programme: Programme, rows: list, record: ImportRecord, actor: User | None, today: date
+    rows: list, versions: dict[int, int], record: ImportRecord, actor: User | None, today: date
 ) -> None:
-    posts = {
-        post.id: post
-        for post in db.session.scalars(select(Post).where(Post.programme_id == programme.id))
+    """The changes, then a history step for each post whose status moved, then the undo rows
+    (each with the version the post reached, so undo can tell a post changed after)."""
+    update_posts(rows, versions, today)
+    step = {
+        "changed_on": today,
+        "at": utc_now(),
+        "actor_id": actor.id if actor else None,
+        "import_id": record.id,
     }
-    stepped = []
-    for row in rows:
-        post = posts[row.post_id]
-        refuse_if_changed(
-            post,
-            {name: old for name, (old, _new) in row.changes.items()},
-            f"Row {row.row}'s post was changed while the import ran. Nothing was saved: "
-            "try the import again.",
-        )
-        for name, (_old, new) in row.changes.items():
-            setattr(post, name, new)
-        if "status" in row.changes:
-            post.status_changed_on = today
-            stepped.append({"post_id": post.id, "status": post.status})
-    db.session.flush()
+    stepped = [row for row in rows if "status" in row.changes]
     if stepped:
         db.session.execute(
-            insert(PostStatusChange),
+            insert(PostStatusChange).execution_options(render_nulls=True),
             [
-                {
-                    **step,
-                    "changed_on": today,
-                    "actor_id": actor.id if actor else None,
-                    "import_id": record.id,
-                }
-                for step in stepped
+                {**step, "post_id": row.post_id, "status": row.changes["status"][1]}
+                for row in stepped
             ],
         )
+    import_id = record.id
     db.session.execute(
-        insert(ImportChange),
+        insert(ImportChange).execution_options(render_nulls=True),
         [
             {
-                "import_id": record.id,
+                "import_id": import_id,
                 "post_id": row.post_id,
                 "action": "updated",
                 "before": audit.jsonable({k: old for k, (old, _new) in row.changes.items()}),
-                "version_after": posts[row.post_id].version,
+                "version_after": versions[row.post_id] + 1,
             }
             for row in rows
         ],

@@ -21,6 +21,7 @@ from programme.extensions import db
 from programme.models import ImportRecord, Post, Programme, StaffMember, Team, User
 from programme.services import audit, import_flow
 from programme.services.recruitment_import import lookups_for
+from programme.services.recruitment_import_posts import CHUNK
 from programme.services.stale import refuse_if_changed
 
 KIND = "staff"
@@ -56,8 +57,8 @@ def _plan(
 def _write(
     programme: Programme, plan: ImportPlan, record: ImportRecord, actor: User | None, today: date
 ) -> None:
-    """New people in one statement; changed people through the ORM, so a person edited while
-    the import ran is caught by their version."""
+    """New people in one statement; changed people (only they are loaded) through the ORM, so a
+    person edited while the import ran is caught by their version."""
     created = [row for row in plan.rows if row.action == "created"]
     if created:
         # A person in a post is employed by the post's organisation, as one added by hand is.
@@ -68,8 +69,10 @@ def _write(
                 )
             ).all()
         )
+        # NULLs sent as NULLs: left out, a person without a post or start date would split the
+        # batch into one INSERT per run of rows with the same blanks.
         db.session.execute(
-            insert(StaffMember),
+            insert(StaffMember).execution_options(render_nulls=True),
             [
                 {
                     **row.values,
@@ -83,13 +86,8 @@ def _write(
         )
     updated = {row.target_id: row for row in plan.rows if row.action == "updated"}
     if updated:
-        people = db.session.scalars(
-            select(StaffMember).where(StaffMember.programme_id == programme.id)
-        )
-        for person in people:
-            row = updated.get(person.id)
-            if row is None:
-                continue
+        for person in _people(sorted(updated)):
+            row = updated[person.id]
             refuse_if_changed(
                 person,
                 {name: old for name, (old, _new) in row.changes.items()},
@@ -100,6 +98,15 @@ def _write(
                 setattr(person, name, new)
         db.session.flush()
     _audit(programme, plan, record, actor)
+
+
+def _people(ids: list[int]) -> list[StaffMember]:
+    """The people the import changes, and no others: a few hundred ids per query."""
+    people = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        people.extend(db.session.scalars(select(StaffMember).where(StaffMember.id.in_(chunk))))
+    return people
 
 
 def _audit(programme: Programme, plan: ImportPlan, record: ImportRecord, actor) -> None:

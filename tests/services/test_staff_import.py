@@ -244,3 +244,27 @@ def test_planning_reads_as_often_for_50_people_as_for_5(programme, count_queries
 def test_an_unreadable_file_is_refused_with_one_sentence(programme):
     with pytest.raises(ServiceError, match="not an Excel workbook"):
         import_(programme, b"Name,Email\n", "staff.xlsx")
+
+
+def test_people_with_and_without_dates_are_added_in_one_insert(programme, count_queries):
+    rows = [
+        [
+            f"P {i}",
+            f"p{i}@x.org",
+            "Bridgwater",
+            "Bridgwater FS Team",
+            "SW",
+            "01/02/2025" if i % 2 else "",
+            "31/12/2026" if i % 3 == 0 else "",
+        ]
+        for i in range(200)
+    ]
+
+    with count_queries() as counter:
+        plan = import_(programme, csv_bytes([HEADER, *rows]), "staff.csv")
+
+    assert plan.counts["created"] == 200
+    inserts = [s for s in counter.statements if s.lstrip().startswith("INSERT INTO staff_member")]
+    assert len(inserts) == 1
+    assert person("p1@x.org").start_date == date(2025, 2, 1)
+    assert person("p2@x.org").start_date is None
