@@ -38,10 +38,13 @@ def post_finder(programme: Programme) -> PostFinder:
 def _with_references(programme: Programme, keys: set[str]) -> Iterator[ExistingPost]:
     if not keys:
         return
-    if all(key.isascii() for key in keys):
-        stored = func.upper(func.trim(Post.reference))
-        found = (_posts(programme, stored.in_(chunk)) for chunk in _chunks(sorted(keys)))
-    else:  # SQLite's upper() folds ASCII letters only: compare every reference in Python
+    # upper(trim(reference)) can use no index, so each query reads every post of the programme:
+    # one query, never a chunk per 500 keys. SQLite's upper() folds ASCII letters only, and a
+    # file of more keys than a chunk names most posts anyway: then every numbered post is read
+    # and compared in Python.
+    if len(keys) <= CHUNK and all(key.isascii() for key in keys):
+        found = [_posts(programme, func.upper(func.trim(Post.reference)).in_(sorted(keys)))]
+    else:
         found = [_posts(programme, Post.reference.is_not(None))]
     for posts in found:
         # SQL narrowed the posts; the key Python makes has the last word, as in the matching.

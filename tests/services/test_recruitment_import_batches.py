@@ -170,7 +170,11 @@ def test_planning_loads_only_the_posts_the_file_names(app, monkeypatch):
 
 
 @pytest.mark.parametrize("references", [("",), ("TN-000", ""), ("NEW-1", "", " tn-003 ", "tn-001")])
-def test_the_posts_found_give_the_plan_the_whole_programme_gives(app, references):
+@pytest.mark.parametrize("chunk", [500, 1])  # 1: more keys than a chunk, read by one scan
+def test_the_posts_found_give_the_plan_the_whole_programme_gives(
+    app, monkeypatch, references, chunk
+):
+    monkeypatch.setattr(recruitment_import_posts, "CHUNK", chunk)
     programme = a_programme()
     import_(programme, csv_bytes([HEADER, *new_idva_rows(4)]))
     places = (TAUNTON_TEAM, ["Bridgwater", "Bridgwater FS Team"])
