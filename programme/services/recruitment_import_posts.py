@@ -112,6 +112,16 @@ def update_posts(rows: list[RowPlan], versions: dict[int, int], today: date) -> 
         raise StaleEdit(
             "A post was changed while the import ran. Nothing was saved: try the import again."
         )
+    _expire_loaded({row.post_id for row in rows})
+
+
+def _expire_loaded(post_ids: set[int]) -> None:
+    """The UPDATEs bypass the session: a Post it already holds would keep its old values for
+    the rest of the transaction (seed-demo reads the posts it has just imported), so those are
+    expired and read again when next used."""
+    for loaded in list(db.session.identity_map.values()):
+        if isinstance(loaded, Post) and loaded.id in post_ids:
+            db.session.expire(loaded)
 
 
 def _update_statement(names: tuple[str, ...], today: date, now):

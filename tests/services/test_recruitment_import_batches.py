@@ -16,6 +16,7 @@ from programme.extensions import db
 from programme.models import ImportChange, Post
 from programme.services import localities, recruitment_import_posts
 from programme.services.recruitment_import import lookups_for
+from programme.services.transaction import transactional
 from tests.builders import create_locality, create_programme
 from tests.conftest import TODAY
 from tests.files import csv_bytes
@@ -225,3 +226,20 @@ def test_a_post_changed_between_the_check_and_the_write_is_caught_by_its_version
     )
     db.session.rollback()
     assert everything() == before
+
+
+def test_a_post_already_loaded_reads_the_imported_values_in_the_same_transaction(app):
+    """The batched UPDATEs bypass the session; a caller that has a post in hand and imports
+    within its own transaction (as seed-demo does) must not go on reading the old values."""
+    programme = a_programme()
+    import_(programme, csv_bytes([HEADER, *new_idva_rows(3)]))
+    loaded = post_with("TN-001")
+
+    @transactional
+    def import_after_loading():
+        assert loaded.status == "advertised"
+        shortlisted = [[*row[:4], "Shortlisted"] for row in new_idva_rows(3)]
+        import_(programme, csv_bytes([HEADER, *shortlisted]))
+        return loaded.status, loaded.version
+
+    assert import_after_loading() == ("shortlisted", 2)

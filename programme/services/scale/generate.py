@@ -42,7 +42,7 @@ def generate(programmes: int, seed: int, today: date, now: datetime) -> ScaleRun
     if not 1 <= programmes <= MAX_PROGRAMMES:
         raise ServiceError(f"The number of programmes must be from 1 to {MAX_PROGRAMMES}.")
     existing = db.session.scalar(
-        select(Programme.slug).where(Programme.slug.like(f"{SLUG_PREFIX}%")).limit(1)
+        select(Programme.slug).where(Programme.slug.startswith(SLUG_PREFIX)).limit(1)
     )
     if existing is not None:
         raise Conflict(
