@@ -20,6 +20,7 @@ def generate_scale_command(count: int, seed: int, as_json: bool) -> None:
     """Load a deterministic synthetic dataset of N programmes (for benchmarks)."""
     started = time.perf_counter()  # a duration, not a date: the clock module is not needed
     run = run_service(lambda: scale.generate(count, seed, today(), utc_now()))
+    scale.refresh_planner_statistics()
     seconds = round(time.perf_counter() - started, 2)
     if as_json:
         print_json(

@@ -4,6 +4,11 @@ configuration every programme gets; everything in it (localities, teams, posts, 
 training, timeline, snapshots) is then generated in plain Python (programme/domain/scale) and
 written in large batches."""
 
-from programme.services.scale.generate import SLUG_PREFIX, ScaleRun, generate
+from programme.services.scale.generate import (
+    SLUG_PREFIX,
+    ScaleRun,
+    generate,
+    refresh_planner_statistics,
+)
 
-__all__ = ["SLUG_PREFIX", "ScaleRun", "generate"]
+__all__ = ["SLUG_PREFIX", "ScaleRun", "generate", "refresh_planner_statistics"]
