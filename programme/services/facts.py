@@ -117,7 +117,7 @@ def posts_of(locality_ids: Iterable[int]) -> dict[int, list[PostFacts]]:
     posts: dict[int, list[PostFacts]] = defaultdict(list)
     # The localities' programmes' teams and roles only, not the instance's (issue 18).
     programmes = teams_served.programmes_of(locality_ids)
-    served = teams_served.served_within(programmes)
+    served = teams_served.served_for_localities(locality_ids)
     # Unpacked, not read by name: a row's attributes cost more than the rest of the loop.
     for post_id, reference, status, start_date, frozen, locality_id, team, role, adult in _rows(
         select(
@@ -149,7 +149,7 @@ def staff_of(locality_ids: Iterable[int]) -> dict[int, list[StaffFacts]]:
     train; a team serving several localities counts in each of them. One query."""
     locality_ids = list(locality_ids)
     staff: dict[int, list[StaffFacts]] = defaultdict(list)
-    served = teams_served.served_within(teams_served.programmes_of(locality_ids))
+    served = teams_served.served_for_localities(locality_ids)
     for staff_id, name, role_id, start_date, leaving_date, locality_id, team in _rows(
         select(
             StaffMember.id,
