@@ -44,11 +44,13 @@ _SHEET_CHECKS: tuple[tuple[str, tuple[bytes | re.Pattern[bytes], ...]], ...] = (
             # Only a rich text run's edges: a whole cell's text is stripped by both readers.
             re.compile(rb"<r>\s*<t>(?:" + _WS + rb"|[^<]*" + _WS + rb"<)"),
             re.compile(rb"</rPr>\s*<t>(?:" + _WS + rb"|[^<]*" + _WS + rb"<)"),
-            re.compile(rb"<t>[^<]*<(?!/)"),
-            re.compile(rb"<t\s[^>]*>[^<]*<(?!/)"),
-            re.compile(rb"<is>\s*<(?!/|[tr][\s>/])"),
-            re.compile(rb"<si>\s*<(?!/|[tr][\s>/])"),
-            re.compile(rb"<r>\s*<(?!/|rPr[\s>/]|t[\s>/])"),
+            # What follows a "<" is asked for (not merely ruled out) so that a chunk ending
+            # just after the "<" is no finding: the next chunk looks at the tag whole.
+            re.compile(rb"<t>[^<]*<(?=[^/])"),
+            re.compile(rb"<t\s[^>]*>[^<]*<(?=[^/])"),
+            re.compile(rb"<is>\s*<(?=[^/tr]|[tr][^\s>/])"),
+            re.compile(rb"<si>\s*<(?=[^/tr]|[tr][^\s>/])"),
+            re.compile(rb"<r>\s*<(?=[^/rt]|r(?:[^P]|P[^r]|Pr[^\s>/])|t[^\s>/])"),
         ),
     ),
 )
