@@ -91,6 +91,27 @@ def test_a_thousand_new_posts_are_written_in_at_most_five_inserts(app, count_que
     assert db.session.scalar(select(Post).where(Post.reference == "NEW-0001")).start_date is None
 
 
+def test_new_posts_beyond_a_batch_are_inserted_a_batch_at_a_time(app, count_queries, monkeypatch):
+    programme = create_programme("Somerset Family Safeguarding", "somerset")
+    localities.create_team(
+        create_locality(programme, name="Taunton", slug="taunton"),
+        "Taunton FS Team",
+        None,
+        today=TODAY,
+    )
+    db.session.commit()
+    monkeypatch.setattr(recruitment_import_posts, "INSERT_BATCH", 40)
+
+    with count_queries() as counter:
+        plan = import_(programme, csv_bytes([HEADER, *_mixed_new_rows(100)]))
+
+    assert plan.counts["created"] == 100
+    tables = [statement.split()[2] for statement in _inserts(counter)]
+    assert tables.count("post") == 3  # 40 + 40 + 20, whatever the blanks
+    assert db.session.scalar(select(func.count()).select_from(Post)) == 100
+    assert db.session.scalar(select(func.count()).select_from(ImportChange)) == 100
+
+
 def test_updating_posts_takes_the_same_statements_for_fifty_as_for_five(app, count_queries):
     five, fifty = a_programme("Five", "five"), a_programme("Fifty", "fifty")
     import_(five, csv_bytes([HEADER, *new_idva_rows(5)]))
