@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from itertools import islice
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from programme.clock import utc_now
 from programme.domain.hr_trackers import POST_FIELDS
@@ -20,6 +19,7 @@ from programme.domain.imports import RowPlan
 from programme.domain.recruitment_matching import ExistingPost, PostFinder, reference_key
 from programme.extensions import db
 from programme.models import Post, Programme
+from programme.services import batch_insert
 from programme.services.errors import StaleEdit
 
 # Values per IN list or per statement: well under SQLite's bound-parameter limit (999 before
@@ -84,21 +84,9 @@ def _chunks(items: Sequence) -> Iterator[Sequence]:
         yield items[start : start + CHUNK]
 
 
-# Rows per executemany of new posts: the ORM copies each row's parameters twice over before
-# sending them, so 48,000 rows in one call held some 150 MB at once; batches of this size keep
-# that bounded and cost no measurable time (each is still one pipelined executemany).
-INSERT_BATCH = 5_000
-
-
 def insert_posts(rows: Iterable[dict]) -> None:
-    """New posts in executemanys of INSERT_BATCH rows. NULLs are sent as NULLs (`render_nulls`):
-    by default the ORM leaves out a None so a column default can apply, which splits the batch
-    into one INSERT per run of rows with the same blanks (a start date or not): thousands of
-    statements."""
-    statement = insert(Post).execution_options(render_nulls=True)
-    rows = iter(rows)
-    while batch := list(islice(rows, INSERT_BATCH)):
-        db.session.execute(statement, batch)
+    """New posts, in batches (`batch_insert`)."""
+    batch_insert.insert_rows(Post, rows)
 
 
 def update_posts(rows: list[RowPlan], versions: dict[int, int], today: date) -> None:

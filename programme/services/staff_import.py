@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from programme.domain.formatting import count
 from programme.domain.imports import ImportPlan
@@ -19,7 +19,7 @@ from programme.domain.staff_import import (
 from programme.domain.value_mapping import ValueMappings
 from programme.extensions import db
 from programme.models import ImportRecord, Post, Programme, StaffMember, Team, User
-from programme.services import audit, import_flow
+from programme.services import audit, batch_insert, import_flow
 from programme.services.recruitment_import import lookups_for
 from programme.services.recruitment_import_posts import CHUNK
 from programme.services.stale import refuse_if_changed
@@ -57,8 +57,8 @@ def _plan(
 def _write(
     programme: Programme, plan: ImportPlan, record: ImportRecord, actor: User | None, today: date
 ) -> None:
-    """New people in one statement; changed people (only they are loaded) through the ORM, so a
-    person edited while the import ran is caught by their version."""
+    """New people in batches of INSERTs (`batch_insert`); changed people (only they are loaded)
+    through the ORM, so a person edited while the import ran is caught by their version."""
     created = [row for row in plan.rows if row.action == "created"]
     if created:
         # A person in a post is employed by the post's organisation, as one added by hand is.
@@ -69,11 +69,9 @@ def _write(
                 )
             ).all()
         )
-        # NULLs sent as NULLs: left out, a person without a post or start date would split the
-        # batch into one INSERT per run of rows with the same blanks.
-        db.session.execute(
-            insert(StaffMember).execution_options(render_nulls=True),
-            [
+        batch_insert.insert_rows(
+            StaffMember,
+            (
                 {
                     **row.values,
                     "email": row.key,
@@ -82,7 +80,7 @@ def _write(
                     "version": 1,
                 }
                 for row in created
-            ],
+            ),
         )
     updated = {row.target_id: row for row in plan.rows if row.action == "updated"}
     if updated:

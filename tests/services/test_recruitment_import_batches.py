@@ -14,7 +14,7 @@ from programme.domain.recruitment_import import plan_import
 from programme.domain.spreadsheet import SheetRow, Table
 from programme.extensions import db
 from programme.models import ImportChange, Post
-from programme.services import localities, recruitment_import_posts
+from programme.services import batch_insert, localities, recruitment_import_posts
 from programme.services.recruitment_import import lookups_for
 from programme.services.transaction import transactional
 from tests.builders import create_locality, create_programme
@@ -100,7 +100,7 @@ def test_new_posts_beyond_a_batch_are_inserted_a_batch_at_a_time(app, count_quer
         today=TODAY,
     )
     db.session.commit()
-    monkeypatch.setattr(recruitment_import_posts, "INSERT_BATCH", 40)
+    monkeypatch.setattr(batch_insert, "INSERT_BATCH", 40)
 
     with count_queries() as counter:
         plan = import_(programme, csv_bytes([HEADER, *_mixed_new_rows(100)]))
