@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import select
 
+from programme.collector import collector_paused
 from programme.domain.attendance_import import plan_import
 from programme.domain.attendance_lookups import (
     CourseRef,
@@ -85,22 +84,8 @@ def _plan(
     programme: Programme, table: Table, mapping: dict[str, int], today: date, _mappings
 ) -> ImportPlan:
     """Attendance has no values a user maps: its courses and people are matched as written."""
-    with _no_cycle_collection():
+    with collector_paused():  # planning frees nothing until it ends
         return plan_import(table, mapping, _lookups(programme), _places, today)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Planning builds several objects per row and frees none until it ends, so the cycle
-    collector's full passes over them (three at 50,000 rows, 0.2 s each, more the more rows)
-    found nothing to free. Garbage without cycles is still freed at once; the rest later."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _write_and_audit(

@@ -5,12 +5,11 @@ the partners' pledges and the outcome indicators). Board packs freeze it."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 
 from programme import clock
+from programme.collector import collector_paused
 from programme.domain.export_tables import Sheet, WorkbookInfo
 from programme.domain.formatting import long_date
 from programme.models import Programme
@@ -38,24 +37,6 @@ SHEET_NAMES = (
     "Partner pledges",
     "Outcomes",
 )
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a workbook is built or written, and
-    resumed (if it was running) after. A large programme's workbook makes about a million
-    small objects that live until it is written and hold no cycles: the collector cannot free
-    any of them, yet went over the growing heap again and again, a third of the time it took
-    to build the sheets. Reference counting still frees everything as usual. Nested use, or
-    an overlapping export in another thread, leaves the collector as the outermost found it."""
-    running = gc.isenabled()
-    if running:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if running:
-            gc.enable()
 
 
 @collector_paused()

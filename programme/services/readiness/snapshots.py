@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import bindparam, insert, inspect, select, update
 
 from programme.clock import utc_now
+from programme.collector import collector_paused
 from programme.domain.readiness import Readiness, evaluate
 from programme.domain.readiness_outlook import Sparkline, TrendPoint, sparkline
 from programme.extensions import db
@@ -59,7 +58,7 @@ def take_snapshots(as_of: date, programmes: Iterable[Programme] | None = None) -
         ids = [inspect(programme).identity[0] for programme in programmes]
     run = SnapshotRun(as_of)
     for start in range(0, len(ids), BATCH):
-        with _collector_paused():
+        with collector_paused():
             readings = {
                 locality_id: evaluate(gate.criteria, facts, as_of)
                 for gate in batch_facts.gates_of(ids[start : start + BATCH])
@@ -67,20 +66,6 @@ def take_snapshots(as_of: date, programmes: Iterable[Programme] | None = None) -
             }
         _store(readings, as_of, run)
     return run
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a batch's facts are built: the hundreds of
-    thousands of small objects it makes (none in a cycle) set off collections that each walk
-    them all, a third of the time of building them; the batch bounds what accumulates."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _store(readings: dict[int, Readiness], as_of: date, run: SnapshotRun) -> None:
