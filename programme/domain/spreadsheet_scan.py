@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 
 from programme.domain.formatting import file_size
 from programme.domain.spreadsheet_files import ReadLimits, SpreadsheetError, workbook_error
@@ -63,14 +62,18 @@ def _check_parts(data: bytes, limits: ReadLimits) -> int:
                     raise _lying()
                 if cells is not None:
                     spread += cells.spread()
+    except (SpreadsheetError, MemoryError):
+        raise  # the scan's own refusals; the worker's memory cap is its own message
     except (zipfile.BadZipFile, EOFError) as error:
         # zipfile never inflates past the declared size: a part longer than it says fails its
         # checksum there, one shorter ends early. Anything else is damage, not a lie.
         if isinstance(error, EOFError) or "CRC" in str(error):
             raise _lying() from error
         raise workbook_error(error) from error
-    except (zlib.error, NotImplementedError) as error:
-        # a corrupt deflate stream (zlib's own error, not an OSError), or an unknown compression
+    except Exception as error:
+        # Whatever else reading a part raises is damage or a part we cannot read: each
+        # decompressor has its own error (zlib.error, OSError from bz2, lzma.LZMAError),
+        # an unknown method is NotImplementedError and an encrypted part RuntimeError.
         raise workbook_error(error) from error
     return spread
 
